@@ -1,0 +1,22 @@
+import type { ComponentFacts, ComponentPath, Sizing } from './types.js';
+
+/** Shorthand for catalog tables: comp('ingester', 'write', sizing, [1, 3], { stateful: true, replicated: true }). */
+export function comp(
+  name: string,
+  path: ComponentPath,
+  defaults: Sizing,
+  replicas: [single: number, ha: number],
+  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note'>> = {},
+): ComponentFacts {
+  return {
+    name,
+    path,
+    stateful: opts.stateful ?? false,
+    defaults,
+    replicas: { single: replicas[0], ha: replicas[1] },
+    ...(opts.replicated ? { replicated: true } : {}),
+    ...(opts.singleton ? { singleton: true } : {}),
+    ...(opts.optional ? { optional: true } : {}),
+    ...(opts.note ? { note: opts.note } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Mi, Gi } from './units.js';
+import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+
+/** Grafana 12 (documentation v12.3): provisioning files under /etc/grafana/provisioning; the chart's sidecar
+ * picks up ConfigMaps labelled grafana_datasource / grafana_dashboard. */
+export const grafana: EngineFacts = {
+  id: 'grafana',
+  title: 'Grafana',
+  image: 'grafana/grafana',
+  pinned: engineVersion('grafana'),
+  ports: { http: 3000 },
+  buckets: [],
+  versions: [
+    {
+      line: '12',
+      releases: ['12.2.0', '12.3.1'],
+      documented: 'v12.3',
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'grafana', version: chartVersion('grafana') },
+          components: [comp('grafana', 'read', { cpu: 100, memory: 256 * Mi, storage: 1 * Gi }, [1, 2])],
+        },
+      },
+    },
+  ],
+};
+
+export const GRAFANA_SIDECAR_LABELS = { datasource: 'grafana_datasource', dashboard: 'grafana_dashboard' } as const;

@@ -1,0 +1,28 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Gi } from './units.js';
+import { engineVersion } from './versions.js';
+
+/** Apache Kafka 4.x in KRaft mode (no ZooKeeper), documentation 4.1: combined broker+controller nodes. */
+export const kafka: EngineFacts = {
+  id: 'kafka',
+  title: 'Kafka',
+  image: 'apache/kafka',
+  pinned: engineVersion('kafka'),
+  ports: { client: 9092, controller: 9093 },
+  buckets: [],
+  versions: [
+    {
+      line: '4',
+      releases: ['4.0.0', '4.1.0', '4.1.1'],
+      documented: '4.1',
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { none: 'otelstack does not deploy Kafka on Kubernetes; reference an operator-managed cluster with kafka.environments.<env>.bootstrap' },
+          components: [comp('broker', 'write', { cpu: 500, memory: 2 * Gi, storage: 20 * Gi }, [1, 3], { stateful: true, replicated: true })],
+        },
+      },
+    },
+  ],
+};

@@ -1,0 +1,108 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Gi, Mi } from './units.js';
+import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+
+/**
+ * Grafana Mimir. Facts follow the Mimir 3.0 documentation and the mimir-distributed chart 6.0 release notes
+ * (grafana.com/docs/helm-charts/mimir-distributed/v6.0.x): chart 6 deploys the ingest-storage architecture
+ * (Kafka) by default, with a bundled single-node Kafka "for demonstration and testing only"; classic mode keeps
+ * ingesters with a WAL and a replicated ring (replication factor 3 by default).
+ * Mimir has no monolithic chart; read-write mode (mimir-write / mimir-read / mimir-backend) exists only in its
+ * jsonnet (operations/mimir, read-write-deployment), not in the chart.
+ */
+const microservices = [
+  comp('distributor', 'write', { cpu: 100, memory: 256 * Mi }, [1, 2]),
+  comp('ingester', 'write', { cpu: 200, memory: 1 * Gi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
+    stateful: true,
+    replicated: true,
+  }),
+  comp('query-frontend', 'read', { cpu: 50, memory: 256 * Mi }, [1, 2]),
+  comp('query-scheduler', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2], { optional: true }),
+  comp('querier', 'read', { cpu: 100, memory: 512 * Mi }, [1, 2]),
+  comp('store-gateway', 'read', { cpu: 100, memory: 512 * Mi, memoryLimit: 2 * Gi, storage: 2 * Gi }, [1, 2], {
+    stateful: true,
+    note: 'keeps index-headers on its volume; without one it downloads them again after every restart',
+  }),
+  comp('compactor', 'backend', { cpu: 100, memory: 512 * Mi, storage: 2 * Gi }, [1, 1], { stateful: true }),
+  comp('ruler', 'backend', { cpu: 100, memory: 256 * Mi }, [1, 2], { optional: true }),
+  comp('alertmanager', 'backend', { cpu: 50, memory: 256 * Mi, storage: 1 * Gi }, [1, 3], { stateful: true, optional: true }),
+  comp('overrides-exporter', 'backend', { cpu: 50, memory: 128 * Mi }, [1, 1], { optional: true }),
+];
+
+export const mimir: EngineFacts = {
+  id: 'mimir',
+  title: 'Mimir',
+  signal: 'metrics',
+  datasourceType: 'prometheus',
+  image: 'grafana/mimir',
+  pinned: engineVersion('mimir'),
+  ports: { http: 8080, grpc: 9095, memberlist: 7946 },
+  buckets: [
+    { purpose: 'blocks', contents: 'TSDB blocks (2h ranges, compacted)' },
+    { purpose: 'ruler', usedBy: 'ruler', contents: 'recording and alerting rule groups' },
+    { purpose: 'alertmanager', usedBy: 'alertmanager', contents: 'Alertmanager configuration and state' },
+  ],
+  versions: [
+    {
+      line: '3',
+      releases: ['3.0.0', '3.0.1'],
+      documented: 'v3.0.x',
+      ingestTopic: 'ingest',
+      replicationFactor: { default: 3, component: 'ingester' },
+      modes: {
+        microservices: {
+          kafka: 'default-on',
+          chart: { repository: CHART_REPOS.grafana, name: 'mimir-distributed', version: chartVersion('mimir-distributed') },
+          components: microservices,
+        },
+        'read-write': {
+          kafka: 'default-on',
+          chart: {
+            none: 'read-write mode (mimir-write / mimir-read / mimir-backend) exists only in Mimir\'s jsonnet; the mimir-distributed chart deploys microservices',
+          },
+          components: [
+            comp('mimir-write', 'write', { cpu: 300, memory: 1536 * Mi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
+              stateful: true,
+              replicated: true,
+            }),
+            comp('mimir-read', 'read', { cpu: 200, memory: 768 * Mi }, [1, 2]),
+            comp('mimir-backend', 'backend', { cpu: 200, memory: 768 * Mi, storage: 2 * Gi }, [1, 3], { stateful: true }),
+          ],
+        },
+        monolithic: {
+          kafka: 'no',
+          chart: { none: 'Mimir has no monolithic chart; mimir-distributed with every replica at 1 is the minimal Kubernetes deployment' },
+          components: [comp('mimir', 'write', { cpu: 300, memory: 1 * Gi, storage: 5 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+      },
+    },
+    {
+      line: '2',
+      releases: ['2.16.0', '2.17.0'],
+      documented: 'v2.17.x',
+      deprecated: 'Mimir 2.x is superseded by 3.0.',
+      replicationFactor: { default: 3, component: 'ingester' },
+      modes: {
+        microservices: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafana, name: 'mimir-distributed', version: '5.8.0' },
+          components: microservices,
+        },
+        monolithic: {
+          kafka: 'no',
+          chart: { none: 'Mimir has no monolithic chart' },
+          components: [comp('mimir', 'write', { cpu: 300, memory: 1 * Gi, storage: 5 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+      },
+    },
+  ],
+  endpoints: ({ target, namespace, release, mode }) => {
+    const host = (svc: string) => (target === 'kubernetes' ? `${svc}.${namespace}.svc.cluster.local` : svc);
+    if (mode === 'monolithic') return { push: `http://${host(release)}:8080/api/v1/push`, query: `http://${host(release)}:8080/prometheus` };
+    // mimir-distributed's unified gateway service listens on 80 and routes /api/v1/push and /prometheus.
+    const gw = target === 'kubernetes' ? `${release}-gateway` : `${release}-gateway`;
+    const port = target === 'kubernetes' ? 80 : 8080;
+    return { push: `http://${host(gw)}:${port}/api/v1/push`, query: `http://${host(gw)}:${port}/prometheus` };
+  },
+};

@@ -1,0 +1,46 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Gi, Mi } from './units.js';
+import { engineVersion } from './versions.js';
+
+/** Prometheus as the metrics backend of a small single-node stack (remote-write receiver on), docs v3.7. */
+export const prometheus: EngineFacts = {
+  id: 'prometheus',
+  title: 'Prometheus',
+  signal: 'metrics',
+  datasourceType: 'prometheus',
+  image: 'prom/prometheus',
+  pinned: engineVersion('prometheus'),
+  ports: { http: 9090 },
+  buckets: [],
+  versions: [
+    {
+      line: '3',
+      releases: ['3.5.0', '3.7.3'],
+      documented: 'v3.7',
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { none: 'otelstack deploys Prometheus only in single-node compose and VM stacks; use Mimir on Kubernetes' },
+          components: [comp('prometheus', 'write', { cpu: 250, memory: 1 * Gi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+      },
+    },
+    {
+      line: '2',
+      releases: ['2.42.0', '2.53.0'],
+      documented: 'v2.53',
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { none: 'otelstack deploys Prometheus only in single-node compose and VM stacks' },
+          components: [comp('prometheus', 'write', { cpu: 250, memory: 512 * Mi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+      },
+    },
+  ],
+  endpoints: ({ target, namespace, release }) => {
+    const host = target === 'kubernetes' ? `${release}.${namespace}.svc.cluster.local` : release;
+    return { push: `http://${host}:9090/api/v1/write`, query: `http://${host}:9090` };
+  },
+};

@@ -1,0 +1,49 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Gi, Mi } from './units.js';
+import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+
+/** Grafana Pyroscope 1.x (documentation v1.16.x); the pyroscope chart runs all-in-one or as microservices. */
+export const pyroscope: EngineFacts = {
+  id: 'pyroscope',
+  title: 'Pyroscope',
+  signal: 'profiles',
+  datasourceType: 'grafana-pyroscope-datasource',
+  image: 'grafana/pyroscope',
+  pinned: engineVersion('pyroscope'),
+  ports: { http: 4040, memberlist: 7946 },
+  buckets: [{ purpose: 'blocks', contents: 'profile blocks' }],
+  versions: [
+    {
+      line: '1',
+      releases: ['1.14.0', '1.15.0', '1.16.0'],
+      documented: 'v1.16.x',
+      replicationFactor: { default: 3, component: 'ingester' },
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafana, name: 'pyroscope', version: chartVersion('pyroscope') },
+          components: [comp('pyroscope', 'write', { cpu: 200, memory: 1 * Gi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+        microservices: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafana, name: 'pyroscope', version: chartVersion('pyroscope') },
+          components: [
+            comp('distributor', 'write', { cpu: 50, memory: 256 * Mi }, [1, 2]),
+            comp('ingester', 'write', { cpu: 150, memory: 512 * Mi, memoryLimit: 2 * Gi }, [1, 3], { stateful: true, replicated: true }),
+            comp('query-frontend', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2]),
+            comp('query-scheduler', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2], { optional: true }),
+            comp('querier', 'read', { cpu: 100, memory: 256 * Mi }, [1, 2]),
+            comp('store-gateway', 'read', { cpu: 100, memory: 256 * Mi, memoryLimit: 1 * Gi }, [1, 2], { optional: true }),
+            comp('compactor', 'backend', { cpu: 100, memory: 512 * Mi, storage: 2 * Gi }, [1, 1], { stateful: true }),
+          ],
+        },
+      },
+    },
+  ],
+  endpoints: ({ target, namespace, release, mode }) => {
+    const host = (svc: string) => (target === 'kubernetes' ? `${svc}.${namespace}.svc.cluster.local` : svc);
+    const svc = mode === 'monolithic' ? release : `${release}-query-frontend`;
+    return { push: `http://${host(mode === 'monolithic' ? release : `${release}-distributor`)}:4040`, query: `http://${host(svc)}:4040` };
+  },
+};

@@ -1,0 +1,28 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Gi, Mi } from './units.js';
+import { engineVersion } from './versions.js';
+
+/** SeaweedFS with its S3 gateway (documentation 3.x wiki: "Amazon S3 API"). */
+export const seaweedfs: EngineFacts = {
+  id: 'seaweedfs',
+  title: 'SeaweedFS',
+  image: 'chrislusf/seaweedfs',
+  pinned: engineVersion('seaweedfs'),
+  ports: { s3: 8333, master: 9333, volume: 8080, filer: 8888 },
+  buckets: [],
+  versions: [
+    {
+      line: '3',
+      releases: ['3.97', '3.98', '3.99'],
+      documented: '3.x',
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { none: 'object storage is an existing instance on Kubernetes (seed 000: seaweedfs-dev, seaweedfs-ha)' },
+          components: [comp('server', 'write', { cpu: 200, memory: 512 * Mi, storage: 20 * Gi }, [1, 1], { stateful: true })],
+        },
+      },
+    },
+  ],
+};

@@ -1,0 +1,98 @@
+import { comp } from './component.js';
+import type { EngineFacts } from './types.js';
+import { Gi, Mi } from './units.js';
+import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+
+/**
+ * Grafana Tempo. Facts follow the Tempo 3.0 documentation (grafana.com/docs/tempo/v3.0.x: "About the Tempo
+ * architecture", "Migrate from Tempo 2.x to 3.0") and the Tempo 2.10 documentation for the 2.x line.
+ *
+ * Tempo 3 replaced ingesters and the compactor: distributors write to Kafka; block-builders build blocks for
+ * object storage and live-stores serve recent data, each consuming one partition (per zone); a backend-scheduler
+ * and backend-workers maintain blocks. Kafka carries durability, so the write path has replication factor 1.
+ * Monolithic mode needs no Kafka (the distributor pushes to the live-store in-process).
+ * Tempo never had a store-gateway: that is a Mimir / Loki / Pyroscope component.
+ */
+export const tempo: EngineFacts = {
+  id: 'tempo',
+  title: 'Tempo',
+  signal: 'traces',
+  datasourceType: 'tempo',
+  image: 'grafana/tempo',
+  pinned: engineVersion('tempo'),
+  ports: { http: 3200, grpc: 9095, otlpGrpc: 4317, otlpHttp: 4318, memberlist: 7946 },
+  buckets: [{ purpose: 'blocks', contents: 'Parquet trace blocks and bloom filters' }],
+  versions: [
+    {
+      line: '3',
+      releases: ['3.0.0', '3.0.1'],
+      documented: 'v3.0.x',
+      partitionConsumers: ['block-builder', 'live-store'],
+      ingestTopic: 'tempo-ingest',
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo', version: chartVersion('tempo') },
+          components: [comp('tempo', 'write', { cpu: 250, memory: 1 * Gi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+        microservices: {
+          kafka: 'required',
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo-distributed', version: chartVersion('tempo-distributed') },
+          components: [
+            comp('distributor', 'write', { cpu: 100, memory: 256 * Mi }, [1, 2]),
+            comp('block-builder', 'write', { cpu: 200, memory: 1 * Gi }, [1, 2], {
+              note: 'consumes one Kafka partition; replays from its committed offset after a restart',
+            }),
+            comp('live-store', 'read', { cpu: 200, memory: 1 * Gi, storage: 2 * Gi }, [1, 2], {
+              stateful: true,
+              note: 'serves recent traces from memory and a local WAL, one partition per replica (per zone)',
+            }),
+            comp('metrics-generator', 'write', { cpu: 100, memory: 512 * Mi }, [1, 2], { optional: true }),
+            comp('query-frontend', 'read', { cpu: 50, memory: 256 * Mi }, [1, 2]),
+            comp('querier', 'read', { cpu: 100, memory: 512 * Mi }, [1, 2]),
+            comp('backend-scheduler', 'backend', { cpu: 50, memory: 128 * Mi }, [1, 1], {
+              singleton: true,
+              note: 'schedules block maintenance; one by design, jobs resume after a restart',
+            }),
+            comp('backend-worker', 'backend', { cpu: 100, memory: 512 * Mi }, [1, 2]),
+          ],
+        },
+      },
+    },
+    {
+      line: '2',
+      releases: ['2.8.2', '2.9.0', '2.10.0'],
+      documented: 'v2.10.x',
+      deprecated: 'Tempo 2.x is superseded by 3.0; its tempo-distributed chart line is no longer developed.',
+      replicationFactor: { default: 3, component: 'ingester' },
+      modes: {
+        monolithic: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo', version: '1.24.0' },
+          components: [comp('tempo', 'write', { cpu: 250, memory: 1 * Gi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
+        },
+        microservices: {
+          kafka: 'no',
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo-distributed', version: '1.61.0' },
+          components: [
+            comp('distributor', 'write', { cpu: 100, memory: 256 * Mi }, [1, 2]),
+            comp('ingester', 'write', { cpu: 200, memory: 1 * Gi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
+              stateful: true,
+              replicated: true,
+            }),
+            comp('metrics-generator', 'write', { cpu: 100, memory: 512 * Mi }, [1, 2], { optional: true }),
+            comp('query-frontend', 'read', { cpu: 50, memory: 256 * Mi }, [1, 2]),
+            comp('querier', 'read', { cpu: 100, memory: 512 * Mi }, [1, 2]),
+            comp('compactor', 'backend', { cpu: 100, memory: 512 * Mi }, [1, 1]),
+          ],
+        },
+      },
+    },
+  ],
+  endpoints: ({ target, namespace, release, mode }) => {
+    const host = (svc: string) => (target === 'kubernetes' ? `${svc}.${namespace}.svc.cluster.local` : svc);
+    const distributor = mode === 'monolithic' ? release : `${release}-distributor`;
+    const query = mode === 'monolithic' ? release : `${release}-query-frontend`;
+    return { push: `http://${host(distributor)}:4317`, query: `http://${host(query)}:3200` };
+  },
+};

@@ -1,0 +1,111 @@
+import type { Mode, SignalName, Target } from '../model/schema.js';
+
+export type EngineId =
+  | 'tempo'
+  | 'mimir'
+  | 'loki'
+  | 'pyroscope'
+  | 'prometheus'
+  | 'grafana'
+  | 'alloy'
+  | 'otelcol'
+  | 'kafka'
+  | 'seaweedfs'
+  | 'memcached';
+
+/** Where a component sits: on the write path data can be lost; read and backend paths lose availability only. */
+export type ComponentPath = 'write' | 'read' | 'backend';
+
+export interface Sizing {
+  /** millicores per replica */
+  cpu: number;
+  /** bytes per replica */
+  memory: number;
+  /** bytes per replica; used where the resource policy requires a memory limit */
+  memoryLimit?: number;
+  /** persistent volume bytes per replica (stateful components) */
+  storage?: number;
+}
+
+export interface ComponentFacts {
+  name: string;
+  path: ComponentPath;
+  /** Keeps data across restarts that matters (WAL, local blocks, state). */
+  stateful: boolean;
+  /** Writes are replicated to replicationFactor instances of this component (a replicated hash ring). */
+  replicated?: boolean;
+  /** Exactly one replica by design. */
+  singleton?: boolean;
+  /** Deployed only when the definition names it. */
+  optional?: boolean;
+  defaults: Sizing;
+  /** Replicas when the definition gives none, outside and inside HA environments. */
+  replicas: { single: number; ha: number };
+  note?: string;
+}
+
+export interface ChartRef {
+  repository: string;
+  name: string;
+  version: string;
+}
+
+export interface ModeFacts {
+  components: ComponentFacts[];
+  /** The Helm chart that deploys this mode, or why none can. */
+  chart: ChartRef | { none: string };
+  /** Whether this mode writes through Kafka (for Mimir: the default, switchable with ingestStorage). */
+  kafka: 'required' | 'default-on' | 'no';
+}
+
+export interface EngineVersionFacts {
+  /** Version line, e.g. "3" for 3.x. */
+  line: string;
+  /** Releases of this line the catalog knows. */
+  releases: string[];
+  /** Documentation version the facts were taken from. */
+  documented: string;
+  modes: Partial<Record<Mode, ModeFacts>>;
+  /** Components whose replica count must equal the ingest topic's partitions (Tempo 3). */
+  partitionConsumers?: string[];
+  ingestTopic?: string;
+  /** Replication factor of the write path when writes are replicated across instances. */
+  replicationFactor?: { default: number; component: string };
+  deprecated?: string;
+}
+
+export interface BucketPurpose {
+  purpose: string;
+  /** Component that reads/writes it; the bucket is idle if that component is not deployed. */
+  usedBy?: string;
+  contents: string;
+}
+
+export interface EndpointContext {
+  target: Target;
+  namespace: string;
+  /** Release / service prefix, e.g. "tempo". */
+  release: string;
+  mode: Mode;
+}
+
+export interface Endpoints {
+  /** OTLP / push endpoint a collector sends to. */
+  push?: string;
+  /** Base URL a datasource or verify queries. */
+  query?: string;
+}
+
+export interface EngineFacts {
+  id: EngineId;
+  title: string;
+  signal?: SignalName;
+  /** Grafana datasource plugin type. */
+  datasourceType?: string;
+  image: string;
+  pinned: string;
+  versions: EngineVersionFacts[];
+  ports: Record<string, number>;
+  buckets: BucketPurpose[];
+  endpoints?: (ctx: EndpointContext) => Endpoints;
+}

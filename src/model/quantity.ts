@@ -1,0 +1,90 @@
+/**
+ * Kubernetes resource quantities (the subset platform teams write in values files): CPU as
+ * millicores ("250m") or cores ("0.5", "2"), bytes with binary ("Ki".."Ti") or decimal ("k".."T")
+ * suffixes. Parsed by hand: the grammar is tiny and no maintained npm package parses it without
+ * pulling in a whole Kubernetes client; errors must also suggest the right unit ("512MB" → "512Mi").
+ */
+
+const BINARY: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5 };
+const DECIMAL: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+
+export type QuantityResult = { ok: true; value: number } | { ok: false; expected: string; suggestion: string };
+
+const NUMBER = /^(\d+(?:\.\d+)?)/;
+
+/** Suggests the Kubernetes spelling for a wrong byte unit such as "512MB", "2GB", "1gi", "300 Mi". */
+function suggestBytes(raw: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
+  if (!m) return 'write a number with a binary suffix, e.g. "512Mi" or "2Gi"';
+  const [, num, unit = ''] = m;
+  const first = unit.charAt(0).toUpperCase();
+  const map: Record<string, string> = { K: 'Ki', M: 'Mi', G: 'Gi', T: 'Ti', P: 'Pi' };
+  const fixed = map[first];
+  return fixed ? `did you mean "${num}${fixed}"? Kubernetes writes binary units as Ki, Mi, Gi, Ti` : `write "${num}Mi" or "${num}Gi"`;
+}
+
+export function parseBytes(raw: string | number): QuantityResult {
+  if (typeof raw === 'number') {
+    return Number.isFinite(raw) && raw >= 0
+      ? { ok: true, value: Math.round(raw) }
+      : { ok: false, expected: 'a non-negative byte quantity', suggestion: 'write e.g. "512Mi"' };
+  }
+  const s = raw.trim();
+  const m = NUMBER.exec(s);
+  if (!m) return { ok: false, expected: 'a byte quantity such as "512Mi" or "2Gi"', suggestion: suggestBytes(s) };
+  const num = Number(m[1]);
+  const unit = s.slice(m[1]!.length);
+  const mult = BINARY[unit] ?? DECIMAL[unit];
+  if (mult === undefined) {
+    return { ok: false, expected: 'a byte quantity with a Kubernetes unit (Ki, Mi, Gi, Ti)', suggestion: suggestBytes(s) };
+  }
+  return { ok: true, value: Math.round(num * mult) };
+}
+
+export function parseCpu(raw: string | number): QuantityResult {
+  if (typeof raw === 'number') {
+    return Number.isFinite(raw) && raw >= 0
+      ? { ok: true, value: Math.round(raw * 1000) }
+      : { ok: false, expected: 'a non-negative CPU quantity', suggestion: 'write e.g. "250m" or "1"' };
+  }
+  const s = raw.trim();
+  const milli = /^(\d+)m$/.exec(s);
+  if (milli) return { ok: true, value: Number(milli[1]) };
+  const cores = /^(\d+(?:\.\d+)?)$/.exec(s);
+  if (cores) return { ok: true, value: Math.round(Number(cores[1]) * 1000) };
+  const num = NUMBER.exec(s)?.[1];
+  return {
+    ok: false,
+    expected: 'a CPU quantity in millicores ("250m") or cores ("0.5", "2")',
+    suggestion: num ? `did you mean "${num}m" (millicores) or "${num}" (cores)?` : 'write e.g. "250m"',
+  };
+}
+
+const GI = 1024 ** 3;
+const MI = 1024 ** 2;
+
+/** Formats bytes the way a quota request is read: Gi with at most two decimals above 1Gi, else Mi. */
+export function formatBytes(bytes: number): string {
+  if (bytes === 0) return '0';
+  if (bytes >= GI) {
+    const gi = bytes / GI;
+    return `${Number.isInteger(gi) ? gi : Number(gi.toFixed(2))}Gi`;
+  }
+  const mi = bytes / MI;
+  return `${Number.isInteger(mi) ? mi : Number(mi.toFixed(1))}Mi`;
+}
+
+export function formatCpu(millicores: number): string {
+  return `${millicores}m`;
+}
+
+/** Kubernetes canonical quantity strings for rendered manifests ("512Mi", "2Gi", "250m"). */
+export function toK8sBytes(bytes: number): string {
+  for (const [unit, mult] of [['Ti', 1024 ** 4], ['Gi', GI], ['Mi', MI], ['Ki', 1024]] as const) {
+    if (bytes % mult === 0 && bytes >= mult) return `${bytes / mult}${unit}`;
+  }
+  return String(bytes);
+}
+export function toK8sCpu(millicores: number): string {
+  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
+}

@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { parseBytes, parseCpu, type QuantityResult } from './quantity.js';
+
+/**
+ * The stack definition: what a platform team writes once (TypeScript via defineStack, or YAML).
+ * Every object is strict, so a misspelt key is an error with a "did you mean" suggestion.
+ * Engine-specific knowledge (which components exist, their sizes, ports) is NOT here: it lives in
+ * src/catalog and is checked against the definition by the loader and the plan rules.
+ */
+
+function quantity(parse: (v: string | number) => QuantityResult, what: string) {
+  return z
+    .union([z.string(), z.number()])
+    .superRefine((v, ctx) => {
+      const r = parse(v);
+      if (!r.ok) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${String(v)}" is not a valid ${what} quantity`,
+          params: { expected: r.expected, suggestion: r.suggestion },
+        });
+      }
+    })
+    .describe(`${what} quantity in Kubernetes units`);
+}
+
+export const Cpu = quantity(parseCpu, 'CPU');
+export const Bytes = quantity(parseBytes, 'memory/storage');
+
+const replicas = z
+  .number({ error: 'replicas must be a whole number' })
+  .int({ error: 'replicas must be a whole number (no fractions)' })
+  .min(0, { error: 'replicas cannot be negative' });
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    error: 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit',
+  })
+  .max(63);
+
+/** Durations as the collector writes them: "500ms", "5s", "2m", "1h"; "0s" where zero means "never give up". */
+const duration = z.string().regex(/^\d+(ms|s|m|h)$/, { error: 'must be a duration such as "5s", "500ms" or "2m"' });
+
+export const SIGNALS = ['traces', 'metrics', 'logs', 'profiles'] as const;
+export const MODES = ['monolithic', 'simple-scalable', 'read-write', 'microservices'] as const;
+export const TARGETS = ['kubernetes', 'compose', 'ansible'] as const;
+
+export const Resources = z.strictObject({
+  cpu: Cpu,
+  memory: Bytes,
+  storage: Bytes,
+});
+
+export const ComponentOverride = z.strictObject({
+  replicas: replicas.optional(),
+  cpu: Cpu.optional().describe('CPU request per replica'),
+  memory: Bytes.optional().describe('memory request per replica'),
+  memoryLimit: Bytes.optional().describe('memory limit per replica (only where the resource policy allows)'),
+  cpuLimit: Cpu.optional().describe('CPU limit per replica (only where the resource policy allows)'),
+  storage: Bytes.optional().describe('persistent volume size per replica'),
+});
+
+export const SignalEnvironment = z.strictObject({
+  mode: z.enum(MODES),
+  phase: z.number().int().min(1).optional().describe('overrides the signal phase in this environment'),
+  replicationFactor: z.number().int().min(1).optional(),
+  zoneAware: z.boolean().optional(),
+  ingestStorage: z
+    .boolean()
+    .optional()
+    .describe('Mimir: Kafka-based ingest storage (mimir-distributed chart 6 default: on); false = classic ingesters with a WAL'),
+  kafka: z
+    .strictObject({ topic: z.string().optional(), partitions: z.number().int().min(1).optional() })
+    .optional()
+    .describe("the engine's own ingest topic, for engines that write through Kafka"),
+  components: z.record(z.string(), ComponentOverride).optional(),
+  buckets: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('explicit bucket names per purpose; by default they follow conventions.bucket'),
+  tenant: z.string().optional().describe('X-Scope-OrgID used by collectors, Grafana and verify'),
+});
+
+export const Signal = z.strictObject({
+  engine: z.string(),
+  version: z.string().optional().describe('engine version; defaults to the version the catalog pins'),
+  phase: z.number().int().min(1).default(1),
+  managed: z
+    .boolean()
+    .default(true)
+    .describe('false: already deployed and budgeted elsewhere (e.g. an existing Loki); otelstack only wires it up'),
+  environments: z.record(z.string(), SignalEnvironment),
+});
+
+export const ObjectStorage = z.strictObject({
+  kind: z.enum(['seaweedfs', 'minio', 's3']),
+  endpoint: z.url({ error: 'must be a URL such as "http://seaweedfs-s3.storage.svc:8333"' }),
+  region: z.string().default('us-east-1'),
+  insecure: z.boolean().default(false),
+  credentials: z
+    .strictObject({
+      secretName: z.string().describe('Kubernetes Secret (or env-file) holding the S3 keys; values are never rendered'),
+      accessKeyIdKey: z.string().default('AWS_ACCESS_KEY_ID'),
+      secretAccessKeyKey: z.string().default('AWS_SECRET_ACCESS_KEY'),
+    })
+    .describe('a reference to where the credentials live, never the credentials'),
+});
+
+export const QuotaRequest = z.strictObject({
+  targetHeadroomPercent: z.number().min(0).max(90).default(20),
+  step: z
+    .strictObject({ cpu: Cpu.default('1000m'), memory: Bytes.default('8Gi'), storage: Bytes.default('32Gi') })
+    .default({ cpu: '1000m', memory: '8Gi', storage: '32Gi' })
+    .describe('requested values are rounded up to a multiple of these'),
+});
+
+export const Capacity = z
+  .strictObject({
+    headroom: Resources.optional().describe('what is free in the namespace today'),
+    quota: Resources.optional().describe('the namespace ResourceQuota'),
+    used: Resources.optional().describe('what is already requested inside the quota'),
+    request: QuotaRequest.optional(),
+    requested: Resources.optional().describe('a quota already asked for; the plan checks it leaves the target headroom'),
+  })
+  .superRefine((c, ctx) => {
+    const hasQuota = c.quota !== undefined || c.used !== undefined;
+    if (c.headroom && hasQuota) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either headroom, or quota with used — not both',
+        params: { expected: 'headroom, or quota + used', suggestion: 'keep quota + used when you know them: headroom is derived' },
+      });
+    } else if (hasQuota && (c.quota === undefined || c.used === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'quota needs used beside it (and used needs quota)',
+        params: { expected: 'both quota and used', suggestion: 'add the missing one, e.g. used: { cpu: 0, memory: 0, storage: 0 }' },
+      });
+    }
+  });
+
+export const Environment = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel,
+  target: z.enum(TARGETS),
+  ha: z.boolean().default(false),
+  objectStorage: z.string().describe('name of an entry in objectStorage'),
+  zones: z.array(z.string()).optional().describe('availability zones for zone-aware replication (HA)'),
+  capacity: Capacity.optional(),
+  podDisruptionBudgets: z.boolean().default(true).describe('render PodDisruptionBudgets (required in HA environments)'),
+});
+
+const Pool = z.strictObject({
+  replicas: replicas.default(1),
+  cpu: Cpu.optional(),
+  memory: Bytes.optional(),
+  memoryLimit: Bytes.optional(),
+  storage: Bytes.optional().describe('persistent-queue volume per replica'),
+});
+
+export const KafkaTopic = z.strictObject({
+  name: z.string(),
+  partitions: z.number().int().min(1).default(6),
+  replication: z.number().int().min(1).default(3),
+  minInSyncReplicas: z.number().int().min(1).optional(),
+  retentionHours: z.number().min(1).default(24),
+});
+
+export const SamplingPolicy = z.strictObject({
+  name: z.string(),
+  type: z.enum(['errors', 'latency', 'probabilistic', 'always']),
+  thresholdMs: z.number().int().min(1).optional(),
+  percentage: z.number().min(0).max(100).optional(),
+});
+
+export const Ingestion = z.strictObject({
+  collector: z.enum(['alloy', 'otelcol']),
+  shared: z
+    .boolean()
+    .default(false)
+    .describe('an existing shared deployment (seed 000: the shared Alloy): its config is rendered, its pods are not budgeted'),
+  environments: z
+    .record(
+      z.string(),
+      z.strictObject({
+        gateway: Pool.default({ replicas: 1 }),
+        processor: Pool.optional().describe('processing pool behind Kafka (tail sampling)'),
+        kafkaBuffer: z.boolean().default(false).describe('gateway → Kafka → processor'),
+      }),
+    )
+    .default({}),
+  topics: z
+    .strictObject({ traces: KafkaTopic.optional(), metrics: KafkaTopic.optional(), logs: KafkaTopic.optional() })
+    .optional()
+    .describe('buffer topics between gateway and processor collectors'),
+  persistentQueue: z
+    .strictObject({ enabled: z.boolean().default(true), fsync: z.boolean().default(false), queueSize: z.number().int().min(1).default(5000) })
+    .default({ enabled: true, fsync: false, queueSize: 5000 }),
+  retry: z
+    .strictObject({
+      initialInterval: duration.default('5s'),
+      maxInterval: duration.default('30s'),
+      maxElapsedTime: duration.default('0s').describe('"0s" = never give up'),
+    })
+    .default({ initialInterval: '5s', maxInterval: '30s', maxElapsedTime: '0s' }),
+  sampling: z
+    .strictObject({ decisionWait: duration.default('10s'), policies: z.array(SamplingPolicy).default([]) })
+    .optional(),
+  rateLimits: z
+    .array(z.strictObject({ tenant: z.string(), requestsPerSecond: z.number().min(1), burst: z.number().int().min(1).optional() }))
+    .default([]),
+  faro: z.strictObject({ enabled: z.boolean().default(false), port: z.number().int().default(12347) }).optional(),
+  routing: z
+    .enum(['per-environment', 'by-namespace'])
+    .default('per-environment')
+    .describe('by-namespace: one shared collector routes by k8s.namespace.name to each environment (seed 000 Alloy)'),
+});
+
+export const KafkaCluster = z.strictObject({
+  phase: z.number().int().min(1).default(1),
+  brokers: replicas.default(3),
+  cpu: Cpu.default('500m'),
+  memory: Bytes.default('2Gi'),
+  memoryLimit: Bytes.optional(),
+  storage: Bytes.default('20Gi'),
+  managed: z.boolean().default(true).describe('false: an existing cluster, only referenced (give bootstrap)'),
+  bootstrap: z.string().optional().describe('host:port list of an existing cluster'),
+});
+
+export const StackSchema = z.strictObject({
+  name: dnsLabel,
+  conventions: z
+    .strictObject({
+      bucket: z.string().default('{stack}-{signal}-{env}-{purpose}'),
+    })
+    .default({ bucket: '{stack}-{signal}-{env}-{purpose}' }),
+  objectStorage: z.record(z.string(), ObjectStorage),
+  environments: z.array(Environment).min(1, { error: 'at least one environment is needed' }),
+  signals: z.strictObject({
+    traces: Signal.optional(),
+    metrics: Signal.optional(),
+    logs: Signal.optional(),
+    profiles: Signal.optional(),
+  }),
+  kafka: z
+    .strictObject({ environments: z.record(z.string(), KafkaCluster) })
+    .optional()
+    .describe('Kafka clusters per environment, for engines that write through Kafka and for collector buffering'),
+  ingestion: Ingestion.optional(),
+  policy: z
+    .strictObject({
+      cpuLimits: z.array(z.string()).default([]).describe('component names that may have a CPU limit'),
+      memoryLimits: z.array(z.string()).default(['ingester', 'store-gateway']).describe('component names that must have a memory limit (and only they)'),
+    })
+    .default({ cpuLimits: [], memoryLimits: ['ingester', 'store-gateway'] }),
+  grafana: z
+    .strictObject({
+      datasourceName: z.string().default('{Engine} ({env})'),
+      datasourceUid: z.string().default('{engine}-{env}'),
+      provisioning: z.enum(['sidecar', 'chart-values']).default('sidecar'),
+      deprecatedDatasources: z
+        .array(z.strictObject({ name: z.string(), env: z.string().optional(), reason: z.string().optional() }))
+        .default([])
+        .describe('per-namespace Prometheus datasources the stack replaces'),
+    })
+    .default({ datasourceName: '{Engine} ({env})', datasourceUid: '{engine}-{env}', provisioning: 'sidecar', deprecatedDatasources: [] }),
+  kubernetes: z
+    .strictObject({
+      argocd: z
+        .strictObject({
+          style: z.enum(['applications', 'applicationset']).default('applications'),
+          project: z.string().default('default'),
+          namespace: z.string().default('argocd'),
+          automated: z.boolean().default(true),
+        })
+        .default({ style: 'applications', project: 'default', namespace: 'argocd', automated: true }),
+    })
+    .default({ argocd: { style: 'applications', project: 'default', namespace: 'argocd', automated: true } }),
+});
+
+/** What a definition file contains (before defaults). */
+export type StackInput = z.input<typeof StackSchema>;
+/** A validated definition with defaults applied. */
+export type Stack = z.output<typeof StackSchema>;
+export type SignalName = (typeof SIGNALS)[number];
+export type Mode = (typeof MODES)[number];
+export type Target = (typeof TARGETS)[number];
+export type EnvironmentDef = Stack['environments'][number];
+export type SignalDef = z.output<typeof Signal>;
+export type SignalEnvDef = z.output<typeof SignalEnvironment>;
+export type ComponentOverrideDef = z.output<typeof ComponentOverride>;

@@ -1,0 +1,138 @@
+import type { Stack } from '../model/schema.js';
+import { expand } from '../topology/expand.js';
+import type { Topology } from '../topology/types.js';
+import { SEVERITY_ORDER, type Finding } from './findings.js';
+import { quotaPlan, type QuotaPlan } from './quota.js';
+import { componentTotals, environmentTotals, phaseTotals, type Amounts } from './resources.js';
+import { RULES } from './rules/index.js';
+
+export type { Finding } from './findings.js';
+
+export interface PlanComponent extends Amounts {
+  engine: string;
+  component: string;
+  phase: number;
+  replicas: number;
+  budgeted: boolean;
+  known: boolean;
+  perReplica: { cpuRequestMillicores: number; memoryRequestBytes: number; memoryLimitBytes: number | null; cpuLimitMillicores: number | null; storageBytes: number };
+}
+
+export interface PlanEnvironment {
+  name: string;
+  namespace: string;
+  target: string;
+  ha: boolean;
+  engines: Array<{ signal: string; engine: string; version: string; mode: string; chart: string | null; replicationFactor: number | null; kafkaTopic: string | null; datasource: string | null; managed: boolean; phase: number }>;
+  components: PlanComponent[];
+  phases: Array<{ phase: number; cpuRequestMillicores: number; memoryRequestBytes: number; storageBytes: number }>;
+  totals: Amounts;
+  buckets: Array<{ name: string; objectStorage: string; engine: string; purpose: string; phase: number }>;
+  fit: null | { kind: 'headroom' | 'quota'; available: { cpuMillicores: number; memoryBytes: number; storageBytes: number }; fits: boolean };
+  quota: null | {
+    targetHeadroomPercent: number;
+    cpu: QuotaJson;
+    memory: QuotaJson;
+    storage: QuotaJson;
+  };
+}
+export interface QuotaJson {
+  current: number;
+  used: number;
+  required: number;
+  requested: number;
+  headroomPercent: number;
+  byPhase: Array<{ phase: number; amount: number }>;
+}
+
+export interface PlanReport {
+  stack: string;
+  file: string;
+  environments: PlanEnvironment[];
+  deprecatedDatasources: Array<{ name: string; env: string | null; reason: string | null }>;
+  findings: Finding[];
+  summary: { errors: number; warnings: number; infos: number };
+}
+
+function quotaJson(q: QuotaPlan): PlanEnvironment['quota'] {
+  const j = (l: QuotaPlan['cpu']): QuotaJson => ({ current: l.current, used: l.used, required: l.required, requested: l.requested, headroomPercent: l.headroomPercent, byPhase: l.byPhase });
+  return { targetHeadroomPercent: q.targetHeadroomPercent, cpu: j(q.cpu), memory: j(q.memory), storage: j(q.storage) };
+}
+
+export function planEnvironment(t: Topology): PlanEnvironment {
+  const totals = environmentTotals(t);
+  const phases = phaseTotals(t);
+  const q = t.capacity ? quotaPlan(t.capacity, phases) : undefined;
+  return {
+    name: t.env.name,
+    namespace: t.env.namespace,
+    target: t.env.target,
+    ha: t.env.ha,
+    engines: t.engines.map((e) => ({
+      signal: e.signal,
+      engine: e.engine,
+      version: e.version,
+      mode: e.mode,
+      chart: 'name' in e.chart ? `${e.chart.name} ${e.chart.version}` : null,
+      replicationFactor: e.replicationFactor ?? null,
+      kafkaTopic: e.kafka?.topic ?? null,
+      datasource: e.datasource?.name ?? null,
+      managed: e.managed,
+      phase: e.phase,
+    })),
+    components: t.components.map((c) => ({
+      engine: c.engine,
+      component: c.component,
+      phase: c.phase,
+      replicas: c.replicas,
+      budgeted: c.budgeted,
+      known: c.known,
+      ...componentTotals(c),
+      perReplica: {
+        cpuRequestMillicores: c.perReplica.cpuRequestMillicores,
+        memoryRequestBytes: c.perReplica.memoryRequestBytes,
+        memoryLimitBytes: c.perReplica.memoryLimitBytes ?? null,
+        cpuLimitMillicores: c.perReplica.cpuLimitMillicores ?? null,
+        storageBytes: c.perReplica.storageBytes,
+      },
+    })),
+    phases: phases.map((p) => ({ phase: p.phase, cpuRequestMillicores: p.cpuRequestMillicores, memoryRequestBytes: p.memoryRequestBytes, storageBytes: p.storageBytes })),
+    totals,
+    buckets: t.buckets.map((b) => ({ name: b.name, objectStorage: b.objectStorage, engine: b.engine, purpose: b.purpose, phase: b.phase })),
+    fit: t.capacity
+      ? {
+          kind: t.capacity.kind,
+          available: t.capacity.available,
+          fits:
+            totals.cpuRequestMillicores <= t.capacity.available.cpuMillicores &&
+            totals.memoryRequestBytes <= t.capacity.available.memoryBytes &&
+            totals.storageBytes <= t.capacity.available.storageBytes,
+        }
+      : null,
+    quota: q ? quotaJson(q) : null,
+  };
+}
+
+/** The whole plan: per-environment breakdowns and every rule's findings, in a stable order. */
+export function buildPlan(stack: Stack, file: string, envFilter?: string): PlanReport {
+  const envs = stack.environments.filter((e) => !envFilter || e.name === envFilter);
+  const topologies = envs.map((e) => expand(stack, e.name));
+  const envOrder = (name: string | undefined) => (name === undefined ? -1 : stack.environments.findIndex((e) => e.name === name));
+  const findings = RULES.flatMap((r) => r.check({ stack, file, topologies })).sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || envOrder(a.env) - envOrder(b.env) || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
+  );
+  return {
+    stack: stack.name,
+    file,
+    environments: topologies.map(planEnvironment),
+    deprecatedDatasources: stack.grafana.deprecatedDatasources
+      .filter((d) => !envFilter || !d.env || d.env === envFilter)
+      .map((d) => ({ name: d.name, env: d.env ?? null, reason: d.reason ?? null })),
+    findings,
+    summary: {
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      infos: findings.filter((f) => f.severity === 'info').length,
+    },
+  };
+}

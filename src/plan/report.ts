@@ -1,0 +1,111 @@
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import { formatBytes, formatCpu } from '../model/quantity.js';
+import type { PlanEnvironment, PlanReport, QuotaJson } from './index.js';
+
+export type Format = 'table' | 'markdown' | 'json';
+
+interface Grid {
+  head: string[];
+  rows: string[][];
+}
+
+function markdownTable(g: Grid): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(g.head), line(g.head.map(() => '---')), ...g.rows.map(line)].join('\n');
+}
+
+function terminalTable(g: Grid, colour: boolean): string {
+  const t = new Table({
+    head: g.head.map((h) => (colour ? pc.bold(h) : h)),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const r of g.rows) t.push(r);
+  return t.toString();
+}
+
+const mem = (b: number | null) => (b === null || b === 0 ? '—' : formatBytes(b));
+
+function componentGrid(e: PlanEnvironment): Grid {
+  const rows = e.components.map((c) => [
+    c.engine,
+    c.known ? c.component : `${c.component} (!)`,
+    String(c.phase),
+    `×${c.replicas}`,
+    formatCpu(c.cpuRequestMillicores),
+    formatBytes(c.memoryRequestBytes),
+    c.perReplica.memoryLimitBytes === null ? '—' : `${formatBytes(c.perReplica.memoryLimitBytes)} each`,
+    c.storageBytes === 0 ? '—' : c.replicas > 1 ? `${formatBytes(c.storageBytes)} (${formatBytes(c.perReplica.storageBytes)}×${c.replicas})` : formatBytes(c.storageBytes),
+    c.budgeted ? '' : 'shared, not budgeted',
+  ]);
+  for (const p of e.phases) rows.push(['', `Phase ${p.phase} total`, String(p.phase), '', formatCpu(p.cpuRequestMillicores), formatBytes(p.memoryRequestBytes), '', mem(p.storageBytes), '']);
+  rows.push(['', 'Total', '', '', formatCpu(e.totals.cpuRequestMillicores), formatBytes(e.totals.memoryRequestBytes), '', mem(e.totals.storageBytes), '']);
+  return { head: ['Engine', 'Component', 'Phase', 'Replicas', 'CPU req', 'Memory req', 'Memory limit', 'Storage', 'Note'], rows };
+}
+
+function quotaGrid(e: PlanEnvironment): Grid | undefined {
+  const q = e.quota;
+  if (!q) return undefined;
+  const phases = [...new Set([...q.cpu.byPhase, ...q.memory.byPhase].map((p) => p.phase))].sort((a, b) => a - b);
+  const row = (name: string, l: QuotaJson, fmt: (n: number) => string) => [
+    name,
+    fmt(l.current),
+    fmt(l.used),
+    ...phases.map((p) => fmt(l.byPhase.find((x) => x.phase === p)?.amount ?? 0)),
+    fmt(l.required),
+    fmt(l.requested),
+    `${l.headroomPercent}%`,
+  ];
+  return {
+    head: ['Resource', 'Current quota', 'Currently used', ...phases.map((p) => `Phase ${p} new`), 'Total required', 'Requested', 'Headroom'],
+    rows: [row('CPU', q.cpu, formatCpu), row('Memory', q.memory, formatBytes), row('Storage', q.storage, formatBytes)],
+  };
+}
+
+function fitLine(e: PlanEnvironment): string | undefined {
+  if (!e.fit) return undefined;
+  const a = e.fit.available;
+  const pct = (used: number, avail: number) => (avail > 0 ? `${Math.round((used / avail) * 100)}%` : '—');
+  const what = e.fit.kind === 'headroom' ? 'Headroom' : 'Free in quota';
+  return `${what}: ${formatCpu(a.cpuMillicores)} CPU / ${formatBytes(a.memoryBytes)} memory / ${formatBytes(a.storageBytes)} storage — ${e.fit.fits ? 'fits' : 'does NOT fit'} (uses ${pct(e.totals.cpuRequestMillicores, a.cpuMillicores)} / ${pct(e.totals.memoryRequestBytes, a.memoryBytes)} / ${pct(e.totals.storageBytes, a.storageBytes)})`;
+}
+
+export function renderPlan(report: PlanReport, format: Format, colour = false): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  const md = format === 'markdown';
+  const table = (g: Grid) => (md ? markdownTable(g) : terminalTable(g, colour));
+  const h = (level: number, s: string) => (md ? `${'#'.repeat(level)} ${s}` : colour ? pc.bold(pc.cyan(s)) : s);
+  const out: string[] = [h(1, `Plan for ${report.stack}`), ''];
+  for (const e of report.environments) {
+    out.push(h(2, `${e.name} — namespace ${e.namespace} (${e.target}${e.ha ? ', HA' : ''})`), '');
+    const engines = e.engines.map((x) => `${x.engine} ${x.version} ${x.mode}${x.chart ? ` [${x.chart}]` : ''}${x.replicationFactor ? ` RF ${x.replicationFactor}` : ''}${x.managed ? '' : ' (existing)'}${x.phase > 1 ? ` phase ${x.phase}` : ''}`);
+    out.push(`Engines: ${engines.join('; ')}`, '');
+    out.push(table(componentGrid(e)), '');
+    const fit = fitLine(e);
+    if (fit) out.push(fit, '');
+    const qg = quotaGrid(e);
+    if (qg && e.quota) {
+      out.push(h(3, `Quota increase request for ${e.namespace} (target headroom ${e.quota.targetHeadroomPercent}%)`), '', table(qg), '');
+    }
+    if (e.buckets.length) {
+      out.push(h(3, 'Buckets'), '');
+      const byStore = new Map<string, string[]>();
+      for (const b of e.buckets) byStore.set(b.objectStorage, [...(byStore.get(b.objectStorage) ?? []), b.phase > 1 ? `${b.name} (phase ${b.phase})` : b.name]);
+      for (const [s, names] of byStore) out.push(`- ${s}: ${names.join(', ')}`);
+      out.push('');
+    }
+  }
+  if (report.deprecatedDatasources.length) {
+    out.push(h(2, 'Datasources to deprecate'), '');
+    for (const d of report.deprecatedDatasources) out.push(`- ${d.name}${d.env ? ` (${d.env})` : ''}${d.reason ? ` — ${d.reason}` : ''}`);
+    out.push('');
+  }
+  out.push(h(2, `Findings: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.infos} info`), '');
+  for (const f of report.findings) {
+    const sev = colour ? (f.severity === 'error' ? pc.red(f.severity) : f.severity === 'warning' ? pc.yellow(f.severity) : pc.dim(f.severity)) : f.severity;
+    out.push(`${md ? '- ' : ''}${sev} [${f.rule}]${f.env ? ` ${f.env}` : ''} at ${f.path}: ${f.message}`);
+    out.push(`${md ? '  ' : '  '}→ ${f.suggestion}`);
+  }
+  return `${out.join('\n')}\n`;
+}

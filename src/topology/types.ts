@@ -1,0 +1,136 @@
+import type { ChartRef, ComponentPath, EngineId } from '../catalog/types.js';
+import type { Mode, SignalName, Target } from '../model/schema.js';
+
+/** Resources of one replica, in base units (millicores, bytes). */
+export interface ReplicaResources {
+  cpuRequestMillicores: number;
+  memoryRequestBytes: number;
+  /** undefined = no memory limit rendered */
+  memoryLimitBytes?: number;
+  /** undefined = no CPU limit rendered */
+  cpuLimitMillicores?: number;
+  /** persistent volume per replica; 0 = none */
+  storageBytes: number;
+}
+
+export interface TopoComponent {
+  engine: EngineId;
+  component: string;
+  phase: number;
+  replicas: number;
+  path: ComponentPath;
+  stateful: boolean;
+  /** writes replicated across replicationFactor instances */
+  replicated: boolean;
+  singleton: boolean;
+  /** false: the engine (at this version and mode) has no such component; kept so totals match the definition */
+  known: boolean;
+  /** budgeted in the environment's namespace (false for shared deployments such as seed 000's Alloy) */
+  budgeted: boolean;
+  perReplica: ReplicaResources;
+  /** definition path of this component's overrides (or of the engine's environment entry) */
+  definitionPath: string;
+}
+
+export interface Bucket {
+  name: string;
+  engine: EngineId;
+  signal: SignalName;
+  purpose: string;
+  objectStorage: string;
+  /** component that uses it; undefined = always used */
+  usedBy?: string;
+  phase: number;
+  definitionPath: string;
+  /** true when the definition names it explicitly instead of following the convention */
+  explicit: boolean;
+}
+
+export interface KafkaTopicPlan {
+  name: string;
+  partitions: number;
+  replication: number;
+  minInSyncReplicas: number;
+  retentionHours: number;
+  /** who writes it: an engine's ingest topic, or the collectors' buffer for a signal */
+  owner: string;
+  definitionPath: string;
+}
+
+export interface EngineDeployment {
+  signal: SignalName;
+  engine: EngineId;
+  title: string;
+  version: string;
+  versionLine: string;
+  documented: string;
+  mode: Mode;
+  managed: boolean;
+  phase: number;
+  /** Helm chart deploying this mode, or why none can. */
+  chart: ChartRef | { none: string };
+  /** Helm release / service prefix */
+  release: string;
+  replicationFactor?: number;
+  zoneAware: boolean;
+  zones: string[];
+  /** Kafka use: Tempo 3 microservices, Mimir ingest storage */
+  kafka?: { topic: string; partitions: number };
+  endpoints: { push?: string; query?: string };
+  tenant?: string;
+  datasource?: { name: string; uid: string; type: string };
+  definitionPath: string;
+}
+
+export interface ObjectStorageRef {
+  name: string;
+  kind: 'seaweedfs' | 'minio' | 's3';
+  endpoint: string;
+  region: string;
+  insecure: boolean;
+  credentials: { secretName: string; accessKeyIdKey: string; secretAccessKeyKey: string };
+}
+
+export interface IngestionPlan {
+  collector: 'alloy' | 'otelcol';
+  shared: boolean;
+  routing: 'per-environment' | 'by-namespace';
+  kafkaBuffer: boolean;
+  gatewayReplicas: number;
+  processorReplicas: number;
+  topics: KafkaTopicPlan[];
+  definitionPath: string;
+}
+
+export interface CapacityFacts {
+  kind: 'headroom' | 'quota';
+  /** free today: headroom, or quota − used */
+  available: { cpuMillicores: number; memoryBytes: number; storageBytes: number };
+  quota?: { cpuMillicores: number; memoryBytes: number; storageBytes: number };
+  used?: { cpuMillicores: number; memoryBytes: number; storageBytes: number };
+  request?: { targetHeadroomPercent: number; step: { cpuMillicores: number; memoryBytes: number; storageBytes: number } };
+  /** a quota already asked for, to be checked */
+  requested?: { cpuMillicores: number; memoryBytes: number; storageBytes: number };
+}
+
+/** One environment of a stack, fully concrete: the intermediate representation every renderer and analysis reads. */
+export interface Topology {
+  stack: string;
+  env: {
+    name: string;
+    namespace: string;
+    target: Target;
+    ha: boolean;
+    podDisruptionBudgets: boolean;
+    /** position in the definition's ordered environments (dev → test → prod) */
+    index: number;
+  };
+  objectStorage: ObjectStorageRef;
+  engines: EngineDeployment[];
+  components: TopoComponent[];
+  buckets: Bucket[];
+  kafka?: { managed: boolean; brokers: number; bootstrap: string; topics: KafkaTopicPlan[]; definitionPath: string };
+  ingestion?: IngestionPlan;
+  capacity?: CapacityFacts;
+  policy: { cpuLimits: string[]; memoryLimits: string[] };
+}
