@@ -122,9 +122,17 @@ function zodIssues(file: string, error: z.ZodError): DefinitionIssue[] {
       continue;
     }
     if (i.code === 'invalid_type') {
-      const expected = (i as { expected: string }).expected;
+      const raw = (i as { expected: string }).expected;
+      const expected = raw === 'int' ? 'a whole number' : raw;
       const got = valueAt(error, i.path);
-      out.push({ file, path, message: got === undefined ? `missing required ${expected}` : `expected ${expected}, got ${typeof got}`, expected, suggestion: got === undefined ? `add ${path || 'the value'}` : `write ${path} as a ${expected}` });
+      const custom = !i.message.startsWith('Invalid input');
+      out.push({
+        file,
+        path,
+        message: got === undefined ? `missing required ${expected}` : custom ? i.message : `expected ${expected}, got ${typeof got}`,
+        expected,
+        suggestion: got === undefined ? `add ${path || 'the value'}` : `write ${path} as ${expected}`,
+      });
       continue;
     }
     out.push({ file, path, message: i.message, expected: i.message, suggestion: `fix ${path}` });

@@ -201,7 +201,8 @@ export function expand(stack: Stack, envName: string): Topology {
   const ing = stack.ingestion;
   const ingEnv = ing?.environments[env.name];
   let ingestion: Topology['ingestion'];
-  if (ing) {
+  // ingestion.environments empty = the collection layer serves every environment (e.g. one shared Alloy)
+  if (ing && (Object.keys(ing.environments).length === 0 || ingEnv)) {
     const collector = CATALOG[ing.collector];
     const comps = collector.versions[0]!.modes.monolithic!.components;
     const kafkaBuffer = ingEnv?.kafkaBuffer ?? false;

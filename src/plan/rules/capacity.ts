@@ -36,7 +36,7 @@ export const capacity: Rule = {
           out.push({
             severity: 'warning', rule: this.id, env: t.env.name, path,
             message: `${t.env.name} needs a ${name} quota increase: ${fmt(l.required)} required against a ${fmt(l.current)} quota; request ${fmt(l.requested)} (${l.headroomPercent}% headroom)`,
-            suggestion: 'file the quota-increase request in the table below before deploying',
+            suggestion: 'file the quota-increase request shown in the quota table before deploying',
           });
         }
       }

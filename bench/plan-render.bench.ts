@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: median wall time of planning every environment of examples/dts, repeated in-process.
+ * Prints figures; asserts nothing (speed targets live here, never in tests).
+ */
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { loadStack } from '../src/model/load.js';
+import { buildPlan } from '../src/plan/index.js';
+import { renderPlan } from '../src/plan/report.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const runs = Number(process.env['BENCH_RUNS'] ?? 200);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function bench(name: string, fn: () => unknown): Promise<void> {
+  for (let i = 0; i < 10; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  const p = (q: number) => [...times].sort((a, b) => a - b)[Math.floor(times.length * q)]!;
+  console.log(`${name.padEnd(44)} median ${median(times).toFixed(2)} ms   p90 ${p(0.9).toFixed(2)} ms   (${runs} runs)`);
+}
+
+const t0 = performance.now();
+const dts = await loadStack(`${root}examples/dts`);
+console.log(`${'load examples/dts/stack.ts (tsx, first load)'.padEnd(44)} ${(performance.now() - t0).toFixed(1)} ms`);
+const asWritten = await loadStack(`${root}examples/dts/as-written`);
+
+await bench('plan examples/dts (all environments)', () => buildPlan(dts.stack, dts.file));
+await bench('plan + table report examples/dts', () => renderPlan(buildPlan(dts.stack, dts.file), 'table'));
+await bench('plan examples/dts/as-written', () => buildPlan(asWritten.stack, asWritten.file));

@@ -1,0 +1,13 @@
+import type { ChartValueKeys } from './types.js';
+
+/**
+ * grafana-community/helm-charts charts/grafana at tag grafana-10.1.0: `datasources` is a map of provisioning file
+ * name → Grafana provisioning content (apiVersion 1, datasources: [...]); the content is Grafana's format, not
+ * chart values, hence `.**`.
+ */
+export const grafanaKeys: ChartValueKeys = {
+  chart: 'grafana',
+  version: '10.1.0',
+  source: 'github.com/grafana-community/helm-charts tag grafana-10.1.0 charts/grafana/values.yaml',
+  keys: ['datasources.*.**'],
+};

@@ -1,0 +1,34 @@
+import type { ChartValueKeys } from './types.js';
+
+/**
+ * grafana-community/helm-charts charts/tempo (monolithic) at tag tempo-2.0.0 (appVersion 2.10.1): `replicas`,
+ * `tempo.{tag,resources,extraArgs (map → -key=value),extraEnv,multitenancyEnabled,storage,receivers}`,
+ * `persistence.{enabled,size}`. The chart templates `tempo.storage` and `tempo.receivers` into tempo.yaml.
+ */
+export const tempoKeys: ChartValueKeys = {
+  chart: 'tempo',
+  version: '2.0.0',
+  source: 'github.com/grafana-community/helm-charts tag tempo-2.0.0 charts/tempo/values.yaml',
+  keys: [
+    'replicas',
+    'tempo.tag',
+    'tempo.resources.requests.cpu',
+    'tempo.resources.requests.memory',
+    'tempo.resources.limits.cpu',
+    'tempo.resources.limits.memory',
+    'tempo.extraArgs.*',
+    'tempo.extraEnv',
+    'tempo.multitenancyEnabled',
+    'tempo.storage.trace.backend',
+    'tempo.storage.trace.s3.bucket',
+    'tempo.storage.trace.s3.endpoint',
+    'tempo.storage.trace.s3.region',
+    'tempo.storage.trace.s3.insecure',
+    'tempo.storage.trace.s3.access_key',
+    'tempo.storage.trace.s3.secret_key',
+    'tempo.receivers.otlp.protocols.grpc.endpoint',
+    'tempo.receivers.otlp.protocols.http.endpoint',
+    'persistence.enabled',
+    'persistence.size',
+  ],
+};

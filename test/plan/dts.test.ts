@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadStack } from '../../src/model/load.js';
+import { buildPlan } from '../../src/plan/index.js';
+import { renderPlan } from '../../src/plan/report.js';
+import { ROOT } from '../support/paths.js';
+
+const Gi = 1024 ** 3;
+
+describe('examples/dts/as-written: the seed exactly as written', async () => {
+  const { stack, file } = await loadStack(`${ROOT}examples/dts/as-written`);
+  const plan = buildPlan(stack, file);
+  const prod = plan.environments.find((e) => e.name === 'prod')!;
+
+  it('adds prod phase 1 up exactly as the seed does: 2900m / 13.5Gi / 16Gi', () => {
+    const p1 = prod.phases.find((p) => p.phase === 1)!;
+    assert.equal(p1.cpuRequestMillicores, 2900);
+    assert.equal(p1.memoryRequestBytes, 13.5 * Gi);
+    assert.equal(p1.storageBytes, 16 * Gi);
+  });
+  it('reproduces dev and test estimates (~400m/2Gi/4Gi, ~900m/4Gi/8Gi)', () => {
+    const t = (n: string) => plan.environments.find((e) => e.name === n)!.totals;
+    assert.deepEqual([t('dev').cpuRequestMillicores, t('dev').memoryRequestBytes, t('dev').storageBytes], [400, 2 * Gi, 4 * Gi]);
+    assert.deepEqual([t('test').cpuRequestMillicores, t('test').memoryRequestBytes, t('test').storageBytes], [900, 4 * Gi, 8 * Gi]);
+  });
+  it('reproduces the quota table: required 6480m, requested 10000m / 32Gi / 96Gi with ~35% / ~21% / ~24% headroom', () => {
+    const q = prod.quota!;
+    assert.equal(q.cpu.required, 6480);
+    assert.equal(q.cpu.requested, 10000);
+    assert.equal(q.memory.requested, 32 * Gi);
+    assert.equal(q.storage.required, 73 * Gi);
+    assert.equal(q.storage.requested, 96 * Gi);
+    assert.equal(Math.round(q.cpu.headroomPercent), 35);
+    assert.equal(Math.round(q.memory.headroomPercent), 21);
+    assert.equal(Math.round(q.storage.headroomPercent), 24);
+  });
+  it('reports the Tempo store-gateway and "RF 2 survives a pod failure" as errors with reasons', () => {
+    const errors = plan.findings.filter((f) => f.severity === 'error');
+    assert.ok(errors.some((f) => f.rule === 'known-components' && /Tempo never had a store-gateway/.test(f.message)));
+    assert.equal(errors.filter((f) => f.rule === 'write-quorum' && /survives no lost replica/.test(f.message)).length, 2);
+    assert.ok(errors.some((f) => f.rule === 'kafka' && f.env === 'prod'), 'Mimir chart 6 ingest storage has no Kafka budget');
+  });
+  it('still prints the full breakdown and totals', () => {
+    const text = renderPlan(plan, 'markdown');
+    assert.match(text, /store-gateway \(!\)/);
+    assert.match(text, /\| +\| Phase 1 total \| 1 \| +\| 2900m \| 13\.5Gi \| +\| 16Gi \|/);
+    assert.match(text, /Quota increase request for ca7f8f-prod/);
+  });
+});
+
+describe('examples/dts: the corrected rollout', async () => {
+  const { stack, file } = await loadStack(`${ROOT}examples/dts`);
+  const plan = buildPlan(stack, file);
+  it('has no error findings', () => {
+    assert.deepEqual(plan.findings.filter((f) => f.severity === 'error'), []);
+  });
+  it('budgets Kafka for Tempo 3 in prod and matches partitions to consumers', () => {
+    const prod = plan.environments.find((e) => e.name === 'prod')!;
+    assert.ok(prod.components.some((c) => c.engine === 'kafka' && c.replicas === 3));
+    assert.equal(prod.engines.find((e) => e.engine === 'tempo')!.kafkaTopic, 'tempo-ingest');
+    assert.ok(!prod.components.some((c) => c.component === 'store-gateway' && c.engine === 'tempo'));
+  });
+  it('asks for a quota that keeps the target headroom, rounded to the steps', () => {
+    const q = plan.environments.find((e) => e.name === 'prod')!.quota!;
+    for (const l of [q.cpu, q.memory, q.storage]) {
+      assert.ok(l.headroomPercent >= 20, `headroom ${l.headroomPercent}`);
+      assert.ok(l.requested >= l.required);
+    }
+    assert.equal(q.cpu.requested % 2000, 0);
+    assert.equal(q.memory.requested % (8 * Gi), 0);
+  });
+  it('lists the per-namespace Prometheus datasources to deprecate', () => {
+    assert.equal(plan.deprecatedDatasources.length, 3);
+    assert.match(renderPlan(plan, 'table'), /Datasources to deprecate/);
+  });
+  it('emits the documented JSON shape', () => {
+    const j = JSON.parse(renderPlan(plan, 'json')) as Record<string, any>;
+    assert.ok(Array.isArray(j['environments']) && Array.isArray(j['findings']));
+    const e = j['environments'][2];
+    for (const k of ['name', 'namespace', 'components', 'phases', 'totals', 'quota']) assert.ok(k in e, k);
+    for (const k of ['engine', 'component', 'replicas', 'cpuRequestMillicores', 'memoryRequestBytes', 'memoryLimitBytes', 'storageBytes']) assert.ok(k in e.components[0], k);
+    for (const k of ['phase', 'cpuRequestMillicores', 'memoryRequestBytes', 'storageBytes']) assert.ok(k in e.phases[0], k);
+    for (const r of ['cpu', 'memory', 'storage']) for (const k of ['current', 'used', 'required', 'requested', 'headroomPercent']) assert.ok(k in e.quota[r], `${r}.${k}`);
+    assert.equal(j['environments'][0].quota, null);
+  });
+});

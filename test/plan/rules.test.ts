@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildPlan } from '../../src/plan/index.js';
+import { quorum } from '../../src/plan/rules/write-quorum.js';
+import { stackOf } from '../fixtures/stacks.js';
+
+type M = Record<string, any>;
+const findings = (mutate: (s: M) => void, rule: string) => buildPlan(stackOf(mutate as never), 'test.yaml').findings.filter((f) => f.rule === rule);
+const metricsEnv = (s: M, env: string) => s['signals'].metrics.environments[env];
+
+describe('plan rules', () => {
+  it('the base definition has no error findings', () => {
+    assert.deepEqual(buildPlan(stackOf(), 'test.yaml').findings.filter((f) => f.severity === 'error'), []);
+  });
+
+  it('resource-policy: a CPU limit is an error with the reason', () => {
+    const f = findings((s) => { metricsEnv(s, 'dev').components = { querier: { cpuLimit: '1' } }; }, 'resource-policy');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.severity, 'error');
+    assert.equal(f[0]!.path, 'signals.metrics.environments.dev.components.querier.cpuLimit');
+    assert.match(f[0]!.message, /throttles/);
+  });
+  it('resource-policy: a memory limit outside the policy is an error; a CPU limit the policy allows is not', () => {
+    const f = findings((s) => { metricsEnv(s, 'dev').components = { querier: { memoryLimit: '1Gi', cpuLimit: '1' } }; s['policy'] = { cpuLimits: ['querier'] }; }, 'resource-policy');
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /memory limit of 1Gi/);
+  });
+  it('resource-policy: a memory limit below the request is an error', () => {
+    const f = findings((s) => { metricsEnv(s, 'dev').components = { ingester: { memory: '2Gi', memoryLimit: '1Gi' } }; }, 'resource-policy');
+    assert.match(f[0]!.message, /below its request/);
+  });
+
+  it('ha-replicas: PDBs off in HA is an error', () => {
+    const f = findings((s) => { s['environments'][1].podDisruptionBudgets = false; }, 'ha-replicas');
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /PodDisruptionBudgets are off/);
+  });
+  it('ha-replicas: stateless serving components need 2, stateful write path 3', () => {
+    const f = findings((s) => { metricsEnv(s, 'prod').components = { querier: { replicas: 1 }, ingester: { replicas: 2 } }; metricsEnv(s, 'prod').replicationFactor = 1; }, 'ha-replicas');
+    const msgs = f.map((x) => `${x.severity}:${x.message}`);
+    assert.ok(msgs.some((m) => /^error:.*querier.*1 replica/.test(m)), msgs.join('\n'));
+    assert.ok(msgs.some((m) => /^error:.*ingester.*at least 3/.test(m)), msgs.join('\n'));
+  });
+  it('ha-replicas: nothing outside HA environments', () => {
+    assert.deepEqual(findings((s) => { metricsEnv(s, 'dev').components = { querier: { replicas: 1 } }; }, 'ha-replicas'), []);
+  });
+
+  it('write-quorum: the arithmetic', () => {
+    assert.deepEqual(quorum(1), { acks: 1, tolerates: 0 });
+    assert.deepEqual(quorum(2), { acks: 2, tolerates: 0 });
+    assert.deepEqual(quorum(3), { acks: 2, tolerates: 1 });
+    assert.deepEqual(quorum(5), { acks: 3, tolerates: 2 });
+  });
+  it('write-quorum: RF 2 in HA is an error that says why', () => {
+    const f = findings((s) => { metricsEnv(s, 'prod').replicationFactor = 2; }, 'write-quorum');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.severity, 'error');
+    assert.match(f[0]!.message, /floor\(2\/2\)\+1 = 2/);
+    assert.match(f[0]!.message, /survives no lost replica/);
+  });
+  it('write-quorum: RF above the replica count is an error', () => {
+    const f = findings((s) => { metricsEnv(s, 'dev').replicationFactor = 3; }, 'write-quorum');
+    assert.match(f[0]!.message, /needs 3 ingester replicas but dev runs 1/);
+  });
+
+  it('known-components: a Tempo store-gateway is an error listing what Tempo has', () => {
+    const f = findings((s) => { s['signals'].traces = { engine: 'tempo', version: '2.10.0', environments: { dev: { mode: 'microservices', components: { 'store-gateway': { replicas: 2 } } } } }; }, 'known-components');
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /Tempo never had a store-gateway/);
+    assert.match(f[0]!.message, /distributor, ingester/);
+  });
+
+  it('buckets: shared across engines is an error; off-convention names warn; bad S3 names error', () => {
+    const shared = findings((s) => { s['signals'].traces = { engine: 'tempo', environments: { dev: { mode: 'monolithic', buckets: { blocks: 'demo-metrics-dev-blocks' } } } }; }, 'buckets');
+    assert.ok(shared.some((f) => f.severity === 'error' && /shared by (mimir and tempo|tempo and mimir)/.test(f.message)), JSON.stringify(shared));
+    assert.ok(shared.some((f) => f.severity === 'warning' && /does not follow the convention/.test(f.message)));
+    const bad = findings((s) => { metricsEnv(s, 'dev').buckets = { blocks: 'Demo_Blocks' }; }, 'buckets');
+    assert.ok(bad.some((f) => f.severity === 'error' && /lowercase/.test(f.message)));
+  });
+  it('buckets: two environments on one instance with one bucket name is an error', () => {
+    const f = findings((s) => { s['conventions'] = { bucket: 'demo-{signal}-{purpose}-{env}' }; metricsEnv(s, 'prod').buckets = { blocks: 'demo-metrics-blocks-dev' }; }, 'buckets');
+    assert.ok(f.some((x) => x.severity === 'error' && /used for both dev\/blocks and prod\/blocks/.test(x.message)), JSON.stringify(f));
+  });
+
+  it('kafka: Mimir ingest storage without a budgeted Kafka is an error naming the demo Kafka', () => {
+    const f = findings((s) => { delete metricsEnv(s, 'dev').ingestStorage; }, 'kafka');
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /demo Kafka/);
+  });
+  it('kafka: Tempo 3 partitions must equal block-builder and live-store replicas', () => {
+    const f = findings((s) => {
+      s['signals'].traces = { engine: 'tempo', environments: { prod: { mode: 'microservices', kafka: { partitions: 3 }, components: { 'block-builder': { replicas: 2 }, 'live-store': { replicas: 3 } } } } };
+      s['kafka'] = { environments: { prod: { brokers: 3 } } };
+    }, 'kafka');
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /block-builder replicas \(2\) must equal the tempo-ingest partitions \(3\)/);
+  });
+  it('kafka: a collector buffer topic that clashes with an engine ingest topic is an error', () => {
+    const f = findings((s) => {
+      delete metricsEnv(s, 'prod').ingestStorage;
+      s['kafka'] = { environments: { prod: { brokers: 3 } } };
+      s['ingestion'] = { collector: 'otelcol', environments: { prod: { kafkaBuffer: true, gateway: { replicas: 2 }, processor: { replicas: 2 } } }, topics: { metrics: { name: 'ingest' } } };
+    }, 'kafka');
+    assert.ok(f.some((x) => /topic "ingest" is used by both mimir and collector:metrics/.test(x.message)), JSON.stringify(f));
+  });
+
+  it('collector-memory: collectors without a memory limit get explicit limits, reported', () => {
+    const f = findings((s) => { s['ingestion'] = { collector: 'otelcol', environments: { dev: { gateway: { memory: '1Gi' } } } }; }, 'collector-memory');
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /limit_mib 819, spike_limit_mib 204, GOMEMLIMIT 716Mi/);
+  });
+
+  it('capacity: over headroom is an error; a given request below the target headroom is an error', () => {
+    const over = findings((s) => { s['environments'][0].capacity = { headroom: { cpu: '100m', memory: '1Gi', storage: '1Gi' } }; }, 'capacity');
+    assert.ok(over.some((f) => f.severity === 'error' && /does not fit its headroom/.test(f.message)));
+    const req = findings((s) => {
+      s['environments'][1].capacity = { quota: { cpu: '1', memory: '1Gi', storage: '10Gi' }, used: { cpu: '500m', memory: '512Mi', storage: '1Gi' }, requested: { cpu: '2', memory: '64Gi', storage: '64Gi' } };
+    }, 'capacity');
+    assert.ok(req.some((f) => f.severity === 'error' && /requested CPU 2000m leaves/.test(f.message)), JSON.stringify(req));
+  });
+
+  it('versions: a mode no chart can deploy on Kubernetes is an error; deprecated lines warn', () => {
+    const f = findings((s) => { metricsEnv(s, 'dev').mode = 'read-write'; s['signals'].traces = { engine: 'tempo', version: '2.10', environments: { dev: { mode: 'monolithic' } } }; }, 'versions');
+    assert.ok(f.some((x) => x.severity === 'error' && /jsonnet/.test(x.message)));
+    assert.ok(f.some((x) => x.severity === 'warning' && /superseded/.test(x.message)));
+  });
+});
