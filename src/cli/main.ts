@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportError } from './errors.js';
 import { planCommand } from './plan.js';
+import { diffCommand, renderCommand } from './render.js';
 import { schemaCommand } from './schema.js';
 
 const program = new Command();
@@ -22,6 +23,8 @@ async function run(fn: () => Promise<number>): Promise<void> {
 
 planCommand(program, run);
 schemaCommand(program, run);
+renderCommand(program, run);
+diffCommand(program, run);
 
 try {
   await program.parseAsync(process.argv);

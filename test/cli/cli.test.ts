@@ -62,3 +62,38 @@ describe('otelstack CLI', () => {
     for (const k of ['name', 'environments', 'signals', 'policy', 'objectStorage']) assert.ok(k in s.properties, k);
   });
 });
+
+describe('otelstack render / diff', () => {
+  it('render writes all environments atomically, and --check agrees with the golden output', () => {
+    const out = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const dir = join(out, 'r');
+    const r = run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir, '--check').code, 0);
+    assert.equal(run('render', 'examples/dts', '--target', 'kubernetes', '--out', `${ROOT}examples/dts/rendered`, '--check').code, 0, 'golden output is current');
+    writeFileSync(join(dir, 'kubernetes', 'dev', 'extra.yaml'), 'x: 1\n');
+    const c = run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir, '--check');
+    assert.equal(c.code, 1);
+    assert.match(c.out, /not rendered any more: kubernetes\/dev\/extra.yaml/);
+  });
+  it('a definition that cannot render exits 2 and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const r = run('render', 'examples/dts/as-written', '--out', join(dir, 'out'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /nothing was written/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+  it('render --target compose renders the single-node example', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const r = run('render', 'examples/single-node', '--target', 'compose', '--out', join(dir, 'out'), '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as { files: string[] };
+    assert.ok(j.files.some((f) => f.endsWith('docker-compose.yaml')));
+  });
+  it('diff shows what differs between dev and test', () => {
+    const r = run('diff', 'examples/dts', '--from', 'dev', '--to', 'test');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /differs: kubernetes\/<env>\/values\/mimir.yaml/);
+    assert.match(r.out, /dts-metrics-test-blocks/);
+  });
+});

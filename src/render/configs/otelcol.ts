@@ -1,0 +1,277 @@
+/**
+ * OpenTelemetry Collector configuration (YAML) for the gateway and processor pools.
+ *
+ * Written for the collector pinned in src/catalog/versions.json (engines.otelcol). Keys were checked against the
+ * collector and collector-contrib sources/READMEs of the v0.159.0+ main line (the newest snapshot available when
+ * this was written; the pinned v0.161.0 follows it) and against the type names recorded in
+ * scripts/peers/otelcol-builder.yaml:
+ *  - exporter types: `otlp_grpc` (deprecated alias `otlp`), `otlp_http` (deprecated alias `otlphttp`),
+ *    `kafka`; extension types `file_storage`, `health_check`; processors `memory_limiter`, `tail_sampling`.
+ *  - batching lives in the exporter's `sending_queue.batch` (the batch processor is not rendered);
+ *    persistence is `sending_queue.storage: <file_storage id>` (exporterhelper README).
+ *  - service telemetry: `service.telemetry.metrics.readers[].pull.exporter.prometheus` (otelconf v0.3 form).
+ *  - kafka exporter (franz-go): `producer.required_acks`, `producer.allow_auto_topic_creation`,
+ *    `partition_traces_by_id`, per-signal `topic`/`encoding`.
+ *  - kafka receiver: per-signal `topics` (a list), `group_id`, `initial_offset`, `message_marking.after/on_error`,
+ *    `error_backoff`.
+ *  - Metrics go to Mimir / Prometheus over OTLP HTTP, not prometheusremotewrite: that exporter does not support
+ *    `sending_queue` (its README: "the exporter doesn't support sending_queue but provides remote_write_queue"),
+ *    so it could not have a persistent queue.
+ */
+import { CATALOG } from '../../catalog/index.js';
+import { collectorMemory } from '../../topology/collector-memory.js';
+import type { EngineDeployment, KafkaTopicPlan, Topology } from '../../topology/types.js';
+import type { Finding } from '../../plan/findings.js';
+import { toYaml, type FileSet } from '../fileset.js';
+import type { RenderInput, RenderResult } from '../types.js';
+
+export type CollectorRole = 'gateway' | 'processor';
+export type CollectorConfig = Record<string, unknown>;
+
+/** Component type names at the pinned collector version (see the header comment). */
+export const OTELCOL_TYPES = {
+  otlpReceiver: 'otlp',
+  kafkaReceiver: 'kafka',
+  otlpGrpcExporter: 'otlp_grpc',
+  otlpHttpExporter: 'otlp_http',
+  kafkaExporter: 'kafka',
+  memoryLimiter: 'memory_limiter',
+  tailSampling: 'tail_sampling',
+  fileStorage: 'file_storage',
+  healthCheck: 'health_check',
+} as const;
+
+/** Where the persistent queues live inside the container (a named volume in compose, a PVC on Kubernetes). */
+export const COLLECTOR_QUEUE_DIR = '/var/lib/otelcol/file_storage';
+/** In-container path of the rendered config. */
+export const COLLECTOR_CONFIG_PATH = '/etc/otelcol/config.yaml';
+
+/**
+ * OTLP metrics ingestion paths of the metrics backends, derived from their push (remote-write) endpoints.
+ * TODO(catalog): move to mimir.ts / prometheus.ts endpoints (an `otlp` endpoint beside push/query).
+ * Mimir 3 documents OTLP ingestion at /otlp/v1/metrics; Prometheus 3 at /api/v1/otlp/v1/metrics (with
+ * --web.enable-otlp-receiver). The otlp_http exporter appends /v1/metrics to `endpoint`.
+ */
+export const METRICS_OTLP_BASE: Record<string, { pushSuffix: string; otlpBase: string }> = {
+  mimir: { pushSuffix: '/api/v1/push', otlpBase: '/otlp' },
+  prometheus: { pushSuffix: '/api/v1/write', otlpBase: '/api/v1/otlp' },
+};
+
+const SIGNALS3 = ['traces', 'metrics', 'logs'] as const;
+type Signal3 = (typeof SIGNALS3)[number];
+
+const ports = CATALOG.otelcol.ports;
+
+/** The resources of one replica of a collector pool, from the topology. */
+function poolComponent(t: Topology, role: CollectorRole) {
+  return t.components.find((c) => c.engine === 'otelcol' && c.component === role);
+}
+
+/** GOMEMLIMIT and anything else the collector process needs in its environment. */
+export function collectorEnvironment(input: RenderInput, role: CollectorRole): Record<string, string> {
+  const c = poolComponent(input.topology, role);
+  if (!c) return {};
+  return { GOMEMLIMIT: `${Math.floor(collectorMemory(c.perReplica).goMemLimitBytes / 1024 ** 2)}MiB` };
+}
+
+function hostPort(url: string): string {
+  return url.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+}
+
+function queueAndRetry(input: RenderInput): Record<string, unknown> {
+  const ing = input.stack.ingestion!;
+  const q: Record<string, unknown> = {
+    enabled: true,
+    sizer: 'requests',
+    queue_size: ing.persistentQueue.queueSize,
+    num_consumers: 10,
+    // batching moved from the batch processor into the exporter's queue; it runs on the consumer side of a
+    // persistent queue, so nothing is held only in memory before it is on disk.
+    batch: { flush_timeout: '200ms', sizer: 'items', min_size: 8192, max_size: 16384 },
+  };
+  if (ing.persistentQueue.enabled) q['storage'] = OTELCOL_TYPES.fileStorage;
+  return {
+    sending_queue: q,
+    retry_on_failure: {
+      enabled: true,
+      initial_interval: ing.retry.initialInterval,
+      max_interval: ing.retry.maxInterval,
+      // "0s": the exporterhelper never stops retrying
+      max_elapsed_time: ing.retry.maxElapsedTime,
+      multiplier: 1.5,
+    },
+  };
+}
+
+function tenantHeaders(e: EngineDeployment): Record<string, unknown> {
+  return e.tenant ? { headers: { 'X-Scope-OrgID': e.tenant } } : {};
+}
+
+/** Direct exporters to each signal's backend: id → config. */
+function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3, [string, Record<string, unknown>]> {
+  const out = new Map<Signal3, [string, Record<string, unknown>]>();
+  for (const signal of SIGNALS3) {
+    const e = input.topology.engines.find((x) => x.signal === signal);
+    if (!e) continue;
+    const push = e.endpoints.push;
+    if (!push) {
+      findings.push({ severity: 'error', rule: 'render-otelcol', env: input.topology.env.name, path: e.definitionPath, message: `${e.title} has no push endpoint`, suggestion: 'use an engine the catalog knows a push endpoint for' });
+      continue;
+    }
+    if (signal === 'traces') {
+      out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls: { insecure: push.startsWith('http://') }, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+    } else if (signal === 'metrics') {
+      const m = METRICS_OTLP_BASE[e.engine];
+      const endpoint = m && push.endsWith(m.pushSuffix) ? push.slice(0, -m.pushSuffix.length) + m.otlpBase : push;
+      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+    } else {
+      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint: push, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+    }
+  }
+  return out;
+}
+
+function topicFor(input: RenderInput, signal: Signal3): KafkaTopicPlan | undefined {
+  return input.topology.ingestion?.topics.find((t) => t.owner === `collector:${signal}`);
+}
+
+function brokers(t: Topology): string[] {
+  return (t.kafka?.bootstrap ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function tailSampling(input: RenderInput): Record<string, unknown> | undefined {
+  const s = input.stack.ingestion?.sampling;
+  if (!s || s.policies.length === 0) return undefined;
+  const policies = s.policies.map((p) => {
+    switch (p.type) {
+      case 'errors':
+        return { name: p.name, type: 'status_code', status_code: { status_codes: ['ERROR'] } };
+      case 'latency':
+        return { name: p.name, type: 'latency', latency: { threshold_ms: p.thresholdMs ?? 1000 } };
+      case 'probabilistic':
+        return { name: p.name, type: 'probabilistic', probabilistic: { sampling_percentage: p.percentage ?? 10 } };
+      case 'always':
+        return { name: p.name, type: 'always_sample' };
+    }
+  });
+  return { decision_wait: s.decisionWait, policies };
+}
+
+/**
+ * The collector configuration of one pool as a plain object (serialise with toYaml).
+ * gateway: OTLP in → Kafka (kafkaBuffer) or the backends; processor: Kafka in → tail sampling → backends.
+ */
+export function renderCollectorConfig(input: RenderInput, role: CollectorRole, findings: Finding[] = []): CollectorConfig {
+  const t = input.topology;
+  const ing = input.stack.ingestion;
+  if (!ing) throw new Error('renderCollectorConfig: the definition has no ingestion section');
+  const comp = poolComponent(t, role);
+  if (!comp) throw new Error(`renderCollectorConfig: environment ${t.env.name} has no ${role} pool`);
+  const mem = collectorMemory(comp.perReplica);
+  const kafkaBuffer = t.ingestion?.kafkaBuffer ?? false;
+
+  const receivers: Record<string, unknown> = {};
+  const exporters: Record<string, unknown> = {};
+  const processors: Record<string, unknown> = {
+    [OTELCOL_TYPES.memoryLimiter]: { check_interval: '1s', limit_mib: mem.limitMib, spike_limit_mib: mem.spikeLimitMib },
+  };
+  const pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> = {};
+  const backends = backendExporters(input, findings);
+  const activeSignals = SIGNALS3.filter((s) => t.engines.some((e) => e.signal === s));
+
+  if (role === 'gateway') {
+    receivers[OTELCOL_TYPES.otlpReceiver] = {
+      protocols: { grpc: { endpoint: `0.0.0.0:${ports['otlpGrpc']}` }, http: { endpoint: `0.0.0.0:${ports['otlpHttp']}` } },
+    };
+    for (const s of activeSignals) {
+      let exporterId: string;
+      if (kafkaBuffer) {
+        const topic = topicFor(input, s);
+        exporterId = `${OTELCOL_TYPES.kafkaExporter}/${s}`;
+        exporters[exporterId] = {
+          brokers: brokers(t),
+          client_id: `otelstack-gateway-${s}`,
+          [s]: { topic: topic?.name ?? `otlp-${s}`, encoding: 'otlp_proto' },
+          // whole traces land on one partition, so one processor sees every span of a trace (tail sampling)
+          ...(s === 'traces' ? { partition_traces_by_id: true } : {}),
+          producer: { required_acks: -1, allow_auto_topic_creation: false, compression: 'lz4' },
+          ...queueAndRetry(input),
+        };
+      } else {
+        const b = backends.get(s);
+        if (!b) continue;
+        exporterId = b[0];
+        exporters[b[0]] = b[1];
+      }
+      pipelines[s] = { receivers: [OTELCOL_TYPES.otlpReceiver], processors: [OTELCOL_TYPES.memoryLimiter], exporters: [exporterId] };
+    }
+  } else {
+    const ts = tailSampling(input);
+    if (ts) processors[OTELCOL_TYPES.tailSampling] = ts;
+    const retry = ing.retry;
+    for (const s of activeSignals) {
+      const topic = topicFor(input, s);
+      const rid = `${OTELCOL_TYPES.kafkaReceiver}/${s}`;
+      receivers[rid] = {
+        brokers: brokers(t),
+        client_id: `otelstack-processor-${s}`,
+        group_id: `otelstack-processor-${s}`,
+        initial_offset: 'earliest',
+        [s]: { topics: [topic?.name ?? `otlp-${s}`], encoding: 'otlp_proto' },
+        // offsets are committed only after the pipeline returned (data is in the persistent queue), never on error
+        message_marking: { after: true, on_error: false },
+        error_backoff: { enabled: true, initial_interval: retry.initialInterval, max_interval: retry.maxInterval, max_elapsed_time: '0s' },
+      };
+      const b = backends.get(s);
+      if (!b) continue;
+      exporters[b[0]] = b[1];
+      const procs: string[] = [OTELCOL_TYPES.memoryLimiter];
+      if (s === 'traces' && ts) procs.push(OTELCOL_TYPES.tailSampling);
+      pipelines[s] = { receivers: [rid], processors: procs, exporters: [b[0]] };
+    }
+  }
+
+  const extensions: Record<string, unknown> = {
+    [OTELCOL_TYPES.healthCheck]: { endpoint: `0.0.0.0:${ports['health']}` },
+  };
+  if (ing.persistentQueue.enabled) {
+    extensions[OTELCOL_TYPES.fileStorage] = { directory: COLLECTOR_QUEUE_DIR, create_directory: true, fsync: ing.persistentQueue.fsync, timeout: '1s' };
+  }
+
+  return {
+    receivers,
+    processors,
+    exporters,
+    extensions,
+    service: {
+      extensions: Object.keys(extensions).sort(),
+      pipelines,
+      telemetry: {
+        logs: { level: 'info' },
+        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: ports['metrics'] } } } }] },
+      },
+    },
+  };
+}
+
+/** The roles an environment runs: a gateway always, a processor behind Kafka. */
+export function collectorRoles(t: Topology): CollectorRole[] {
+  return t.ingestion?.kafkaBuffer ? ['gateway', 'processor'] : ['gateway'];
+}
+
+export function collectorConfigPath(env: string, role: CollectorRole): string {
+  return `configs/${env}/otelcol-${role}.yaml`;
+}
+
+/** Renders configs/<env>/otelcol-<role>.yaml for every collector pool of the environment. */
+export function renderCollectorConfigs(input: RenderInput): RenderResult {
+  const files: FileSet = new Map();
+  const findings: Finding[] = [];
+  const ing = input.stack.ingestion;
+  if (!ing || ing.collector !== 'otelcol' || !input.topology.ingestion) return { files, findings };
+  for (const role of collectorRoles(input.topology)) {
+    const header = `# OpenTelemetry Collector ${role} for ${input.topology.stack}/${input.topology.env.name} — rendered by otelstack; collector v${CATALOG.otelcol.pinned}.\n`;
+    files.set(collectorConfigPath(input.topology.env.name, role), header + toYaml(renderCollectorConfig(input, role, findings)));
+  }
+  return { files, findings };
+}

@@ -1,0 +1,40 @@
+import type { Stack, Target } from '../model/schema.js';
+import type { Finding } from '../plan/findings.js';
+import { expand } from '../topology/expand.js';
+import { renderCompose } from './compose/index.js';
+import { mergeFileSets, type FileSet } from './fileset.js';
+import { renderKubernetes } from './kubernetes/index.js';
+import type { Renderer } from './types.js';
+
+/** One renderer per deployment target; ansible is not written yet and is refused with a finding. */
+export const RENDERERS: Partial<Record<Target, Renderer>> = {
+  kubernetes: renderKubernetes,
+  compose: renderCompose,
+};
+
+export interface RenderAllResult {
+  files: FileSet;
+  findings: Finding[];
+  environments: string[];
+}
+
+/**
+ * Renders every selected environment with the renderer of its own target (each environment says where it runs);
+ * `target` narrows to environments of that target. Pure: nothing touches the disk here.
+ */
+export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?: string } = {}): RenderAllResult {
+  const envs = stack.environments.filter((e) => (!opts.env || e.name === opts.env) && (!opts.target || opts.target === 'all' || e.target === opts.target));
+  const sets: FileSet[] = [];
+  const findings: Finding[] = [];
+  for (const e of envs) {
+    const renderer = RENDERERS[e.target];
+    if (!renderer) {
+      findings.push({ severity: 'error', rule: `render-${e.target}`, env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
+      continue;
+    }
+    const r = renderer({ stack, topology: expand(stack, e.name) });
+    sets.push(r.files);
+    findings.push(...r.findings);
+  }
+  return { files: mergeFileSets(...sets), findings, environments: envs.map((e) => e.name) };
+}

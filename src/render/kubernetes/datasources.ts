@@ -1,0 +1,54 @@
+/**
+ * Grafana datasource provisioning (Grafana 12.3 documentation, "Provision Grafana" → data sources): apiVersion 1,
+ * datasources with a stable uid; tenant header through jsonData.httpHeaderName1 + secureJsonData.httpHeaderValue1;
+ * Prometheus exemplarTraceIdDestinations → Tempo; Tempo tracesToLogsV2 → Loki, serviceMap / tracesToMetrics → Mimir;
+ * Loki derivedFields (trace id) → Tempo.
+ */
+import type { Stack } from '../../model/schema.js';
+import type { EngineDeployment, Topology } from '../../topology/types.js';
+
+export interface DatasourceProvisioning {
+  apiVersion: 1;
+  datasources: Array<Record<string, unknown>>;
+}
+
+export function datasourceProvisioning(stack: Stack, t: Topology): DatasourceProvisioning {
+  void stack;
+  const withDs = t.engines.filter((e): e is EngineDeployment & { datasource: NonNullable<EngineDeployment['datasource']> } => e.datasource !== undefined && e.endpoints.query !== undefined && e.phase <= 1);
+  const uid = (engine: string) => withDs.find((e) => e.engine === engine)?.datasource.uid;
+  const tempo = uid('tempo');
+  const loki = uid('loki');
+  const metrics = uid('mimir') ?? uid('prometheus');
+  const datasources = withDs
+    .map((e) => {
+      const jsonData: Record<string, unknown> = {};
+      const ds: Record<string, unknown> = {
+        name: e.datasource.name,
+        uid: e.datasource.uid,
+        type: e.datasource.type,
+        access: 'proxy',
+        url: e.endpoints.query,
+        editable: false,
+      };
+      if (e.tenant !== undefined) {
+        jsonData['httpHeaderName1'] = 'X-Scope-OrgID';
+        ds['secureJsonData'] = { httpHeaderValue1: e.tenant };
+      }
+      if (e.engine === 'mimir' || e.engine === 'prometheus') {
+        if (tempo) jsonData['exemplarTraceIdDestinations'] = [{ name: 'trace_id', datasourceUid: tempo }];
+      } else if (e.engine === 'tempo') {
+        if (loki) jsonData['tracesToLogsV2'] = { datasourceUid: loki, filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m' };
+        if (metrics) {
+          jsonData['serviceMap'] = { datasourceUid: metrics };
+          jsonData['tracesToMetrics'] = { datasourceUid: metrics };
+        }
+        if (loki) jsonData['lokiSearch'] = { datasourceUid: loki };
+      } else if (e.engine === 'loki') {
+        if (tempo) jsonData['derivedFields'] = [{ name: 'TraceID', matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: tempo, url: '$${__value.raw}' }];
+      }
+      if (Object.keys(jsonData).length) ds['jsonData'] = jsonData;
+      return ds;
+    })
+    .sort((a, b) => (String(a['uid']) < String(b['uid']) ? -1 : 1));
+  return { apiVersion: 1, datasources };
+}

@@ -1,0 +1,263 @@
+import {
+  MIMIR_COMPONENT_KEYS,
+  MIMIR_OPTIONAL,
+  MIMIR_PERSISTENT,
+  MIMIR_ZONE_AWARE,
+  TEMPO_DISTRIBUTED_COMPONENT_KEYS,
+  TEMPO_DISTRIBUTED_NO_REPLICAS,
+  TEMPO_DISTRIBUTED_OPTIONAL,
+} from '../../catalog/charts/index.js';
+import type { EngineDeployment, TopoComponent, Topology } from '../../topology/types.js';
+
+/** Environment variable names the S3 keys are exposed under inside engine pods (values come from the Secret). */
+export const S3_ENV = { accessKeyId: 'AWS_ACCESS_KEY_ID', secretAccessKey: 'AWS_SECRET_ACCESS_KEY' } as const;
+
+type Values = Record<string, unknown>;
+
+const Ki = 1024;
+const Mi = Ki * 1024;
+const Gi = Mi * 1024;
+
+export function bytesQuantity(b: number): string {
+  if (b % Gi === 0) return `${b / Gi}Gi`;
+  if (b % Mi === 0) return `${b / Mi}Mi`;
+  if (b % Ki === 0) return `${b / Ki}Ki`;
+  return String(b);
+}
+export function cpuQuantity(m: number): string {
+  return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
+}
+
+/** requests always; limits only where the topology carries them (the policy is decided upstream). */
+export function resourcesOf(c: TopoComponent): Values {
+  const r = c.perReplica;
+  const limits: Values = {};
+  if (r.cpuLimitMillicores !== undefined) limits['cpu'] = cpuQuantity(r.cpuLimitMillicores);
+  if (r.memoryLimitBytes !== undefined) limits['memory'] = bytesQuantity(r.memoryLimitBytes);
+  return {
+    requests: { cpu: cpuQuantity(r.cpuRequestMillicores), memory: bytesQuantity(r.memoryRequestBytes) },
+    ...(Object.keys(limits).length ? { limits } : {}),
+  };
+}
+
+/** env entries exposing the S3 keys from the referenced Secret (never the values). */
+export function s3SecretEnv(t: Topology): Values[] {
+  const c = t.objectStorage.credentials;
+  return [
+    { name: S3_ENV.accessKeyId, valueFrom: { secretKeyRef: { name: c.secretName, key: c.accessKeyIdKey } } },
+    { name: S3_ENV.secretAccessKey, valueFrom: { secretKeyRef: { name: c.secretName, key: c.secretAccessKeyKey } } },
+  ];
+}
+
+/** host:port of the S3 endpoint (Tempo and Mimir take no scheme) and whether it is plain HTTP. */
+export function s3Endpoint(t: Topology): { hostPort: string; insecure: boolean } {
+  const u = new URL(t.objectStorage.endpoint);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return { hostPort: `${u.hostname}:${port}`, insecure: t.objectStorage.insecure || u.protocol === 'http:' };
+}
+
+function bucket(t: Topology, e: EngineDeployment, purpose: string): string | undefined {
+  return t.buckets.find((b) => b.engine === e.engine && b.purpose === purpose)?.name;
+}
+
+function componentsOf(t: Topology, e: EngineDeployment): TopoComponent[] {
+  return t.components.filter((c) => c.engine === e.engine && c.known).sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
+}
+
+/** A problem the values cannot express; the renderer turns it into a finding. */
+export interface ValuesNote {
+  severity: 'error' | 'warning';
+  message: string;
+  suggestion: string;
+}
+
+export interface EngineValues {
+  values: Values;
+  notes: ValuesNote[];
+  /** components whose PodDisruptionBudget the chart does not render (the renderer adds policy/v1 PDBs) */
+  uncoveredPdb: Array<{ component: string; selector: Record<string, string> }>;
+}
+
+/** tempo chart 2.0.0 (monolithic): one StatefulSet running every Tempo component. */
+export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineValues {
+  const c = componentsOf(t, e)[0];
+  const s3 = s3Endpoint(t);
+  const notes: ValuesNote[] = [];
+  const values: Values = {
+    tempo: {
+      tag: e.version,
+      ...(c ? { resources: resourcesOf(c) } : {}),
+      extraArgs: { 'config.expand-env': 'true' },
+      extraEnv: s3SecretEnv(t),
+      multitenancyEnabled: e.tenant !== undefined,
+      storage: {
+        trace: {
+          backend: 's3',
+          s3: {
+            bucket: bucket(t, e, 'blocks'),
+            endpoint: s3.hostPort,
+            region: t.objectStorage.region,
+            insecure: s3.insecure,
+            access_key: `\${${S3_ENV.accessKeyId}}`,
+            secret_key: `\${${S3_ENV.secretAccessKey}}`,
+          },
+        },
+      },
+      receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } },
+    },
+    replicas: c?.replicas ?? 1,
+    persistence: c && c.perReplica.storageBytes > 0 ? { enabled: true, size: bytesQuantity(c.perReplica.storageBytes) } : { enabled: false },
+  };
+  if (e.versionLine !== '2') {
+    notes.push({
+      severity: 'warning',
+      message: `the tempo chart ${typeof e.chart === 'object' && 'version' in e.chart ? e.chart.version : ''} ships Tempo 2.x by default; the rendered values pin image tag ${e.version}`,
+      suggestion: 'check the chart\'s tempo.yaml template against the Tempo 3 configuration before promoting past dev',
+    });
+  }
+  return { values, notes, uncoveredPdb: [] };
+}
+
+/** tempo-distributed chart 3.0.0 (Tempo 3 microservices). */
+export function tempoDistributedValues(t: Topology, e: EngineDeployment): EngineValues {
+  const s3 = s3Endpoint(t);
+  const notes: ValuesNote[] = [];
+  const values: Values = {
+    tempo: { image: { tag: e.version } },
+    global: { extraArgs: ['-config.expand-env=true'], extraEnv: s3SecretEnv(t) },
+    multitenancyEnabled: e.tenant !== undefined,
+    storage: {
+      trace: {
+        backend: 's3',
+        s3: {
+          bucket: bucket(t, e, 'blocks'),
+          endpoint: s3.hostPort,
+          region: t.objectStorage.region,
+          insecure: s3.insecure,
+          access_key: `\${${S3_ENV.accessKeyId}}`,
+          secret_key: `\${${S3_ENV.secretAccessKey}}`,
+        },
+      },
+    },
+    traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
+  };
+  if (e.kafka) {
+    values['ingest'] = {
+      kafka: {
+        ...(t.kafka ? { address: t.kafka.bootstrap } : {}),
+        topic: e.kafka.topic,
+        auto_create_topic_default_partitions: e.kafka.partitions,
+      },
+    };
+  }
+  const present = new Set<string>();
+  const uncoveredPdb: EngineValues['uncoveredPdb'] = [];
+  for (const c of componentsOf(t, e)) {
+    const key = TEMPO_DISTRIBUTED_COMPONENT_KEYS[c.component];
+    if (!key) {
+      notes.push({ severity: 'error', message: `tempo-distributed 3.0.0 has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
+      continue;
+    }
+    present.add(key);
+    const v: Values = { resources: resourcesOf(c) };
+    if (!(TEMPO_DISTRIBUTED_NO_REPLICAS as readonly string[]).includes(key)) v['replicas'] = c.replicas;
+    else if (c.replicas !== 1) notes.push({ severity: 'warning', message: `tempo-distributed runs one ${c.component}; ${c.replicas} replicas cannot be expressed`, suggestion: 'set replicas: 1' });
+    if ((TEMPO_DISTRIBUTED_OPTIONAL as readonly string[]).includes(key)) v['enabled'] = true;
+    if (c.perReplica.storageBytes > 0 && key === 'liveStore') {
+      notes.push({
+        severity: 'warning',
+        message: `tempo-distributed 3.0.0 has no persistence value for the live-store; its ${bytesQuantity(c.perReplica.storageBytes)} volume is not rendered (WAL on emptyDir)`,
+        suggestion: 'live-stores replay from Kafka after a restart; drop storage or add a volume with liveStore.extraVolumes',
+      });
+    }
+    values[key] = v;
+    if (t.env.ha && t.env.podDisruptionBudgets && ['blockBuilder', 'liveStore', 'backendWorker'].includes(key)) {
+      uncoveredPdb.push({
+        component: c.component,
+        selector: { 'app.kubernetes.io/component': c.component, 'app.kubernetes.io/instance': e.release, 'app.kubernetes.io/name': 'tempo' },
+      });
+    }
+  }
+  for (const key of TEMPO_DISTRIBUTED_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  return { values, notes, uncoveredPdb };
+}
+
+/** mimir-distributed chart 6.0.0. */
+export function mimirDistributedValues(t: Topology, e: EngineDeployment): EngineValues {
+  const s3 = s3Endpoint(t);
+  const notes: ValuesNote[] = [];
+  const present = new Set<string>();
+  const values: Values = {
+    image: { tag: e.version },
+    global: { extraEnv: s3SecretEnv(t) },
+    // S3 is the environment's external instance: never the chart's bundled MinIO
+    minio: { enabled: false },
+    // the chart's unified gateway: the push / query endpoints (catalog) go through it
+    gateway: { enabledNonEnterprise: true },
+    kafka: { enabled: false },
+  };
+  const sc: Values = {
+    common: {
+      storage: {
+        backend: 's3',
+        s3: {
+          endpoint: s3.hostPort,
+          region: t.objectStorage.region,
+          insecure: s3.insecure,
+          access_key_id: `\${${S3_ENV.accessKeyId}}`,
+          secret_access_key: `\${${S3_ENV.secretAccessKey}}`,
+        },
+      },
+    },
+    multitenancy_enabled: e.tenant !== undefined,
+  };
+  const blocks = bucket(t, e, 'blocks');
+  if (blocks) sc['blocks_storage'] = { s3: { bucket_name: blocks } };
+  for (const c of componentsOf(t, e)) {
+    const key = MIMIR_COMPONENT_KEYS[c.component];
+    if (!key) {
+      notes.push({ severity: 'error', message: `mimir-distributed 6.0.0 has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
+      continue;
+    }
+    present.add(key);
+    const v: Values = { replicas: c.replicas, resources: resourcesOf(c), extraArgs: { 'config.expand-env': 'true' } };
+    if ((MIMIR_OPTIONAL as readonly string[]).includes(key)) v['enabled'] = true;
+    if ((MIMIR_PERSISTENT as readonly string[]).includes(key)) {
+      v['persistentVolume'] = c.perReplica.storageBytes > 0 ? { enabled: true, size: bytesQuantity(c.perReplica.storageBytes) } : { enabled: false };
+    }
+    if ((MIMIR_ZONE_AWARE as readonly string[]).includes(key)) v['zoneAwareReplication'] = { enabled: e.zoneAware };
+    if (t.env.ha && t.env.podDisruptionBudgets) v['podDisruptionBudget'] = { maxUnavailable: 1 };
+    values[key] = v;
+  }
+  // chart-default components the topology does not deploy
+  for (const key of MIMIR_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  for (const key of MIMIR_ZONE_AWARE) {
+    if (!present.has(key)) {
+      const v = (values[key] ?? {}) as Values;
+      v['zoneAwareReplication'] = { enabled: false };
+      values[key] = v;
+    }
+  }
+  const ruler = bucket(t, e, 'ruler');
+  if (ruler && present.has('ruler')) sc['ruler_storage'] = { s3: { bucket_name: ruler } };
+  const am = bucket(t, e, 'alertmanager');
+  if (am && present.has('alertmanager')) sc['alertmanager_storage'] = { s3: { bucket_name: am } };
+  if (e.replicationFactor !== undefined) sc['ingester'] = { ring: { replication_factor: e.replicationFactor } };
+  if (e.kafka) {
+    sc['ingest_storage'] = {
+      enabled: true,
+      kafka: { ...(t.kafka ? { address: t.kafka.bootstrap } : {}), topic: e.kafka.topic, auto_create_topic_default_partitions: e.kafka.partitions },
+    };
+  } else {
+    sc['ingest_storage'] = { enabled: false };
+  }
+  values['mimir'] = { structuredConfig: sc };
+  return { values, notes, uncoveredPdb: [] };
+}
+
+/** Values builders by chart name. */
+export const VALUES_BY_CHART: Readonly<Record<string, (t: Topology, e: EngineDeployment) => EngineValues>> = {
+  tempo: tempoMonolithicValues,
+  'tempo-distributed': tempoDistributedValues,
+  'mimir-distributed': mimirDistributedValues,
+};
