@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadStack } from '../src/model/load.js';
 import { buildPlan } from '../src/plan/index.js';
 import { renderPlan } from '../src/plan/report.js';
+import { renderStack } from '../src/render/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const runs = Number(process.env['BENCH_RUNS'] ?? 200);
@@ -36,3 +37,8 @@ const asWritten = await loadStack(`${root}examples/dts/as-written`);
 await bench('plan examples/dts (all environments)', () => buildPlan(dts.stack, dts.file));
 await bench('plan + table report examples/dts', () => renderPlan(buildPlan(dts.stack, dts.file), 'table'));
 await bench('plan examples/dts/as-written', () => buildPlan(asWritten.stack, asWritten.file));
+
+const single = await loadStack(`${root}examples/single-node`);
+const scalable = await loadStack(`${root}examples/scalable`);
+await bench('render examples/dts (all environments, kubernetes)', () => renderStack(dts.stack));
+await bench('render examples/single-node + scalable (compose)', () => { renderStack(single.stack); renderStack(scalable.stack); });

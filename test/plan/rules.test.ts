@@ -124,4 +124,12 @@ describe('plan rules', () => {
     assert.ok(f.some((x) => x.severity === 'error' && /jsonnet/.test(x.message)));
     assert.ok(f.some((x) => x.severity === 'warning' && /superseded/.test(x.message)));
   });
+
+  it('pipeline-holes: tail sampling and memory-only queues are named with their upstream issues', () => {
+    const f = findings((s) => {
+      s['ingestion'] = { collector: 'otelcol', persistentQueue: { enabled: false }, sampling: { policies: [{ name: 'errors', type: 'errors' }] } };
+    }, 'pipeline-holes');
+    assert.ok(f.some((x) => /26490/.test(x.message)));
+    assert.ok(f.some((x) => /15677/.test(x.message)));
+  });
 });

@@ -4,9 +4,10 @@ import { capacity } from './capacity.js';
 import { collectorMemoryRule } from './collector-memory.js';
 import { haReplicas } from './ha-replicas.js';
 import { kafka } from './kafka.js';
+import { pipelineHoles } from './pipeline-holes.js';
 import { knownComponents } from './known-components.js';
 import { resourcePolicy } from './resource-policy.js';
 import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
-export const RULES: readonly Rule[] = [knownComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, capacity];
+export const RULES: readonly Rule[] = [knownComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, capacity];
