@@ -68,12 +68,12 @@ export const tempo: EngineFacts = {
       modes: {
         monolithic: {
           kafka: 'no',
-          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo', version: '1.24.0' },
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo', version: chartVersion('tempo') }, // the tempo chart 2.0.x ships Tempo 2.10
           components: [comp('tempo', 'write', { cpu: 250, memory: 1 * Gi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
         },
         microservices: {
           kafka: 'no',
-          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo-distributed', version: '1.61.0' },
+          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo-distributed', version: '2.24.0' }, // last 2.x line of the chart
           components: [
             comp('distributor', 'write', { cpu: 100, memory: 256 * Mi }, [1, 2]),
             comp('ingester', 'write', { cpu: 200, memory: 1 * Gi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
@@ -96,3 +96,24 @@ export const tempo: EngineFacts = {
     return { push: `http://${host(distributor)}:4317`, query: `http://${host(query)}:3200` };
   },
 };
+
+/**
+ * Tempo's HTTP query API as used by `otelstack verify` / `load --read-back` (Tempo HTTP API documentation,
+ * v2.10.x and v3.0.x: "Query", "Query V2", "Search"). Served by the query-frontend (monolithic: the one process)
+ * on the `http` port. Multi-tenant Tempo reads the tenant from X-Scope-OrgID; with multitenancy off every trace
+ * belongs to the tenant "single-tenant" (the first path segment of its objects in the blocks bucket).
+ */
+export const TEMPO_API = {
+  documented: 'v3.0.x',
+  /** GET <path><traceID>[?start=&end=]: the trace as JSON `{batches|resourceSpans: [...]}`, 404 when unknown. */
+  traceById: '/api/traces/',
+  /** GET <path><traceID>: `{trace: {resourceSpans|batches: [...]}, status?, message?}`, 404 when unknown. */
+  traceByIdV2: '/api/v2/traces/',
+  /** GET ?q=<TraceQL>&start=&end=&limit=: `{traces: [{traceID, rootServiceName, ...}], metrics}`. */
+  search: '/api/search',
+  ready: '/ready',
+  /** Flushes the ingester's (2.x) / live-store's in-memory traces toward blocks. */
+  flush: '/flush',
+  tenantHeader: 'X-Scope-OrgID',
+  singleTenantId: 'single-tenant',
+} as const;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportError } from './errors.js';
+import { catalogCommand } from './catalog.js';
 import { planCommand } from './plan.js';
 import { diffCommand, renderCommand } from './render.js';
 import { schemaCommand } from './schema.js';
@@ -23,6 +24,7 @@ async function run(fn: () => Promise<number>): Promise<void> {
 
 planCommand(program, run);
 schemaCommand(program, run);
+catalogCommand(program, run);
 renderCommand(program, run);
 diffCommand(program, run);
 

@@ -97,3 +97,13 @@ describe('otelstack render / diff', () => {
     assert.match(r.out, /dts-metrics-test-blocks/);
   });
 });
+
+describe('otelstack catalog', () => {
+  it('lists engines with their versions, modes and charts; --json is parseable', () => {
+    const r = run('catalog', 'mimir');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /read-write: mimir-write, mimir-read, mimir-backend — no chart/);
+    const j = JSON.parse(run('catalog', '--json').out) as Array<{ engine: string }>;
+    assert.ok(j.some((e) => e.engine === 'tempo') && j.some((e) => e.engine === 'kafka'));
+  });
+});
