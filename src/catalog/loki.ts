@@ -59,11 +59,32 @@ export const loki: EngineFacts = {
       },
     },
   ],
-  endpoints: ({ target, namespace, release, mode }) => {
-    const host = (svc: string) => (target === 'kubernetes' ? `${svc}.${namespace}.svc.cluster.local` : svc);
-    if (target !== 'kubernetes') return { push: `http://${host(release)}:3100/otlp`, query: `http://${host(release)}:3100` };
-    // The loki chart fronts every mode with its gateway service on port 80.
-    void mode;
-    return { push: `http://${host(`${release}-gateway`)}/otlp`, query: `http://${host(`${release}-gateway`)}` };
+  endpoints: ({ target, namespace, release }) => {
+    if (target !== 'kubernetes') return { push: `http://${release}:3100/otlp`, query: `http://${release}:3100` };
+    // The loki chart fronts every deployment mode with its gateway service on port 80.
+    const gateway = `${release}-gateway.${namespace}.svc.cluster.local`;
+    return { push: `http://${gateway}/otlp`, query: `http://${gateway}` };
   },
 };
+
+/**
+ * Loki's HTTP API as used by `otelstack verify` (Loki HTTP API documentation v3.6.x: "Query logs within a range of
+ * time"; "Ingesting logs to Loki using OpenTelemetry Collector" for how OTLP fields land). OTLP logs: the resource
+ * attribute service.name becomes the index label service_name; a record's trace/span ids and attributes become
+ * structured metadata (trace_id, span_id), returned among the stream's labels by query_range. With auth disabled
+ * the tenant is "fake".
+ */
+export const LOKI_API = {
+  documented: 'v3.6.x',
+  /** GET ?query=<LogQL>&start=&end=&limit=&direction=: `{status, data: {resultType: "streams", result}}`. */
+  queryRange: '/loki/api/v1/query_range',
+  /** OTLP ingestion (distributor). */
+  otlpLogs: '/otlp/v1/logs',
+  /** Flushes the ingesters' in-memory chunks to object storage. */
+  flush: '/flush',
+  ready: '/ready',
+  tenantHeader: 'X-Scope-OrgID',
+  noAuthTenant: 'fake',
+  serviceNameLabel: 'service_name',
+  traceIdField: 'trace_id',
+} as const;

@@ -101,8 +101,27 @@ export const mimir: EngineFacts = {
     const host = (svc: string) => (target === 'kubernetes' ? `${svc}.${namespace}.svc.cluster.local` : svc);
     if (mode === 'monolithic') return { push: `http://${host(release)}:8080/api/v1/push`, query: `http://${host(release)}:8080/prometheus` };
     // mimir-distributed's unified gateway service listens on 80 and routes /api/v1/push and /prometheus.
-    const gw = target === 'kubernetes' ? `${release}-gateway` : `${release}-gateway`;
+    const gw = `${release}-gateway`;
     const port = target === 'kubernetes' ? 80 : 8080;
     return { push: `http://${host(gw)}:${port}/api/v1/push`, query: `http://${host(gw)}:${port}/prometheus` };
   },
 };
+
+/**
+ * Mimir's HTTP API as used by `otelstack verify` (Mimir HTTP API documentation v3.0.x: the Prometheus-compatible
+ * query API under the configurable prefix, default `/prometheus`, see PROMETHEUS_API for the paths below it).
+ * With multitenancy disabled every series belongs to the tenant "anonymous" (the first path segment of its
+ * objects in the blocks bucket). Exemplars are stored only when limits.max_global_exemplars_per_user > 0.
+ */
+export const MIMIR_API = {
+  documented: 'v3.0.x',
+  prometheusPrefix: '/prometheus',
+  /** OTLP ingestion (distributor). */
+  otlpMetrics: '/otlp/v1/metrics',
+  /** Flushes in-memory series of the ingesters to blocks in object storage. */
+  flush: '/ingester/flush',
+  ready: '/ready',
+  tenantHeader: 'X-Scope-OrgID',
+  anonymousTenant: 'anonymous',
+  exemplarsLimit: 'limits.max_global_exemplars_per_user',
+} as const;
