@@ -30,6 +30,9 @@ const microservices = [
   comp('overrides-exporter', 'backend', { cpu: 50, memory: 128 * Mi }, [1, 1], { optional: true }),
 ];
 
+/** -target=all: every component in one process (compose and VM stacks). */
+const monolith = comp('mimir', 'write', { cpu: 300, memory: 1 * Gi, storage: 5 * Gi }, [1, 1], { stateful: true, singleton: true });
+
 export const mimir: EngineFacts = {
   id: 'mimir',
   title: 'Mimir',
@@ -73,7 +76,7 @@ export const mimir: EngineFacts = {
         monolithic: {
           kafka: 'no',
           chart: { none: 'Mimir has no monolithic chart; mimir-distributed with every replica at 1 is the minimal Kubernetes deployment' },
-          components: [comp('mimir', 'write', { cpu: 300, memory: 1 * Gi, storage: 5 * Gi }, [1, 1], { stateful: true, singleton: true })],
+          components: [monolith],
         },
       },
     },
@@ -92,7 +95,7 @@ export const mimir: EngineFacts = {
         monolithic: {
           kafka: 'no',
           chart: { none: 'Mimir has no monolithic chart' },
-          components: [comp('mimir', 'write', { cpu: 300, memory: 1 * Gi, storage: 5 * Gi }, [1, 1], { stateful: true, singleton: true })],
+          components: [monolith],
         },
       },
     },

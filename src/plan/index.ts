@@ -2,7 +2,7 @@ import type { Stack } from '../model/schema.js';
 import { expand } from '../topology/expand.js';
 import type { Topology } from '../topology/types.js';
 import { SEVERITY_ORDER, type Finding } from './findings.js';
-import { quotaPlan, type QuotaPlan } from './quota.js';
+import { quotaPlan, type QuotaLine, type QuotaPlan } from './quota.js';
 import { componentTotals, environmentTotals, phaseTotals, type Amounts } from './resources.js';
 import { RULES } from './rules/index.js';
 
@@ -36,14 +36,8 @@ export interface PlanEnvironment {
     storage: QuotaJson;
   };
 }
-export interface QuotaJson {
-  current: number;
-  used: number;
-  required: number;
-  requested: number;
-  headroomPercent: number;
-  byPhase: Array<{ phase: number; amount: number }>;
-}
+/** One quota line as printed: the computed line without the bookkeeping flag. */
+export type QuotaJson = Omit<QuotaLine, 'givenRequested'>;
 
 export interface PlanReport {
   stack: string;
@@ -55,7 +49,7 @@ export interface PlanReport {
 }
 
 function quotaJson(q: QuotaPlan): PlanEnvironment['quota'] {
-  const j = (l: QuotaPlan['cpu']): QuotaJson => ({ current: l.current, used: l.used, required: l.required, requested: l.requested, headroomPercent: l.headroomPercent, byPhase: l.byPhase });
+  const j = ({ givenRequested: _given, ...line }: QuotaLine): QuotaJson => line;
   return { targetHeadroomPercent: q.targetHeadroomPercent, cpu: j(q.cpu), memory: j(q.memory), storage: j(q.storage) };
 }
 
