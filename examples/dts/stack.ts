@@ -79,6 +79,7 @@ export default defineStack({
             ingester: { replicas: 1, cpu: '100m', memory: '512Mi', memoryLimit: '1Gi', storage: '1Gi' },
             querier: { replicas: 1, cpu: '50m', memory: '256Mi' },
             'query-frontend': { replicas: 1, cpu: '25m', memory: '128Mi' },
+            'query-scheduler': { replicas: 1, cpu: '25m', memory: '64Mi' }, // chart 6 deploys it anyway: budget it
             'store-gateway': { replicas: 1, cpu: '25m', memory: '256Mi', memoryLimit: '512Mi', storage: '0' },
             compactor: { replicas: 1, cpu: '25m', memory: '128Mi', storage: '1Gi' },
             alertmanager: { replicas: 1, cpu: '25m', memory: '128Mi', storage: '0' },
@@ -92,6 +93,7 @@ export default defineStack({
             ingester: { replicas: 1, cpu: '250m', memory: '1Gi', memoryLimit: '2Gi', storage: '2Gi' },
             querier: { replicas: 1, cpu: '100m', memory: '512Mi' },
             'query-frontend': { replicas: 1, cpu: '50m', memory: '256Mi' },
+            'query-scheduler': { replicas: 1, cpu: '25m', memory: '64Mi' },
             'store-gateway': { replicas: 1, cpu: '100m', memory: '512Mi', memoryLimit: '1Gi', storage: '0' },
             compactor: { replicas: 1, cpu: '50m', memory: '256Mi', storage: '2Gi' },
             alertmanager: { replicas: 1, cpu: '50m', memory: '256Mi', storage: '0' },
@@ -138,6 +140,9 @@ export default defineStack({
             ingester: { replicas: 3, cpu: '150m', memory: '512Mi', storage: '0' },
             querier: { replicas: 2, cpu: '100m', memory: '256Mi' },
             'query-frontend': { replicas: 2, cpu: '50m', memory: '128Mi' },
+            // the seed's Pyroscope estimate leaves these out; Pyroscope cannot answer queries without them
+            'query-scheduler': { replicas: 2, cpu: '25m', memory: '64Mi' },
+            'store-gateway': { replicas: 2, cpu: '50m', memory: '256Mi', memoryLimit: '1Gi' },
             compactor: { replicas: 1, cpu: '100m', memory: '512Mi', storage: '2Gi' },
           },
         },

@@ -6,7 +6,7 @@ export function comp(
   path: ComponentPath,
   defaults: Sizing,
   replicas: [single: number, ha: number],
-  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note'>> = {},
+  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note' | 'whenAbsent'>> = {},
 ): ComponentFacts {
   return {
     name,
@@ -18,5 +18,6 @@ export function comp(
     ...(opts.singleton ? { singleton: true } : {}),
     ...(opts.optional ? { optional: true } : {}),
     ...(opts.note ? { note: opts.note } : {}),
+    ...(opts.whenAbsent ? { whenAbsent: opts.whenAbsent } : {}),
   };
 }

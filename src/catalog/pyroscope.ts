@@ -3,6 +3,11 @@ import type { EngineFacts } from './types.js';
 import { Gi, Mi } from './units.js';
 import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
 
+const READ_PATH = {
+  severity: 'error' as const,
+  reason: 'Pyroscope 1.x microservices serve queries through the query-scheduler and read flushed blocks through store-gateways; without either, profile queries fail',
+};
+
 /** Grafana Pyroscope 1.x (documentation v1.16.x); the pyroscope chart runs all-in-one or as microservices. */
 export const pyroscope: EngineFacts = {
   id: 'pyroscope',
@@ -32,9 +37,9 @@ export const pyroscope: EngineFacts = {
             comp('distributor', 'write', { cpu: 50, memory: 256 * Mi }, [1, 2]),
             comp('ingester', 'write', { cpu: 150, memory: 512 * Mi, memoryLimit: 2 * Gi }, [1, 3], { stateful: true, replicated: true }),
             comp('query-frontend', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2]),
-            comp('query-scheduler', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2], { optional: true }),
+            comp('query-scheduler', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2], { optional: true, whenAbsent: READ_PATH }),
             comp('querier', 'read', { cpu: 100, memory: 256 * Mi }, [1, 2]),
-            comp('store-gateway', 'read', { cpu: 100, memory: 256 * Mi, memoryLimit: 1 * Gi }, [1, 2], { optional: true }),
+            comp('store-gateway', 'read', { cpu: 100, memory: 256 * Mi, memoryLimit: 1 * Gi }, [1, 2], { optional: true, whenAbsent: READ_PATH }),
             comp('compactor', 'backend', { cpu: 100, memory: 512 * Mi, storage: 2 * Gi }, [1, 1], { stateful: true }),
           ],
         },

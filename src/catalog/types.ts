@@ -39,6 +39,8 @@ export interface ComponentFacts {
   /** Deployed only when the definition names it. */
   optional?: boolean;
   defaults: Sizing;
+  /** What happens when a definition leaves this (optional) component out: the plan reports it with this reason. */
+  whenAbsent?: { severity: 'error' | 'warning'; reason: string };
   /** Replicas when the definition gives none, outside and inside HA environments. */
   replicas: { single: number; ha: number };
   note?: string;

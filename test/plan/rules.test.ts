@@ -132,4 +132,12 @@ describe('plan rules', () => {
     assert.ok(f.some((x) => /26490/.test(x.message)));
     assert.ok(f.some((x) => /15677/.test(x.message)));
   });
+
+  it('missing-components: Pyroscope without its read path is an error; Mimir without the chart-deployed query-scheduler warns', () => {
+    const f = findings((s) => {
+      s['signals'].profiles = { engine: 'pyroscope', environments: { dev: { mode: 'microservices' } } };
+    }, 'missing-components');
+    assert.ok(f.some((x) => x.severity === 'error' && /pyroscope|Pyroscope store-gateway/.test(x.message) && /queries fail/.test(x.message)), JSON.stringify(f));
+    assert.ok(f.some((x) => x.severity === 'warning' && /Mimir query-scheduler/.test(x.message) && /outside the budget/.test(x.message)));
+  });
 });
