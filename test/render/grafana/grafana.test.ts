@@ -1,0 +1,250 @@
+// The dashboards: four per environment after renderStack, provisioned from files (sidecar ConfigMaps on
+// Kubernetes, a file provider in compose), deterministic, with no datasource uid written anywhere, an environment
+// selector whose datasource regexes match the provisioned datasource names, and only metrics the catalog knows —
+// each either produced by the environment's rendered pipeline or named in a render finding.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { ConfigMap } from 'kubernetes-models/v1';
+import { GRAFANA_SIDECAR_LABELS } from '../../../src/catalog/grafana.js';
+import { familyOf, familyPresence } from '../../../src/catalog/metrics.js';
+import type { Stack } from '../../../src/model/schema.js';
+import { COMPOSE_DASHBOARDS_PATH, DASHBOARD_IDS, metricsOfDashboard, queriesOf } from '../../../src/render/grafana/index.js';
+import { metricNamesOf } from '../../../src/render/rules/promql-names.js';
+import { renderStack, type RenderAllResult } from '../../../src/render/index.js';
+import { expand } from '../../../src/topology/expand.js';
+import { example, render } from '../rules/support.js';
+
+type Json = Record<string, any>;
+
+/** env → dashboards (parsed JSON) of a render, from ConfigMaps or compose JSON files. */
+function dashboardsOf(r: RenderAllResult): Map<string, Json[]> {
+  const out = new Map<string, Json[]>();
+  const add = (env: string, d: Json) => out.set(env, [...(out.get(env) ?? []), d]);
+  for (const [path, text] of r.files) {
+    let m = /^kubernetes\/([^/]+)\/grafana-dashboards\/[^/]+\.yaml$/.exec(path);
+    if (m) {
+      const cm = parse(text) as Json;
+      new ConfigMap(cm as never).validate();
+      assert.equal(cm['metadata']['labels'][GRAFANA_SIDECAR_LABELS.dashboard], '1', `${path}: sidecar label`);
+      const keys = Object.keys(cm['data']);
+      assert.equal(keys.length, 1);
+      const d = JSON.parse(cm['data'][keys[0]!]) as Json;
+      assert.equal(keys[0], `${d['uid']}.json`);
+      add(m[1]!, d);
+      continue;
+    }
+    m = /^compose\/([^/]+)\/grafana\/provisioning\/dashboards\/json\/[^/]+\.json$/.exec(path);
+    if (m) add(m[1]!, JSON.parse(text) as Json);
+  }
+  return out;
+}
+
+function walk(node: unknown, visit: (key: string, value: unknown, parent: Json) => void): void {
+  if (Array.isArray(node)) node.forEach((x) => walk(x, visit));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node as Json)) {
+      visit(k, v, node as Json);
+      walk(v, visit);
+    }
+  }
+}
+
+function datasourceVariables(d: Json): Map<string, Json> {
+  return new Map((d['templating']['list'] as Json[]).filter((v) => v['type'] === 'datasource').map((v) => [v['name'] as string, v]));
+}
+
+function withMetricsGenerator(stack: Stack): Stack {
+  const s = structuredClone(stack);
+  for (const env of Object.values(s.signals.traces!.environments)) {
+    env.components = { ...(env.components ?? {}), 'metrics-generator': { replicas: 1, cpu: '100m', memory: '512Mi' } } as never;
+  }
+  return s;
+}
+
+describe('dashboards after renderStack', () => {
+  it('examples/dts: the four dashboards for every environment, as sidecar ConfigMaps, identical across environments', async () => {
+    const stack = await example('dts');
+    const r = render(stack);
+    const byEnv = dashboardsOf(r);
+    assert.deepEqual([...byEnv.keys()].sort(), ['dev', 'prod', 'test']);
+    const uids = DASHBOARD_IDS.map((id) => `dts-${id}`).sort();
+    for (const [env, ds] of byEnv) {
+      assert.deepEqual(ds.map((d) => d['uid']).sort(), uids, `${env}: four dashboards with stable uids`);
+      for (const d of ds) assert.ok((d['panels'] as Json[]).length > 0, `${env} ${d['uid']}: panels`);
+    }
+    const text = (env: string) => JSON.stringify([...byEnv.get(env)!].sort((a, b) => (a['uid'] < b['uid'] ? -1 : 1)));
+    assert.equal(text('dev'), text('prod'), 'one dashboard set covers every environment');
+    // every environment also renders them alone (render --env), the same dashboards
+    for (const e of stack.environments) {
+      const one = dashboardsOf(renderStack(stack, { env: e.name })).get(e.name);
+      assert.equal(one?.length, 4, `${e.name}: four dashboards when rendered alone`);
+      assert.equal(JSON.stringify([...one].sort((a, b) => (a['uid'] < b['uid'] ? -1 : 1))), text(e.name));
+    }
+  });
+
+  it('compose examples: a file provider pointing where the compose Grafana mounts the JSON files', async () => {
+    for (const name of ['single-node', 'scalable']) {
+      const stack = await example(name);
+      const r = render(stack);
+      const env = stack.environments[0]!.name;
+      const provider = parse(r.files.get(`compose/${env}/grafana/provisioning/dashboards/otelstack.yaml`)!) as Json;
+      assert.equal(provider['apiVersion'], 1);
+      assert.equal(provider['providers'][0]['type'], 'file');
+      assert.equal(provider['providers'][0]['options']['path'], COMPOSE_DASHBOARDS_PATH);
+      const compose = parse(r.files.get(`compose/${env}/docker-compose.yaml`)!) as Json;
+      const grafanas = Object.entries<Json>(compose['services']).filter(([n]) => n.startsWith('grafana'));
+      assert.ok(grafanas.length > 0);
+      for (const [n, s] of grafanas) {
+        const mount = (s['volumes'] as string[]).find((v) => v.startsWith('./grafana/provisioning:'));
+        assert.ok(mount, `${name} ${n}: provisioning directory mounted`);
+        const target = mount.split(':')[1]!;
+        assert.ok(COMPOSE_DASHBOARDS_PATH.startsWith(`${target}/`), `${name} ${n}: dashboards under the mounted ${target}`);
+      }
+      assert.equal(dashboardsOf(r).get(env)?.length, 4, `${name}: four dashboards`);
+    }
+  });
+
+  it('grafana.provisioning chart-values: the grafana chart’s dashboardProviders and dashboards values instead of ConfigMaps', async () => {
+    const stack = structuredClone(await example('dts'));
+    stack.grafana.provisioning = 'chart-values';
+    const r = render(stack);
+    assert.ok(![...r.files.keys()].some((p) => p.includes('/grafana-dashboards/')));
+    for (const e of stack.environments) {
+      const v = parse(r.files.get(`kubernetes/${e.name}/values/grafana-dashboards.yaml`)!) as Json;
+      const provider = v['dashboardProviders']['dashboardproviders.yaml']['providers'][0];
+      assert.equal(provider['type'], 'file');
+      const ds = v['dashboards'][provider['name']];
+      assert.deepEqual(Object.keys(ds).sort(), DASHBOARD_IDS.map((id) => `dts-${id}`).sort());
+      for (const [uid, x] of Object.entries<Json>(ds)) assert.equal((JSON.parse(x['json']) as Json)['uid'], uid);
+    }
+  });
+
+  it('rendering twice gives byte-identical files', async () => {
+    const stack = await example('dts');
+    const pick = (r: RenderAllResult) => [...r.files].filter(([p]) => p.includes('grafana-dashboards/') || p.includes('/dashboards/'));
+    assert.deepEqual(pick(render(stack)), pick(render(stack)));
+  });
+});
+
+describe('datasources: variables only, never a uid', () => {
+  for (const name of ['dts', 'single-node', 'scalable']) {
+    it(`${name}: every datasource reference is \${<datasource variable>} and no provisioned uid appears`, async () => {
+      const stack = await example(name);
+      const r = render(stack);
+      const provisionedUids = stack.environments.flatMap((e) => expand(stack, e.name).engines.flatMap((x) => (x.datasource ? [x.datasource.uid] : [])));
+      assert.ok(provisionedUids.length > 0);
+      for (const [env, ds] of dashboardsOf(r)) {
+        for (const d of ds) {
+          const vars = datasourceVariables(d);
+          assert.ok(vars.size > 0, `${d['uid']}: datasource variables`);
+          let refs = 0;
+          walk(d, (key, value) => {
+            if (key !== 'datasource' || !value || typeof value !== 'object') return;
+            refs++;
+            const uid = (value as Json)['uid'];
+            const m = /^\$\{(\w+)\}$/.exec(String(uid));
+            assert.ok(m, `${env} ${d['uid']}: datasource uid ${String(uid)} is not a variable`);
+            assert.ok(vars.has(m[1]!), `${env} ${d['uid']}: \${${m[1]}} is not a datasource variable`);
+            assert.equal((value as Json)['type'], vars.get(m[1]!)!['query'], `${env} ${d['uid']}: plugin type matches the variable`);
+          });
+          assert.ok(refs > 0);
+          const text = JSON.stringify(d);
+          for (const u of provisionedUids) assert.ok(!text.includes(`"${u}"`), `${d['uid']} hard-codes datasource uid ${u}`);
+          // only the dashboard's own uid sits under a "uid" key besides variable references
+          walk(d, (key, value, parent) => {
+            if (key === 'uid' && parent !== d) assert.match(String(value), /^\$\{\w+\}$/, `${d['uid']}: stray uid ${String(value)}`);
+          });
+        }
+      }
+    });
+  }
+
+  it('dts: the environment selector picks exactly that environment’s provisioned datasource', async () => {
+    const stack = await example('dts');
+    const r = render(stack);
+    const traces = dashboardsOf(r).get('prod')!.find((d) => d['uid'] === 'dts-traces')!;
+    const env = (traces['templating']['list'] as Json[]).find((v) => v['name'] === 'env')!;
+    assert.equal(env['query'], 'dev,test,prod');
+    const vars = datasourceVariables(traces);
+    for (const e of stack.environments) {
+      const names = (parse(r.files.get(`kubernetes/${e.name}/grafana-datasources.yaml`)!) as Json)['data'];
+      const provisioned = (parse(Object.values<string>(names)[0]!) as Json)['datasources'] as Json[];
+      for (const v of vars.values()) {
+        const source = String(v['regex']).replace('${env:regex}', e.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+        const re = new RegExp(source.slice(1, -1));
+        const matching = provisioned.filter((p) => p['type'] === v['query'] && re.test(String(p['name'])));
+        assert.equal(matching.length, 1, `${e.name}: ${String(v['name'])} ${source} matches one of ${provisioned.map((p) => p['name']).join(', ')}`);
+        for (const other of stack.environments.filter((x) => x.name !== e.name)) {
+          assert.ok(!re.test(matching[0]!['name'].replace(e.name, other.name)), 'no other environment matches');
+        }
+      }
+    }
+  });
+});
+
+describe('metric names in dashboard queries', () => {
+  it('lezer-promql extraction: selectors, histograms, variable functions, Grafana intervals', () => {
+    assert.deepEqual(metricNamesOf('sum by (le) (rate(a_bucket{x=~"$namespace"}[$__rate_interval])) / on(job) group_left b').names, ['a_bucket', 'b']);
+    assert.deepEqual(metricNamesOf('label_values(up{namespace=~"$namespace"}, job)').names, ['up']);
+    assert.deepEqual(metricNamesOf('label_values(namespace)').names, []);
+    assert.deepEqual(metricNamesOf('count(up == 0) or vector(0)').names, ['up']);
+    assert.notDeepEqual(metricNamesOf('sum(rate(x[5m])').errors, []);
+  });
+
+  for (const name of ['dts', 'single-node', 'scalable']) {
+    it(`${name}: every query parses; every metric is a catalog family, produced in the environment or named in a finding`, async () => {
+      const stack = await example(name);
+      const r = render(stack);
+      for (const [env, ds] of dashboardsOf(r)) {
+        const t = expand(stack, env);
+        const findings = r.findings.filter((f) => f.env === env && f.rule === 'render-grafana').map((f) => f.message);
+        for (const d of ds) {
+          for (const q of queriesOf(d)) {
+            if (q.kind !== 'promql' && q.kind !== 'variable-promql') continue;
+            assert.deepEqual(metricNamesOf(q.query).errors, [], `${d['uid']} ${q.where}`);
+          }
+          const names = metricsOfDashboard(d);
+          assert.ok(names.length > 0);
+          for (const n of names) {
+            const f = familyOf(n);
+            assert.ok(f, `${d['uid']}: ${n} is not in src/catalog/metrics.ts`);
+            if (familyPresence(t, f).present) continue;
+            assert.ok(
+              findings.some((m) => m.includes(f.name) && m.includes(String(d['uid']))),
+              `${env} ${d['uid']}: ${n} is neither produced nor reported (findings: ${findings.join(' | ')})`,
+            );
+          }
+        }
+      }
+    });
+  }
+
+  it('dts with a Tempo metrics-generator: every metric of the trace and RED dashboards is produced, no warning', async () => {
+    const stack = withMetricsGenerator(await example('dts'));
+    const r = render(stack);
+    for (const [env, ds] of dashboardsOf(r)) {
+      const t = expand(stack, env);
+      for (const d of ds.filter((x) => x['uid'] === 'dts-traces' || x['uid'] === 'dts-services')) {
+        for (const n of metricsOfDashboard(d)) assert.ok(familyPresence(t, familyOf(n)!).present, `${env} ${d['uid']}: ${n}`);
+      }
+      assert.ok(!r.findings.some((f) => f.env === env && f.rule === 'render-grafana' && f.severity === 'warning'), `${env}: ${JSON.stringify(r.findings.filter((f) => f.rule === 'render-grafana'))}`);
+    }
+  });
+
+  it('dts: the stack dashboard reads the pinned versions’ names (Alloy counters with _total, no seed-002 Loki name)', async () => {
+    const stack = await example('dts');
+    const d = dashboardsOf(render(stack)).get('prod')!.find((x) => x['uid'] === 'dts-stack')!;
+    const names = metricsOfDashboard(d);
+    assert.ok(names.includes('otelcol_exporter_send_failed_spans_total'));
+    assert.ok(names.includes('otelcol_exporter_queue_capacity'));
+    assert.ok(names.includes('tempodb_backend_request_duration_seconds_count'));
+    assert.ok(names.includes('thanos_objstore_bucket_operations_total'));
+    assert.ok(!names.includes('loki_distributor_ingester_append_failures_total'));
+    const scalable = dashboardsOf(render(await example('scalable'))).get('local')!.find((x) => x['uid'] === 'scalable-stack')!;
+    const sn = metricsOfDashboard(scalable);
+    assert.ok(sn.includes('otelcol_exporter_send_failed_spans'), 'otelcol 0.158 exposes counters without _total');
+    assert.ok(sn.includes('otelcol_kafka_receiver_offset_lag'), 'Kafka consumer lag panel');
+    assert.ok(sn.includes('otelcol_process_memory_rss'));
+  });
+});
