@@ -28,3 +28,43 @@ export const alloy: EngineFacts = {
     },
   ],
 };
+
+/**
+ * Alloy component type names used by otelstack (Alloy v1.12 reference, "Components"), and the fields they export.
+ * Alloy 1.12 has no routing connector or routing processor: routing by resource attribute is a fan-out to one
+ * `otelcol.processor.filter` per destination, each dropping what is not for it.
+ */
+export const ALLOY_COMPONENTS = {
+  otlpReceiver: 'otelcol.receiver.otlp',
+  lokiReceiver: 'otelcol.receiver.loki',
+  memoryLimiter: 'otelcol.processor.memory_limiter',
+  batch: 'otelcol.processor.batch',
+  filter: 'otelcol.processor.filter',
+  otlpExporter: 'otelcol.exporter.otlp',
+  otlpHttpExporter: 'otelcol.exporter.otlphttp',
+  prometheusExporter: 'otelcol.exporter.prometheus',
+  fileStorage: 'otelcol.storage.file',
+  remoteWrite: 'prometheus.remote_write',
+  relabel: 'prometheus.relabel',
+  faroReceiver: 'faro.receiver',
+} as const;
+
+/** Exported fields: otelcol.* consumers export `input`; prometheus.* and otelcol.receiver.loki export `receiver`. */
+export const ALLOY_EXPORTS = { consumer: 'input', receiver: 'receiver', storageHandler: 'handler' } as const;
+
+/** Alloy's images are tagged with a leading "v" (grafana/alloy:v1.12.0). */
+export function alloyImageTag(version: string): string {
+  return `v${version}`;
+}
+
+/**
+ * `--storage.path` otelstack gives Alloys it deploys itself (a persistent volume is mounted there, so queues and the
+ * remote-write WAL survive restarts); the alloy chart 1.4.0 defaults to /tmp/alloy, which is not a volume.
+ */
+export const ALLOY_CHART_DEFAULT_STORAGE_PATH = '/tmp/alloy';
+export const ALLOY_STORAGE_PATH = '/var/lib/alloy';
+
+/** OpenTelemetry resource attribute (semantic conventions, k8s) the by-namespace routing matches. */
+export const K8S_NAMESPACE_ATTRIBUTE = 'k8s.namespace.name';
+/** The label Kubernetes service discovery relabelling conventionally sets from __meta_kubernetes_namespace. */
+export const SCRAPED_NAMESPACE_LABEL = 'namespace';

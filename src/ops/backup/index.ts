@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './volumes.js';
+export * from './archive.js';
+export * from './compose.js';

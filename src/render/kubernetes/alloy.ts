@@ -1,0 +1,156 @@
+/**
+ * The Alloy collection layer on Kubernetes: values for the grafana/alloy chart (1.4.0, see
+ * src/catalog/charts/alloy.ts) carrying the rendered configuration in `alloy.configMap.content` and the receiver
+ * ports in `alloy.extraPorts`, plus an ArgoCD Application when otelstack owns the deployment.
+ *
+ * Layout:
+ *  - routing by-namespace (seed 000): ONE shared Alloy serves every environment, so its files belong to no
+ *    environment: kubernetes/shared/values/alloy.yaml (and kubernetes/shared/applications/alloy.yaml). When
+ *    otelstack deploys it (ingestion.shared: false) it runs in the namespace `<stack>-shared` (created by the
+ *    Application), which holds only stack-wide pieces; it reaches each environment's Tempo and Mimir through
+ *    their cluster-local service names.
+ *  - routing per-environment: one Alloy per environment, in the environment's namespace:
+ *    kubernetes/<env>/values/alloy.yaml (and kubernetes/<env>/applications/alloy.yaml).
+ *  - ingestion.shared: true (seed 000: the Alloy exists and is deployed elsewhere): values only, no Application;
+ *    the pod's controller, resources and volumes are left as they are (it may be a DaemonSet collecting logs), only
+ *    the image tag, the configuration, the ports and GOMEMLIMIT are set.
+ */
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { ALLOY_CHART_DEFAULT_STORAGE_PATH, ALLOY_STORAGE_PATH, alloyImageTag } from '../../catalog/alloy.js';
+import { CATALOG } from '../../catalog/index.js';
+import type { ChartRef } from '../../catalog/types.js';
+import type { Stack } from '../../model/schema.js';
+import type { Finding } from '../../plan/findings.js';
+import { collectorMemory } from '../../topology/collector-memory.js';
+import { expand } from '../../topology/expand.js';
+import type { Topology } from '../../topology/types.js';
+import { alloyListenPorts, alloyScopes, alloyTopologies, renderAlloyConfig, type AlloyScope } from '../configs/alloy.js';
+import { toYaml, type FileSet } from '../fileset.js';
+import type { RenderInput, RenderResult } from '../types.js';
+import { bytesQuantity, resourcesOf } from './values.js';
+
+const RULE = 'render-alloy';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'otelstack' };
+const WAVE = 'argocd.argoproj.io/sync-wave';
+export const SHARED_DIR = 'kubernetes/shared';
+const STORAGE_VOLUME = 'alloy-storage';
+
+/** Namespace of a shared Alloy that otelstack deploys itself (by-namespace routing, ingestion.shared: false). */
+export function sharedNamespace(stack: Stack): string {
+  return `${stack.name}-shared`;
+}
+
+function alloyChart(): ChartRef {
+  const chart = CATALOG.alloy.versions[0]!.modes.monolithic!.chart;
+  if ('none' in chart) throw new Error('catalog: alloy has no chart');
+  return chart;
+}
+
+/** Values of the alloy chart for one scope. */
+export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[] = []): Record<string, unknown> {
+  const ing = stack.ingestion!;
+  const owned = !ing.shared;
+  const gw = scope.sizing.components.find((c) => c.engine === 'alloy' && c.component === 'gateway');
+  const alloy: Record<string, unknown> = {
+    configMap: { create: true, content: renderAlloyConfig(stack, scope, findings) },
+    extraPorts: alloyListenPorts(scope).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP' })),
+  };
+  if (gw) alloy['extraEnv'] = [{ name: 'GOMEMLIMIT', value: `${Math.floor(collectorMemory(gw.perReplica).goMemLimitBytes / 1024 ** 2)}MiB` }];
+  const values: Record<string, unknown> = { image: { tag: alloyImageTag(CATALOG.alloy.pinned) }, alloy };
+  if (owned && gw) {
+    alloy['resources'] = resourcesOf(gw);
+    const storage = gw.perReplica.storageBytes;
+    if (ing.persistentQueue.enabled && storage > 0) {
+      // queues and the remote-write WAL live under --storage.path: a StatefulSet with a volume there
+      alloy['storagePath'] = ALLOY_STORAGE_PATH;
+      alloy['mounts'] = { extra: [{ name: STORAGE_VOLUME, mountPath: ALLOY_STORAGE_PATH }] };
+      values['controller'] = {
+        type: 'statefulset',
+        replicas: gw.replicas,
+        volumeClaimTemplates: [{ metadata: { name: STORAGE_VOLUME }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: bytesQuantity(storage) } } } }],
+      };
+    } else {
+      values['controller'] = { type: 'deployment', replicas: gw.replicas };
+    }
+  }
+  if (!owned && ing.persistentQueue.enabled) {
+    findings.push({
+      severity: 'warning',
+      rule: RULE,
+      path: 'ingestion.persistentQueue',
+      message: `the shared Alloy keeps its sending queues under its --storage.path (chart default ${ALLOY_CHART_DEFAULT_STORAGE_PATH}, not a volume): queued data is lost when its pod restarts`,
+      suggestion: `mount a volume at the shared Alloy's storage path (alloy.storagePath with alloy.mounts.extra), or set ingestion.shared: false so otelstack deploys it with one`,
+    });
+  }
+  return values;
+}
+
+function application(stack: Stack, name: string, namespace: string, env: string | undefined, values: Record<string, unknown>, wave: number, createNamespace: boolean): Application {
+  const chart = alloyChart();
+  return new Application({
+    metadata: {
+      name,
+      namespace: stack.kubernetes.argocd.namespace,
+      annotations: { [WAVE]: String(wave) },
+      labels: { ...MANAGED_BY, ...(env ? { 'otelstack.io/environment': env } : {}), 'otelstack.io/engine': 'alloy' },
+    },
+    spec: {
+      project: stack.kubernetes.argocd.project,
+      source: { repoURL: chart.repository, chart: chart.name, targetRevision: chart.version, helm: { releaseName: 'alloy', valuesObject: values } },
+      destination: { server: 'https://kubernetes.default.svc', namespace },
+      syncPolicy: {
+        ...(stack.kubernetes.argocd.automated ? { automated: { prune: true, selfHeal: true } } : {}),
+        syncOptions: [`CreateNamespace=${createNamespace}`, 'ServerSideApply=true'],
+      },
+    },
+  });
+}
+
+function yamlOf(model: { validate(): void; toJSON(): unknown }): string {
+  model.validate();
+  return toYaml(model.toJSON());
+}
+
+function valuesFile(stack: Stack, scope: AlloyScope, values: Record<string, unknown>): string {
+  const chart = alloyChart();
+  const lines = [
+    `# alloy chart ${chart.version} values for ${stack.name} (${scope.routing === 'by-namespace' ? `shared Alloy: ${scope.routes.map((r) => r.env).join(', ')}` : scope.routes[0]!.env}) — rendered by otelstack.`,
+  ];
+  if (stack.ingestion!.shared) {
+    lines.push(
+      '# The Alloy is deployed elsewhere (ingestion.shared: true): merge these keys into its values. configMap.content replaces the',
+      '# whole configuration — keep the existing blocks (e.g. the Loki forwarding) in it: the rendered text can be appended to them.',
+    );
+  }
+  return `${lines.join('\n')}\n${toYaml(values)}`;
+}
+
+/**
+ * Alloy files for one environment's render. With by-namespace routing every environment's render returns the same
+ * shared files (merged as one); findings about one environment come with that environment's render, stack-wide ones
+ * with the first served environment's.
+ */
+export function renderAlloyKubernetes(input: RenderInput, opts: { wave: number }): RenderResult {
+  const { stack, topology: t } = input;
+  const files: FileSet = new Map();
+  const findings: Finding[] = [];
+  if (stack.ingestion?.collector !== 'alloy' || t.env.target !== 'kubernetes' || t.ingestion?.collector !== 'alloy') return { files, findings };
+  const all: Topology[] = stack.environments.filter((e) => e.target === 'kubernetes').map((e) => (e.name === t.env.name ? t : expand(stack, e.name)));
+  const first = alloyTopologies(all)[0];
+  const raw: Finding[] = [];
+  const scopes = alloyScopes(stack, all, raw);
+  const scope = scopes.find((s) => s.routes.some((r) => r.env === t.env.name));
+  if (!scope) return { files, findings };
+  const values = alloyValues(stack, scope, raw);
+  for (const f of raw) if (f.env === t.env.name || (f.env === undefined && first?.env.name === t.env.name)) findings.push(f);
+  if (scope.routing === 'by-namespace') {
+    files.set(`${SHARED_DIR}/values/alloy.yaml`, valuesFile(stack, scope, values));
+    if (!stack.ingestion.shared) files.set(`${SHARED_DIR}/applications/alloy.yaml`, yamlOf(application(stack, `${stack.name}-alloy`, sharedNamespace(stack), undefined, values, opts.wave, true)));
+  } else {
+    files.set(`kubernetes/${t.env.name}/values/alloy.yaml`, valuesFile(stack, scope, values));
+    if (!stack.ingestion.shared && stack.kubernetes.argocd.style === 'applications') {
+      files.set(`kubernetes/${t.env.name}/applications/alloy.yaml`, yamlOf(application(stack, `${stack.name}-alloy-${t.env.name}`, t.env.namespace, t.env.name, values, opts.wave, false)));
+    }
+  }
+  return { files, findings };
+}
