@@ -18,7 +18,13 @@ const microservices = [
     replicated: true,
   }),
   comp('query-frontend', 'read', { cpu: 50, memory: 256 * Mi }, [1, 2]),
-  comp('query-scheduler', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2], { optional: true }),
+  comp('query-scheduler', 'read', { cpu: 50, memory: 128 * Mi }, [1, 2], {
+    optional: true,
+    whenAbsent: {
+      severity: 'warning',
+      reason: 'the mimir-distributed 6 chart always deploys the query-scheduler (queriers and query-frontends go through it); left out of the definition, it runs with the chart\'s default replicas and resources, outside the budget',
+    },
+  }),
   comp('querier', 'read', { cpu: 100, memory: 512 * Mi }, [1, 2]),
   comp('store-gateway', 'read', { cpu: 100, memory: 512 * Mi, memoryLimit: 2 * Gi, storage: 2 * Gi }, [1, 2], {
     stateful: true,

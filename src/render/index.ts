@@ -1,9 +1,11 @@
 import type { Stack, Target } from '../model/schema.js';
 import type { Finding } from '../plan/findings.js';
 import { expand } from '../topology/expand.js';
+import type { Topology } from '../topology/types.js';
 import { renderCompose } from './compose/index.js';
+import { renderAlloyConfigs } from './configs/alloy.js';
 import { mergeFileSets, type FileSet } from './fileset.js';
-import { renderKubernetes } from './kubernetes/index.js';
+import { renderKubernetes, renderKubernetesAll } from './kubernetes/index.js';
 import type { Renderer } from './types.js';
 
 /** One renderer per deployment target; ansible is not written yet and is refused with a finding. */
@@ -26,7 +28,14 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
   const envs = stack.environments.filter((e) => (!opts.env || e.name === opts.env) && (!opts.target || opts.target === 'all' || e.target === opts.target));
   const sets: FileSet[] = [];
   const findings: Finding[] = [];
+  // ApplicationSet style: one ApplicationSet per engine across the selected Kubernetes environments, rendered once
+  const appSets = stack.kubernetes.argocd.style === 'applicationset';
+  const kubernetesTopologies: Topology[] = [];
   for (const e of envs) {
+    if (appSets && e.target === 'kubernetes') {
+      kubernetesTopologies.push(expand(stack, e.name));
+      continue;
+    }
     const renderer = RENDERERS[e.target];
     if (!renderer) {
       findings.push({ severity: 'error', rule: `render-${e.target}`, env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
@@ -35,6 +44,16 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
     const r = renderer({ stack, topology: expand(stack, e.name) });
     sets.push(r.files);
     findings.push(...r.findings);
+  }
+  if (kubernetesTopologies.length > 0) {
+    const r = renderKubernetesAll(stack, kubernetesTopologies);
+    sets.push(r.files);
+    findings.push(...r.findings);
+  }
+  // The shared Alloy's config as a plain file too, for review (seed 000: "Alloy config diff reviewed and merged").
+  if (stack.ingestion?.collector === 'alloy' && envs.length > 0) {
+    const r = renderAlloyConfigs(stack, envs.map((e) => expand(stack, e.name)));
+    sets.push(r.files);
   }
   return { files: mergeFileSets(...sets), findings, environments: envs.map((e) => e.name) };
 }

@@ -20,6 +20,8 @@ import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorEnvironment, collectorRoles, renderCollectorConfig, type CollectorRole } from '../configs/otelcol.js';
 import { ENGINE_DATA_DIRS, grafanaDatasources, lokiConfig, mimirConfig, prometheusConfig, tempoConfig } from '../configs/engines.js';
+import { renderDashboardsCompose } from '../grafana/index.js';
+import { renderRulesCompose } from '../rules/index.js';
 
 /**
  * Engine facts the catalog does not hold yet. TODO(catalog): move images of PostgreSQL and HAProxy (their versions
@@ -383,6 +385,11 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
   }
 
   addGrafana(c, scalable ? 2 : 1, backends);
+  // dashboards: a file provider under the provisioning directory Grafana mounts; rule files for the metrics backend
+  for (const part of [renderDashboardsCompose(input), renderRulesCompose(input)]) {
+    for (const [k, v] of part.files) files.set(k, v);
+    findings.push(...part.findings);
+  }
 
   const services = Object.fromEntries(Object.entries(c.services).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const volumes = Object.fromEntries([...c.volumes].sort().map((v) => [v, {}]));

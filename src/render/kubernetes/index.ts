@@ -20,6 +20,9 @@ import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { VALUES_BY_CHART, s3SecretEnv } from './values.js';
 import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
+import { renderAlloyKubernetes } from './alloy.js';
+import { renderDashboardsKubernetes } from '../grafana/index.js';
+import { renderRulesKubernetes } from '../rules/index.js';
 
 export { VALUES_BY_CHART } from './values.js';
 
@@ -212,6 +215,17 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
 export const renderKubernetes: Renderer = (input: RenderInput): RenderResult => {
   const { stack, topology: t } = input;
   const r = renderEnvironment(input);
+  // the Alloy collection layer (shared files under kubernetes/shared/ when one Alloy routes by namespace)
+  const alloy = renderAlloyKubernetes(input, { wave: SYNC_WAVE.engines });
+  for (const [k, v] of alloy.files) r.files.set(k, v);
+  r.findings.push(...alloy.findings);
+  // Grafana dashboards (sidecar ConfigMaps or chart values) and the self-monitoring rule files
+  if (t.env.target === 'kubernetes') {
+    for (const part of [renderDashboardsKubernetes(input, { syncWave: SYNC_WAVE.datasources }), renderRulesKubernetes(input)]) {
+      for (const [k, v] of part.files) r.files.set(k, v);
+      r.findings.push(...part.findings);
+    }
+  }
   if (stack.kubernetes.argocd.style === 'applications') {
     for (const { engine, chart, values } of r.engineValues) {
       r.files.set(`kubernetes/${t.env.name}/applications/${engine.engine}.yaml`, yamlOf(application(stack, t, engine, chart, values)));

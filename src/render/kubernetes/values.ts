@@ -2,12 +2,16 @@ import {
   MIMIR_COMPONENT_KEYS,
   MIMIR_OPTIONAL,
   MIMIR_PERSISTENT,
+  MIMIR_REQUIRED,
   MIMIR_ZONE_AWARE,
   TEMPO_DISTRIBUTED_COMPONENT_KEYS,
   TEMPO_DISTRIBUTED_NO_REPLICAS,
   TEMPO_DISTRIBUTED_OPTIONAL,
 } from '../../catalog/charts/index.js';
 import type { EngineDeployment, TopoComponent, Topology } from '../../topology/types.js';
+// loki.ts and pyroscope.ts use this module's helpers; the cycle is safe: both sides only call each other at render time
+import { lokiValues } from './loki.js';
+import { pyroscopeValues } from './pyroscope.js';
 
 /** Environment variable names the S3 keys are exposed under inside engine pods (values come from the Secret). */
 export const S3_ENV = { accessKeyId: 'AWS_ACCESS_KEY_ID', secretAccessKey: 'AWS_SECRET_ACCESS_KEY' } as const;
@@ -56,11 +60,11 @@ export function s3Endpoint(t: Topology): { hostPort: string; insecure: boolean }
   return { hostPort: `${u.hostname}:${port}`, insecure: t.objectStorage.insecure || u.protocol === 'http:' };
 }
 
-function bucket(t: Topology, e: EngineDeployment, purpose: string): string | undefined {
+export function bucket(t: Topology, e: EngineDeployment, purpose: string): string | undefined {
   return t.buckets.find((b) => b.engine === e.engine && b.purpose === purpose)?.name;
 }
 
-function componentsOf(t: Topology, e: EngineDeployment): TopoComponent[] {
+export function componentsOf(t: Topology, e: EngineDeployment): TopoComponent[] {
   return t.components.filter((c) => c.engine === e.engine && c.known).sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
 }
 
@@ -193,8 +197,10 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
     // S3 is the environment's external instance: never the chart's bundled MinIO
     minio: { enabled: false },
     // the chart's unified gateway: the push / query endpoints (catalog) go through it
-    gateway: { enabledNonEnterprise: true },
+    gateway: { enabled: true },
     kafka: { enabled: false },
+    // zone-aware StatefulSets are rolled by the rollout-operator; without zones its cluster-scoped webhooks are not wanted
+    rollout_operator: { enabled: e.zoneAware },
   };
   const sc: Values = {
     common: {
@@ -231,6 +237,23 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
   }
   // chart-default components the topology does not deploy
   for (const key of MIMIR_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  for (const key of MIMIR_REQUIRED) {
+    if (!present.has(key)) {
+      const name = Object.entries(MIMIR_COMPONENT_KEYS).find(([, k]) => k === key)?.[0] ?? key;
+      notes.push({
+        severity: 'warning',
+        message: `mimir-distributed 6.0.0 always deploys the ${name} (queriers and query-frontends go through it); the topology has none, so it runs with the chart's default replicas and resources, outside the budget`,
+        suggestion: `add ${name} to the metrics components of ${t.env.name}`,
+      });
+    }
+  }
+  if (e.zoneAware) {
+    notes.push({
+      severity: 'warning',
+      message: 'mimir-distributed 6.0.0 rolls zone-aware StatefulSets with the rollout-operator, whose admission webhooks need its CRDs (replica templates, zone-aware PodDisruptionBudgets) installed cluster-wide',
+      suggestion: 'have the CRDs from the rollout-operator chart applied before the first sync (chart 6.0.2+ also fixes the operator\'s webhook certificate name)',
+    });
+  }
   for (const key of MIMIR_ZONE_AWARE) {
     if (!present.has(key)) {
       const v = (values[key] ?? {}) as Values;
@@ -242,7 +265,11 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
   if (ruler && present.has('ruler')) sc['ruler_storage'] = { s3: { bucket_name: ruler } };
   const am = bucket(t, e, 'alertmanager');
   if (am && present.has('alertmanager')) sc['alertmanager_storage'] = { s3: { bucket_name: am } };
-  if (e.replicationFactor !== undefined) sc['ingester'] = { ring: { replication_factor: e.replicationFactor } };
+  const ingester: Values = {};
+  if (e.replicationFactor !== undefined) ingester['ring'] = { replication_factor: e.replicationFactor };
+  // chart 6.0 hardcodes push_grpc_method_enabled: false for ingest storage; the classic path needs it back on
+  if (!e.kafka) ingester['push_grpc_method_enabled'] = true;
+  if (Object.keys(ingester).length > 0) sc['ingester'] = ingester;
   if (e.kafka) {
     sc['ingest_storage'] = {
       enabled: true,
@@ -260,4 +287,6 @@ export const VALUES_BY_CHART: Readonly<Record<string, (t: Topology, e: EngineDep
   tempo: tempoMonolithicValues,
   'tempo-distributed': tempoDistributedValues,
   'mimir-distributed': mimirDistributedValues,
+  loki: lokiValues,
+  pyroscope: pyroscopeValues,
 };

@@ -1,0 +1,100 @@
+import type { ChartValueKeys } from './types.js';
+
+/**
+ * The loki chart, grafana-community/helm-charts charts/loki at tag loki-7.0.0 (appVersion 3.6.7), read from its
+ * documented values.yaml and templates (validate.yaml, _helpers.tpl) — key names only, nothing copied:
+ * - `deploymentMode`: SingleBinary | SimpleScalable | Distributed. The targets of the other modes must run 0 replicas
+ *   (validate.yaml refuses the mix), and write/read/backend default to 3, so the renderer zeroes them explicitly.
+ * - per target: `replicas`, `resources`; persistence has three shapes: singleBinary / indexGateway / ruler
+ *   `persistence.{enabled,size}`, write / backend `persistence.{volumeClaimsEnabled,size}`, ingester / compactor
+ *   `persistence.{enabled,claims[]}` (claims: name, accessModes, size); read, distributor, querier, queryFrontend,
+ *   queryScheduler are Deployments without volumes.
+ * - `maxUnavailable` (the chart's PodDisruptionBudget when replicas > 1; Distributed targets fail to render without it)
+ *   on every target except compactor and singleBinary.
+ * - `ingester.zoneAwareReplication.enabled` (default true; three zone StatefulSets of ceil(replicas / 3) each).
+ * - `global.{extraArgs,extraEnv}` are concatenated into every target except singleBinary, which has its own
+ *   `singleBinary.{extraArgs,extraEnv}` (lists).
+ * - `loki.{image.tag,auth_enabled,commonConfig.replication_factor,schemaConfig,storage.*}`; storage.type s3 with
+ *   `bucketNames.{chunks,ruler}` and `s3.{endpoint,region,insecure,s3ForcePathStyle,accessKeyId,secretAccessKey}`.
+ * - `minio.enabled` (bundled MinIO, off by default), `chunksCache.enabled` / `resultsCache.enabled` (memcached, on by
+ *   default), `lokiCanary.enabled` (a DaemonSet, on by default), `test.enabled` (needs the canary), `ruler.enabled`.
+ */
+export const LOKI_CHART_VERSION = '7.0.0';
+
+/** values key of each topology component, per deploymentMode */
+export const LOKI_TARGET_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  SingleBinary: { loki: 'singleBinary' },
+  SimpleScalable: { write: 'write', read: 'read', backend: 'backend' },
+  Distributed: {
+    distributor: 'distributor',
+    ingester: 'ingester',
+    'query-frontend': 'queryFrontend',
+    'query-scheduler': 'queryScheduler',
+    querier: 'querier',
+    'index-gateway': 'indexGateway',
+    compactor: 'compactor',
+    ruler: 'ruler',
+  },
+};
+
+/** persistence shape per target key (absent: the target has no volume in the chart) */
+export const LOKI_PERSISTENCE: Readonly<Record<string, 'enabled-size' | 'claims-size' | 'claims-list'>> = {
+  singleBinary: 'enabled-size',
+  indexGateway: 'enabled-size',
+  ruler: 'enabled-size',
+  write: 'claims-size',
+  backend: 'claims-size',
+  ingester: 'claims-list',
+  compactor: 'claims-list',
+};
+
+/** targets with a `maxUnavailable` value */
+export const LOKI_MAX_UNAVAILABLE = ['write', 'read', 'backend', 'ingester', 'distributor', 'querier', 'queryFrontend', 'queryScheduler', 'indexGateway', 'ruler'] as const;
+
+/** the chart's zone-aware ingesters always run in three zones */
+export const LOKI_CHART_ZONES = 3;
+
+/**
+ * Index schema for a new Loki 3 installation (Loki documentation v3.6.x, "Storage schema": TSDB index, schema v13,
+ * 24h index period). The chart requires one (validate.yaml). `from` must lie before the first write and never change.
+ */
+export const LOKI_SCHEMA = { from: '2024-04-01', store: 'tsdb', schema: 'v13', index: { prefix: 'index_', period: '24h' } } as const;
+
+const targets = [...new Set(Object.values(LOKI_TARGET_KEYS).flatMap((m) => Object.values(m)))];
+export const lokiKeys: ChartValueKeys = {
+  chart: 'loki',
+  version: LOKI_CHART_VERSION,
+  source: 'github.com/grafana-community/helm-charts tag loki-7.0.0 charts/loki/values.yaml (and templates/validate.yaml)',
+  keys: [
+    'deploymentMode',
+    'global.extraArgs',
+    'global.extraEnv',
+    'singleBinary.extraArgs',
+    'singleBinary.extraEnv',
+    ...targets.flatMap((c) => [`${c}.replicas`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`]),
+    ...LOKI_MAX_UNAVAILABLE.map((c) => `${c}.maxUnavailable`),
+    ...Object.entries(LOKI_PERSISTENCE).flatMap(([c, shape]) =>
+      shape === 'enabled-size' ? [`${c}.persistence.enabled`, `${c}.persistence.size`] : shape === 'claims-size' ? [`${c}.persistence.volumeClaimsEnabled`, `${c}.persistence.size`] : [`${c}.persistence.enabled`, `${c}.persistence.claims`],
+    ),
+    'ingester.zoneAwareReplication.enabled',
+    'ruler.enabled',
+    'loki.image.tag',
+    'loki.auth_enabled',
+    'loki.commonConfig.replication_factor',
+    'loki.schemaConfig.configs',
+    'loki.storage.type',
+    'loki.storage.bucketNames.chunks',
+    'loki.storage.bucketNames.ruler',
+    'loki.storage.s3.endpoint',
+    'loki.storage.s3.region',
+    'loki.storage.s3.insecure',
+    'loki.storage.s3.s3ForcePathStyle',
+    'loki.storage.s3.accessKeyId',
+    'loki.storage.s3.secretAccessKey',
+    'minio.enabled',
+    'chunksCache.enabled',
+    'resultsCache.enabled',
+    'lokiCanary.enabled',
+    'test.enabled',
+  ],
+};

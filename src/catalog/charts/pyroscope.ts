@@ -1,0 +1,74 @@
+import type { ChartValueKeys } from './types.js';
+
+/**
+ * The pyroscope chart 1.16.0 (appVersion 1.16.0), grafana/pyroscope operations/pyroscope/helm/pyroscope at the
+ * commit that released it ("Update helm charts and release notes for v1.16", dee59f464; the chart is published to
+ * the grafana Helm repository). Read from its documented values.yaml and templates (_helpers.tpl
+ * `pyroscope.components`, deployments-statefulsets.yaml, configmap.yaml) — key names only, nothing copied:
+ * - Single binary: `pyroscope.{replicaCount,resources,persistence.{enabled,size}}`.
+ * - Microservices: `architecture.microservices.enabled`; with the default v1 storage layer the chart deploys every
+ *   component under `architecture.microservices.v1.<component>` (kind, replicaCount, resources, persistence,
+ *   extraArgs) — querier, query-frontend, query-scheduler, distributor, ingester, compactor, store-gateway,
+ *   tenant-settings, ad-hoc-profiles — each merged over `pyroscope.*`. Helm drops a default key set to null, which
+ *   is how a component (or a default memory limit) is removed.
+ * - Every pod gets `pyroscope.extraArgs` (map → -key=value, merged with the component's) and
+ *   `pyroscope.extraEnvVars` (map: name → value, or → {valueFrom: …}); `pyroscope.podDisruptionBudget.enabled`
+ *   renders one PDB per component; `pyroscope.structuredConfig` is merged over the generated config.
+ * - `alloy.enabled` (a bundled Alloy scraping profiles, on by default), `minio.enabled` (off by default).
+ * The chart has no zone-aware replication.
+ */
+export const PYROSCOPE_CHART_VERSION = '1.16.0';
+
+/** components of the v1 microservices layout (architecture.microservices.v1 defaults) */
+export const PYROSCOPE_V1_COMPONENTS = ['ad-hoc-profiles', 'compactor', 'distributor', 'ingester', 'querier', 'query-frontend', 'query-scheduler', 'store-gateway', 'tenant-settings'] as const;
+/** v1 components the chart runs as StatefulSets (persistence only works for these: a Deployment needs an existing claim) */
+export const PYROSCOPE_V1_STATEFUL = ['compactor', 'ingester', 'store-gateway'] as const;
+/**
+ * v1 components the microservices read path cannot do without: Pyroscope 1.16 forces ring-based query-scheduler
+ * discovery (query-frontend → query-scheduler → querier), and only store-gateways serve blocks from object storage.
+ */
+export const PYROSCOPE_V1_READ_PATH = ['query-scheduler', 'store-gateway'] as const;
+
+const v1 = (c: string) => `architecture.microservices.v1.${c}`;
+export const pyroscopeKeys: ChartValueKeys = {
+  chart: 'pyroscope',
+  version: PYROSCOPE_CHART_VERSION,
+  source: 'github.com/grafana/pyroscope operations/pyroscope/helm/pyroscope/values.yaml at chart 1.16.0 (commit dee59f464)',
+  keys: [
+    'pyroscope.image.tag',
+    'pyroscope.extraArgs.*',
+    'pyroscope.extraEnvVars.*.valueFrom.secretKeyRef.name',
+    'pyroscope.extraEnvVars.*.valueFrom.secretKeyRef.key',
+    'pyroscope.podDisruptionBudget.enabled',
+    'pyroscope.replicaCount',
+    'pyroscope.resources.requests.cpu',
+    'pyroscope.resources.requests.memory',
+    'pyroscope.resources.limits.cpu',
+    'pyroscope.resources.limits.memory',
+    'pyroscope.persistence.enabled',
+    'pyroscope.persistence.size',
+    'architecture.microservices.enabled',
+    ...PYROSCOPE_V1_COMPONENTS.flatMap((c) => [
+      v1(c),
+      `${v1(c)}.replicaCount`,
+      `${v1(c)}.resources.requests.cpu`,
+      `${v1(c)}.resources.requests.memory`,
+      `${v1(c)}.resources.limits`,
+      `${v1(c)}.resources.limits.cpu`,
+      `${v1(c)}.resources.limits.memory`,
+    ]),
+    ...PYROSCOPE_V1_STATEFUL.flatMap((c) => [`${v1(c)}.persistence.enabled`, `${v1(c)}.persistence.size`]),
+    'alloy.enabled',
+    'minio.enabled',
+    // Pyroscope 1.16 configuration (grafana.com/docs/pyroscope/v1.16.x/configure-server/reference-configuration-parameters)
+    'pyroscope.structuredConfig.multitenancy_enabled',
+    'pyroscope.structuredConfig.storage.backend',
+    'pyroscope.structuredConfig.storage.s3.bucket_name',
+    'pyroscope.structuredConfig.storage.s3.endpoint',
+    'pyroscope.structuredConfig.storage.s3.region',
+    'pyroscope.structuredConfig.storage.s3.insecure',
+    'pyroscope.structuredConfig.storage.s3.access_key_id',
+    'pyroscope.structuredConfig.storage.s3.secret_access_key',
+    'pyroscope.structuredConfig.ingester.lifecycler.ring.replication_factor',
+  ],
+};
