@@ -44,3 +44,24 @@ export const prometheus: EngineFacts = {
     return { push: `http://${host}:9090/api/v1/write`, query: `http://${host}:9090` };
   },
 };
+
+/**
+ * The Prometheus HTTP API (documentation v2.53 / v3.7, "HTTP API"; unchanged in shape since v2.26 when
+ * query_exemplars arrived). Mimir serves the same paths under MIMIR_API.prometheusPrefix. Exemplars from OTLP carry
+ * the trace id in the label trace_id (Prometheus OTLP translation; the collector's prometheusremotewrite exporter
+ * does the same). Plain Prometheus keeps exemplars only with --enable-feature=exemplar-storage.
+ */
+export const PROMETHEUS_API = {
+  documented: 'v3.7',
+  /** GET|POST query=&time=: `{status, data: {resultType, result}}`. */
+  query: '/api/v1/query',
+  /** GET|POST query=&start=&end=&step=. */
+  queryRange: '/api/v1/query_range',
+  /** GET|POST query=&start=&end=: `{status, data: [{seriesLabels, exemplars: [{labels, value, timestamp}]}]}`. */
+  queryExemplars: '/api/v1/query_exemplars',
+  /** Remote-write receiver (--web.enable-remote-write-receiver). */
+  remoteWrite: '/api/v1/write',
+  ready: '/-/ready',
+  exemplarTraceIdLabel: 'trace_id',
+  exemplarSpanIdLabel: 'span_id',
+} as const;

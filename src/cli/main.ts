@@ -4,6 +4,9 @@ import { catalogCommand } from './catalog.js';
 import { planCommand } from './plan.js';
 import { diffCommand, renderCommand } from './render.js';
 import { schemaCommand } from './schema.js';
+import { backupCommands } from './backup.js';
+import { verifyCommand } from './verify.js';
+import { loadCommand } from './load.js';
 
 const program = new Command();
 program
@@ -27,6 +30,9 @@ schemaCommand(program, run);
 catalogCommand(program, run);
 renderCommand(program, run);
 diffCommand(program, run);
+backupCommands(program, run);
+verifyCommand(program, run);
+loadCommand(program, run);
 
 try {
   await program.parseAsync(process.argv);

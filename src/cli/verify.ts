@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+
+import { loadStack } from '../model/load.js';
+import { LoadInputError, parseDuration, parseHeaders } from '../ops/load/options.js';
+import { createVerifyClients, resolveTargets, runVerify, VerifyInputError, verifyReportJson, verifyReportTable, type VerifyProtocol } from '../ops/verify/index.js';
+import { expand } from '../topology/expand.js';
+import { EXIT, UsageError } from './errors.js';
+
+type Run = (fn: () => Promise<number>) => Promise<void>;
+
+interface VerifyFlags {
+  env?: string;
+  otlpEndpoint?: string;
+  protocol: string;
+  header: string[];
+  tempoUrl?: string;
+  prometheusUrl?: string;
+  mimirUrl?: string;
+  lokiUrl?: string;
+  lokiSelector?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  tenant?: string;
+  otherTenant?: string;
+  timeout: string;
+  checkStorage?: boolean;
+  storageTimeout: string;
+  flush?: boolean;
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function verifyCommand(program: Command, run: Run): void {
+  program
+    .command('verify')
+    .description('push one trace, one metric (with an exemplar) and one log line through the ingestion endpoint; one verdict once every backend shows them')
+    .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
+    .option('--env <name>', 'environment to verify (required when the definition has several)')
+    .option('--otlp-endpoint <url>', 'OTLP endpoint to push to (default: the environment\'s collector)')
+    .option('--protocol <protocol>', 'grpc | http', 'grpc')
+    .option('--header <name=value>', 'extra OTLP header (repeatable, or comma-separated)', collect, [])
+    .option('--tempo-url <url>', 'Tempo query URL (default: from the definition)')
+    .option('--prometheus-url <url>', 'root of a Prometheus HTTP API, used as is')
+    .option('--mimir-url <url>', 'Mimir base URL (its /prometheus prefix is added)')
+    .option('--loki-url <url>', 'Loki query URL')
+    .option('--loki-selector <logql>', 'LogQL stream selector of the probe\'s log stream', undefined)
+    .option('--s3-endpoint <url>', 'S3 endpoint for --check-storage (credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)')
+    .option('--s3-region <region>', 'S3 region')
+    .option('--tenant <id>', 'push and read as this tenant (X-Scope-OrgID); also proves another tenant cannot read the data')
+    .option('--other-tenant <id>', 'the tenant that must not see the data (with --tenant)', 'otelstack-verify-other')
+    .option('--timeout <duration>', 'how long each signal may take to become visible', '60s')
+    .option('--check-storage', 'also wait for the flush and prove new objects in each data bucket')
+    .option('--storage-timeout <duration>', 'how long --check-storage waits', '15m')
+    .option('--flush', 'with --check-storage: ask Tempo, Mimir and Loki to flush first')
+    .option('--json', 'print the report as JSON')
+    .action((definition: string, opts: VerifyFlags) =>
+      run(async () => {
+        let timeoutMs: number;
+        let storageTimeoutMs: number;
+        let headers: Record<string, string>;
+        try {
+          timeoutMs = parseDuration('--timeout', opts.timeout);
+          storageTimeoutMs = parseDuration('--storage-timeout', opts.storageTimeout);
+          headers = parseHeaders('--header', opts.header);
+        } catch (e) {
+          if (e instanceof LoadInputError) throw new UsageError(e.message, e.suggestion);
+          throw e;
+        }
+        if (opts.protocol !== 'grpc' && opts.protocol !== 'http') throw new UsageError(`--protocol must be grpc or http, got ${JSON.stringify(opts.protocol)}`);
+        if (opts.tenant !== undefined && opts.otherTenant === opts.tenant) throw new UsageError('--other-tenant must differ from --tenant');
+        const { file, stack } = await loadStack(definition);
+        const envs = stack.environments.map((e) => e.name);
+        const env = opts.env ?? (envs.length === 1 ? envs[0] : undefined);
+        if (!env) throw new UsageError(`${file} has several environments; say which to verify`, `use --env with one of: ${envs.join(', ')}`);
+        if (!envs.includes(env)) throw new UsageError(`${file} has no environment "${env}"`, `use one of: ${envs.join(', ')}`);
+        let targets;
+        try {
+          targets = resolveTargets(expand(stack, env), {
+            protocol: opts.protocol as VerifyProtocol,
+            headers,
+            ...(opts.otlpEndpoint !== undefined ? { otlpEndpoint: opts.otlpEndpoint } : {}),
+            ...(opts.tempoUrl !== undefined ? { tempoUrl: opts.tempoUrl } : {}),
+            ...(opts.prometheusUrl !== undefined ? { prometheusUrl: opts.prometheusUrl } : {}),
+            ...(opts.mimirUrl !== undefined ? { mimirUrl: opts.mimirUrl } : {}),
+            ...(opts.lokiUrl !== undefined ? { lokiUrl: opts.lokiUrl } : {}),
+            ...(opts.s3Endpoint !== undefined ? { s3Endpoint: opts.s3Endpoint } : {}),
+            ...(opts.s3Region !== undefined ? { s3Region: opts.s3Region } : {}),
+            ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
+          });
+        } catch (e) {
+          if (e instanceof VerifyInputError) throw new UsageError(e.message, e.suggestion);
+          throw e;
+        }
+        const clients = createVerifyClients(targets, {
+          ...(opts.tenant !== undefined ? { otherTenant: opts.otherTenant } : {}),
+          flush: opts.flush === true,
+          pushBudgetMs: Math.min(timeoutMs, 10_000),
+        });
+        try {
+          const report = await runVerify(targets, clients, {
+            timeoutMs,
+            checkStorage: opts.checkStorage === true,
+            storageTimeoutMs,
+            ...(opts.lokiSelector !== undefined ? { lokiSelector: opts.lokiSelector } : {}),
+          });
+          process.stdout.write(opts.json ? verifyReportJson(report) : verifyReportTable(report, process.stdout.isTTY === true));
+          return report.ok ? EXIT.ok : EXIT.findings;
+        } finally {
+          await clients.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,175 @@
+// Where `otelstack verify` pushes and reads: derived from one environment's Topology (ingestion layer, engines'
+// query endpoints and tenants, buckets), each endpoint overridable. Engine facts (ports, API prefixes, default
+// tenants) come from src/catalog.
+import { CATALOG } from '../../catalog/index.js';
+import { LOKI_API } from '../../catalog/loki.js';
+import { MIMIR_API } from '../../catalog/mimir.js';
+import { TEMPO_API } from '../../catalog/tempo.js';
+import type { EngineId } from '../../catalog/types.js';
+import type { Topology } from '../../topology/types.js';
+import { mimirPrometheusUrl } from '../backends/prometheus.js';
+import type { TempoTraceApi } from '../backends/tempo.js';
+import type { OtlpProtocol } from '../otlp/sender.js';
+
+/** Bad input found while resolving targets (the CLI turns it into exit code 2). */
+export class VerifyInputError extends Error {
+  override readonly name = 'VerifyInputError';
+  constructor(
+    message: string,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type VerifyProtocol = 'grpc' | 'http';
+
+export interface VerifyOverrides {
+  readonly otlpEndpoint?: string;
+  /** Default grpc (the seed's acceptance test pushes to the collector's 4317). */
+  readonly protocol?: VerifyProtocol;
+  readonly tempoUrl?: string;
+  /** Root of a Prometheus HTTP API, used as is (also for Mimir: give the URL including /prometheus). */
+  readonly prometheusUrl?: string;
+  /** Mimir's base URL; its Prometheus prefix (catalog) is appended. */
+  readonly mimirUrl?: string;
+  readonly lokiUrl?: string;
+  readonly s3Endpoint?: string;
+  readonly s3Region?: string;
+  /** Read (and push) as this tenant for every backend, instead of each engine's tenant from the definition. */
+  readonly tenant?: string;
+  /** Extra OTLP headers, e.g. authorization. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface BackendTarget<E extends EngineId> {
+  readonly engine: E;
+  readonly url: string;
+  readonly tenant?: string;
+}
+
+export interface StorageBucketTarget {
+  readonly signal: 'traces' | 'metrics' | 'logs';
+  readonly engine: EngineId;
+  readonly bucket: string;
+  readonly purpose: string;
+  /** Objects of the tenant live under `<tenant>/`. */
+  readonly prefix: string;
+}
+
+export interface VerifyTargets {
+  readonly stack: string;
+  readonly env: string;
+  readonly namespace: string;
+  readonly otlp: { readonly endpoint: string; readonly protocol: OtlpProtocol; readonly headers: Readonly<Record<string, string>> };
+  readonly traces?: BackendTarget<'tempo'> & { readonly api: TempoTraceApi };
+  readonly metrics?: BackendTarget<'mimir' | 'prometheus'>;
+  readonly logs?: BackendTarget<'loki'>;
+  readonly storage: { readonly endpoint?: string; readonly region: string; readonly buckets: readonly StorageBucketTarget[] };
+}
+
+function checkUrl(flag: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new VerifyInputError(`${flag} must be an http:// or https:// URL, got ${JSON.stringify(v)}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new VerifyInputError(`${flag} must be an http:// or https:// URL, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * The OTLP endpoint of the environment's collection layer. Docker Compose: the renderer publishes the gateway's
+ * (or HAProxy's) OTLP ports on the host, so localhost. Kubernetes: the collector's Service, named after the
+ * collector (`alloy` / `otelcol`) in the environment's namespace — seed 000 pushes to http://alloy:4317 from each
+ * namespace.
+ */
+export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol): string {
+  if (!t.ingestion) {
+    throw new VerifyInputError(`environment ${t.env.name} has no ingestion layer (ingestion.collector) to push through`, 'pass --otlp-endpoint');
+  }
+  const ports = CATALOG[t.ingestion.collector].ports;
+  const port = protocol === 'grpc' ? ports['otlpGrpc'] : ports['otlpHttp'];
+  if (port === undefined) throw new VerifyInputError(`the catalog has no OTLP ${protocol} port for ${t.ingestion.collector}`, 'pass --otlp-endpoint');
+  if (t.env.target === 'compose') return `http://localhost:${port}`;
+  return `http://${t.ingestion.collector}.${t.env.namespace}.svc.cluster.local:${port}`;
+}
+
+/** The tenant whose objects a bucket listing looks under when the engine runs without multitenancy. */
+function defaultTenant(engine: EngineId): string | undefined {
+  if (engine === 'tempo') return TEMPO_API.singleTenantId;
+  if (engine === 'mimir') return MIMIR_API.anonymousTenant;
+  if (engine === 'loki') return LOKI_API.noAuthTenant;
+  return undefined;
+}
+
+/** Bucket purposes holding the data a push ends up in, per engine (catalog bucket purposes). */
+const DATA_BUCKET_PURPOSE: Partial<Record<EngineId, string>> = { tempo: 'blocks', mimir: 'blocks', loki: 'chunks' };
+
+export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTargets {
+  const protocol = o.protocol ?? 'grpc';
+  if (protocol !== 'grpc' && protocol !== 'http') throw new VerifyInputError(`--protocol must be grpc or http, got ${JSON.stringify(protocol)}`);
+  const endpoint = checkUrl('--otlp-endpoint', o.otlpEndpoint) ?? ingestionEndpoint(t, protocol);
+  checkUrl('--tempo-url', o.tempoUrl);
+  checkUrl('--prometheus-url', o.prometheusUrl);
+  checkUrl('--mimir-url', o.mimirUrl);
+  checkUrl('--loki-url', o.lokiUrl);
+  checkUrl('--s3-endpoint', o.s3Endpoint);
+  if (o.tenant !== undefined && !/^[A-Za-z0-9!._*'()-]{1,150}$/.test(o.tenant)) {
+    // Mimir / Loki / Tempo tenant ids: up to 150 characters from this set (Mimir "About tenant IDs").
+    throw new VerifyInputError(`--tenant ${JSON.stringify(o.tenant)} is not a valid tenant id`, 'use letters, digits and !-_.*\'() (at most 150 characters)');
+  }
+  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  if (o.tenant !== undefined) headers['X-Scope-OrgID'] = o.tenant;
+
+  const byEngine = new Map(t.engines.map((e) => [e.signal, e] as const));
+  const tenantOf = (signal: 'traces' | 'metrics' | 'logs'): string | undefined => o.tenant ?? byEngine.get(signal)?.tenant;
+
+  let traces: VerifyTargets['traces'];
+  const te = byEngine.get('traces');
+  const tempoUrl = o.tempoUrl ?? (te?.engine === 'tempo' ? te.endpoints.query : undefined);
+  if (tempoUrl) {
+    const tenant = tenantOf('traces');
+    traces = { engine: 'tempo', url: tempoUrl, api: 'v2', ...(tenant !== undefined ? { tenant } : {}) };
+  }
+
+  let metrics: VerifyTargets['metrics'];
+  const me = byEngine.get('metrics');
+  const metricsEngine: 'mimir' | 'prometheus' = o.mimirUrl ? 'mimir' : o.prometheusUrl ? (me?.engine === 'mimir' ? 'mimir' : 'prometheus') : me?.engine === 'prometheus' ? 'prometheus' : 'mimir';
+  const metricsUrl = o.mimirUrl ? mimirPrometheusUrl(o.mimirUrl) : (o.prometheusUrl ?? (me && (me.engine === 'mimir' || me.engine === 'prometheus') ? me.endpoints.query : undefined));
+  if (metricsUrl) {
+    const tenant = tenantOf('metrics');
+    metrics = { engine: metricsEngine, url: metricsUrl, ...(tenant !== undefined ? { tenant } : {}) };
+  }
+
+  let logs: VerifyTargets['logs'];
+  const le = byEngine.get('logs');
+  const lokiUrl = o.lokiUrl ?? (le?.engine === 'loki' ? le.endpoints.query : undefined);
+  if (lokiUrl) {
+    const tenant = tenantOf('logs');
+    logs = { engine: 'loki', url: lokiUrl, ...(tenant !== undefined ? { tenant } : {}) };
+  }
+
+  const buckets: StorageBucketTarget[] = [];
+  for (const b of t.buckets) {
+    if (b.signal !== 'traces' && b.signal !== 'metrics' && b.signal !== 'logs') continue;
+    if (DATA_BUCKET_PURPOSE[b.engine] !== b.purpose) continue;
+    const tenant = tenantOf(b.signal) ?? defaultTenant(b.engine);
+    buckets.push({ signal: b.signal, engine: b.engine, bucket: b.name, purpose: b.purpose, prefix: tenant ? `${tenant}/` : '' });
+  }
+  buckets.sort((a, b) => (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : a.bucket < b.bucket ? -1 : 1));
+  const s3Endpoint = o.s3Endpoint ?? t.objectStorage.endpoint;
+
+  return {
+    stack: t.stack,
+    env: t.env.name,
+    namespace: t.env.namespace,
+    otlp: { endpoint, protocol: protocol === 'grpc' ? 'grpc' : 'http/protobuf', headers },
+    ...(traces ? { traces } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(logs ? { logs } : {}),
+    storage: { ...(s3Endpoint ? { endpoint: s3Endpoint } : {}), region: o.s3Region ?? t.objectStorage.region, buckets },
+  };
+}
