@@ -1,12 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportError } from './errors.js';
-import { catalogCommand } from './catalog.js';
-import { planCommand } from './plan.js';
-import { diffCommand, renderCommand } from './render.js';
-import { schemaCommand } from './schema.js';
-import { backupCommands } from './backup.js';
-import { verifyCommand } from './verify.js';
-import { loadCommand } from './load.js';
 
 const program = new Command();
 program
@@ -25,14 +18,30 @@ async function run(fn: () => Promise<number>): Promise<void> {
   }
 }
 
-planCommand(program, run);
-schemaCommand(program, run);
-catalogCommand(program, run);
-renderCommand(program, run);
-diffCommand(program, run);
-backupCommands(program, run);
-verifyCommand(program, run);
-loadCommand(program, run);
+type Register = (program: Command, run: (fn: () => Promise<number>) => Promise<void>) => void;
+
+/**
+ * Each command's module is imported only when that command runs (all of them for top-level help): the renderers,
+ * the OTLP/gRPC stack and the AWS SDK cost a second of start-up that `otelstack plan` should not pay.
+ */
+const COMMANDS: Record<string, () => Promise<Register[]>> = {
+  plan: async () => [(await import('./plan.js')).planCommand],
+  schema: async () => [(await import('./schema.js')).schemaCommand],
+  catalog: async () => [(await import('./catalog.js')).catalogCommand],
+  render: async () => {
+    const m = await import('./render.js');
+    return [m.renderCommand, m.diffCommand];
+  },
+  backup: async () => [(await import('./backup.js')).backupCommands],
+  verify: async () => [(await import('./verify.js')).verifyCommand],
+  load: async () => [(await import('./load.js')).loadCommand],
+};
+const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
+
+const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const key = requested === undefined ? undefined : (ALIASES[requested] ?? requested);
+const chosen = key !== undefined && COMMANDS[key] && requested !== 'help' ? [COMMANDS[key]] : Object.values(COMMANDS);
+for (const load of chosen) for (const register of await load()) register(program, run);
 
 try {
   await program.parseAsync(process.argv);
