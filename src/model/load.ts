@@ -99,7 +99,7 @@ function unwrap(s: z.ZodType): z.ZodType {
   return cur;
 }
 
-function zodIssues(file: string, error: z.ZodError): DefinitionIssue[] {
+function zodIssues(file: string, error: z.ZodError, raw: unknown): DefinitionIssue[] {
   const out: DefinitionIssue[] = [];
   for (const i of error.issues) {
     const path = formatPath(i.path);
@@ -117,14 +117,14 @@ function zodIssues(file: string, error: z.ZodError): DefinitionIssue[] {
     }
     if (i.code === 'invalid_value') {
       const values = (i as { values: unknown[] }).values.map(String);
-      const got = valueAt(error, i.path);
+      const got = valueAt(raw, i.path);
       out.push({ file, path, message: got === undefined ? 'a value is required' : `"${String(got)}" is not allowed here`, expected: `one of: ${values.join(', ')}`, suggestion: got === undefined ? `add one of: ${values.join(', ')}` : didYouMean(String(got), values) });
       continue;
     }
     if (i.code === 'invalid_type') {
       const raw = (i as { expected: string }).expected;
       const expected = raw === 'int' ? 'a whole number' : raw;
-      const got = valueAt(error, i.path);
+      const got = valueAt(raw, i.path);
       const custom = !i.message.startsWith('Invalid input');
       out.push({
         file,
@@ -140,9 +140,8 @@ function zodIssues(file: string, error: z.ZodError): DefinitionIssue[] {
   return out;
 }
 
-let lastInput: unknown;
-function valueAt(_e: z.ZodError, path: ReadonlyArray<PropertyKey>): unknown {
-  let cur: unknown = lastInput;
+function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = raw;
   for (const p of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<PropertyKey, unknown>)[p as string];
@@ -214,12 +213,11 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
 
 /** Validates a raw definition value (already read from YAML or TS). */
 export function validateDefinition(file: string, raw: unknown): Stack {
-  lastInput = raw;
   if (raw === null || typeof raw !== 'object') {
     throw new DefinitionError([{ file, path: '', message: 'the definition is empty or not an object', expected: 'a mapping with name, objectStorage, environments and signals', suggestion: 'start from examples/dts/stack.yaml' }]);
   }
   const r = StackSchema.safeParse(raw);
-  if (!r.success) throw new DefinitionError(zodIssues(file, r.error));
+  if (!r.success) throw new DefinitionError(zodIssues(file, r.error, raw));
   const issues = crossCheck(file, r.data);
   if (issues.length) throw new DefinitionError(issues);
   return r.data;
