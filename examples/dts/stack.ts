@@ -51,11 +51,14 @@ export default defineStack({
     traces: {
       engine: 'tempo', // Tempo 3 (pinned): monolithic needs no Kafka; microservices writes through Kafka
       environments: {
-        dev: { mode: 'monolithic', components: { tempo: { cpu: '100m', memory: '512Mi', storage: '2Gi' } } },
-        test: { mode: 'monolithic', components: { tempo: { cpu: '200m', memory: '1Gi', storage: '4Gi' } } },
+        // spanMetrics: the metrics-generator writes span metrics and service graphs into the environment's Mimir
+        // (the RED and service-map dashboards read them); monolithic Tempo runs it in-process
+        dev: { mode: 'monolithic', spanMetrics: true, components: { tempo: { cpu: '100m', memory: '512Mi', storage: '2Gi' } } },
+        test: { mode: 'monolithic', spanMetrics: true, components: { tempo: { cpu: '200m', memory: '1Gi', storage: '4Gi' } } },
         prod: {
           mode: 'microservices',
           kafka: { partitions: 2 }, // = block-builder replicas = live-store replicas
+          spanMetrics: true,
           components: {
             distributor: { replicas: 2, cpu: '100m', memory: '256Mi' },
             'block-builder': { replicas: 2, cpu: '200m', memory: '1Gi' },
@@ -64,6 +67,7 @@ export default defineStack({
             querier: { replicas: 2, cpu: '100m', memory: '512Mi' },
             'backend-scheduler': { replicas: 1, cpu: '50m', memory: '128Mi' },
             'backend-worker': { replicas: 2, cpu: '100m', memory: '512Mi' },
+            'metrics-generator': { replicas: 2, cpu: '100m', memory: '512Mi' }, // its own Kafka consumer group
           },
         },
       },

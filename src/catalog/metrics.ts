@@ -42,7 +42,7 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
  *  - alloy: Grafana Alloy as the ingestion collector
  *  - tempo, mimir, loki, prometheus: the engines (managed or not: an unmanaged engine still runs)
  *  - tempo-metrics-generator: span metrics and service-graph metrics, written by Tempo's metrics-generator into the
- *    metrics backend (present when the environment's Tempo has a metrics-generator component)
+ *    metrics backend (present when the environment's Tempo runs one: spanMetrics, and a metrics engine to write to)
  *  - scrape: series a Prometheus-compatible scraper adds for every target (up, scrape_*)
  *  - kubelet: the kubelet and its embedded cAdvisor, on every Kubernetes node
  */
@@ -160,8 +160,15 @@ export const SPAN_METRICS = {
  * `enable_client_server_prefix: true` (labels client_k8s_namespace_name / server_k8s_namespace_name).
  */
 export const METRICS_GENERATOR_SETUP = {
+  /** Tempo's component running it in microservices mode (monolithic Tempo runs it in-process) */
+  component: 'metrics-generator',
   processors: ['span-metrics', 'service-graphs'],
   namespaceAttribute: 'k8s.namespace.name',
+  /**
+   * Span-metrics and service-graph dimensions (resource or span attributes, Tempo 3.0 "Metrics-generator"
+   * configuration): the namespace filter of the dashboards, and the OpenTelemetry service.namespace.
+   */
+  dimensions: ['k8s.namespace.name', 'service.namespace'],
   spanMetricsNamespaceLabel: 'k8s_namespace_name',
   serviceGraphServerNamespaceLabel: 'server_k8s_namespace_name',
   serviceGraphClientNamespaceLabel: 'client_k8s_namespace_name',
@@ -327,8 +334,9 @@ export function collectorKind(t: Topology): CollectorKind | undefined {
   return t.ingestion?.collector;
 }
 
+/** Whether the environment's Tempo runs a metrics-generator that remote-writes to its metrics engine (spanMetrics). */
 export function hasMetricsGenerator(t: Topology): boolean {
-  return t.components.some((c) => c.engine === 'tempo' && c.component === 'metrics-generator');
+  return t.engines.some((e) => e.engine === 'tempo' && e.metricsGenerator !== undefined);
 }
 
 /**
@@ -357,7 +365,7 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
         ? { present: true }
         : no(
             `Tempo in ${t.env.name} has no metrics-generator, so no span metrics or service-graph metrics reach the metrics backend ` +
-              `(add a metrics-generator component with the ${METRICS_GENERATOR_SETUP.processors.join(' and ')} processors, dimension ${METRICS_GENERATOR_SETUP.namespaceAttribute}, remote-writing to the metrics backend)`,
+              `(spanMetrics: true runs it with the ${METRICS_GENERATOR_SETUP.processors.join(' and ')} processors, dimension ${METRICS_GENERATOR_SETUP.namespaceAttribute}, remote-writing to ${t.env.name}'s metrics engine)`,
           );
     case 'scrape':
       return t.env.target === 'kubernetes' ? { present: true } : no(`the ${t.env.target} target renders no scraper for the stack's /metrics endpoints`);

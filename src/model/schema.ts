@@ -80,6 +80,12 @@ export const SignalEnvironment = z.strictObject({
     .optional()
     .describe('explicit bucket names per purpose; by default they follow conventions.bucket'),
   tenant: z.string().optional().describe('X-Scope-OrgID used by collectors, Grafana and verify'),
+  spanMetrics: z
+    .boolean()
+    .optional()
+    .describe(
+      "Tempo: run the metrics-generator (span-metrics and service-graphs processors) and remote-write its metrics to this environment's metrics engine",
+    ),
 });
 
 export const Signal = z.strictObject({

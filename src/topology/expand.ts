@@ -1,4 +1,5 @@
 import { CATALOG, engine as engineFacts, versionLine } from '../catalog/index.js';
+import { METRICS_GENERATOR_SETUP } from '../catalog/metrics.js';
 import type { ComponentFacts, EngineFacts } from '../catalog/types.js';
 import { parseBytes, parseCpu } from '../model/quantity.js';
 import { SIGNALS, type ComponentOverrideDef, type Stack } from '../model/schema.js';
@@ -95,8 +96,10 @@ export function expand(stack: Stack, envName: string): Topology {
 
     // Required components of the mode, plus optional ones and any other the definition names (unknown ones are
     // kept, marked known: false, so the plan can report them while the totals still add up what was written).
+    // spanMetrics: Tempo's metrics-generator, a component of its own where the mode has one (microservices)
+    const generator = facts.id === 'tempo' && se.spanMetrics === true ? METRICS_GENERATOR_SETUP.component : undefined;
     const names = [
-      ...mode.components.filter((c) => !c.optional || overrides[c.name] !== undefined).map((c) => c.name),
+      ...mode.components.filter((c) => !c.optional || overrides[c.name] !== undefined || c.name === generator).map((c) => c.name),
       ...Object.keys(overrides).filter((n) => !mode.components.some((c) => c.name === n)).sort(),
     ];
     if (sig.managed) {
@@ -195,6 +198,18 @@ export function expand(stack: Stack, envName: string): Topology {
         buckets.push({ name: se.buckets![purpose]!, engine: facts.id, signal, purpose, objectStorage: env.objectStorage, phase, definitionPath: `${base}.buckets.${purpose}`, explicit: true });
       }
     }
+  }
+
+  // Tempo's metrics-generator writes into the same environment's metrics engine (expanded after the traces signal).
+  const metricsEngine = engines.find((e) => e.signal === 'metrics');
+  for (const e of engines) {
+    if (e.engine !== 'tempo' || stack.signals[e.signal]?.environments[env.name]?.spanMetrics !== true) continue;
+    if (!metricsEngine?.endpoints.push) continue; // no metrics engine: the plan's span-metrics rule reports it
+    e.metricsGenerator = {
+      remoteWrite: metricsEngine.endpoints.push,
+      ...(metricsEngine.tenant ? { tenant: metricsEngine.tenant } : {}),
+      dimensions: [...METRICS_GENERATOR_SETUP.dimensions],
+    };
   }
 
   // Collection layer.

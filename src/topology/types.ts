@@ -79,7 +79,22 @@ export interface EngineDeployment {
   endpoints: { push?: string; query?: string };
   tenant?: string;
   datasource?: { name: string; uid: string; type: string };
+  /**
+   * Tempo's metrics-generator (definition: spanMetrics): span metrics and service graphs remote-written to the same
+   * environment's metrics engine. Monolithic Tempo runs it in-process; microservices add the metrics-generator
+   * component. Unset when spanMetrics is off or the environment has no metrics engine (a plan finding).
+   */
+  metricsGenerator?: MetricsGeneratorPlan;
   definitionPath: string;
+}
+
+export interface MetricsGeneratorPlan {
+  /** Prometheus remote-write URL of the environment's metrics engine (Mimir /api/v1/push, Prometheus /api/v1/write) */
+  remoteWrite: string;
+  /** X-Scope-OrgID of the metrics engine, when it is multi-tenant */
+  tenant?: string;
+  /** resource / span attributes added as span-metrics and service-graph dimensions */
+  dimensions: string[];
 }
 
 export interface ObjectStorageRef {

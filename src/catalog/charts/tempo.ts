@@ -4,6 +4,10 @@ import type { ChartValueKeys } from './types.js';
  * grafana-community/helm-charts charts/tempo (monolithic) at tag tempo-2.0.0 (appVersion 2.10.1): `replicas`,
  * `tempo.{tag,resources,extraArgs (map → -key=value),extraEnv,multitenancyEnabled,storage,receivers}`,
  * `persistence.{enabled,size}`. The chart templates `tempo.storage` and `tempo.receivers` into tempo.yaml.
+ * Metrics-generator: `tempo.metricsGenerator.{enabled,remoteWriteUrl,processor,storage.{path,remote_write}}`
+ * (the template writes `storage.remote_write` when set, else one entry with `remoteWriteUrl`; `processor` is copied
+ * into `metrics_generator.processor`), and `tempo.overrides` (copied into `overrides`: `defaults.metrics_generator
+ * .processors` turns the processors on). `processor` and `overrides` are Tempo's own configuration, not chart values.
  */
 export const tempoKeys: ChartValueKeys = {
   chart: 'tempo',
@@ -30,5 +34,11 @@ export const tempoKeys: ChartValueKeys = {
     'tempo.receivers.otlp.protocols.http.endpoint',
     'persistence.enabled',
     'persistence.size',
+    'tempo.metricsGenerator.enabled',
+    'tempo.metricsGenerator.remoteWriteUrl',
+    'tempo.metricsGenerator.storage.path',
+    'tempo.metricsGenerator.storage.remote_write',
+    'tempo.metricsGenerator.processor.**',
+    'tempo.overrides.defaults.**',
   ],
 };

@@ -8,7 +8,8 @@ import { pipelineHoles } from './pipeline-holes.js';
 import { knownComponents } from './known-components.js';
 import { missingComponents } from './missing-components.js';
 import { resourcePolicy } from './resource-policy.js';
+import { spanMetrics } from './span-metrics.js';
 import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
-export const RULES: readonly Rule[] = [knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, capacity];
+export const RULES: readonly Rule[] = [knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, capacity];

@@ -9,7 +9,9 @@
  * environment (an env_file) through its documented `-config.expand-env=true` flag.
  */
 import { CATALOG } from '../../catalog/index.js';
-import type { EngineDeployment, Topology } from '../../topology/types.js';
+import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
+import { MIMIR_API } from '../../catalog/mimir.js';
+import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
 
 export const ENGINE_DATA_DIRS = { tempo: '/var/tempo', mimir: '/data', loki: '/loki', prometheus: '/prometheus' } as const;
 
@@ -26,11 +28,47 @@ export function bucketOf(t: Topology, engine: string, purpose: string): string {
   return b?.name ?? `${t.stack}-${engine}-${t.env.name}-${purpose}`;
 }
 
-/** Tempo 3.0, monolithic (`-target=all`): OTLP receivers on the distributor, blocks on S3. */
+/**
+ * Tempo's metrics-generator in Tempo 3.0's own configuration (configuration reference v3.0.x, "Metrics-generator"
+ * and "Overrides"), shared by the compose config below and both Tempo charts' values:
+ *  - processor: span_metrics and service_graphs with the plan's dimensions (resource or span attributes, labels
+ *    sanitised: k8s.namespace.name → k8s_namespace_name); service graphs prefix them with client_ / server_
+ *    (enable_client_server_prefix), which is what the dashboards' namespace filter reads;
+ *  - remoteWrite: Prometheus remote_write entries to the environment's metrics engine, with exemplars; a
+ *    multi-tenant metrics engine gets its own tenant as X-Scope-OrgID (Tempo keeps a header already set instead of
+ *    forwarding the trace tenant);
+ *  - overrides: `defaults.metrics_generator.processors` (Tempo 3 scoped overrides format), which turns the
+ *    processors on for every tenant; without it the generator runs and produces nothing.
+ */
+export function tempoMetricsGenerator(g: MetricsGeneratorPlan): {
+  processor: Record<string, unknown>;
+  remoteWrite: Array<Record<string, unknown>>;
+  overridesDefaults: Record<string, unknown>;
+  storagePath: string;
+} {
+  const dimensions = [...g.dimensions];
+  return {
+    processor: {
+      service_graphs: { dimensions, enable_client_server_prefix: true },
+      span_metrics: { dimensions },
+    },
+    remoteWrite: [{ url: g.remoteWrite, send_exemplars: true, ...(g.tenant ? { headers: { [MIMIR_API.tenantHeader]: g.tenant } } : {}) }],
+    overridesDefaults: { metrics_generator: { processors: [...METRICS_GENERATOR_SETUP.processors].sort() } },
+    // Tempo disables the generator when no storage path is set; on the data volume beside the trace WAL
+    storagePath: `${ENGINE_DATA_DIRS.tempo}/generator/wal`,
+  };
+}
+
+/**
+ * Tempo 3.0, monolithic (`-target=all`): OTLP receivers on the distributor, blocks on S3; with spanMetrics the
+ * in-process metrics-generator (fed by the distributor directly, no Kafka in monolithic mode) remote-writes span
+ * metrics and service graphs to the environment's metrics engine.
+ */
 export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, unknown> {
   const p = CATALOG.tempo.ports;
   const o = s3(t);
   const c = env(t);
+  const g = e.metricsGenerator ? tempoMetricsGenerator(e.metricsGenerator) : undefined;
   return {
     target: 'all',
     multitenancy_enabled: e.tenant !== undefined,
@@ -45,6 +83,12 @@ export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, un
         wal: { path: `${ENGINE_DATA_DIRS.tempo}/wal` },
       },
     },
+    ...(g
+      ? {
+          metrics_generator: { processor: g.processor, storage: { path: g.storagePath, remote_write: g.remoteWrite } },
+          overrides: { defaults: g.overridesDefaults },
+        }
+      : {}),
   };
 }
 

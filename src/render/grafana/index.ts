@@ -98,6 +98,14 @@ export function metricsOfDashboard(dashboard: unknown): string[] {
 /** Sources whose absence leaves a dashboard mostly empty (warning); others (a Kafka row in one environment) are info. */
 const IMPORTANT: readonly MetricSource[] = ['tempo-metrics-generator', 'scrape'];
 
+/** Where the span metrics come from: spanMetrics on the environment's Tempo, which needs a metrics engine beside it. */
+function spanMetricsSuggestion(t: Topology): string {
+  const tempo = t.engines.find((e) => e.engine === 'tempo');
+  if (!tempo) return 'add a Tempo traces engine with spanMetrics: true to this environment';
+  if (!t.engines.some((e) => e.signal === 'metrics')) return `add a metrics engine to ${t.env.name} for Tempo's metrics-generator to remote-write to, and set spanMetrics: true on ${tempo.definitionPath}`;
+  return `set spanMetrics: true on ${tempo.definitionPath} (Tempo's metrics-generator, remote-writing to ${t.env.name}'s metrics engine)`;
+}
+
 function coverageFindings(t: Topology, dashboards: RenderedDashboard[]): Finding[] {
   const byReason = new Map<string, { source: MetricSource; dashboards: Set<string>; metrics: Set<string> }>();
   for (const d of dashboards) {
@@ -120,7 +128,7 @@ function coverageFindings(t: Topology, dashboards: RenderedDashboard[]): Finding
       env: t.env.name,
       path: 'grafana',
       message: `dashboards ${[...e.dashboards].sort().join(', ')} show no ${[...e.metrics].sort().join(', ')} for ${t.env.name}: ${reason}`,
-      suggestion: e.source === 'tempo-metrics-generator' ? 'enable Tempo\'s metrics-generator for this environment' : e.source === 'scrape' ? 'scrape the stack\'s /metrics endpoints into the metrics backend' : 'nothing to do unless you need these panels',
+      suggestion: e.source === 'tempo-metrics-generator' ? spanMetricsSuggestion(t) : e.source === 'scrape' ? 'scrape the stack\'s /metrics endpoints into the metrics backend' : 'nothing to do unless you need these panels',
     }));
 }
 

@@ -7,8 +7,11 @@ import {
   TEMPO_DISTRIBUTED_COMPONENT_KEYS,
   TEMPO_DISTRIBUTED_NO_REPLICAS,
   TEMPO_DISTRIBUTED_OPTIONAL,
+  TEMPO_DISTRIBUTED_STALE_TRACES_STORAGE,
 } from '../../catalog/charts/index.js';
+import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import type { EngineDeployment, TopoComponent, Topology } from '../../topology/types.js';
+import { tempoMetricsGenerator } from '../configs/engines.js';
 // loki.ts and pyroscope.ts use this module's helpers; the cycle is safe: both sides only call each other at render time
 import { lokiValues } from './loki.js';
 import { pyroscopeValues } from './pyroscope.js';
@@ -112,18 +115,34 @@ export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineV
     replicas: c?.replicas ?? 1,
     persistence: c && c.perReplica.storageBytes > 0 ? { enabled: true, size: bytesQuantity(c.perReplica.storageBytes) } : { enabled: false },
   };
+  if (e.metricsGenerator) {
+    // tempo chart 2.0.0: the in-process metrics-generator; storage.remote_write (with exemplars and the tenant
+    // header) takes precedence over remoteWriteUrl in the chart's template, which is kept for readers of the values
+    const g = tempoMetricsGenerator(e.metricsGenerator);
+    const tempo = values['tempo'] as Values;
+    tempo['metricsGenerator'] = {
+      enabled: true,
+      remoteWriteUrl: e.metricsGenerator.remoteWrite,
+      processor: g.processor,
+      storage: { path: g.storagePath, remote_write: g.remoteWrite },
+    };
+    tempo['overrides'] = { defaults: g.overridesDefaults };
+  }
   if (e.versionLine !== '2') {
     notes.push({
       severity: 'warning',
-      message: `the tempo chart ${typeof e.chart === 'object' && 'version' in e.chart ? e.chart.version : ''} ships Tempo 2.x by default; the rendered values pin image tag ${e.version}`,
+      message:
+        `the tempo chart ${typeof e.chart === 'object' && 'version' in e.chart ? e.chart.version : ''} ships Tempo 2.x by default; the rendered values pin image tag ${e.version}` +
+        (e.metricsGenerator ? '; with the metrics-generator on, its tempo.yaml also carries metrics_generator.traces_storage, which Tempo 3 removed' : ''),
       suggestion: 'check the chart\'s tempo.yaml template against the Tempo 3 configuration before promoting past dev',
     });
   }
   return { values, notes, uncoveredPdb: [] };
 }
 
-/** tempo-distributed chart 3.0.0 (Tempo 3 microservices). */
+/** tempo-distributed chart 3.0.x (Tempo 3 microservices). */
 export function tempoDistributedValues(t: Topology, e: EngineDeployment): EngineValues {
+  const chartVersion = 'version' in e.chart ? e.chart.version : '';
   const s3 = s3Endpoint(t);
   const notes: ValuesNote[] = [];
   const values: Values = {
@@ -159,7 +178,7 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
   for (const c of componentsOf(t, e)) {
     const key = TEMPO_DISTRIBUTED_COMPONENT_KEYS[c.component];
     if (!key) {
-      notes.push({ severity: 'error', message: `tempo-distributed 3.0.0 has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
+      notes.push({ severity: 'error', message: `tempo-distributed ${chartVersion} has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
       continue;
     }
     present.add(key);
@@ -170,7 +189,7 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
     if (c.perReplica.storageBytes > 0 && key === 'liveStore') {
       notes.push({
         severity: 'warning',
-        message: `tempo-distributed 3.0.0 has no persistence value for the live-store; its ${bytesQuantity(c.perReplica.storageBytes)} volume is not rendered (WAL on emptyDir)`,
+        message: `tempo-distributed ${chartVersion} has no persistence value for the live-store; its ${bytesQuantity(c.perReplica.storageBytes)} volume is not rendered (WAL on emptyDir)`,
         suggestion: 'live-stores replay from Kafka after a restart; drop storage or add a volume with liveStore.extraVolumes',
       });
     }
@@ -183,6 +202,25 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
     }
   }
   for (const key of TEMPO_DISTRIBUTED_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  const generatorKey = TEMPO_DISTRIBUTED_COMPONENT_KEYS[METRICS_GENERATOR_SETUP.component]!;
+  if (e.metricsGenerator && present.has(generatorKey)) {
+    // README "Activate metrics generator": remote write in metricsGenerator.config.storage, the processors per
+    // tenant in overrides.defaults (chart 3's name for global_overrides); processor dimensions in config.processor
+    const g = tempoMetricsGenerator(e.metricsGenerator);
+    values[generatorKey] = { ...(values[generatorKey] as Values), config: { processor: g.processor, storage: { remote_write: g.remoteWrite } } };
+    values['overrides'] = { defaults: g.overridesDefaults };
+    // the chart runs the generator as a Deployment (new pod names on every rollout): Tempo 3.0 "Metrics-generator",
+    // partition handoff during rollouts — leave the Kafka consumer group on shutdown so partitions move at once
+    // instead of idling until the session timeout (tempo.structuredConfig is merged into tempo.yaml)
+    if (e.kafka) values['tempo'] = { ...(values['tempo'] as Values), structuredConfig: { metrics_generator: { leave_consumer_group_on_shutdown: true } } };
+    if (TEMPO_DISTRIBUTED_STALE_TRACES_STORAGE.includes(chartVersion)) {
+      notes.push({
+        severity: 'warning',
+        message: `tempo-distributed ${chartVersion} writes metrics_generator.traces_storage into tempo.yaml whenever the metrics-generator is on; Tempo ${e.version} no longer has that block and refuses a configuration with unknown fields, so no Tempo component starts`,
+        suggestion: 'pin tempo-distributed 3.0.3 or later (grafana-community/helm-charts #665 removed the block) before syncing this environment',
+      });
+    }
+  }
   return { values, notes, uncoveredPdb };
 }
 

@@ -54,10 +54,12 @@ function datasourceVariables(d: Json): Map<string, Json> {
   return new Map((d['templating']['list'] as Json[]).filter((v) => v['type'] === 'datasource').map((v) => [v['name'] as string, v]));
 }
 
-function withMetricsGenerator(stack: Stack): Stack {
+/** The definition with Tempo's metrics-generator off in every environment (no spanMetrics, no generator component). */
+function withoutSpanMetrics(stack: Stack): Stack {
   const s = structuredClone(stack);
   for (const env of Object.values(s.signals.traces!.environments)) {
-    env.components = { ...(env.components ?? {}), 'metrics-generator': { replicas: 1, cpu: '100m', memory: '512Mi' } } as never;
+    delete env.spanMetrics;
+    if (env.components) delete env.components['metrics-generator'];
   }
   return s;
 }
@@ -220,15 +222,38 @@ describe('metric names in dashboard queries', () => {
     });
   }
 
-  it('dts with a Tempo metrics-generator: every metric of the trace and RED dashboards is produced, no warning', async () => {
-    const stack = withMetricsGenerator(await example('dts'));
+  it('dts (spanMetrics on in dev, test and prod): every metric of the trace and RED dashboards is produced, no warning', async () => {
+    const stack = await example('dts');
     const r = render(stack);
-    for (const [env, ds] of dashboardsOf(r)) {
+    const byEnv = dashboardsOf(r);
+    assert.deepEqual([...byEnv.keys()].sort(), ['dev', 'prod', 'test']);
+    for (const [env, ds] of byEnv) {
       const t = expand(stack, env);
-      for (const d of ds.filter((x) => x['uid'] === 'dts-traces' || x['uid'] === 'dts-services')) {
+      assert.ok(t.engines.find((e) => e.engine === 'tempo')?.metricsGenerator, `${env}: Tempo runs a metrics-generator`);
+      const red = ds.filter((x) => x['uid'] === 'dts-traces' || x['uid'] === 'dts-services');
+      assert.equal(red.length, 2);
+      const names = red.flatMap((d) => metricsOfDashboard(d));
+      for (const n of ['traces_spanmetrics_calls_total', 'traces_spanmetrics_latency_bucket', 'traces_service_graph_request_total']) assert.ok(names.includes(n), `${env}: the dashboards read ${n}`);
+      for (const d of red) {
         for (const n of metricsOfDashboard(d)) assert.ok(familyPresence(t, familyOf(n)!).present, `${env} ${d['uid']}: ${n}`);
       }
-      assert.ok(!r.findings.some((f) => f.env === env && f.rule === 'render-grafana' && f.severity === 'warning'), `${env}: ${JSON.stringify(r.findings.filter((f) => f.rule === 'render-grafana'))}`);
+      const grafana = r.findings.filter((f) => f.env === env && f.rule === 'render-grafana');
+      assert.ok(!grafana.some((f) => f.severity === 'warning'), `${env}: ${JSON.stringify(grafana)}`);
+      assert.ok(!grafana.some((f) => /traces_spanmetrics|traces_service_graph/.test(f.message)), `${env}: span metrics reported missing`);
+    }
+  });
+
+  it('dts with spanMetrics off: the span-metrics warning names the dashboards, the metrics and the setting', async () => {
+    const stack = withoutSpanMetrics(await example('dts'));
+    const r = render(stack);
+    for (const env of ['dev', 'test', 'prod']) {
+      assert.equal(expand(stack, env).engines.find((e) => e.engine === 'tempo')?.metricsGenerator, undefined);
+      const w = r.findings.filter((f) => f.env === env && f.rule === 'render-grafana' && f.severity === 'warning' && /traces_spanmetrics_calls_total/.test(f.message));
+      assert.equal(w.length, 1, `${env}: ${JSON.stringify(r.findings.filter((f) => f.rule === 'render-grafana'))}`);
+      assert.match(w[0]!.message, /dts-services/);
+      assert.match(w[0]!.message, /traces_service_graph_request_total/);
+      assert.match(w[0]!.message, /spanMetrics: true/);
+      assert.match(w[0]!.suggestion, new RegExp(`signals\\.traces\\.environments\\.${env}`));
     }
   });
 
