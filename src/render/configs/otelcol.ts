@@ -158,10 +158,25 @@ function tailSampling(input: RenderInput): Record<string, unknown> | undefined {
 }
 
 /**
+ * Where one collector process listens and keeps its persistent queue. Every field is optional and defaults to what
+ * a container gets (all interfaces, the catalog's ports, COLLECTOR_QUEUE_DIR), so deployments never pass it; tests
+ * that run several collectors on one host (test/e2e) give each its own loopback ports and directory.
+ */
+export interface CollectorPlacement {
+  /** Interface every listener binds to; default 0.0.0.0. */
+  readonly host?: string;
+  /** Ports by catalog port name (otlpGrpc, otlpHttp, health, metrics); default the catalog's. */
+  readonly ports?: Readonly<Partial<Record<'otlpGrpc' | 'otlpHttp' | 'health' | 'metrics', number>>>;
+  /** Directory of the file_storage extension (the persistent queues); default COLLECTOR_QUEUE_DIR. */
+  readonly storageDirectory?: string;
+}
+
+/**
  * The collector configuration of one pool as a plain object (serialise with toYaml).
  * gateway: OTLP in → Kafka (kafkaBuffer) or the backends; processor: Kafka in → tail sampling → backends.
+ * `placement` places one process (listen addresses, queue directory); the default is the container layout.
  */
-export function renderCollectorConfig(input: RenderInput, role: CollectorRole, findings: Finding[] = []): CollectorConfig {
+export function renderCollectorConfig(input: RenderInput, role: CollectorRole, findings: Finding[] = [], placement: CollectorPlacement = {}): CollectorConfig {
   const t = input.topology;
   const ing = input.stack.ingestion;
   if (!ing) throw new Error('renderCollectorConfig: the definition has no ingestion section');
@@ -169,6 +184,9 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
   if (!comp) throw new Error(`renderCollectorConfig: environment ${t.env.name} has no ${role} pool`);
   const mem = collectorMemory(comp.perReplica);
   const kafkaBuffer = t.ingestion?.kafkaBuffer ?? false;
+  const bindHost = placement.host ?? '0.0.0.0';
+  const portOf = (name: 'otlpGrpc' | 'otlpHttp' | 'health' | 'metrics'): number | undefined => placement.ports?.[name] ?? ports[name];
+  const listen = (name: 'otlpGrpc' | 'otlpHttp' | 'health'): string => `${bindHost}:${portOf(name)}`;
 
   const receivers: Record<string, unknown> = {};
   const exporters: Record<string, unknown> = {};
@@ -181,7 +199,7 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
 
   if (role === 'gateway') {
     receivers[OTELCOL_TYPES.otlpReceiver] = {
-      protocols: { grpc: { endpoint: `0.0.0.0:${ports['otlpGrpc']}` }, http: { endpoint: `0.0.0.0:${ports['otlpHttp']}` } },
+      protocols: { grpc: { endpoint: listen('otlpGrpc') }, http: { endpoint: listen('otlpHttp') } },
     };
     for (const s of activeSignals) {
       let exporterId: string;
@@ -232,10 +250,10 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
   }
 
   const extensions: Record<string, unknown> = {
-    [OTELCOL_TYPES.healthCheck]: { endpoint: `0.0.0.0:${ports['health']}` },
+    [OTELCOL_TYPES.healthCheck]: { endpoint: listen('health') },
   };
   if (ing.persistentQueue.enabled) {
-    extensions[OTELCOL_TYPES.fileStorage] = { directory: COLLECTOR_QUEUE_DIR, create_directory: true, fsync: ing.persistentQueue.fsync, timeout: '1s' };
+    extensions[OTELCOL_TYPES.fileStorage] = { directory: placement.storageDirectory ?? COLLECTOR_QUEUE_DIR, create_directory: true, fsync: ing.persistentQueue.fsync, timeout: '1s' };
   }
 
   return {
@@ -248,7 +266,7 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       pipelines,
       telemetry: {
         logs: { level: 'info' },
-        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: ports['metrics'] } } } }] },
+        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: bindHost, port: portOf('metrics') } } } }] },
       },
     },
   };

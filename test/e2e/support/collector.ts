@@ -1,0 +1,148 @@
+// One real OpenTelemetry Collector process running a config rendered by src/render/configs/otelcol.ts from a
+// (loopback) topology: its own loopback ports and queue directory (CollectorPlacement), health from the rendered
+// health_check extension, its own metrics from the rendered telemetry reader.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+
+import { collectorEnvironment, renderCollectorConfig, type CollectorConfig, type CollectorPlacement, type CollectorRole } from '../../../src/render/configs/otelcol.js';
+import { toYaml } from '../../../src/render/fileset.js';
+import type { RenderInput } from '../../../src/render/types.js';
+import { LOOPBACK_HOST, freeLoopbackPorts } from '../../../src/topology/loopback.js';
+import { otelcolBin } from './peers.js';
+import { ManagedProcess, waitUntil } from './proc.js';
+import { queueState, scrape, totalOf, type QueueState, type Sample } from './telemetry.js';
+
+export interface CollectorPorts {
+  readonly otlpGrpc: number;
+  readonly otlpHttp: number;
+  readonly health: number;
+  readonly metrics: number;
+}
+
+export interface CollectorSpec {
+  /** process name in messages and file names, e.g. "gateway-0" */
+  readonly name: string;
+  readonly role: CollectorRole;
+  readonly input: RenderInput;
+  /** the test's temp dir; the collector gets <dir>/<name>/{config.yaml,queue/,collector.log} */
+  readonly dir: string;
+  /** a change to the rendered config object before it is written (only where a test says why) */
+  readonly adjust?: (config: CollectorConfig) => CollectorConfig;
+  /** health wait; default 60 s */
+  readonly startTimeoutMs?: number;
+}
+
+export class Collector {
+  private constructor(
+    readonly spec: CollectorSpec,
+    readonly ports: CollectorPorts,
+    readonly configFile: string,
+    readonly storageDir: string,
+    readonly config: CollectorConfig,
+    private readonly proc: ManagedProcess,
+  ) {}
+
+  /** Renders the config for this process's placement, writes it, starts the collector, waits for health. */
+  static async start(spec: CollectorSpec): Promise<Collector> {
+    const bin = otelcolBin();
+    const [otlpGrpc, otlpHttp, health, metrics] = (await freeLoopbackPorts(4)) as [number, number, number, number];
+    const ports: CollectorPorts = { otlpGrpc, otlpHttp, health, metrics };
+    const home = join(spec.dir, spec.name);
+    const storageDir = join(home, 'queue');
+    mkdirSync(storageDir, { recursive: true });
+    const placement: CollectorPlacement = { host: LOOPBACK_HOST, ports, storageDirectory: storageDir };
+    const findings: Parameters<typeof renderCollectorConfig>[2] = [];
+    let config = renderCollectorConfig(spec.input, spec.role, findings, placement);
+    if (findings.some((f) => f.severity === 'error')) throw new Error(`${spec.name}: render findings: ${JSON.stringify(findings)}`);
+    if (spec.adjust) config = spec.adjust(config);
+    const configFile = join(home, 'config.yaml');
+    writeFileSync(configFile, toYaml(config));
+    const proc = ManagedProcess.start(spec.name, bin, {
+      args: [`--config=${configFile}`],
+      logFile: join(home, 'collector.log'),
+      env: collectorEnvironment(spec.input, spec.role),
+    });
+    const c = new Collector(spec, ports, configFile, storageDir, config, proc);
+    await c.waitHealthy(spec.startTimeoutMs ?? 60_000);
+    return c;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+  get running(): boolean {
+    return this.proc.running;
+  }
+  get pid(): number {
+    return this.proc.pid;
+  }
+  /** OTLP/HTTP base URL of the rendered otlp receiver (gateway). */
+  get otlpHttpEndpoint(): string {
+    return `http://${LOOPBACK_HOST}:${this.ports.otlpHttp}`;
+  }
+  /** OTLP/gRPC endpoint of the rendered otlp receiver (gateway), plaintext. */
+  get otlpGrpcEndpoint(): string {
+    return `http://${LOOPBACK_HOST}:${this.ports.otlpGrpc}`;
+  }
+  get metricsUrl(): string {
+    return `http://${LOOPBACK_HOST}:${this.ports.metrics}/metrics`;
+  }
+  logTail(n = 40): string {
+    return this.proc.logTail(n);
+  }
+  get logFile(): string {
+    return this.proc.logFile;
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      const res = await request(`http://${LOOPBACK_HOST}:${this.ports.health}/`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await res.body.dump();
+      return res.statusCode === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  async waitHealthy(timeoutMs = 60_000): Promise<void> {
+    await waitUntil(`${this.name} (otelcol ${this.spec.role}) to report healthy`, timeoutMs, async () => {
+      if (!this.proc.running) throw new Error(`${this.name} exited (${JSON.stringify(this.proc.exit)}):\n${this.proc.logTail()}`);
+      return this.healthy();
+    }, { details: () => `--- ${this.logFile} ---\n${this.proc.logTail()}` });
+  }
+
+  /** Graceful stop (SIGTERM; the collector drains its pipelines and closes its queues). */
+  async stop(graceMs = 30_000): Promise<{ killed: boolean }> {
+    return this.proc.stop({ signal: 'SIGTERM', graceMs });
+  }
+
+  /** A crash: SIGKILL, nothing flushed. */
+  async kill9(): Promise<void> {
+    await this.proc.kill9();
+  }
+
+  /** Starts the same config again (same ports, same queue directory) and waits for health. */
+  async restart(timeoutMs = 60_000): Promise<void> {
+    this.proc.restart();
+    await this.waitHealthy(timeoutMs);
+  }
+
+  async samples(): Promise<Sample[]> {
+    return scrape(this.metricsUrl);
+  }
+
+  async queues(): Promise<QueueState> {
+    return queueState(await this.samples());
+  }
+
+  /** Waits until every exporter queue of this collector is empty; returns the final state. */
+  async waitQueuesDrained(timeoutMs: number): Promise<QueueState> {
+    let last: QueueState | undefined;
+    await waitUntil(`${this.name}: every exporter queue at 0`, timeoutMs, async () => {
+      last = await this.queues();
+      return Object.keys(last.queueSize).length > 0 && totalOf(last.queueSize) === 0;
+    }, { intervalMs: 500, details: () => `queues: ${JSON.stringify(last)}` });
+    return last!;
+  }
+}

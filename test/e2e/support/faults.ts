@@ -1,0 +1,77 @@
+// What every fault test does after its fault: stop the load, wait (bounded) until every acknowledged item reached the
+// sink and every collector's exporter queues are back at 0, then count — sent, acknowledged, delivered, duplicates,
+// lost — and print the row. Duplicates are counted and reported, never filtered out.
+import type { Signal } from '../../../src/ops/otlp/index.js';
+import type { OtlpSink } from '../../support/otlp-sink.js';
+import type { Collector } from './collector.js';
+import { account, allAckedDelivered, formatRows, totalRow, type FaultRow, type SteadyLoad } from './load.js';
+import { waitUntil } from './proc.js';
+import { totalOf, type QueueState } from './telemetry.js';
+
+export interface SettleResult {
+  readonly rows: readonly FaultRow[];
+  readonly total: FaultRow;
+  /** every collector's queues after draining (name → state) */
+  readonly queues: ReadonlyMap<string, QueueState>;
+  /** whether every acknowledged item arrived within the wait */
+  readonly complete: boolean;
+}
+
+/** Rows printed by this test file, for the table its after() prints. */
+const printed: FaultRow[] = [];
+
+export function printRows(rows: readonly FaultRow[]): void {
+  printed.push(...rows);
+  for (const line of formatRows(rows)) console.log(`# fault-row ${line}`);
+}
+
+/** The whole table of this file (after()). */
+export function printTable(title: string): void {
+  if (printed.length === 0) return;
+  console.log(`# ${title}`);
+  for (const line of formatRows(printed)) console.log(`#   ${line}`);
+}
+
+export interface SettleOptions {
+  readonly fault: string;
+  readonly load: SteadyLoad;
+  readonly sink: OtlpSink;
+  readonly signals: readonly Signal[];
+  /** collectors whose queues must drain */
+  readonly collectors: readonly Collector[];
+  /** bounded wait for the acknowledged items; default 180 s */
+  readonly deliveryTimeoutMs?: number;
+  /** when false, a delivery timeout is not an error (a test demonstrating loss); default true */
+  readonly expectComplete?: boolean;
+}
+
+export async function settle(o: SettleOptions): Promise<SettleResult> {
+  await o.load.stop();
+  let complete = true;
+  try {
+    await waitUntil(`${o.fault}: every acknowledged item at the sink`, o.deliveryTimeoutMs ?? 180_000, () => allAckedDelivered(o.load, o.sink, o.signals), {
+      intervalMs: 500,
+      details: () => o.signals.map((s) => `${s}: ${JSON.stringify({ ...account(o.fault, o.load, o.sink, s), lostSample: undefined })}`).join('\n') + o.collectors.map((c) => `\n--- ${c.name} ---\n${c.logTail(15)}`).join(''),
+    });
+  } catch (e) {
+    if (o.expectComplete ?? true) throw e;
+    complete = false;
+  }
+  const queues = new Map<string, QueueState>();
+  for (const c of o.collectors) queues.set(c.name, await c.waitQueuesDrained(120_000));
+  // late duplicates (a retry racing its own success) have arrived once the queues are empty
+  const rows = o.signals.map((s) => account(o.fault, o.load, o.sink, s));
+  const total = totalRow(o.fault, rows);
+  printRows([...rows, total]);
+  return { rows, total, queues, complete };
+}
+
+/** Assertion message parts: queue sizes and enqueue failures per collector. */
+export function queueProblems(queues: ReadonlyMap<string, QueueState>): string[] {
+  const out: string[] = [];
+  for (const [name, q] of queues) {
+    if (totalOf(q.queueSize) !== 0) out.push(`${name}: queue size ${JSON.stringify(q.queueSize)}`);
+    if (totalOf(q.enqueueFailed) !== 0) out.push(`${name}: enqueue failures ${JSON.stringify(q.enqueueFailed)}`);
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// Where the real engines live: the binaries scripts/peers/*.sh install (see scripts/peers/README.md). Each lookup
+// takes the variable scripts/peers/env.sh exports, else the installer's default location, and THROWS with the
+// installer to run when the engine is missing — e2e tests call these in before(), so a missing engine fails them
+// with that message instead of skipping.
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+import { ROOT } from '../../support/paths.js';
+
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs';
+
+export function cacheDir(): string {
+  return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
+}
+
+function executable(p: string | undefined): p is string {
+  if (!p) return false;
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir && executable(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+export class MissingPeerError extends Error {
+  override readonly name = 'MissingPeerError';
+  constructor(peer: Peer, what: string) {
+    super(
+      `e2e: ${what} — the real ${peer} engine is not installed. Install it with ` +
+        `\`bash scripts/peers/install-all.sh ${peer}\` (or all of them: \`bash scripts/peers/install-all.sh\`), ` +
+        'then `source scripts/peers/env.sh` and run the e2e tests again (OTELSTACK_TEST_FILTER=e2e npm test).',
+    );
+  }
+}
+
+function peerVersion(key: string): string {
+  const v = JSON.parse(readFileSync(join(ROOT, 'src/catalog/versions.json'), 'utf8')) as { peers: Record<string, string> };
+  const out = v.peers[key];
+  if (!out) throw new Error(`src/catalog/versions.json has no peers.${key}`);
+  return out;
+}
+
+/** otelcol-otelstack, the collector built from scripts/peers/otelcol-builder.yaml. */
+export function otelcolBin(): string {
+  const env = process.env['OTELCOL_BIN'];
+  const dflt = join(cacheDir(), 'bin', 'otelcol-otelstack');
+  if (executable(env)) return env;
+  if (executable(dflt)) return dflt;
+  throw new MissingPeerError('otelcol', `no OpenTelemetry Collector binary (OTELCOL_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing)`);
+}
+
+/** Prometheus (Debian package) — a remote-write receiver with the same query API as Mimir. */
+export function prometheusBin(): string {
+  const env = process.env['PROMETHEUS_BIN'];
+  if (executable(env)) return env;
+  const found = onPath('prometheus') ?? [join(cacheDir(), 'bin', 'prometheus'), '/usr/bin/prometheus'].find(executable);
+  if (found) return found;
+  throw new MissingPeerError('prometheus', `no prometheus binary (PROMETHEUS_BIN=${env ? JSON.stringify(env) : 'unset'}, none on PATH)`);
+}
+
+/** SeaweedFS `weed` (its S3 gateway). */
+export function weedBin(): string {
+  const env = process.env['WEED_BIN'];
+  const dflt = join(cacheDir(), 'bin', 'weed');
+  if (executable(env)) return env;
+  if (executable(dflt)) return dflt;
+  throw new MissingPeerError('seaweedfs', `no SeaweedFS binary (WEED_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing)`);
+}
+
+export interface KafkaPeer {
+  /** scripts/peers/kafka-run.sh */
+  readonly runScript: string;
+  /** the directory of the Kafka jars */
+  readonly libDir: string;
+}
+
+/** Kafka jars from Maven Central plus the cluster script, and java to run them. */
+export function kafkaPeer(): KafkaPeer {
+  const runScript = process.env['KAFKA_RUN'] && existsSync(process.env['KAFKA_RUN']) ? process.env['KAFKA_RUN'] : join(ROOT, 'scripts', 'peers', 'kafka-run.sh');
+  const env = process.env['KAFKA_LIB_DIR'];
+  const dflt = join(cacheDir(), `kafka-${peerVersion('kafka')}`, 'libs');
+  const libDir = env && existsSync(env) ? env : dflt;
+  const hasJars = existsSync(libDir) && readdirSync(libDir).some((f) => /^kafka_2\.13-.*\.jar$/.test(f));
+  if (!hasJars) throw new MissingPeerError('kafka', `no Kafka jars (KAFKA_LIB_DIR=${env ? JSON.stringify(env) : 'unset'}; ${dflt} holds no kafka_2.13-*.jar)`);
+  if (!onPath('java')) throw new MissingPeerError('kafka', 'no `java` on PATH (Kafka runs with java -cp)');
+  return { runScript, libDir };
+}

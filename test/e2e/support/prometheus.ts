@@ -1,0 +1,56 @@
+// A real Prometheus on loopback with its remote-write receiver on (the Debian package; see scripts/peers), a temp
+// TSDB, no scrape jobs. Readiness from /-/ready (PROMETHEUS_API.ready).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+
+import { PROMETHEUS_API } from '../../../src/catalog/prometheus.js';
+import { LOOPBACK_HOST } from '../../../src/topology/loopback.js';
+import { prometheusBin } from './peers.js';
+import { ManagedProcess, waitUntil } from './proc.js';
+
+export class PrometheusServer {
+  private constructor(
+    readonly port: number,
+    private readonly proc: ManagedProcess,
+  ) {}
+
+  /** Starts Prometheus on 127.0.0.1:`port` (a port the topology's metrics engine was mapped to). */
+  static async start(dir: string, port: number, timeoutMs = 60_000): Promise<PrometheusServer> {
+    const bin = prometheusBin();
+    const home = join(dir, 'prometheus');
+    mkdirSync(join(home, 'data'), { recursive: true });
+    const cfg = join(home, 'prometheus.yml');
+    writeFileSync(cfg, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+    const proc = ManagedProcess.start('prometheus', bin, {
+      args: [
+        `--config.file=${cfg}`,
+        `--storage.tsdb.path=${join(home, 'data')}`,
+        `--web.listen-address=${LOOPBACK_HOST}:${port}`,
+        '--web.enable-remote-write-receiver',
+        '--log.level=warn',
+      ],
+      logFile: join(home, 'prometheus.log'),
+    });
+    const p = new PrometheusServer(port, proc);
+    await waitUntil('prometheus to be ready', timeoutMs, async () => {
+      if (!proc.running) throw new Error(`prometheus exited:\n${proc.logTail()}`);
+      const res = await request(`${p.url}${PROMETHEUS_API.ready}`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await res.body.dump();
+      return res.statusCode === 200;
+    }, { details: () => proc.logTail() });
+    return p;
+  }
+
+  get url(): string {
+    return `http://${LOOPBACK_HOST}:${this.port}`;
+  }
+
+  logTail(n = 40): string {
+    return this.proc.logTail(n);
+  }
+
+  async stop(): Promise<void> {
+    await this.proc.stop({ signal: 'SIGTERM', graceMs: 15_000 });
+  }
+}
