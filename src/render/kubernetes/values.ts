@@ -97,19 +97,7 @@ export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineV
       extraArgs: { 'config.expand-env': 'true' },
       extraEnv: s3SecretEnv(t),
       multitenancyEnabled: e.tenant !== undefined,
-      storage: {
-        trace: {
-          backend: 's3',
-          s3: {
-            bucket: bucket(t, e, 'blocks'),
-            endpoint: s3.hostPort,
-            region: t.objectStorage.region,
-            insecure: s3.insecure,
-            access_key: `\${${S3_ENV.accessKeyId}}`,
-            secret_key: `\${${S3_ENV.secretAccessKey}}`,
-          },
-        },
-      },
+      storage: tempoTraceStorage(t, e, s3),
       receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } },
     },
     replicas: c?.replicas ?? 1,
@@ -140,6 +128,23 @@ export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineV
   return { values, notes, uncoveredPdb: [] };
 }
 
+/** Tempo's trace storage on the environment's S3 instance (both Tempo charts take the same block). */
+function tempoTraceStorage(t: Topology, e: EngineDeployment, s3: ReturnType<typeof s3Endpoint>): Values {
+  return {
+    trace: {
+      backend: 's3',
+      s3: {
+        bucket: bucket(t, e, 'blocks'),
+        endpoint: s3.hostPort,
+        region: t.objectStorage.region,
+        insecure: s3.insecure,
+        access_key: `\${${S3_ENV.accessKeyId}}`,
+        secret_key: `\${${S3_ENV.secretAccessKey}}`,
+      },
+    },
+  };
+}
+
 /** tempo-distributed chart 3.0.x (Tempo 3 microservices). */
 export function tempoDistributedValues(t: Topology, e: EngineDeployment): EngineValues {
   const chartVersion = 'version' in e.chart ? e.chart.version : '';
@@ -149,19 +154,7 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
     tempo: { image: { tag: e.version } },
     global: { extraArgs: ['-config.expand-env=true'], extraEnv: s3SecretEnv(t) },
     multitenancyEnabled: e.tenant !== undefined,
-    storage: {
-      trace: {
-        backend: 's3',
-        s3: {
-          bucket: bucket(t, e, 'blocks'),
-          endpoint: s3.hostPort,
-          region: t.objectStorage.region,
-          insecure: s3.insecure,
-          access_key: `\${${S3_ENV.accessKeyId}}`,
-          secret_key: `\${${S3_ENV.secretAccessKey}}`,
-        },
-      },
-    },
+    storage: tempoTraceStorage(t, e, s3),
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
   };
   if (e.kafka) {

@@ -1,25 +1,11 @@
 // `otelstack load` as a user runs it: a report (text or JSON), exit 1 when nothing was accepted, 2 for bad flags.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
 import { closedPort, OtlpSink } from '../../support/otlp-sink.js';
-import { BIN, ROOT } from '../../support/paths.js';
+import { otelstackAsync } from '../../support/cli.js';
 
-function otelstack(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+const otelstack = otelstackAsync;
 
 describe('otelstack load (CLI)', () => {
   let sink: OtlpSink;

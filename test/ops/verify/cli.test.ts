@@ -1,32 +1,18 @@
 // `otelstack verify` as a user runs it: exit 0 with one verdict against a healthy local stack, 1 for failed
 // verification (unreachable endpoint, wrong tenant) with a clear message, 2 for bad input.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { closedPort } from '../../support/otlp-sink.js';
-import { BIN, ROOT } from '../../support/paths.js';
 import { PrometheusProcess } from '../backends/support/prometheus-process.js';
 import { LocalStack } from './support/local-stack.js';
+import { otelstackAsync } from '../../support/cli.js';
 
 /** Runs the CLI without blocking this process's event loop (the local stack lives here). */
-function otelstack(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+const otelstack = otelstackAsync;
 
 describe('otelstack verify (CLI)', () => {
   let prom: PrometheusProcess;
