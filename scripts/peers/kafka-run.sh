@@ -149,8 +149,9 @@ case "$cmd" in
     done
     rf=$(( NODES < 3 ? NODES : 3 ))
     minisr=$(( rf > 1 ? 2 : 1 ))
-    # Same format as `kafka-storage random-uuid`: 16 random bytes, base64url, no padding.
-    cluster_id="$(node -e 'process.stdout.write(require("crypto").randomBytes(16).toString("base64url"))')"
+    # Same format as `kafka-storage random-uuid`: 16 random bytes, base64url, no padding — and, like Kafka's own
+    # Uuid.randomUuid, never starting with "-", which kafka-storage's argument parser would take for an option.
+    cluster_id="$(node -e 'const c=require("crypto");let id;do{id=c.randomBytes(16).toString("base64url")}while(id.startsWith("-"));process.stdout.write(id)')"
     [[ ${#cluster_id} -eq 22 ]] || die "could not generate a cluster id"
     {
       echo "NODES=$NODES"

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CATALOG, engine as engineFacts, versionLine } from '../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../catalog/metrics.js';
 import type { ComponentFacts, EngineFacts } from '../catalog/types.js';
@@ -294,6 +295,7 @@ export function expand(stack: Stack, envName: string): Topology {
       managed: kafkaDef.managed,
       brokers: kafkaDef.brokers,
       bootstrap: kafkaDef.bootstrap ?? Array.from({ length: kafkaDef.brokers }, (_, i) => `${host(i)}:${port}`).join(','),
+      clusterId: kraftClusterId(stack.name, env.name),
       topics,
       definitionPath: `kafka.environments.${env.name}`,
     };
@@ -312,6 +314,18 @@ export function expand(stack: Stack, envName: string): Topology {
     ...(capacity ? { capacity } : {}),
     policy: { cpuLimits: [...stack.policy.cpuLimits], memoryLimits: [...stack.policy.memoryLimits] },
   };
+}
+
+/**
+ * A KRaft cluster id (16 bytes, base64url — the `kafka-storage random-uuid` format) derived from stack and
+ * environment so renders are stable; like Kafka's own ids it never starts with "-", which kafka-storage's argument
+ * parser would read as an option.
+ */
+export function kraftClusterId(stack: string, env: string): string {
+  for (let i = 0; ; i++) {
+    const id = createHash('sha256').update(`${stack}/${env}/kafka${i ? `/${i}` : ''}`).digest().subarray(0, 16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Every environment in the definition's order. */

@@ -144,7 +144,8 @@ export interface Topology {
   engines: EngineDeployment[];
   components: TopoComponent[];
   buckets: Bucket[];
-  kafka?: { managed: boolean; brokers: number; bootstrap: string; topics: KafkaTopicPlan[]; definitionPath: string };
+  /** clusterId: the KRaft cluster id, stable per stack and environment */
+  kafka?: { managed: boolean; brokers: number; bootstrap: string; clusterId: string; topics: KafkaTopicPlan[]; definitionPath: string };
   ingestion?: IngestionPlan;
   capacity?: CapacityFacts;
   policy: { cpuLimits: string[]; memoryLimits: string[] };

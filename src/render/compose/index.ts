@@ -11,7 +11,6 @@
  * service_completed_successfully. Secrets are env_file references only (files the user creates).
  * Compose file shape: the Compose Specification (compose-spec/compose-spec schema/compose-spec.json).
  */
-import { createHash } from 'node:crypto';
 import { CATALOG } from '../../catalog/index.js';
 import { engineVersion } from '../../catalog/versions.js';
 import type { Finding } from '../../plan/findings.js';
@@ -77,10 +76,6 @@ function componentOf(t: Topology, engine: string, component?: string): TopoCompo
   return t.components.find((c) => c.engine === engine && (component === undefined || c.component === component));
 }
 
-/** Deterministic KRaft cluster id (22 characters of URL-safe base64 of 16 bytes) from stack and environment. */
-export function kafkaClusterId(t: Topology): string {
-  return createHash('sha256').update(`${t.stack}/${t.env.name}`).digest().subarray(0, 16).toString('base64url');
-}
 
 interface Ctx {
   input: RenderInput;
@@ -202,7 +197,7 @@ function addKafka(c: Ctx): string[] {
       hostname: name,
       // KRaft combined broker+controller nodes (Kafka 4.x docker image environment variables)
       environment: {
-        CLUSTER_ID: kafkaClusterId(c.t),
+        CLUSTER_ID: c.t.kafka!.clusterId,
         KAFKA_NODE_ID: String(i),
         KAFKA_PROCESS_ROLES: 'broker,controller',
         KAFKA_LISTENERS: `PLAINTEXT://:${p['client']},CONTROLLER://:${p['controller']}`,

@@ -5,7 +5,6 @@
  * A StatefulSet named "kafka" behind the headless Service "kafka" gives the stable names the topology's bootstrap
  * list uses: kafka-<i>.kafka.<namespace>.svc.cluster.local:9092.
  */
-import { createHash } from 'node:crypto';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service } from 'kubernetes-models/v1';
@@ -15,10 +14,6 @@ import { bytesQuantity, resourcesOf } from './values.js';
 
 export const KAFKA_NAME = 'kafka';
 
-/** A stable KRaft cluster id (16 bytes, base64url) derived from the stack and environment. */
-export function kafkaClusterId(stack: string, env: string): string {
-  return createHash('sha256').update(`${stack}/${env}/kafka`).digest().subarray(0, 16).toString('base64url');
-}
 
 export function kafkaObjects(stackName: string, t: Topology, wave: number): Array<StatefulSet | Service | PodDisruptionBudget> {
   const k = t.kafka;
@@ -36,7 +31,7 @@ export function kafkaObjects(stackName: string, t: Topology, wave: number): Arra
   const selector = { 'app.kubernetes.io/name': KAFKA_NAME, 'app.kubernetes.io/instance': `${KAFKA_NAME}-${t.env.name}` };
   const annotations = { 'argocd.argoproj.io/sync-wave': String(wave) };
   const env: Record<string, string> = {
-    CLUSTER_ID: kafkaClusterId(stackName, t.env.name),
+    CLUSTER_ID: k.clusterId,
     KAFKA_PROCESS_ROLES: 'broker,controller',
     KAFKA_LISTENERS: `PLAINTEXT://:${client},CONTROLLER://:${controller}`,
     KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
