@@ -52,9 +52,38 @@ export default defineStack({
       engine: 'tempo', // Tempo 3 (pinned): monolithic needs no Kafka; microservices writes through Kafka
       environments: {
         // spanMetrics: the metrics-generator writes span metrics and service graphs into the environment's Mimir
-        // (the RED and service-map dashboards read them); monolithic Tempo runs it in-process
-        dev: { mode: 'monolithic', spanMetrics: true, components: { tempo: { cpu: '100m', memory: '512Mi', storage: '2Gi' } } },
-        test: { mode: 'monolithic', spanMetrics: true, components: { tempo: { cpu: '200m', memory: '1Gi', storage: '4Gi' } } },
+        // (the RED and service-map dashboards read them). No Helm chart deploys monolithic Tempo 3 (the tempo chart
+        // ships Tempo 2.10), so dev and test run tempo-distributed with every replica at 1 and one Kafka partition.
+        dev: {
+          mode: 'microservices',
+          kafka: { partitions: 1 },
+          spanMetrics: true,
+          components: {
+            distributor: { replicas: 1, cpu: '50m', memory: '128Mi' },
+            'block-builder': { replicas: 1, cpu: '100m', memory: '512Mi' },
+            'live-store': { replicas: 1, cpu: '100m', memory: '512Mi', storage: '1Gi' },
+            'query-frontend': { replicas: 1, cpu: '25m', memory: '128Mi' },
+            querier: { replicas: 1, cpu: '50m', memory: '256Mi' },
+            'backend-scheduler': { replicas: 1, cpu: '25m', memory: '64Mi' },
+            'backend-worker': { replicas: 1, cpu: '50m', memory: '256Mi' },
+            'metrics-generator': { replicas: 1, cpu: '50m', memory: '256Mi' },
+          },
+        },
+        test: {
+          mode: 'microservices',
+          kafka: { partitions: 1 },
+          spanMetrics: true,
+          components: {
+            distributor: { replicas: 1, cpu: '100m', memory: '256Mi' },
+            'block-builder': { replicas: 1, cpu: '200m', memory: '1Gi' },
+            'live-store': { replicas: 1, cpu: '200m', memory: '1Gi', storage: '2Gi' },
+            'query-frontend': { replicas: 1, cpu: '50m', memory: '256Mi' },
+            querier: { replicas: 1, cpu: '100m', memory: '512Mi' },
+            'backend-scheduler': { replicas: 1, cpu: '50m', memory: '128Mi' },
+            'backend-worker': { replicas: 1, cpu: '100m', memory: '512Mi' },
+            'metrics-generator': { replicas: 1, cpu: '100m', memory: '512Mi' },
+          },
+        },
         prod: {
           mode: 'microservices',
           kafka: { partitions: 2 }, // = block-builder replicas = live-store replicas
@@ -155,7 +184,10 @@ export default defineStack({
   },
   kafka: {
     environments: {
-      // Tempo 3's write path in prod; three KRaft brokers so the ingest topic keeps replication 3, min in-sync 2
+      // Tempo 3's write path: one broker each in dev and test (topic replication capped to the broker count),
+      // three KRaft brokers in prod so the ingest topic keeps replication 3, min in-sync 2
+      dev: { brokers: 1, cpu: '250m', memory: '1Gi', storage: '5Gi' },
+      test: { brokers: 1, cpu: '250m', memory: '1Gi', storage: '5Gi' },
       prod: { brokers: 3, cpu: '250m', memory: '1536Mi', storage: '8Gi' },
     },
   },

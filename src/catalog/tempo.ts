@@ -32,7 +32,14 @@ export const tempo: EngineFacts = {
       modes: {
         monolithic: {
           kafka: 'no',
-          chart: { repository: CHART_REPOS.grafanaCommunity, name: 'tempo', version: chartVersion('tempo') },
+          // grafana-community/helm-charts charts/tempo, every release up to 2.2.4 (appVersion 2.10.x): its tempo.yaml
+          // template writes ingester / compactor blocks (and metrics_generator.traces_storage), which Tempo 3.0's
+          // strict configuration parsing rejects. Compose runs monolithic Tempo 3 without a chart.
+          chart: {
+            none:
+              'the tempo chart (up to 2.2.4) ships Tempo 2.10 and its tempo.yaml template writes ingester / compactor blocks that Tempo 3 rejects; ' +
+              'on Kubernetes deploy Tempo 3 with tempo-distributed (mode microservices, every replica at 1 for small environments, kafka.partitions 1)',
+          },
           components: [comp('tempo', 'write', { cpu: 250, memory: 1 * Gi, storage: 10 * Gi }, [1, 1], { stateful: true, singleton: true })],
         },
         microservices: {

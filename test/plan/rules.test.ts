@@ -125,6 +125,20 @@ describe('plan rules', () => {
     assert.ok(f.some((x) => x.severity === 'warning' && /superseded/.test(x.message)));
   });
 
+  it('versions: Tempo 3 monolithic has no chart on Kubernetes (the tempo chart ships Tempo 2.10); Tempo 2.10 monolithic and compose do', () => {
+    const traces = (version: string) => (s: M) => { s['signals'].traces = { engine: 'tempo', version, environments: { dev: { mode: 'monolithic' } } }; };
+    const f = findings(traces('3.0.1'), 'versions').filter((x) => x.severity === 'error');
+    assert.equal(f.length, 1, JSON.stringify(f));
+    assert.equal(f[0]!.env, 'dev');
+    assert.equal(f[0]!.path, 'signals.traces.environments.dev.mode');
+    assert.match(f[0]!.message, /^Tempo monolithic cannot be deployed with Helm: the tempo chart \(up to 2\.2\.4\) ships Tempo 2\.10/);
+    assert.match(f[0]!.message, /blocks that Tempo 3 rejects/);
+    assert.match(f[0]!.message, /tempo-distributed/);
+    assert.deepEqual(findings(traces('2.10.0'), 'versions').filter((x) => x.severity === 'error'), [], 'the tempo chart fits Tempo 2.10');
+    const compose = findings((s) => { traces('3.0.1')(s); s['environments'][0].target = 'compose'; }, 'versions');
+    assert.deepEqual(compose.filter((x) => x.severity === 'error'), [], 'compose runs monolithic Tempo 3 without a chart');
+  });
+
   it('pipeline-holes: tail sampling and memory-only queues are named with their upstream issues', () => {
     const f = findings((s) => {
       s['ingestion'] = { collector: 'otelcol', persistentQueue: { enabled: false }, sampling: { policies: [{ name: 'errors', type: 'errors' }] } };

@@ -85,7 +85,10 @@ export interface EngineValues {
   uncoveredPdb: Array<{ component: string; selector: Record<string, string> }>;
 }
 
-/** tempo chart 2.0.0 (monolithic): one StatefulSet running every Tempo component. */
+/**
+ * tempo chart 2.0.0 (monolithic, Tempo 2.x only: the catalog gives Tempo 3 monolithic no chart, since the chart's
+ * tempo.yaml template writes blocks Tempo 3 rejects): one StatefulSet running every Tempo component.
+ */
 export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineValues {
   const c = componentsOf(t, e)[0];
   const s3 = s3Endpoint(t);
@@ -115,15 +118,6 @@ export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineV
       storage: { path: g.storagePath, remote_write: g.remoteWrite },
     };
     tempo['overrides'] = { defaults: g.overridesDefaults };
-  }
-  if (e.versionLine !== '2') {
-    notes.push({
-      severity: 'warning',
-      message:
-        `the tempo chart ${typeof e.chart === 'object' && 'version' in e.chart ? e.chart.version : ''} ships Tempo 2.x by default; the rendered values pin image tag ${e.version}` +
-        (e.metricsGenerator ? '; with the metrics-generator on, its tempo.yaml also carries metrics_generator.traces_storage, which Tempo 3 removed' : ''),
-      suggestion: 'check the chart\'s tempo.yaml template against the Tempo 3 configuration before promoting past dev',
-    });
   }
   return { values, notes, uncoveredPdb: [] };
 }

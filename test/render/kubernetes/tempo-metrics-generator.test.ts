@@ -1,5 +1,5 @@
-// spanMetrics rendered: Tempo's metrics-generator in both Tempo charts' values (tempo-distributed 3.0.0, tempo 2.0.0)
-// and in the compose Tempo config — remote write to the environment's metrics engine, the processors turned on in
+// spanMetrics rendered: Tempo's metrics-generator in both Tempo charts' values (tempo-distributed 3.0.x for Tempo 3 —
+// dts dev, test and prod —, tempo 2.0.0 for Tempo 2.10 monolithic, a variant of dts) and in the compose Tempo config — remote write to the environment's metrics engine, the processors turned on in
 // the overrides, the namespace dimensions — using only documented value keys; nothing of it when spanMetrics is off.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -27,6 +27,21 @@ function assertProcessorConfig(processor: unknown, where: string): void {
   assert.equal(at(processor, 'service_graphs', 'enable_client_server_prefix'), true, where);
 }
 
+/**
+ * dts with Tempo 2.10 monolithic on the tempo chart 2.0.0 in dev and test (the chart ships Tempo 2.10; no chart
+ * deploys monolithic Tempo 3). prod's Tempo 3 layout (block-builders, live-stores) has no 2.x counterpart: no traces.
+ */
+function tempo2Monolithic(stack: Stack): Stack {
+  return withStack(stack, (s) => {
+    const traces = s.signals.traces!;
+    traces.version = '2.10.0';
+    traces.environments = {
+      dev: { mode: 'monolithic', spanMetrics: true, components: { tempo: { cpu: '100m', memory: '512Mi', storage: '2Gi' } } },
+      test: { mode: 'monolithic', spanMetrics: true, components: { tempo: { cpu: '200m', memory: '1Gi', storage: '4Gi' } } },
+    };
+  });
+}
+
 function withoutSpanMetrics(stack: Stack): Stack {
   return withStack(stack, (s) => {
     for (const env of Object.values(s.signals.traces!.environments)) {
@@ -39,11 +54,31 @@ function withoutSpanMetrics(stack: Stack): Stack {
 describe('render: Tempo metrics-generator (spanMetrics)', async () => {
   const dts = await example('dts');
   const r = renderStack(dts, { target: 'kubernetes' });
+  const dts2 = tempo2Monolithic(dts);
+  const r2 = renderStack(dts2, { target: 'kubernetes' });
 
-  it('renders without errors and with only documented chart keys', () => {
+  it('renders without errors and with only documented chart keys (tempo-distributed for Tempo 3, tempo for Tempo 2.10)', () => {
     assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
     const charts = new Set(assertKnownKeys(r.files).map((v) => v.chart));
-    assert.ok(charts.has('tempo') && charts.has('tempo-distributed'));
+    assert.ok(charts.has('tempo-distributed'));
+    assert.ok(!charts.has('tempo'), 'no chart deploys monolithic Tempo 3: dts runs tempo-distributed everywhere');
+    assert.deepEqual(r2.findings.filter((f) => f.severity === 'error'), []);
+    assert.ok(new Set(assertKnownKeys(r2.files).map((v) => v.chart)).has('tempo'));
+  });
+
+  it('tempo-distributed (dev and test): one metrics-generator replica writing to the environment’s Mimir', () => {
+    for (const env of ['dev', 'test']) {
+      const v = values(r, env);
+      const g = v['metricsGenerator'] as Obj;
+      assert.equal(g['enabled'], true, env);
+      assert.equal(g['replicas'], 1, env);
+      const rw = at(g, 'config', 'storage', 'remote_write') as Obj[];
+      assert.deepEqual(rw, [{ url: push(dts, env), send_exemplars: true }], env);
+      assert.equal(rw[0]!['url'], `http://mimir-gateway.ca7f8f-${env}.svc.cluster.local:80/api/v1/push`);
+      assertProcessorConfig(at(g, 'config', 'processor'), env);
+      assert.deepEqual(at(v, 'overrides', 'defaults', 'metrics_generator', 'processors'), PROCESSORS);
+      assert.equal(at(v, 'tempo', 'image', 'tag'), '3.0.1', env);
+    }
   });
 
   it('tempo-distributed 3.0.0 (prod): the component, remote write to prod’s Mimir, processors on in overrides.defaults', () => {
@@ -76,9 +111,10 @@ describe('render: Tempo metrics-generator (spanMetrics)', async () => {
     assert.match(f[0]!.suggestion, /3\.0\.3/);
   });
 
-  it('tempo 2.0.0 (monolithic, dev and test): the in-process generator with remote write, WAL path and processors', () => {
+  it('tempo 2.0.0 (Tempo 2.10 monolithic, dev and test): the in-process generator with remote write, WAL path and processors', () => {
     for (const env of ['dev', 'test']) {
-      const v = values(r, env);
+      const v = values(r2, env);
+      assert.equal(at(v, 'tempo', 'tag'), '2.10.0', env);
       const g = at(v, 'tempo', 'metricsGenerator') as Obj;
       assert.equal(g['enabled'], true, env);
       assert.equal(g['remoteWriteUrl'], push(dts, env));
@@ -90,30 +126,41 @@ describe('render: Tempo metrics-generator (spanMetrics)', async () => {
       assert.deepEqual(at(v, 'tempo', 'overrides', 'defaults', 'metrics_generator', 'processors'), PROCESSORS);
       assert.equal(v['metricsGenerator'], undefined, 'monolithic chart: no component of its own');
     }
+    // the chart ships the Tempo line it is given: nothing to warn about its image or its tempo.yaml template
+    assert.deepEqual(r2.findings.filter((f) => /image tag|ships Tempo|traces_storage/.test(f.message)), []);
   });
 
   it('a multi-tenant Mimir gets its tenant as X-Scope-OrgID on the remote write, in both charts', () => {
-    const stack = withStack(dts, (s) => {
+    const tenants = (s: Stack) => {
       s.signals.metrics!.environments['dev']!.tenant = 'team-dev';
       s.signals.metrics!.environments['prod']!.tenant = 'team-prod';
-    });
-    const out = renderStack(stack, { target: 'kubernetes' });
-    assert.deepEqual((at(values(out, 'dev'), 'tempo', 'metricsGenerator', 'storage', 'remote_write') as Obj[])[0]!['headers'], { 'X-Scope-OrgID': 'team-dev' });
-    assert.deepEqual((at(values(out, 'prod'), 'metricsGenerator', 'config', 'storage', 'remote_write') as Obj[])[0]!['headers'], { 'X-Scope-OrgID': 'team-prod' });
-    assert.equal((at(values(out, 'test'), 'tempo', 'metricsGenerator', 'storage', 'remote_write') as Obj[])[0]!['headers'], undefined);
+    };
+    const out = renderStack(withStack(dts, tenants), { target: 'kubernetes' });
+    const distributedRw = (env: string) => (at(values(out, env), 'metricsGenerator', 'config', 'storage', 'remote_write') as Obj[])[0]!['headers'];
+    assert.deepEqual(distributedRw('dev'), { 'X-Scope-OrgID': 'team-dev' });
+    assert.deepEqual(distributedRw('prod'), { 'X-Scope-OrgID': 'team-prod' });
+    assert.equal(distributedRw('test'), undefined);
+    const mono = renderStack(withStack(dts2, tenants), { target: 'kubernetes' });
+    const monoRw = (env: string) => (at(values(mono, env), 'tempo', 'metricsGenerator', 'storage', 'remote_write') as Obj[])[0]!['headers'];
+    assert.deepEqual(monoRw('dev'), { 'X-Scope-OrgID': 'team-dev' });
+    assert.equal(monoRw('test'), undefined);
   });
 
   it('spanMetrics off: no generator in either chart’s values, and the pinned chart keys still cover everything', () => {
     const out = renderStack(withoutSpanMetrics(dts), { target: 'kubernetes' });
-    assert.deepEqual(at(values(out, 'prod'), 'metricsGenerator'), { enabled: false });
-    assert.equal(at(values(out, 'prod'), 'overrides'), undefined);
-    assert.equal(at(values(out, 'prod'), 'tempo', 'structuredConfig'), undefined);
-    for (const env of ['dev', 'test']) {
-      assert.equal(at(values(out, env), 'tempo', 'metricsGenerator'), undefined, env);
-      assert.equal(at(values(out, env), 'tempo', 'overrides'), undefined, env);
+    for (const env of ['dev', 'test', 'prod']) {
+      assert.deepEqual(at(values(out, env), 'metricsGenerator'), { enabled: false }, env);
+      assert.equal(at(values(out, env), 'overrides'), undefined, env);
+      assert.equal(at(values(out, env), 'tempo', 'structuredConfig'), undefined, env);
     }
     assert.ok(!out.findings.some((f) => /traces_storage/.test(f.message)));
     assertKnownKeys(out.files);
+    const mono = renderStack(withoutSpanMetrics(dts2), { target: 'kubernetes' });
+    for (const env of ['dev', 'test']) {
+      assert.equal(at(values(mono, env), 'tempo', 'metricsGenerator'), undefined, env);
+      assert.equal(at(values(mono, env), 'tempo', 'overrides'), undefined, env);
+    }
+    assertKnownKeys(mono.files);
   });
 
   it('the key lists name the documented metrics-generator keys of each pinned chart', () => {
