@@ -4,6 +4,9 @@ import { Gi } from './units.js';
 import { engineVersion } from './versions.js';
 
 /** Apache Kafka 4.x in KRaft mode (no ZooKeeper), documentation 4.1: combined broker+controller nodes. */
+/** Where the apache/kafka image keeps kafka-topics.sh and friends. */
+export const KAFKA_IMAGE_SCRIPTS_DIR = '/opt/kafka/bin';
+
 export const kafka: EngineFacts = {
   id: 'kafka',
   title: 'Kafka',

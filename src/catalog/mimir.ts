@@ -108,11 +108,16 @@ export const mimir: EngineFacts = {
   ],
   endpoints: ({ target, namespace, release, mode }) => {
     const host = (svc: string) => (target === 'kubernetes' ? `${svc}.${namespace}.svc.cluster.local` : svc);
-    if (mode === 'monolithic') return { push: `http://${host(release)}:8080/api/v1/push`, query: `http://${host(release)}:8080/prometheus` };
+    // Mimir 3 documents OTLP ingestion at /otlp/v1/metrics
+    if (mode === 'monolithic') {
+      const base = `http://${host(release)}:8080`;
+      return { push: `${base}/api/v1/push`, query: `${base}/prometheus`, otlp: `${base}/otlp` };
+    }
     // mimir-distributed's unified gateway service listens on 80 and routes /api/v1/push and /prometheus.
     const gw = `${release}-gateway`;
     const port = target === 'kubernetes' ? 80 : 8080;
-    return { push: `http://${host(gw)}:${port}/api/v1/push`, query: `http://${host(gw)}:${port}/prometheus` };
+    const base = `http://${host(gw)}:${port}`;
+    return { push: `${base}/api/v1/push`, query: `${base}/prometheus`, otlp: `${base}/otlp` };
   },
 };
 

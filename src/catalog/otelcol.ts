@@ -4,6 +4,9 @@ import { Gi, Mi } from './units.js';
 import { engineVersion } from './versions.js';
 
 /** OpenTelemetry Collector (contrib components), documentation of the pinned release (see versions.json). */
+/** The collector binary inside otel/opentelemetry-collector-contrib (a scratch image: no shell, no probe tool). */
+export const OTELCOL_IMAGE_BINARY = '/otelcol-contrib';
+
 export const otelcol: EngineFacts = {
   id: 'otelcol',
   title: 'OpenTelemetry Collector',

@@ -41,7 +41,8 @@ export const prometheus: EngineFacts = {
   ],
   endpoints: ({ target, namespace, release }) => {
     const host = target === 'kubernetes' ? `${release}.${namespace}.svc.cluster.local` : release;
-    return { push: `http://${host}:9090/api/v1/write`, query: `http://${host}:9090` };
+    // Prometheus 3 receives OTLP at /api/v1/otlp/v1/metrics with --web.enable-otlp-receiver
+    return { push: `http://${host}:9090/api/v1/write`, query: `http://${host}:9090`, otlp: `http://${host}:9090/api/v1/otlp` };
   },
 };
 

@@ -96,6 +96,8 @@ export interface Endpoints {
   push?: string;
   /** Base URL a datasource or verify queries. */
   query?: string;
+  /** OTLP/HTTP base URL of a metrics engine (the collector's otlp_http exporter appends /v1/metrics). */
+  otlp?: string;
 }
 
 export interface EngineFacts {

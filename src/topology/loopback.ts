@@ -31,6 +31,7 @@ export function topologyAuthorities(t: Topology): string[] {
   for (const e of t.engines) {
     if (e.endpoints.push) out.add(authorityOf(e.endpoints.push));
     if (e.endpoints.query) out.add(authorityOf(e.endpoints.query));
+    if (e.endpoints.otlp) out.add(authorityOf(e.endpoints.otlp));
   }
   for (const b of (t.kafka?.bootstrap ?? '').split(',').map((s) => s.trim()).filter(Boolean)) out.add(b);
   if (t.objectStorage.endpoint) out.add(authorityOf(t.objectStorage.endpoint));
@@ -79,7 +80,9 @@ export function toLoopback(t: Topology, options: LoopbackOptions): Topology {
     const standIn = options.standIns?.[e.signal];
     const push = standIn?.push ?? (e.endpoints.push !== undefined ? mapUrl(e.endpoints.push) : undefined);
     const query = standIn?.query ?? (e.endpoints.query !== undefined ? mapUrl(e.endpoints.query) : undefined);
-    e.endpoints = { ...(push !== undefined ? { push } : {}), ...(query !== undefined ? { query } : {}) };
+    // a stand-in receives metrics over OTLP at its push URL; otherwise the engine's own OTLP base is mapped
+    const otlp = standIn?.push ?? (e.endpoints.otlp !== undefined ? mapUrl(e.endpoints.otlp) : undefined);
+    e.endpoints = { ...(push !== undefined ? { push } : {}), ...(query !== undefined ? { query } : {}), ...(otlp !== undefined ? { otlp } : {}) };
   }
   if (out.kafka) {
     if (options.kafkaPorts) {

@@ -1,4 +1,4 @@
-import type { ChartRef, ComponentPath, EngineId } from '../catalog/types.js';
+import type { ChartRef, ComponentPath, EngineId, Endpoints } from '../catalog/types.js';
 import type { Mode, SignalName, Target } from '../model/schema.js';
 
 /** Resources of one replica, in base units (millicores, bytes). */
@@ -76,7 +76,7 @@ export interface EngineDeployment {
   zones: string[];
   /** Kafka use: Tempo 3 microservices, Mimir ingest storage */
   kafka?: { topic: string; partitions: number };
-  endpoints: { push?: string; query?: string };
+  endpoints: Endpoints;
   tenant?: string;
   datasource?: { name: string; uid: string; type: string };
   /**

@@ -12,7 +12,9 @@
  * Compose file shape: the Compose Specification (compose-spec/compose-spec schema/compose-spec.json).
  */
 import { CATALOG } from '../../catalog/index.js';
-import { engineVersion } from '../../catalog/versions.js';
+import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
+import { OTELCOL_IMAGE_BINARY } from '../../catalog/otelcol.js';
+import { HAPROXY_CONFIG_PATH, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
@@ -22,23 +24,13 @@ import { ENGINE_DATA_DIRS, grafanaDatasources, lokiConfig, mimirConfig, promethe
 import { renderDashboardsCompose } from '../grafana/index.js';
 import { renderRulesCompose } from '../rules/index.js';
 
-/**
- * Engine facts the catalog does not hold yet. TODO(catalog): move images of PostgreSQL and HAProxy (their versions
- * already are in versions.json) and the in-image health probes / binary paths into the catalog.
- */
-export const COMPOSE_EXTRA_IMAGES = { postgresql: 'postgres', haproxy: 'haproxy' } as const;
-/** TODO(catalog): path of the collector binary in otel/opentelemetry-collector-contrib (a scratch image: no shell, no wget). */
-export const OTELCOL_CONTRIB_BINARY = '/otelcol-contrib';
-/** TODO(catalog): HAProxy config path in the official image; Kafka scripts dir in apache/kafka. */
-export const HAPROXY_CONFIG_PATH = '/usr/local/etc/haproxy/haproxy.cfg';
-export const KAFKA_BIN = '/opt/kafka/bin';
 
 type Obj = Record<string, unknown>;
 type Service = Obj;
 
 const MiB = 1024 ** 2;
 const image = (id: keyof typeof CATALOG) => `${CATALOG[id].image}:${CATALOG[id].pinned}`;
-const extraImage = (id: keyof typeof COMPOSE_EXTRA_IMAGES) => `${COMPOSE_EXTRA_IMAGES[id]}:${engineVersion(id)}`;
+const extraImage = (id: keyof typeof SUPPORT_IMAGES) => `${SUPPORT_IMAGES[id].image}:${SUPPORT_IMAGES[id].version}`;
 
 function limits(r: { cpuMillicores: number; memoryBytes: number; cpuRequest?: number; memoryRequest?: number }): Obj {
   return {
@@ -170,8 +162,8 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
     environment: collectorEnvironment(c.input, role),
     volumes: [`./otelcol-${role}.yaml:${COLLECTOR_CONFIG_PATH}:ro`, `${vol}:${COLLECTOR_QUEUE_DIR}`],
     // The contrib image is built FROM scratch (no shell, no wget): the probe can only run the binary itself.
-    // TODO(catalog): probe health_check (:13133) once an image with a probe tool is chosen.
-    healthcheck: health(['CMD', OTELCOL_CONTRIB_BINARY, 'components'], '20s'),
+    // the image has no probe tool for health_check (:13133): the healthcheck proves the binary starts
+    healthcheck: health(['CMD', OTELCOL_IMAGE_BINARY, 'components'], '20s'),
     depends_on: deps,
     deploy: deployOf(comp.perReplica),
     expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health']].map(String),
@@ -217,7 +209,7 @@ function addKafka(c: Ctx): string[] {
       },
       user: '0:0',
       volumes: [`${vol}:/var/lib/kafka/data`],
-      healthcheck: health(['CMD', `${KAFKA_BIN}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${p['client']}`], '60s', '15s'),
+      healthcheck: health(['CMD', `${KAFKA_IMAGE_SCRIPTS_DIR}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${p['client']}`], '60s', '15s'),
       deploy: comp ? deployOf(comp.perReplica) : limits({ cpuMillicores: 1000, memoryBytes: 2048 * MiB }),
     };
     names.push(name);
@@ -226,7 +218,7 @@ function addKafka(c: Ctx): string[] {
   const script = topics
     .map(
       (tp) =>
-        `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${tp.name} --partitions ${tp.partitions} --replication-factor ${Math.min(tp.replication, n)} --config min.insync.replicas=${Math.min(tp.minInSyncReplicas, n)} --config retention.ms=${tp.retentionHours * 3600 * 1000}`,
+        `${KAFKA_IMAGE_SCRIPTS_DIR}/kafka-topics.sh --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${tp.name} --partitions ${tp.partitions} --replication-factor ${Math.min(tp.replication, n)} --config min.insync.replicas=${Math.min(tp.minInSyncReplicas, n)} --config retention.ms=${tp.retentionHours * 3600 * 1000}`,
     )
     .join(' && ');
   c.services['kafka-init'] = {

@@ -46,16 +46,6 @@ export const COLLECTOR_QUEUE_DIR = '/var/lib/otelcol/file_storage';
 /** In-container path of the rendered config. */
 export const COLLECTOR_CONFIG_PATH = '/etc/otelcol/config.yaml';
 
-/**
- * OTLP metrics ingestion paths of the metrics backends, derived from their push (remote-write) endpoints.
- * TODO(catalog): move to mimir.ts / prometheus.ts endpoints (an `otlp` endpoint beside push/query).
- * Mimir 3 documents OTLP ingestion at /otlp/v1/metrics; Prometheus 3 at /api/v1/otlp/v1/metrics (with
- * --web.enable-otlp-receiver). The otlp_http exporter appends /v1/metrics to `endpoint`.
- */
-export const METRICS_OTLP_BASE: Record<string, { pushSuffix: string; otlpBase: string }> = {
-  mimir: { pushSuffix: '/api/v1/push', otlpBase: '/otlp' },
-  prometheus: { pushSuffix: '/api/v1/write', otlpBase: '/api/v1/otlp' },
-};
 
 const SIGNALS3 = ['traces', 'metrics', 'logs'] as const;
 type Signal3 = (typeof SIGNALS3)[number];
@@ -121,8 +111,7 @@ function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3,
     if (signal === 'traces') {
       out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls: { insecure: push.startsWith('http://') }, ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else if (signal === 'metrics') {
-      const m = METRICS_OTLP_BASE[e.engine];
-      const endpoint = m && push.endsWith(m.pushSuffix) ? push.slice(0, -m.pushSuffix.length) + m.otlpBase : push;
+      const endpoint = e.endpoints.otlp ?? push;
       out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else {
       out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint: push, ...tenantHeaders(e), ...queueAndRetry(input) }]);
