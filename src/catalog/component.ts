@@ -6,7 +6,7 @@ export function comp(
   path: ComponentPath,
   defaults: Sizing,
   replicas: [single: number, ha: number],
-  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note' | 'whenAbsent'>> = {},
+  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note' | 'whenAbsent' | 'minReplicas'>> = {},
 ): ComponentFacts {
   return {
     name,
@@ -14,6 +14,8 @@ export function comp(
     stateful: opts.stateful ?? false,
     defaults,
     replicas: { single: replicas[0], ha: replicas[1] },
+    // a component the engine needs (not optional) cannot run at 0 replicas; an optional one at 0 is simply off
+    minReplicas: opts.minReplicas ?? (opts.optional ? 0 : 1),
     ...(opts.replicated ? { replicated: true } : {}),
     ...(opts.singleton ? { singleton: true } : {}),
     ...(opts.optional ? { optional: true } : {}),

@@ -28,7 +28,12 @@ export const otelcol: EngineFacts = {
               stateful: true,
               note: 'persistent sending queues live on its volume',
             }),
-            comp('processor', 'write', { cpu: 500, memory: 1 * Gi, storage: 2 * Gi }, [1, 2], { stateful: true, optional: true }),
+            comp('processor', 'write', { cpu: 500, memory: 1 * Gi, storage: 2 * Gi }, [1, 2], {
+              stateful: true,
+              optional: true,
+              // deployed only behind a Kafka buffer, where it is the only consumer of the buffer topics
+              minReplicas: 1,
+            }),
           ],
         },
       },

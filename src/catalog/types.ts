@@ -41,6 +41,11 @@ export interface ComponentFacts {
   defaults: Sizing;
   /** What happens when a definition leaves this (optional) component out: the plan reports it with this reason. */
   whenAbsent?: { severity: 'error' | 'warning'; reason: string };
+  /**
+   * The fewest replicas the engine runs with when this component is deployed: 1 for every component the engine
+   * cannot do without (a definition asking for 0 is bad input), 0 for optional ones (0 = not running it).
+   */
+  minReplicas: number;
   /** Replicas when the definition gives none, outside and inside HA environments. */
   replicas: { single: number; ha: number };
   note?: string;

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine } from '../catalog/index.js';
-import { DefinitionError, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
-import { SIGNALS, StackSchema, type Stack } from './schema.js';
+import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine, type ComponentFacts } from '../catalog/index.js';
+import { DefinitionError, closest, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
+import type { ResolveOtelstackData } from './resolve-otelstack.js';
+import { MAX_REPLICAS, SIGNALS, StackSchema, type Stack } from './schema.js';
 
 export interface LoadedStack {
   /** the definition file actually read */
@@ -32,66 +33,139 @@ export function resolveDefinition(arg: string): string {
   return p;
 }
 
-async function readRaw(file: string): Promise<unknown> {
-  const ext = extname(file);
-  if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
-    const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
-    if (doc.errors.length > 0) {
-      throw new DefinitionError(
-        doc.errors.map((e) => ({
-          file,
-          path: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
-          message: `malformed YAML: ${e.message.split('\n')[0]}`,
-          expected: 'valid YAML',
-          suggestion: 'check indentation and quoting around the reported line',
-        })),
-      );
-    }
-    return doc.toJS();
-  }
-  if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
-    try {
-      // tsx compiles the TypeScript definition on the fly (esbuild), so users need no build step.
-      const { tsImport } = await import('tsx/esm/api');
-      const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
-      const value = mod['default'] ?? mod['stack'];
-      if (value === undefined) {
-        throw new DefinitionError([
-          { file, path: '', message: 'the module exports no stack', expected: 'export default defineStack({...})', suggestion: 'add `export default` before defineStack' },
-        ]);
-      }
-      return value;
-    } catch (e) {
-      if (e instanceof DefinitionError) throw e;
-      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+function readYaml(file: string): unknown {
+  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+  const first = doc.errors[0];
+  if (first) {
+    // Only the first error: the YAML parser reports every later error as a consequence of the first
+    // (one tab used for indentation yields five), and the user fixes the first one anyway.
+    const pos = first.linePos?.[0];
+    const at = pos ? `line ${pos.line}, column ${pos.col}` : '';
+    if (first.code === 'TAB_AS_INDENT') {
       throw new DefinitionError([
-        { file, path: '', message: `the TypeScript definition could not be loaded: ${msg}`, expected: 'a module that compiles and exports defineStack({...})', suggestion: 'run `npx tsc --noEmit` on it to see the compiler error' },
+        {
+          file,
+          path: at,
+          message: `YAML does not allow tabs for indentation${pos ? ` (a tab at ${at})` : ''}`,
+          expected: 'indentation with spaces',
+          suggestion: `replace the tab${pos ? ` on line ${pos.line}` : ''} with spaces (two per level, as in the rest of the file)`,
+        },
       ]);
     }
+    const text = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new DefinitionError([
+      { file, path: at, message: `malformed YAML: ${text}`, expected: 'valid YAML', suggestion: 'check indentation and quoting around the reported line' },
+    ]);
   }
+  return doc.toJS();
+}
+
+/** This package's entry, what `import ... from 'otelstack'` means inside a definition (dist/src/index.js). */
+const PACKAGE_ENTRY = new URL('../index.js', import.meta.url).href;
+/** Query marker on a definition's URL: the resolve hook loads that file as an ES module (see resolve-otelstack.ts). */
+const DEFINITION_MARKER = 'otelstack-definition';
+let tsxRegistered = false;
+let hookAfterTsx = false;
+let hookRegistered = false;
+let loads = 0;
+
+/**
+ * Module hooks for a .ts/.js definition: tsx (TypeScript) only for TypeScript files, and the resolve hook that
+ * lets definitions anywhere import 'otelstack'. Hooks registered later run first, so the resolve hook is
+ * (re)registered after tsx: it must see tsx's answer to override the definition's module format.
+ */
+async function registerHooks(typescript: boolean): Promise<void> {
+  const { register } = await import('node:module');
+  if (typescript && !tsxRegistered) {
+    // tsx compiles TypeScript on the fly (esbuild), so users need no build step. Imported here, not at the
+    // top: YAML definitions (and commands that load none) must not pay for loading it.
+    const tsx = await import('tsx/esm/api');
+    tsx.register();
+    tsxRegistered = true;
+  }
+  if (!hookRegistered || (tsxRegistered && !hookAfterTsx)) {
+    const data: ResolveOtelstackData = { entry: PACKAGE_ENTRY, marker: DEFINITION_MARKER };
+    register(new URL('./resolve-otelstack.js', import.meta.url), { data });
+    hookRegistered = true;
+    hookAfterTsx = tsxRegistered;
+  }
+}
+
+/** esbuild (through tsx) reports syntax errors as "Transform failed with N error(s):\n<file>:<line>:<col>: ERROR: <text>". */
+function compileErrors(file: string, message: string): DefinitionIssue[] {
+  const out: DefinitionIssue[] = [];
+  for (const line of message.split('\n')) {
+    const m = /^(.*):(\d+):(\d+): (?:ERROR|error): (.*)$/.exec(line.trim());
+    if (!m) continue;
+    const [, where, l, c, text] = m;
+    out.push({
+      file,
+      path: `line ${l}, column ${c}`,
+      message: `the TypeScript definition does not compile: ${where}:${l}:${c}: ${text}`,
+      expected: 'a module that compiles and exports defineStack({...})',
+      suggestion: `fix the syntax at line ${l}, column ${c}; \`npx tsc --noEmit\` shows the same error with context`,
+    });
+  }
+  return out;
+}
+
+async function readModule(file: string, ext: string): Promise<unknown> {
+  try {
+    await registerHooks(ext === '.ts' || ext === '.mts' || ext === '.cts');
+    // a fresh query per load: an edited definition is evaluated again in the same process (tests, watch)
+    const url = `${pathToFileURL(file).href}?${DEFINITION_MARKER}=${++loads}`;
+    const mod = (await import(url)) as Record<string, unknown>;
+    const value = mod['default'] ?? mod['stack'];
+    if (value === undefined) {
+      throw new DefinitionError([
+        { file, path: '', message: 'the module exports no stack', expected: 'export default defineStack({...})', suggestion: 'add `export default` before defineStack' },
+      ]);
+    }
+    return value;
+  } catch (e) {
+    if (e instanceof DefinitionError) throw e;
+    const full = e instanceof Error ? e.message : String(e);
+    const compile = compileErrors(file, full);
+    if (compile.length) throw new DefinitionError(compile);
+    throw new DefinitionError([
+      { file, path: '', message: `the TypeScript definition could not be loaded: ${full.split('\n')[0]}`, expected: 'a module that compiles and exports defineStack({...})', suggestion: 'run `npx tsc --noEmit` on it to see the compiler error' },
+    ]);
+  }
+}
+
+async function readRaw(file: string): Promise<unknown> {
+  const ext = extname(file);
+  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return readYaml(file);
+  if (['.ts', '.mts', '.cts', '.js', '.mjs'].includes(ext)) return readModule(file, ext);
   throw new DefinitionError([
     { file, path: '', message: `unsupported file type "${ext}"`, expected: '.ts or .yaml', suggestion: 'rename the file, or point at a directory with stack.yaml' },
   ]);
 }
 
-/** Where zod knows the allowed keys of an object schema, for "did you mean" on unrecognised keys. */
-function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+type SchemaDef = Record<string, unknown>;
+const defOf = (s: z.ZodType): SchemaDef => (s as unknown as { def: SchemaDef }).def;
+
+/** The (unwrapped) schema at a path of the definition, for "did you mean" on keys and for the bounds of a number. */
+function schemaAt(path: ReadonlyArray<PropertyKey>): z.ZodType {
   let s: z.ZodType = StackSchema;
   for (const p of path) {
     s = unwrap(s);
-    const def = (s as unknown as { def: Record<string, unknown> }).def;
+    const def = defOf(s);
     if (def['type'] === 'object') s = (def['shape'] as Record<string, z.ZodType>)[String(p)] ?? s;
     else if (def['type'] === 'array') s = def['element'] as z.ZodType;
     else if (def['type'] === 'record') s = def['valueType'] as z.ZodType;
   }
-  s = unwrap(s);
-  const def = (s as unknown as { def: Record<string, unknown> }).def;
+  return unwrap(s);
+}
+/** Where zod knows the allowed keys of an object schema. */
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  const def = defOf(schemaAt(path));
   return def['type'] === 'object' ? Object.keys(def['shape'] as object) : [];
 }
 function unwrap(s: z.ZodType): z.ZodType {
   let cur = s;
   for (let i = 0; i < 10; i++) {
-    const def = (cur as unknown as { def: Record<string, unknown> }).def;
+    const def = defOf(cur);
     if (['optional', 'default', 'nullable', 'prefault'].includes(def['type'] as string)) cur = def['innerType'] as z.ZodType;
     else if (def['type'] === 'pipe') cur = def['in'] as z.ZodType;
     else break;
@@ -99,14 +173,49 @@ function unwrap(s: z.ZodType): z.ZodType {
   return cur;
 }
 
+/** "a whole number from 0 to 1000" for a bounded number schema; zod keeps the bounds as minValue / maxValue. */
+function numberExpectation(path: ReadonlyArray<PropertyKey>): { text: string; min?: number; max?: number } | undefined {
+  const s = schemaAt(path) as unknown as { def: SchemaDef; minValue?: number | null; maxValue?: number | null; isInt?: boolean };
+  if (s.def['type'] !== 'number') return undefined;
+  const kind = s.isInt ? 'a whole number' : 'a number';
+  const min = s.minValue !== null && s.minValue !== undefined && s.minValue > Number.MIN_SAFE_INTEGER ? s.minValue : undefined;
+  const max = s.maxValue !== null && s.maxValue !== undefined && s.maxValue < Number.MAX_SAFE_INTEGER ? s.maxValue : undefined;
+  const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
+  return { text: `${kind}${range}`, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping (object)',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/** How a value the user wrote is named in a message: the string "one", a list, a mapping, 3. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `the string "${v}"`;
+  if (typeof v === 'object') return 'a mapping (object)';
+  return String(v);
+}
+
 function zodIssues(file: string, error: z.ZodError, raw: unknown): DefinitionIssue[] {
-  const out: DefinitionIssue[] = [];
+  const out: Array<DefinitionIssue & { missing?: boolean }> = [];
+  /** paths of required keys whose absence is the consequence of a misspelt key beside them ("nmae" for "name") */
+  const misspelt = new Set<string>();
+  const join = (base: string, k: string) => (base ? `${base}.${k}` : k);
   for (const i of error.issues) {
     const path = formatPath(i.path);
+    const got = valueAt(raw, i.path);
     if (i.code === 'unrecognized_keys') {
       const known = knownKeysAt(i.path);
       for (const k of i.keys) {
-        out.push({ file, path: path ? `${path}.${k}` : k, message: `unknown key "${k}"`, expected: known.length ? `one of: ${known.join(', ')}` : 'no further keys here', suggestion: didYouMean(k, known) });
+        const near = closest(k, known);
+        if (near) misspelt.add(join(path, near));
+        out.push({ file, path: join(path, k), message: `unknown key "${k}"`, expected: known.length ? `one of: ${known.join(', ')}` : 'no further keys here', suggestion: didYouMean(k, known) });
       }
       continue;
     }
@@ -117,27 +226,48 @@ function zodIssues(file: string, error: z.ZodError, raw: unknown): DefinitionIss
     }
     if (i.code === 'invalid_value') {
       const values = (i as { values: unknown[] }).values.map(String);
-      const got = valueAt(raw, i.path);
-      out.push({ file, path, message: got === undefined ? 'a value is required' : `"${String(got)}" is not allowed here`, expected: `one of: ${values.join(', ')}`, suggestion: got === undefined ? `add one of: ${values.join(', ')}` : didYouMean(String(got), values) });
+      out.push({ file, path, message: got === undefined ? 'a value is required' : `"${String(got)}" is not allowed here`, expected: `one of: ${values.join(', ')}`, suggestion: got === undefined ? `add one of: ${values.join(', ')}` : didYouMean(String(got), values), missing: got === undefined });
       continue;
     }
-    if (i.code === 'invalid_type') {
-      const raw = (i as { expected: string }).expected;
-      const expected = raw === 'int' ? 'a whole number' : raw;
-      const got = valueAt(raw, i.path);
-      const custom = !i.message.startsWith('Invalid input');
+    if (i.code === 'invalid_type' || i.code === 'too_small' || i.code === 'too_big') {
+      const zodExpected = (i as { expected?: string }).expected ?? 'number';
+      const num = numberExpectation(i.path);
+      const expected = num?.text ?? TYPE_WORDS[zodExpected] ?? zodExpected;
+      const key = String(i.path[i.path.length - 1] ?? 'the value');
+      if (got === undefined) {
+        out.push({ file, path, message: `missing required ${key === 'the value' ? 'value' : `"${key}"`}: ${expected}`, expected, suggestion: `add ${path || 'the value'}`, missing: true });
+        continue;
+      }
+      if (i.code !== 'invalid_type' && typeof got === 'number' && num) {
+        const negative = got < 0 && num.min === 0;
+        out.push({
+          file,
+          path,
+          message: negative ? `${key} cannot be negative (got ${got}): expected ${expected}` : `${got} is out of range: expected ${expected}`,
+          expected,
+          suggestion: `write ${key} ${num.min !== undefined && num.max !== undefined ? `between ${num.min} and ${num.max}` : `as ${expected}`}`,
+        });
+        continue;
+      }
+      if (i.code === 'too_small' && Array.isArray(got)) {
+        out.push({ file, path, message: i.message.startsWith('Too small') ? `${key} needs at least ${(i as { minimum?: number }).minimum ?? 1} entry` : i.message, expected: `a list with at least ${(i as { minimum?: number }).minimum ?? 1} entry`, suggestion: `add an entry to ${path}` });
+        continue;
+      }
+      const example = num ? (num.min !== undefined && num.min > 1 ? num.min : 1) : undefined;
+      const numeric = typeof got === 'string' && num && got.trim() !== '' && Number.isFinite(Number(got));
       out.push({
         file,
         path,
-        message: got === undefined ? `missing required ${expected}` : custom ? i.message : `expected ${expected}, got ${typeof got}`,
+        message: `expected ${expected}, got ${describeValue(got)}`,
         expected,
-        suggestion: got === undefined ? `add ${path || 'the value'}` : `write ${path} as ${expected}`,
+        suggestion: numeric ? `remove the quotes: ${key}: ${got.trim()}` : example !== undefined ? `write ${key} as ${expected}, e.g. ${key}: ${example}` : `write ${path || 'the value'} as ${expected}`,
       });
       continue;
     }
     out.push({ file, path, message: i.message, expected: i.message, suggestion: `fix ${path}` });
   }
-  return out;
+  // A misspelt key is one mistake, not two: the "missing" error for the key it was meant to be collapses into it.
+  return out.filter((i) => !(i.missing && misspelt.has(i.path))).map(({ missing: _missing, ...i }) => i);
 }
 
 function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -152,6 +282,17 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 /** Checks across the definition that zod cannot see: names that refer to each other, engines, versions, modes. */
 export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
   const out: DefinitionIssue[] = [];
+  /** A count below what the engine runs with (catalog: minReplicas) is bad input, not a plan finding: nothing would run. */
+  const tooFew = (path: string, what: string, n: number, cf: ComponentFacts, unit = 'replicas', defaults = `${cf.replicas.single}; ${cf.replicas.ha} in HA environments`) => {
+    if (n >= cf.minReplicas) return;
+    out.push({
+      file,
+      path,
+      message: `${what} cannot run with ${n} ${unit}: the engine needs at least ${cf.minReplicas}`,
+      expected: `a whole number from ${cf.minReplicas} to ${MAX_REPLICAS}`,
+      suggestion: `set ${unit} to ${Math.max(cf.minReplicas, cf.replicas.single)} or more, or leave it out for the default (${defaults})`,
+    });
+  };
   const envNames = s.environments.map((e) => e.name);
   const storage = Object.keys(s.objectStorage);
   const seen = new Set<string>();
@@ -189,7 +330,9 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
       if (!line.modes[se.mode]) {
         out.push({ file, path: `${p}.mode`, message: `${facts.title} ${line.line}.x has no ${se.mode} mode`, expected: `one of: ${modes.join(', ')}`, suggestion: `use ${modes.join(' or ')}` });
       }
-      for (const c of Object.keys(se.components ?? {})) {
+      for (const [c, o] of Object.entries(se.components ?? {})) {
+        const cf = line.modes[se.mode]?.components.find((x) => x.name === c);
+        if (cf && o.replicas !== undefined) tooFew(`${p}.components.${c}.replicas`, `${facts.title} ${c}`, o.replicas, cf);
         if (!ALL_COMPONENT_NAMES.includes(c)) {
           const names = line.modes[se.mode]?.components.map((x) => x.name) ?? [];
           out.push({ file, path: `${p}.components.${c}`, message: `unknown component "${c}"`, expected: `a ${facts.title} component: ${names.join(', ')}`, suggestion: didYouMean(c, names.length ? names : (ALL_COMPONENT_NAMES as string[])) });
@@ -199,6 +342,21 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
   }
   envKeys(s.kafka?.environments, 'kafka.environments');
   envKeys(s.ingestion?.environments, 'ingestion.environments');
+  if (s.ingestion) {
+    const collector = engine(s.ingestion.collector);
+    const pools = collector ? (versionLine(collector, undefined)?.modes.monolithic?.components ?? []) : [];
+    for (const [envName, ie] of Object.entries(s.ingestion.environments)) {
+      const base = `ingestion.environments.${envName}`;
+      const gateway = pools.find((c) => c.name === 'gateway');
+      if (gateway) tooFew(`${base}.gateway.replicas`, `the ${collector!.title} gateway`, ie.gateway.replicas, gateway);
+      const processor = pools.find((c) => c.name === 'processor');
+      if (processor && ie.processor && ie.kafkaBuffer) tooFew(`${base}.processor.replicas`, `the ${collector!.title} processor pool`, ie.processor.replicas, processor);
+    }
+  }
+  const broker = versionLine(engine('kafka')!, undefined)?.modes.monolithic?.components.find((c) => c.name === 'broker');
+  for (const [envName, k] of Object.entries(s.kafka?.environments ?? {})) {
+    if (broker && k.managed) tooFew(`kafka.environments.${envName}.brokers`, 'a managed Kafka cluster', k.brokers, broker, 'brokers', '3');
+  }
   for (const [key, list] of [['cpuLimits', s.policy.cpuLimits], ['memoryLimits', s.policy.memoryLimits]] as const) {
     list.forEach((c, i) => {
       if (!ALL_COMPONENT_NAMES.includes(c)) out.push({ file, path: `policy.${key}[${i}]`, message: `unknown component "${c}"`, expected: 'a component name such as ingester, store-gateway, distributor', suggestion: didYouMean(c, ALL_COMPONENT_NAMES as string[]) });
@@ -211,10 +369,29 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
   return out;
 }
 
+/** A complete definition to start from: the bundled single-node example, where this package has its examples. */
+const STARTER = fileURLToPath(new URL('../../../examples/single-node/stack.yaml', import.meta.url));
+
+function starterSuggestion(): string {
+  const schema = '`otelstack schema` prints the JSON Schema of every key';
+  if (!existsSync(STARTER)) return schema;
+  const rel = relative(process.cwd(), STARTER);
+  return `start from ${rel.startsWith('..') || isAbsolute(rel) ? STARTER : rel} (a complete single-node definition); ${schema}`;
+}
+
 /** Validates a raw definition value (already read from YAML or TS). */
 export function validateDefinition(file: string, raw: unknown): Stack {
-  if (raw === null || typeof raw !== 'object') {
-    throw new DefinitionError([{ file, path: '', message: 'the definition is empty or not an object', expected: 'a mapping with name, objectStorage, environments and signals', suggestion: 'start from examples/dts/stack.yaml' }]);
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    const got = raw === null || raw === undefined ? 'nothing (the file is empty)' : describeValue(raw);
+    throw new DefinitionError([
+      {
+        file,
+        path: '',
+        message: `the definition must be a mapping (object) at the top level, got ${got}`,
+        expected: 'a mapping with name, objectStorage, environments and signals',
+        suggestion: starterSuggestion(),
+      },
+    ]);
   }
   const r = StackSchema.safeParse(raw);
   if (!r.success) throw new DefinitionError(zodIssues(file, r.error, raw));

@@ -63,6 +63,53 @@ export function parseCpu(raw: string | number): QuantityResult {
 const GI = 1024 ** 3;
 const MI = 1024 ** 2;
 
+/**
+ * The range a quantity can have in a real cluster. Values outside it are typos or units gone wrong
+ * ("999999999Ti", 1e308, 0 memory) and are rejected with the range in the message; without an upper bound,
+ * replicas × per-replica sizes overflow every sum downstream and rendering never finishes.
+ */
+export interface QuantityRange {
+  min: number;
+  max: number;
+  /** how the bounds are written for the user ("16Mi", "256 cores") */
+  format: (v: number) => string;
+  /** a valid example for the suggestion */
+  example: string;
+}
+
+const TI = 1024 ** 4;
+const PI = 1024 ** 5;
+const formatRangeBytes = (b: number): string => (b === 0 ? '0' : b >= PI && b % PI === 0 ? `${b / PI}Pi` : b >= TI && b % TI === 0 ? `${b / TI}Ti` : formatBytes(b));
+const formatRangeCpu = (m: number): string => (m === 0 ? '0' : m % 1000 === 0 ? `${m / 1000} cores` : `${m}m`);
+
+/** Per replica (a container): 1m up to the largest machines' 256 cores. */
+export const CPU_PER_REPLICA: QuantityRange = { min: 1, max: 256_000, format: formatRangeCpu, example: '"250m" or "2"' };
+/** Per replica: below 16Mi no engine (nor the collector's memory_limiter, which works in whole MiB) can run; 4Ti is the largest machine. */
+export const MEMORY_PER_REPLICA: QuantityRange = { min: 16 * MI, max: 4 * TI, format: formatRangeBytes, example: '"512Mi" or "2Gi"' };
+/** A persistent volume: 0 (no volume: the component keeps nothing on disk) up to 64Ti (the largest block volumes clouds offer). */
+export const STORAGE_PER_VOLUME: QuantityRange = { min: 0, max: 64 * TI, format: formatRangeBytes, example: '"10Gi"' };
+/** A namespace or cluster total (quota, headroom, used): 0 up to 1,000,000 cores. */
+export const CPU_TOTAL: QuantityRange = { min: 0, max: 1_000_000_000, format: formatRangeCpu, example: '"8" or "2500m"' };
+/** A namespace or cluster total of memory or storage: 0 up to 1Pi. */
+export const BYTES_TOTAL: QuantityRange = { min: 0, max: PI, format: formatRangeBytes, example: '"64Gi"' };
+/** A quota rounding step: like a total, but never 0 (requests are rounded up to multiples of it). */
+export const CPU_STEP: QuantityRange = { ...CPU_TOTAL, min: 1 };
+export const BYTES_STEP: QuantityRange = { ...BYTES_TOTAL, min: MI };
+
+export function describeRange(r: QuantityRange): string {
+  return `from ${r.format(r.min)} to ${r.format(r.max)}`;
+}
+
+/** The parsed value if it lies in the range, else what was expected and a suggestion. */
+export function inRange(value: number, r: QuantityRange, what: string): QuantityResult {
+  if (value >= r.min && value <= r.max) return { ok: true, value };
+  return {
+    ok: false,
+    expected: `${what} ${describeRange(r)}`,
+    suggestion: `write a value ${describeRange(r)}, e.g. ${r.example}${value > r.max ? ' (check the unit: Mi, Gi, Ti)' : ''}`,
+  };
+}
+
 /** Formats bytes the way a quota request is read: Gi with at most two decimals above 1Gi, else Mi. */
 export function formatBytes(bytes: number): string {
   if (bytes === 0) return '0';

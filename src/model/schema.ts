@@ -1,5 +1,19 @@
 import { z } from 'zod';
-import { parseBytes, parseCpu, type QuantityResult } from './quantity.js';
+import {
+  BYTES_STEP,
+  BYTES_TOTAL,
+  CPU_PER_REPLICA,
+  CPU_STEP,
+  CPU_TOTAL,
+  MEMORY_PER_REPLICA,
+  STORAGE_PER_VOLUME,
+  describeRange,
+  inRange,
+  parseBytes,
+  parseCpu,
+  type QuantityRange,
+  type QuantityResult,
+} from './quantity.js';
 
 /**
  * The stack definition: what a platform team writes once (TypeScript via defineStack, or YAML).
@@ -8,7 +22,7 @@ import { parseBytes, parseCpu, type QuantityResult } from './quantity.js';
  * src/catalog and is checked against the definition by the loader and the plan rules.
  */
 
-function quantity(parse: (v: string | number) => QuantityResult, what: string) {
+function quantity(parse: (v: string | number) => QuantityResult, what: string, range: QuantityRange) {
   return z
     .union([z.string(), z.number()])
     .superRefine((v, ctx) => {
@@ -19,18 +33,44 @@ function quantity(parse: (v: string | number) => QuantityResult, what: string) {
           message: `"${String(v)}" is not a valid ${what} quantity`,
           params: { expected: r.expected, suggestion: r.suggestion },
         });
+        return;
+      }
+      const b = inRange(r.value, range, `a ${what} quantity`);
+      if (!b.ok) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${typeof v === 'string' ? `"${v}"` : String(v)} is out of range: ${what} must be ${describeRange(range)}`,
+          params: {
+            expected: b.expected,
+            suggestion: typeof v === 'number' && what !== 'CPU' && r.value < range.min ? `${b.suggestion}; a bare number is bytes` : b.suggestion,
+          },
+        });
       }
     })
-    .describe(`${what} quantity in Kubernetes units`);
+    .describe(`${what} quantity in Kubernetes units, ${describeRange(range)}`);
 }
 
-export const Cpu = quantity(parseCpu, 'CPU');
-export const Bytes = quantity(parseBytes, 'memory/storage');
+/** Per replica / per volume quantities. */
+export const Cpu = quantity(parseCpu, 'CPU', CPU_PER_REPLICA);
+export const Memory = quantity(parseBytes, 'memory', MEMORY_PER_REPLICA);
+export const Storage = quantity(parseBytes, 'storage', STORAGE_PER_VOLUME);
+/** Namespace totals (capacity: headroom, quota, used, requested). */
+const CpuTotal = quantity(parseCpu, 'CPU', CPU_TOTAL);
+const MemoryTotal = quantity(parseBytes, 'memory', BYTES_TOTAL);
+const StorageTotal = quantity(parseBytes, 'storage', BYTES_TOTAL);
 
-const replicas = z
-  .number({ error: 'replicas must be a whole number' })
-  .int({ error: 'replicas must be a whole number (no fractions)' })
-  .min(0, { error: 'replicas cannot be negative' });
+/**
+ * Counts. Each has the range a real deployment can have; the loader reads the bounds back from the schema
+ * (minValue / maxValue) to state them in messages, and the JSON Schema carries them for editors.
+ */
+function count(min: number, max: number) {
+  return z.number().int().min(min).max(max);
+}
+/** Replicas of one component: 1000 is beyond any ring otelstack plans; whether 0 is allowed is the catalog's call (minReplicas). */
+export const MAX_REPLICAS = 1000;
+const replicas = count(0, MAX_REPLICAS);
+/** Release phases of a rollout. */
+const phase = count(1, 20);
 
 const dnsLabel = z
   .string()
@@ -46,32 +86,33 @@ export const SIGNALS = ['traces', 'metrics', 'logs', 'profiles'] as const;
 export const MODES = ['monolithic', 'simple-scalable', 'read-write', 'microservices'] as const;
 export const TARGETS = ['kubernetes', 'compose', 'ansible'] as const;
 
+/** Namespace totals: what is free, the quota, what is used. */
 export const Resources = z.strictObject({
-  cpu: Cpu,
-  memory: Bytes,
-  storage: Bytes,
+  cpu: CpuTotal,
+  memory: MemoryTotal,
+  storage: StorageTotal,
 });
 
 export const ComponentOverride = z.strictObject({
   replicas: replicas.optional(),
   cpu: Cpu.optional().describe('CPU request per replica'),
-  memory: Bytes.optional().describe('memory request per replica'),
-  memoryLimit: Bytes.optional().describe('memory limit per replica (only where the resource policy allows)'),
+  memory: Memory.optional().describe('memory request per replica'),
+  memoryLimit: Memory.optional().describe('memory limit per replica (only where the resource policy allows)'),
   cpuLimit: Cpu.optional().describe('CPU limit per replica (only where the resource policy allows)'),
-  storage: Bytes.optional().describe('persistent volume size per replica'),
+  storage: Storage.optional().describe('persistent volume size per replica'),
 });
 
 export const SignalEnvironment = z.strictObject({
   mode: z.enum(MODES),
-  phase: z.number().int().min(1).optional().describe('overrides the signal phase in this environment'),
-  replicationFactor: z.number().int().min(1).optional(),
+  phase: phase.optional().describe('overrides the signal phase in this environment'),
+  replicationFactor: count(1, 9).optional().describe('copies of each write (3 is the engines\' default; more than 9 is never useful)'),
   zoneAware: z.boolean().optional(),
   ingestStorage: z
     .boolean()
     .optional()
     .describe('Mimir: Kafka-based ingest storage (mimir-distributed chart 6 default: on); false = classic ingesters with a WAL'),
   kafka: z
-    .strictObject({ topic: z.string().optional(), partitions: z.number().int().min(1).optional() })
+    .strictObject({ topic: z.string().optional(), partitions: count(1, 10_000).optional() })
     .optional()
     .describe("the engine's own ingest topic, for engines that write through Kafka"),
   components: z.record(z.string(), ComponentOverride).optional(),
@@ -91,7 +132,7 @@ export const SignalEnvironment = z.strictObject({
 export const Signal = z.strictObject({
   engine: z.string(),
   version: z.string().optional().describe('engine version; defaults to the version the catalog pins'),
-  phase: z.number().int().min(1).default(1),
+  phase: phase.default(1),
   managed: z
     .boolean()
     .default(true)
@@ -116,7 +157,11 @@ export const ObjectStorage = z.strictObject({
 export const QuotaRequest = z.strictObject({
   targetHeadroomPercent: z.number().min(0).max(90).default(20),
   step: z
-    .strictObject({ cpu: Cpu.default('1000m'), memory: Bytes.default('8Gi'), storage: Bytes.default('32Gi') })
+    .strictObject({
+      cpu: quantity(parseCpu, 'CPU', CPU_STEP).default('1000m'),
+      memory: quantity(parseBytes, 'memory', BYTES_STEP).default('8Gi'),
+      storage: quantity(parseBytes, 'storage', BYTES_STEP).default('32Gi'),
+    })
     .default({ cpu: '1000m', memory: '8Gi', storage: '32Gi' })
     .describe('requested values are rounded up to a multiple of these'),
 });
@@ -160,23 +205,23 @@ export const Environment = z.strictObject({
 const Pool = z.strictObject({
   replicas: replicas.default(1),
   cpu: Cpu.optional(),
-  memory: Bytes.optional(),
-  memoryLimit: Bytes.optional(),
-  storage: Bytes.optional().describe('persistent-queue volume per replica'),
+  memory: Memory.optional(),
+  memoryLimit: Memory.optional(),
+  storage: Storage.optional().describe('persistent-queue volume per replica'),
 });
 
 export const KafkaTopic = z.strictObject({
   name: z.string(),
-  partitions: z.number().int().min(1).default(6),
-  replication: z.number().int().min(1).default(3),
-  minInSyncReplicas: z.number().int().min(1).optional(),
-  retentionHours: z.number().min(1).default(24),
+  partitions: count(1, 10_000).default(6),
+  replication: count(1, 9).default(3),
+  minInSyncReplicas: count(1, 9).optional(),
+  retentionHours: z.number().min(1).max(87_600).default(24).describe('1 hour to 10 years'),
 });
 
 export const SamplingPolicy = z.strictObject({
   name: z.string(),
   type: z.enum(['errors', 'latency', 'probabilistic', 'always']),
-  thresholdMs: z.number().int().min(1).optional(),
+  thresholdMs: count(1, 3_600_000).optional().describe('1 ms to 1 hour'),
   percentage: z.number().min(0).max(100).optional(),
 });
 
@@ -201,7 +246,7 @@ export const Ingestion = z.strictObject({
     .optional()
     .describe('buffer topics between gateway and processor collectors'),
   persistentQueue: z
-    .strictObject({ enabled: z.boolean().default(true), fsync: z.boolean().default(false), queueSize: z.number().int().min(1).default(5000) })
+    .strictObject({ enabled: z.boolean().default(true), fsync: z.boolean().default(false), queueSize: count(1, 10_000_000).default(5000) })
     .default({ enabled: true, fsync: false, queueSize: 5000 }),
   retry: z
     .strictObject({
@@ -214,9 +259,9 @@ export const Ingestion = z.strictObject({
     .strictObject({ decisionWait: duration.default('10s'), policies: z.array(SamplingPolicy).default([]) })
     .optional(),
   rateLimits: z
-    .array(z.strictObject({ tenant: z.string(), requestsPerSecond: z.number().min(1), burst: z.number().int().min(1).optional() }))
+    .array(z.strictObject({ tenant: z.string(), requestsPerSecond: z.number().min(1).max(100_000_000), burst: count(1, 1_000_000_000).optional() }))
     .default([]),
-  faro: z.strictObject({ enabled: z.boolean().default(false), port: z.number().int().default(12347) }).optional(),
+  faro: z.strictObject({ enabled: z.boolean().default(false), port: count(1, 65_535).default(12347) }).optional(),
   routing: z
     .enum(['per-environment', 'by-namespace'])
     .default('per-environment')
@@ -224,12 +269,12 @@ export const Ingestion = z.strictObject({
 });
 
 export const KafkaCluster = z.strictObject({
-  phase: z.number().int().min(1).default(1),
-  brokers: replicas.default(3),
+  phase: phase.default(1),
+  brokers: count(0, 100).default(3).describe('brokers of a managed cluster (the catalog says how few Kafka runs with)'),
   cpu: Cpu.default('500m'),
-  memory: Bytes.default('2Gi'),
-  memoryLimit: Bytes.optional(),
-  storage: Bytes.default('20Gi'),
+  memory: Memory.default('2Gi'),
+  memoryLimit: Memory.optional(),
+  storage: Storage.default('20Gi'),
   managed: z.boolean().default(true).describe('false: an existing cluster, only referenced (give bootstrap)'),
   bootstrap: z.string().optional().describe('host:port list of an existing cluster'),
 });
