@@ -264,6 +264,14 @@ function zodIssues(file: string, error: z.ZodError, raw: unknown): DefinitionIss
       });
       continue;
     }
+    if (i.code === 'invalid_union') {
+      // the quantities: a string with a Kubernetes unit or a number, described (with their range) in the schema
+      const described = (schemaAt(i.path) as { description?: string }).description;
+      const expected = described ? `a ${described}` : 'one of the shapes the schema allows (see `otelstack schema`)';
+      if (got === undefined) out.push({ file, path, message: `missing required "${String(i.path[i.path.length - 1])}": ${expected}`, expected, suggestion: `add ${path}`, missing: true });
+      else out.push({ file, path, message: `expected ${expected}, got ${describeValue(got)}`, expected, suggestion: `write ${path} as ${expected}` });
+      continue;
+    }
     out.push({ file, path, message: i.message, expected: i.message, suggestion: `fix ${path}` });
   }
   // A misspelt key is one mistake, not two: the "missing" error for the key it was meant to be collapses into it.

@@ -195,6 +195,13 @@ describe('bad input: the message says what is wrong', () => {
     assert.equal(i!.message, 'expected a whole number from 0 to 1000, got the string "one"');
     assert.doesNotMatch(i!.message, /missing/);
   });
+  it('a quantity of the wrong type, or missing, names the quantity and its range', () => {
+    const [t] = issuesOf((s) => { s['signals'].metrics.environments.dev.components = { ingester: { memory: true } }; });
+    assert.equal(t!.message, 'expected a memory quantity in Kubernetes units, from 16Mi to 4Ti, got true');
+    const [m] = issuesOf((s) => { s['environments'][0].capacity = { headroom: { cpu: '1', storage: '1Gi' } }; });
+    assert.equal(m!.path, 'environments[0].capacity.headroom.memory');
+    assert.match(m!.message, /missing required "memory": a memory quantity in Kubernetes units, from 0 to 1Pi/);
+  });
   it('replicas: "3" suggests removing the quotes', () => {
     const [i] = issuesOf((s) => { s['signals'].metrics.environments.dev.components = { ingester: { replicas: '3' } }; });
     assert.match(i!.suggestion, /remove the quotes: replicas: 3/);
