@@ -47,6 +47,17 @@ describe('TypeScript definitions outside this repository import otelstack', () =
     assert.equal(stack.name, 'project');
   });
 
+  it('a JavaScript definition outside the checkout loads as well (an ES module, no tsx needed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelstack-js-'));
+    const js = definition('javascript')
+      .replace(/^import type .*\n/m, '')
+      .replace(/^interface Sizes .*\n/m, '')
+      .replace('const sizes: Sizes =', 'const sizes =')
+      .replace('const stack: StackInput =', 'const stack =');
+    writeFileSync(join(dir, 'stack.js'), js);
+    assert.equal((await loadStack(dir)).stack.name, 'javascript');
+  });
+
   it('an edited definition is evaluated again in the same process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelstack-edit-'));
     const file = join(dir, 'stack.ts');
