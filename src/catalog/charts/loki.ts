@@ -98,6 +98,7 @@ export const lokiKeys: ChartValueKeys = {
     'gateway.resources.requests.memory',
     'gateway.resources.limits.cpu',
     'gateway.resources.limits.memory',
+    'sidecar.rules.enabled',
     'chunksCache.enabled',
     'resultsCache.enabled',
     'lokiCanary.enabled',
@@ -113,7 +114,8 @@ const DISTRIBUTED_PDB_WITHOUT_DEFAULT = ['distributor', 'querier', 'queryFronten
  * indexGateway, ruler); `_helpers.tpl` calls `required` on `loki.storage.bucketNames.chunks` / `.ruler` with object
  * storage (values.yaml has no bucketNames). On by default besides the targets of the mode: the gateway (nginx
  * Deployment, resources {}: the catalog's push / query endpoints go through it), the canary DaemonSet, and the
- * chunks / results memcached caches (allocatedMemory 8192 / 1024 MB). `global.extraArgs` / `global.extraEnv` are
+ * chunks / results memcached caches (allocatedMemory 8192 / 1024 MB), and the rules sidecar container
+ * (`sidecar.rules.enabled`, resources {}) in the singleBinary / backend / ruler pods. `global.extraArgs` / `global.extraEnv` are
  * concatenated into every target except singleBinary (which has its own lists); `loki.structuredConfig` is merged.
  */
 export const LOKI_FACTS: ChartFacts = {
@@ -141,6 +143,13 @@ export const LOKI_FACTS: ChartFacts = {
       enabled: { path: 'gateway.enabled', default: true },
       defaultResources: '{}',
       otelstack: { action: 'budget', component: 'gateway', sizing: { cpu: 50, memory: 64 * 1024 ** 2, replicas: { single: 1, ha: 2 } }, reason: "Loki's push and query endpoints go through the chart's gateway: budgeted" },
+    },
+    {
+      key: 'sidecar.rules',
+      kind: 'Sidecar',
+      enabled: { path: 'sidecar.rules.enabled', default: true },
+      defaultResources: '{} (sidecar.resources: no requests, in the singleBinary / backend / ruler pods)',
+      otelstack: { action: 'disable', reason: 'otelstack renders no Loki rule ConfigMaps (its rules are evaluated by the metrics engine): the rules sidecar would run unbudgeted' },
     },
     { key: 'lokiCanary', kind: 'DaemonSet', enabled: { path: 'lokiCanary.enabled', default: true }, defaultResources: '{}', otelstack: { action: 'disable', reason: 'a DaemonSet on every node, outside the namespace budget' } },
     { key: 'chunksCache', kind: 'StatefulSet', enabled: { path: 'chunksCache.enabled', default: true }, defaultResources: 'allocatedMemory 8192 (≈9.8Gi requested)', otelstack: { action: 'disable', reason: 'no Loki cache is in the definition' } },

@@ -67,7 +67,8 @@ export interface TemplateGuard {
 export interface ChartWorkload {
   /** values key of the workload (also where its replicas / resources go) */
   key: string;
-  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  /** Sidecar: a container the chart adds to other workloads' pods */
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Sidecar';
   /** how the chart switches it ('always': nothing switches it off) */
   enabled: { path: string; default: boolean } | 'always';
   /** the chart's default requests/limits (`{}`: none) */

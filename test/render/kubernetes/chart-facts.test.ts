@@ -9,6 +9,8 @@ import { MIMIR_EXEMPLARS } from '../../../src/catalog/mimir.js';
 import { PYROSCOPE_LOG_LEVEL, PYROSCOPE_STORE_GATEWAY_RF } from '../../../src/catalog/pyroscope.js';
 import { mimirConfig } from '../../../src/render/configs/engines.js';
 import { expand } from '../../../src/topology/expand.js';
+import { renderKubernetesAll } from '../../../src/render/kubernetes/index.js';
+import { stackOf } from '../../fixtures/stacks.js';
 import { exampleStack, renderAll } from './support.js';
 
 type V = Record<string, unknown>;
@@ -117,5 +119,53 @@ describe('chart facts: the rendered values of examples/dts satisfy every fact of
     const rf = String(Math.min(PYROSCOPE_STORE_GATEWAY_RF, sg));
     assert.equal(rf, '2');
     for (const c of ['querier', 'store-gateway']) assert.equal((get(v1, `${c}.extraArgs`) as V)['store-gateway.sharding-ring.replication-factor'], rf);
+  });
+});
+
+describe('chart facts: Loki (every mode) and Pyroscope values of a fixture satisfy the loki and pyroscope chart facts', () => {
+  const stack = stackOf((s) => {
+    s.environments.splice(1, 0, { name: 'test', namespace: 'demo-test', target: 'kubernetes', objectStorage: 's3' });
+    s.signals.logs = {
+      engine: 'loki',
+      environments: {
+        dev: { mode: 'monolithic' },
+        test: { mode: 'simple-scalable', components: { write: { replicas: 3 } } },
+        prod: { mode: 'microservices', components: { ingester: { replicas: 3 }, distributor: { replicas: 2 }, querier: { replicas: 2 }, 'query-frontend': { replicas: 2 }, 'index-gateway': { replicas: 2 }, ruler: { replicas: 2 } } },
+      },
+    };
+    s.signals.profiles = { engine: 'pyroscope', environments: { dev: { mode: 'monolithic' }, prod: { mode: 'microservices', components: { 'query-scheduler': { replicas: 2 }, 'store-gateway': { replicas: 1 } } } } };
+  });
+  const topologies = stack.environments.map((e) => expand(stack, e.name));
+  const r = renderKubernetesAll(stack, topologies);
+
+  it('no broken guard (Distributed PDBs with maxUnavailable, bucket names); every enabled workload budgeted with requests', () => {
+    let checked = 0;
+    for (const t of topologies) {
+      for (const e of t.engines.filter((x) => x.engine === 'loki' || x.engine === 'pyroscope')) {
+        const file = r.files.get(`kubernetes/${t.env.name}/values/${e.engine}.yaml`);
+        if (!file) continue;
+        const v = parse(file) as V;
+        const facts = CHART_FACTS[e.engine]!;
+        assert.deepEqual(brokenGuards(v, facts), [], `${t.env.name} ${e.engine}`);
+        for (const w of facts.workloads) {
+          if (!workloadEnabled(v, w)) continue;
+          const o = w.otelstack;
+          assert.notEqual(o.action, 'disable', `${t.env.name} ${e.engine} ${w.key} must be switched off`);
+          if (o.action === 'disable') continue;
+          assert.ok(t.components.some((c) => c.engine === e.engine && c.component === o.component && c.budgeted), `${t.env.name} ${w.key}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked >= 8);
+    // without the maxUnavailable the renderer writes, loki's Distributed distributor PDB fails
+    const prod = parse(r.files.get('kubernetes/prod/values/loki.yaml')!) as V;
+    delete (prod['distributor'] as V)['maxUnavailable'];
+    assert.deepEqual(brokenGuards(prod, CHART_FACTS['loki']!).map((g) => g.requires), ['distributor.maxUnavailable']);
+  });
+
+  it('Pyroscope with fewer store-gateways than the chart default RF: the RF follows them', () => {
+    const v1 = get(parse(r.files.get('kubernetes/prod/values/pyroscope.yaml')!), 'architecture.microservices.v1') as V;
+    assert.equal((get(v1, 'querier.extraArgs') as V)['store-gateway.sharding-ring.replication-factor'], '1');
   });
 });
