@@ -158,7 +158,7 @@ export const LOKI_FACTS: ChartFacts = {
   ],
   lists: [
     { setting: 'global.extraArgs', how: 'concatenated-args', reaches: ['every target except singleBinary'], note: 'singleBinary takes singleBinary.extraArgs instead' },
-    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every target except singleBinary'], note: 'singleBinary takes singleBinary.extraEnv instead' },
+    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every target except singleBinary'], alsoReaches: ['chunksCache', 'resultsCache'], note: 'singleBinary takes singleBinary.extraEnv instead; the memcached caches receive it too (not the gateway)' },
     { setting: 'loki.schemaConfig.configs', how: 'replaces-list', reaches: ['loki.yaml schema_config.configs'], note: 'written as the whole list' },
   ],
 };

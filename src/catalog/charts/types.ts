@@ -103,7 +103,10 @@ export interface ListRoute {
   how: 'concatenated-args' | 'concatenated-env' | 'map-to-flags' | 'merged-map' | 'replaces-list';
   /** which workloads receive it */
   reaches: readonly string[];
-  /** workloads it reaches that are not the engine (otelstack must not put engine-only settings there) */
+  /**
+   * workloads it reaches that are not the engine (otelstack must not put engine-only settings or secrets there while
+   * one of them runs); names are workload keys of the chart facts where the chart has one
+   */
   alsoReaches?: readonly string[];
   note: string;
 }
