@@ -68,3 +68,44 @@ export const ALLOY_STORAGE_PATH = '/var/lib/alloy';
 export const K8S_NAMESPACE_ATTRIBUTE = 'k8s.namespace.name';
 /** The label Kubernetes service discovery relabelling conventionally sets from __meta_kubernetes_namespace. */
 export const SCRAPED_NAMESPACE_LABEL = 'namespace';
+
+/** Alloy stability levels, lowest first (`--stability.level`; Alloy refuses components below the level it runs at). */
+export const ALLOY_STABILITY_LEVELS = ['experimental', 'public-preview', 'generally-available'] as const;
+export type AlloyStability = (typeof ALLOY_STABILITY_LEVELS)[number];
+
+/**
+ * Stability of each Alloy component otelstack renders (Alloy v1.12 component reference, each page's banner; Alloy
+ * 1.12.0 itself reports otelcol.storage.file as "public-preview" when run at generally-available).
+ */
+export const ALLOY_COMPONENT_STABILITY: Readonly<Record<string, AlloyStability>> = {
+  [ALLOY_COMPONENTS.otlpReceiver]: 'generally-available',
+  [ALLOY_COMPONENTS.lokiReceiver]: 'generally-available',
+  [ALLOY_COMPONENTS.memoryLimiter]: 'generally-available',
+  [ALLOY_COMPONENTS.batch]: 'generally-available',
+  [ALLOY_COMPONENTS.filter]: 'generally-available',
+  [ALLOY_COMPONENTS.otlpExporter]: 'generally-available',
+  [ALLOY_COMPONENTS.otlpHttpExporter]: 'generally-available',
+  [ALLOY_COMPONENTS.prometheusExporter]: 'generally-available',
+  [ALLOY_COMPONENTS.fileStorage]: 'public-preview',
+  [ALLOY_COMPONENTS.remoteWrite]: 'generally-available',
+  [ALLOY_COMPONENTS.relabel]: 'generally-available',
+  [ALLOY_COMPONENTS.faroReceiver]: 'generally-available',
+};
+
+/** Component names used in an Alloy configuration text (each block `<a.b…> "label" {` at the start of a line). */
+export function alloyComponentsIn(config: string): string[] {
+  const names = new Set<string>();
+  for (const m of config.matchAll(/^\s*([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)\s+"[^"]*"\s*\{/gm)) names.add(m[1]!);
+  return [...names].sort();
+}
+
+/**
+ * The lowest stability level a configuration needs: the least stable of its components. Components without a
+ * catalog fact are returned in `unknown` (the caller reports them) and count as experimental.
+ */
+export function requiredStability(components: readonly string[]): { level: AlloyStability; unknown: string[] } {
+  const unknown = components.filter((c) => !(c in ALLOY_COMPONENT_STABILITY));
+  const levels = components.map((c) => ALLOY_STABILITY_LEVELS.indexOf(ALLOY_COMPONENT_STABILITY[c] ?? 'experimental'));
+  const lowest = levels.length ? Math.min(...levels) : ALLOY_STABILITY_LEVELS.length - 1;
+  return { level: ALLOY_STABILITY_LEVELS[lowest]!, unknown };
+}

@@ -26,3 +26,16 @@ export const memcached: EngineFacts = {
     },
   ],
 };
+
+/**
+ * A memcached pool an engine chart deploys (Tempo's cache): requests from the cache component above, one replica
+ * (two in HA environments). memcached's item memory (-m, MB) is set to ITEM_MEMORY_FRACTION of the memory request,
+ * leaving the rest for connections and per-item overhead (memcached's own sizing advice: item memory below the container's
+ * memory); a hand-chosen margin, not a measured one.
+ */
+export const MEMCACHED_POOL = { cpu: 100, memory: 512 * Mi, replicas: { single: 1, ha: 2 }, memcached: true as const };
+export const MEMCACHED_ITEM_MEMORY_FRACTION = 0.8;
+/** memcached's flag for item memory in megabytes */
+export function memcachedMemoryArg(memoryBytes: number): string {
+  return `--memory-limit=${Math.floor((memoryBytes / Mi) * MEMCACHED_ITEM_MEMORY_FRACTION)}`;
+}

@@ -139,3 +139,11 @@ export const MIMIR_API = {
   anonymousTenant: 'anonymous',
   exemplarsLimit: 'limits.max_global_exemplars_per_user',
 } as const;
+
+/**
+ * Exemplar storage (Mimir 3.0 "Configure exemplars"; limits.max_global_exemplars_per_user, default 0 = every exemplar
+ * dropped): the per-tenant number of exemplars the ingesters keep in memory, spread over the tenant's series. The
+ * plan sets it wherever exemplars are sent to Mimir (Tempo's metrics-generator sends them; OTLP metrics may carry
+ * them); 100000 is the order of magnitude Mimir's documentation uses for it.
+ */
+export const MIMIR_EXEMPLARS = { limit: 'max_global_exemplars_per_user', defaultPerTenant: 100_000 } as const;

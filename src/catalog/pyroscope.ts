@@ -52,3 +52,11 @@ export const pyroscope: EngineFacts = {
     return { push: `http://${host(mode === 'monolithic' ? release : `${release}-distributor`)}:4040`, query: `http://${host(svc)}:4040` };
   },
 };
+
+/** Log level otelstack runs Pyroscope at (Pyroscope's own `-log.level` default; the pyroscope chart sets debug). */
+export const PYROSCOPE_LOG_LEVEL = 'info';
+/**
+ * Store-gateway replication factor (each block served by this many store-gateways; queriers must use the same):
+ * the pyroscope chart's microservices default, capped at the store-gateway replica count.
+ */
+export const PYROSCOPE_STORE_GATEWAY_RF = 3;

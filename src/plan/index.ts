@@ -15,6 +15,8 @@ export interface PlanComponent extends Amounts {
   replicas: number;
   budgeted: boolean;
   known: boolean;
+  /** why the plan carries or changed it (chart workloads) */
+  note: string | null;
   perReplica: { cpuRequestMillicores: number; memoryRequestBytes: number; memoryLimitBytes: number | null; cpuLimitMillicores: number | null; storageBytes: number };
 }
 
@@ -25,6 +27,8 @@ export interface PlanEnvironment {
   ha: boolean;
   engines: Array<{ signal: string; engine: string; version: string; mode: string; chart: string | null; replicationFactor: number | null; kafkaTopic: string | null; datasource: string | null; managed: boolean; phase: number }>;
   components: PlanComponent[];
+  /** what the plan does with each workload the engines' charts deploy (budgeted, or switched off, and why) */
+  chartWorkloads: Array<{ engine: string; chart: string; workload: string; action: string; component: string | null; reason: string }>;
   phases: Array<{ phase: number; cpuRequestMillicores: number; memoryRequestBytes: number; storageBytes: number }>;
   totals: Amounts;
   buckets: Array<{ name: string; objectStorage: string; engine: string; purpose: string; phase: number }>;
@@ -81,6 +85,7 @@ export function planEnvironment(t: Topology): PlanEnvironment {
       replicas: c.replicas,
       budgeted: c.budgeted,
       known: c.known,
+      note: c.note ?? null,
       ...componentTotals(c),
       perReplica: {
         cpuRequestMillicores: c.perReplica.cpuRequestMillicores,
@@ -90,6 +95,7 @@ export function planEnvironment(t: Topology): PlanEnvironment {
         storageBytes: c.perReplica.storageBytes,
       },
     })),
+    chartWorkloads: (t.chartWorkloads ?? []).map((w) => ({ engine: w.engine, chart: w.chart, workload: w.workload, action: w.action, component: w.component ?? null, reason: w.reason })),
     phases: phases.map((p) => ({ phase: p.phase, cpuRequestMillicores: p.cpuRequestMillicores, memoryRequestBytes: p.memoryRequestBytes, storageBytes: p.storageBytes })),
     totals,
     buckets: t.buckets.map((b) => ({ name: b.name, objectStorage: b.objectStorage, engine: b.engine, purpose: b.purpose, phase: b.phase })),

@@ -37,7 +37,7 @@ function componentGrid(e: PlanEnvironment): Grid {
     formatBytes(c.memoryRequestBytes),
     c.perReplica.memoryLimitBytes === null ? '—' : `${formatBytes(c.perReplica.memoryLimitBytes)} each`,
     c.storageBytes === 0 ? '—' : c.replicas > 1 ? `${formatBytes(c.storageBytes)} (${formatBytes(c.perReplica.storageBytes)}×${c.replicas})` : formatBytes(c.storageBytes),
-    c.budgeted ? '' : 'shared, not budgeted',
+    c.budgeted ? (c.note ? 'see chart workloads' : '') : 'shared, not budgeted',
   ]);
   for (const p of e.phases) rows.push(['', `Phase ${p.phase} total`, String(p.phase), '', formatCpu(p.cpuRequestMillicores), formatBytes(p.memoryRequestBytes), '', mem(p.storageBytes), '']);
   rows.push(['', 'Total', '', '', formatCpu(e.totals.cpuRequestMillicores), formatBytes(e.totals.memoryRequestBytes), '', mem(e.totals.storageBytes), '']);
@@ -87,6 +87,14 @@ export function renderPlan(report: PlanReport, format: Format, colour = false): 
     const qg = quotaGrid(e);
     if (qg && e.quota) {
       out.push(h(3, `Quota increase request for ${e.namespace} (target headroom ${e.quota.targetHeadroomPercent}%)`), '', table(qg), '');
+    }
+    const chartWorkloads = e.chartWorkloads.filter((w) => w.action !== 'component');
+    const volumeNotes = e.components.filter((c) => c.note && !chartWorkloads.some((w) => w.engine === c.engine && w.component === c.component));
+    if (chartWorkloads.length || volumeNotes.length) {
+      out.push(h(3, 'Chart workloads'), '');
+      for (const w of chartWorkloads) out.push(`- ${w.engine} (${w.chart}) ${w.workload}: ${w.action === 'budget' ? `budgeted as ${w.component}` : 'switched off'} — ${w.reason}`);
+      for (const c of volumeNotes) out.push(`- ${c.engine} ${c.component}: ${c.note}`);
+      out.push('');
     }
     if (e.buckets.length) {
       out.push(h(3, 'Buckets'), '');

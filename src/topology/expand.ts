@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { CATALOG, engine as engineFacts, versionLine } from '../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../catalog/metrics.js';
+import { MIMIR_EXEMPLARS } from '../catalog/mimir.js';
 import type { ComponentFacts, EngineFacts } from '../catalog/types.js';
 import { parseBytes, parseCpu } from '../model/quantity.js';
 import { SIGNALS, type ComponentOverrideDef, type Stack } from '../model/schema.js';
+import { budgetChartWorkloads } from './transforms/chart-workloads.js';
 import type { Bucket, CapacityFacts, EngineDeployment, KafkaTopicPlan, ReplicaResources, TopoComponent, Topology } from './types.js';
 
 /** Quantities were validated by the model, so parsing cannot fail here. */
@@ -213,6 +215,10 @@ export function expand(stack: Stack, envName: string): Topology {
     };
   }
 
+  // Exemplars (trace ids in metric data points, the metrics → traces link): collectors forward them with OTLP
+  // metrics and Tempo's metrics-generator sends them, so Mimir stores them (catalog default size).
+  for (const e of engines) if (e.engine === 'mimir') e.exemplars = { maxGlobalPerTenant: MIMIR_EXEMPLARS.defaultPerTenant };
+
   // Collection layer.
   const ing = stack.ingestion;
   const ingEnv = ing?.environments[env.name];
@@ -302,7 +308,7 @@ export function expand(stack: Stack, envName: string): Topology {
   }
 
   const capacity = env.capacity ? capacityOf(env.capacity) : undefined;
-  return {
+  const topology: Topology = {
     stack: stack.name,
     env: { name: env.name, namespace: env.namespace, target: env.target, ha: env.ha, podDisruptionBudgets: env.podDisruptionBudgets, index },
     objectStorage: { name: env.objectStorage, kind: os.kind, endpoint: os.endpoint, region: os.region, insecure: os.insecure, credentials: os.credentials },
@@ -314,6 +320,8 @@ export function expand(stack: Stack, envName: string): Topology {
     ...(capacity ? { capacity } : {}),
     policy: { cpuLimits: [...stack.policy.cpuLimits], memoryLimits: [...stack.policy.memoryLimits] },
   };
+  // workloads the engines' charts deploy beyond the definition's components (src/topology/transforms)
+  return budgetChartWorkloads(topology, memLimitRequired);
 }
 
 /**

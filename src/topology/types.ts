@@ -30,6 +30,20 @@ export interface TopoComponent {
   perReplica: ReplicaResources;
   /** definition path of this component's overrides (or of the engine's environment entry) */
   definitionPath: string;
+  /** why the plan carries it or changed it (e.g. a workload the engine's chart deploys by default) */
+  note?: string;
+}
+
+/** What the plan does with a workload an engine's chart deploys (chart facts): budget it or switch it off. */
+export interface ChartWorkloadDecision {
+  engine: EngineId;
+  chart: string;
+  /** values key of the workload */
+  workload: string;
+  action: 'component' | 'budget' | 'disable';
+  /** topology component budgeting it (component / budget) */
+  component?: string;
+  reason: string;
 }
 
 export interface Bucket {
@@ -85,6 +99,8 @@ export interface EngineDeployment {
    * component. Unset when spanMetrics is off or the environment has no metrics engine (a plan finding).
    */
   metricsGenerator?: MetricsGeneratorPlan;
+  /** Mimir: exemplar storage (limits.max_global_exemplars_per_user); unset = the engine keeps none */
+  exemplars?: { maxGlobalPerTenant: number };
   definitionPath: string;
 }
 
@@ -148,5 +164,7 @@ export interface Topology {
   kafka?: { managed: boolean; brokers: number; bootstrap: string; clusterId: string; topics: KafkaTopicPlan[]; definitionPath: string };
   ingestion?: IngestionPlan;
   capacity?: CapacityFacts;
+  /** per chart workload of the managed engines: budgeted as which component, or switched off, and why */
+  chartWorkloads?: ChartWorkloadDecision[];
   policy: { cpuLimits: string[]; memoryLimits: string[] };
 }

@@ -10,7 +10,9 @@ describe('expand(stack, env)', () => {
   it('gives required components with catalog defaults, single replicas outside HA', () => {
     const t = expand(stackOf(), 'dev');
     const names = t.components.map((c) => c.component);
-    assert.deepEqual(names, ['distributor', 'ingester', 'query-frontend', 'querier', 'store-gateway', 'compactor']);
+    // the mimir-distributed gateway, a chart workload the plan budgets (chart-workloads transform), comes last
+    assert.deepEqual(names, ['distributor', 'ingester', 'query-frontend', 'querier', 'store-gateway', 'compactor', 'gateway']);
+    assert.ok(t.chartWorkloads?.some((w) => w.action === 'budget' && w.component === 'gateway'));
     assert.ok(t.components.every((c) => c.replicas === 1));
     assert.equal(t.engines[0]!.replicationFactor, 1, 'RF follows the single ingester');
   });

@@ -1,4 +1,4 @@
-import type { ChartValueKeys } from './types.js';
+import type { ChartFacts, ChartValueKeys } from './types.js';
 
 /**
  * grafana/alloy operations/helm/charts/alloy at tag helm-chart/1.4.0 (appVersion v1.11.3; otelstack pins the image
@@ -14,6 +14,7 @@ export const alloyKeys: ChartValueKeys = {
   keys: [
     'image.tag',
     'alloy.configMap.create',
+    'alloy.stabilityLevel',
     'alloy.configMap.content',
     'alloy.extraPorts',
     'alloy.extraEnv',
@@ -26,5 +27,38 @@ export const alloyKeys: ChartValueKeys = {
     'controller.type',
     'controller.replicas',
     'controller.volumeClaimTemplates',
+  ],
+};
+
+/**
+ * alloy 1.4.0 chart facts: `alloy.stabilityLevel` (default "generally-available") becomes `--stability.level`; Alloy
+ * refuses to load a configuration with a component below it. hpa.yaml `required`s `alloy.resources.requests.cpu` /
+ * `.memory` when a Deployment / StatefulSet autoscales on that resource (configReloader has defaults). Workload: the
+ * controller (`controller.type`, default daemonset). `alloy.extraEnv` is concatenated into the Alloy container's env;
+ * `alloy.extraPorts` into its ports and the Service; `alloy.mounts.extra` into its volume mounts.
+ */
+export const ALLOY_CHART_DEFAULT_STABILITY = 'generally-available';
+export const ALLOY_FACTS: ChartFacts = {
+  chart: 'alloy',
+  version: '1.4.0',
+  verified: true,
+  source: 'grafana/alloy operations/helm/charts/alloy 1.4.0 templates/ and values.yaml',
+  guards: (['cpu', 'memory'] as const).flatMap((r) =>
+    (['deployment', 'statefulset'] as const).map((type) => ({
+      template: 'templates/hpa.yaml',
+      when: [
+        { path: 'controller.type', op: 'eq' as const, value: type, default: 'daemonset' },
+        { path: 'controller.autoscaling.horizontal.enabled', op: 'truthy' as const, default: false },
+        { path: `controller.autoscaling.horizontal.target${r === 'cpu' ? 'CPU' : 'Memory'}UtilizationPercentage`, op: 'truthy' as const, default: r === 'cpu' ? 0 : 80 },
+      ],
+      requires: `alloy.resources.requests.${r}`,
+      error: `.Values.alloy.resources.requests.${r} is required when using autoscaling based on ${r} utilization.`,
+    })),
+  ),
+  workloads: [{ key: 'controller', kind: 'DaemonSet', enabled: 'always', defaultResources: '{}', otelstack: { action: 'component', component: 'gateway' }, replicasKey: 'controller.replicas', resourcesKey: 'alloy.resources' }],
+  lists: [
+    { setting: 'alloy.extraEnv', how: 'concatenated-env', reaches: ['the alloy container'], note: 'not the config-reloader' },
+    { setting: 'alloy.extraPorts', how: 'replaces-list', reaches: ['the alloy container ports and the Service'], note: 'added after the http-metrics port' },
+    { setting: 'alloy.mounts.extra', how: 'replaces-list', reaches: ['the alloy container volume mounts'], note: 'volumes themselves go in controller.volumes.extra' },
   ],
 };

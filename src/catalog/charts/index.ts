@@ -5,7 +5,14 @@ import { mimirDistributedKeys } from './mimir-distributed.js';
 import { pyroscopeKeys } from './pyroscope.js';
 import { tempoDistributedKeys } from './tempo-distributed.js';
 import { tempoKeys } from './tempo.js';
-import type { ChartValueKeys } from './types.js';
+import type { ChartFacts, ChartValueKeys } from './types.js';
+import { ALLOY_FACTS } from './alloy.js';
+import { GRAFANA_FACTS } from './grafana.js';
+import { LOKI_FACTS } from './loki.js';
+import { MIMIR_DISTRIBUTED_FACTS } from './mimir-distributed.js';
+import { PYROSCOPE_FACTS } from './pyroscope.js';
+import { TEMPO_DISTRIBUTED_FACTS } from './tempo-distributed.js';
+import { TEMPO_FACTS } from './tempo.js';
 
 export * from './types.js';
 export * from './mimir-distributed.js';
@@ -25,4 +32,15 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
   loki: lokiKeys,
   pyroscope: pyroscopeKeys,
   alloy: alloyKeys,
+};
+
+/** Chart facts (template guards, default workloads, list routes) by chart name, for the pinned versions. */
+export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
+  tempo: TEMPO_FACTS,
+  'tempo-distributed': TEMPO_DISTRIBUTED_FACTS,
+  'mimir-distributed': MIMIR_DISTRIBUTED_FACTS,
+  grafana: GRAFANA_FACTS,
+  loki: LOKI_FACTS,
+  pyroscope: PYROSCOPE_FACTS,
+  alloy: ALLOY_FACTS,
 };

@@ -1,4 +1,4 @@
-import type { ChartValueKeys } from './types.js';
+import type { ChartFacts, ChartValueKeys } from './types.js';
 
 /**
  * The loki chart, grafana-community/helm-charts charts/loki at tag loki-7.0.0 (appVersion 3.6.7), read from its
@@ -92,9 +92,73 @@ export const lokiKeys: ChartValueKeys = {
     'loki.storage.s3.accessKeyId',
     'loki.storage.s3.secretAccessKey',
     'minio.enabled',
+    'gateway.enabled',
+    'gateway.replicas',
+    'gateway.resources.requests.cpu',
+    'gateway.resources.requests.memory',
+    'gateway.resources.limits.cpu',
+    'gateway.resources.limits.memory',
+    'sidecar.rules.enabled',
     'chunksCache.enabled',
     'resultsCache.enabled',
     'lokiCanary.enabled',
     'test.enabled',
+  ],
+};
+
+const DISTRIBUTED_PDB_WITHOUT_DEFAULT = ['distributor', 'querier', 'queryFrontend', 'indexGateway', 'ruler'] as const;
+
+/**
+ * loki 7.0.0 chart facts (templates and values.yaml): the Distributed PodDisruptionBudgets `fail` when a target runs
+ * more than one replica and its `maxUnavailable` is unset (no default for distributor, querier, queryFrontend,
+ * indexGateway, ruler); `_helpers.tpl` calls `required` on `loki.storage.bucketNames.chunks` / `.ruler` with object
+ * storage (values.yaml has no bucketNames). On by default besides the targets of the mode: the gateway (nginx
+ * Deployment, resources {}: the catalog's push / query endpoints go through it), the canary DaemonSet, and the
+ * chunks / results memcached caches (allocatedMemory 8192 / 1024 MB), and the rules sidecar container
+ * (`sidecar.rules.enabled`, resources {}) in the singleBinary / backend / ruler pods. `global.extraArgs` / `global.extraEnv` are
+ * concatenated into every target except singleBinary (which has its own lists); `loki.structuredConfig` is merged.
+ */
+export const LOKI_FACTS: ChartFacts = {
+  chart: 'loki',
+  version: LOKI_CHART_VERSION,
+  verified: true,
+  source: 'grafana-community/helm-charts charts/loki 7.0.0 templates/ and values.yaml',
+  guards: [
+    ...DISTRIBUTED_PDB_WITHOUT_DEFAULT.map((t) => ({
+      template: `templates/*/poddisruptionbudget-${t}.yaml`,
+      when: [
+        { path: 'deploymentMode', op: 'eq' as const, value: 'Distributed', default: 'SimpleScalable' },
+        { path: `${t}.replicas`, op: 'gt' as const, value: 1, default: 0 },
+      ],
+      requires: `${t}.maxUnavailable`,
+      error: `\`.Values.${t}.maxUnavailable\` must be set when \`.Values.${t}.replicas\` is greater than 1.`,
+    })),
+    { template: 'templates/_helpers.tpl', when: [{ path: 'loki.storage.type', op: 'eq', value: 's3', default: 's3' }, { path: 'minio.enabled', op: 'falsy', default: false }], requires: 'loki.storage.bucketNames.chunks', error: 'Please define loki.storage.bucketNames.chunks' },
+    { template: 'templates/_helpers.tpl', when: [{ path: 'loki.storage.type', op: 'eq', value: 's3', default: 's3' }, { path: 'minio.enabled', op: 'falsy', default: false }, { path: 'ruler.enabled', op: 'truthy', default: true }], requires: 'loki.storage.bucketNames.ruler', error: 'Please define loki.storage.bucketNames.ruler' },
+  ],
+  workloads: [
+    {
+      key: 'gateway',
+      kind: 'Deployment',
+      enabled: { path: 'gateway.enabled', default: true },
+      defaultResources: '{}',
+      otelstack: { action: 'budget', component: 'gateway', sizing: { cpu: 50, memory: 64 * 1024 ** 2, replicas: { single: 1, ha: 2 } }, reason: "Loki's push and query endpoints go through the chart's gateway: budgeted" },
+    },
+    {
+      key: 'sidecar.rules',
+      kind: 'Sidecar',
+      enabled: { path: 'sidecar.rules.enabled', default: true },
+      defaultResources: '{} (sidecar.resources: no requests, in the singleBinary / backend / ruler pods)',
+      otelstack: { action: 'disable', reason: 'otelstack renders no Loki rule ConfigMaps (its rules are evaluated by the metrics engine): the rules sidecar would run unbudgeted' },
+    },
+    { key: 'lokiCanary', kind: 'DaemonSet', enabled: { path: 'lokiCanary.enabled', default: true }, defaultResources: '{}', otelstack: { action: 'disable', reason: 'a DaemonSet on every node, outside the namespace budget' } },
+    { key: 'chunksCache', kind: 'StatefulSet', enabled: { path: 'chunksCache.enabled', default: true }, defaultResources: 'allocatedMemory 8192 (≈9.8Gi requested)', otelstack: { action: 'disable', reason: 'no Loki cache is in the definition' } },
+    { key: 'resultsCache', kind: 'StatefulSet', enabled: { path: 'resultsCache.enabled', default: true }, defaultResources: 'allocatedMemory 1024', otelstack: { action: 'disable', reason: 'no Loki cache is in the definition' } },
+    { key: 'minio', kind: 'StatefulSet', enabled: { path: 'minio.enabled', default: false }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "the environment's S3 instance is used" } },
+  ],
+  lists: [
+    { setting: 'global.extraArgs', how: 'concatenated-args', reaches: ['every target except singleBinary'], note: 'singleBinary takes singleBinary.extraArgs instead' },
+    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every target except singleBinary'], alsoReaches: ['chunksCache', 'resultsCache'], note: 'singleBinary takes singleBinary.extraEnv instead; the memcached caches receive it too (not the gateway)' },
+    { setting: 'loki.schemaConfig.configs', how: 'replaces-list', reaches: ['loki.yaml schema_config.configs'], note: 'written as the whole list' },
   ],
 };

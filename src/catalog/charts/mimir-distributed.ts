@@ -1,4 +1,4 @@
-import type { ChartValueKeys } from './types.js';
+import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
 
 /**
  * mimir-distributed 6.0.x. Sources (the 6.0.x values.yaml itself could not be read here: grafana/mimir is too big
@@ -51,6 +51,20 @@ export const mimirDistributedKeys: ChartValueKeys = {
     'kafka.enabled',
     'gateway.enabled',
     'rollout_operator.enabled',
+    'gateway.replicas',
+    'gateway.resources.requests.cpu',
+    'gateway.resources.requests.memory',
+    'gateway.resources.limits.cpu',
+    'gateway.resources.limits.memory',
+    'rollout_operator.resources.requests.cpu',
+    'rollout_operator.resources.requests.memory',
+    'rollout_operator.resources.limits.cpu',
+    'rollout_operator.resources.limits.memory',
+    'chunks-cache.enabled',
+    'index-cache.enabled',
+    'metadata-cache.enabled',
+    'results-cache.enabled',
+    'mimir.structuredConfig.limits.max_global_exemplars_per_user',
     ...comps.flatMap((c) => [`${c}.replicas`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`, `${c}.extraArgs.*`, `${c}.podDisruptionBudget.maxUnavailable`]),
     ...MIMIR_OPTIONAL.map((c) => `${c}.enabled`),
     ...MIMIR_ZONE_AWARE.map((c) => `${c}.zoneAwareReplication.enabled`),
@@ -72,5 +86,69 @@ export const mimirDistributedKeys: ChartValueKeys = {
     'mimir.structuredConfig.ingest_storage.kafka.topic',
     'mimir.structuredConfig.ingest_storage.kafka.auto_create_topic_default_partitions',
     'mimir.structuredConfig.multitenancy_enabled',
+  ],
+};
+
+/**
+ * mimir-distributed 6.0.0 chart facts — NOT verified against the 6.0.0 source (the grafana/mimir repository is too
+ * large to fetch here), kept conservative: every workload otelstack relies on is written explicitly in the values
+ * rather than left to a default, and no template guard is recorded as checked. From the sources named on
+ * mimirDistributedKeys: the gateway (a Deployment, `gateway.enabled`) fronts the push / query endpoints the catalog
+ * uses; the rollout-operator subchart (`rollout_operator.enabled`, on by default) is a Deployment; the memcached
+ * caches (`chunks-cache`, `index-cache`, `metadata-cache`, `results-cache`, each `<key>.enabled`, off in 5.x) and
+ * `overrides_exporter` (on in 5.x) are switched explicitly; per-component `extraArgs` is a map rendered as
+ * `-key=value` flags; `global.extraEnv` is a list concatenated into every Mimir component's env (whether the gateway
+ * and caches also receive it is unverified); `mimir.structuredConfig` is merged over the generated mimir.yaml (lists
+ * replace).
+ */
+export const MIMIR_CACHES = ['chunks-cache', 'index-cache', 'metadata-cache', 'results-cache'] as const;
+export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
+  chart: 'mimir-distributed',
+  version: '6.0.0',
+  verified: false,
+  source: 'mimir-distributed 5.x values.yaml, Chart.yaml and the 6.0.x docs (see mimirDistributedKeys); 6.0.0 templates unread',
+  guards: [],
+  workloads: [
+    ...Object.entries(MIMIR_COMPONENT_KEYS).map(([component, key]): ChartWorkload => ({
+      key,
+      kind: (MIMIR_PERSISTENT as readonly string[]).includes(key) ? 'StatefulSet' : 'Deployment',
+      enabled: (MIMIR_OPTIONAL as readonly string[]).includes(key) ? { path: `${key}.enabled`, default: true } : 'always',
+      defaultResources: 'chart defaults (unverified for 6.0.0)',
+      otelstack: { action: 'component', component },
+    })),
+    {
+      key: 'gateway',
+      kind: 'Deployment',
+      enabled: { path: 'gateway.enabled', default: true },
+      defaultResources: 'chart defaults (unverified for 6.0.0)',
+      otelstack: { action: 'budget', component: 'gateway', sizing: { cpu: 50, memory: 64 * 1024 ** 2, replicas: { single: 1, ha: 2 } }, reason: "Mimir's push and query endpoints go through the chart's gateway: budgeted" },
+    },
+    {
+      key: 'rollout_operator',
+      kind: 'Deployment',
+      enabled: { path: 'rollout_operator.enabled', default: true },
+      defaultResources: 'subchart defaults (unverified)',
+      otelstack: {
+        action: 'budget',
+        component: 'rollout-operator',
+        sizing: { cpu: 10, memory: 64 * 1024 ** 2, replicas: { single: 1, ha: 1 }, singleton: true },
+        when: 'zone-aware',
+        reason: 'zone-aware StatefulSets are rolled by the rollout-operator: budgeted where Mimir is zone-aware, switched off elsewhere',
+      },
+    },
+    ...MIMIR_CACHES.map((key): ChartWorkload => ({
+      key,
+      kind: 'StatefulSet',
+      enabled: { path: `${key}.enabled`, default: true },
+      defaultResources: 'chart defaults (unverified for 6.0.0)',
+      otelstack: { action: 'disable', reason: 'no Mimir cache is in the definition: written explicitly off (default unverified for 6.0.0)' },
+    })),
+    { key: 'minio', kind: 'Deployment', enabled: { path: 'minio.enabled', default: true }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "the environment's S3 instance is used, never the bundled MinIO" } },
+    { key: 'kafka', kind: 'StatefulSet', enabled: { path: 'kafka.enabled', default: true }, defaultResources: 'chart defaults', otelstack: { action: 'disable', reason: "the environment's Kafka (or none) is used, never the chart's demo Kafka" } },
+  ],
+  lists: [
+    { setting: '<component>.extraArgs', how: 'map-to-flags', reaches: ['that component'], note: 'a map rendered as -key=value flags' },
+    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every Mimir component'], note: 'whether the gateway and caches also receive it is unverified for 6.0.0' },
+    { setting: 'mimir.structuredConfig', how: 'merged-map', reaches: ['mimir.yaml'], note: 'merged over the generated mimir.yaml; a list in it replaces the generated list' },
   ],
 };

@@ -1,4 +1,4 @@
-import type { ChartValueKeys } from './types.js';
+import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
 
 /**
  * The pyroscope chart 1.16.0 (appVersion 1.16.0), grafana/pyroscope operations/pyroscope/helm/pyroscope at the
@@ -56,6 +56,7 @@ export const pyroscopeKeys: ChartValueKeys = {
       `${v1(c)}.resources.limits`,
       `${v1(c)}.resources.limits.cpu`,
       `${v1(c)}.resources.limits.memory`,
+      `${v1(c)}.extraArgs.*`,
     ]),
     ...PYROSCOPE_V1_STATEFUL.flatMap((c) => [`${v1(c)}.persistence.enabled`, `${v1(c)}.persistence.size`]),
     'alloy.enabled',
@@ -70,5 +71,49 @@ export const pyroscopeKeys: ChartValueKeys = {
     'pyroscope.structuredConfig.storage.s3.access_key_id',
     'pyroscope.structuredConfig.storage.s3.secret_access_key',
     'pyroscope.structuredConfig.ingester.lifecycler.ring.replication_factor',
+    'pyroscope.structuredConfig.store_gateway.sharding_ring.replication_factor',
+  ],
+};
+
+/**
+ * Chart-default flags that contradict a definition: `pyroscope.extraArgs` defaults to `{log.level: debug}` on every
+ * pod, and the v1 querier and store-gateway defaults carry `store-gateway.sharding-ring.replication-factor: "3"` in
+ * their `extraArgs` (whatever the store-gateway replica count).
+ */
+export const PYROSCOPE_LOG_LEVEL_ARG = 'log.level';
+export const PYROSCOPE_STORE_GATEWAY_RF_ARG = 'store-gateway.sharding-ring.replication-factor';
+/** v1 components whose chart defaults set the store-gateway replication factor */
+export const PYROSCOPE_STORE_GATEWAY_RF_USERS = ['querier', 'store-gateway'] as const;
+
+/**
+ * pyroscope 1.16.0 chart facts (templates and values.yaml): no template guard dereferences a key values.yaml leaves
+ * without a default (the HPA's behaviour keys come from the chart's own merged defaults). Workloads: the single
+ * binary StatefulSet, or in microservices every `architecture.microservices.v1` component (null removes one); the
+ * bundled Alloy subchart (`alloy.enabled`, on by default) and MinIO (off). `pyroscope.extraArgs` (map → `-key=value`)
+ * is mustMergeOverwrite'd with each component's `extraArgs`; `pyroscope.extraEnvVars` is a map (name → value or
+ * valueFrom); `pyroscope.structuredConfig` is merged over the generated config.
+ */
+export const PYROSCOPE_FACTS: ChartFacts = {
+  chart: 'pyroscope',
+  version: PYROSCOPE_CHART_VERSION,
+  verified: true,
+  source: 'grafana/pyroscope operations/pyroscope/helm/pyroscope 1.16.0 templates/ and values.yaml',
+  guards: [],
+  workloads: [
+    { key: 'alloy', kind: 'DaemonSet', enabled: { path: 'alloy.enabled', default: true }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "profiles arrive through the stack's own collectors; the bundled Alloy would scrape the cluster again" } },
+    { key: 'minio', kind: 'StatefulSet', enabled: { path: 'minio.enabled', default: false }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "the environment's S3 instance is used" } },
+    ...PYROSCOPE_V1_COMPONENTS.map((c): ChartWorkload => ({
+      key: `architecture.microservices.v1.${c}`,
+      kind: (PYROSCOPE_V1_STATEFUL as readonly string[]).includes(c) ? 'StatefulSet' : 'Deployment',
+      enabled: { path: 'architecture.microservices.enabled', default: false },
+      defaultResources: 'per-component defaults in values.yaml (memory limits included)',
+      otelstack: { action: 'component', component: c },
+      replicasKey: `architecture.microservices.v1.${c}.replicaCount`,
+    })),
+  ],
+  lists: [
+    { setting: 'pyroscope.extraArgs', how: 'map-to-flags', reaches: ['every Pyroscope pod'], note: 'merged with architecture.microservices.v1.<component>.extraArgs (the component wins), then -key=value' },
+    { setting: 'pyroscope.extraEnvVars', how: 'merged-map', reaches: ['every Pyroscope pod'], note: 'a map: name → value or {valueFrom}' },
+    { setting: 'pyroscope.structuredConfig', how: 'merged-map', reaches: ['config.yaml'], note: 'merged over the generated config; lists replace' },
   ],
 };

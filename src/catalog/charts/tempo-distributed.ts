@@ -1,4 +1,5 @@
-import type { ChartValueKeys } from './types.js';
+import { MEMCACHED_POOL } from '../memcached.js';
+import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
 
 /**
  * grafana-community/helm-charts charts/tempo-distributed at tag tempo-distributed-3.0.0 (appVersion 3.0.0, the
@@ -48,7 +49,18 @@ export const tempoDistributedKeys: ChartValueKeys = {
     'tempo.image.tag',
     'global.extraArgs',
     'global.extraEnv',
+    'defaults.extraArgs',
+    'defaults.extraEnv',
     'multitenancyEnabled',
+    'backendWorker.podDisruptionBudget.enabled',
+    'backendWorker.maxUnavailable',
+    'memcached.enabled',
+    'memcached.replicas',
+    'memcached.extraArgs',
+    'memcached.resources.requests.cpu',
+    'memcached.resources.requests.memory',
+    'memcached.resources.limits.cpu',
+    'memcached.resources.limits.memory',
     ...comps.flatMap((c) => [`${c}.replicas`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`]),
     ...TEMPO_DISTRIBUTED_OPTIONAL.map((c) => `${c}.enabled`),
     'storage.trace.backend',
@@ -67,5 +79,93 @@ export const tempoDistributedKeys: ChartValueKeys = {
     'metricsGenerator.config.processor.**',
     'overrides.defaults.**',
     'tempo.structuredConfig.**',
+  ],
+};
+
+/**
+ * tempo-distributed 3.0.3 chart facts, read from its templates and values.yaml (facts only):
+ * - backend-worker/poddisruptionbudget-backend-worker.yaml reads `backendWorker.podDisruptionBudget.enabled` once
+ *   backendScheduler is on and backendWorker.replicas > 1, and values.yaml has no backendWorker.podDisruptionBudget
+ *   (nor backendWorker.maxUnavailable, which the PDB then renders); validate.yaml fails without
+ *   ingest.kafka.address (default "") when blockBuilder or liveStore is on, and on any `minio.enabled`.
+ * - workloads on by default: distributor, querier, queryFrontend (Deployments), backendScheduler (one replica),
+ *   backendWorker, blockBuilder, liveStore (StatefulSets) and `memcached` (a StatefulSet, 1 replica, resources {},
+ *   Tempo's bloom / parquet-footer / frontend-search cache through the default `cache.caches`); metricsGenerator,
+ *   gateway, memcachedBloom/ParquetFooter/FrontendSearch, memcachedExporter are off. The live-store StatefulSet has
+ *   no volumeClaimTemplates (no persistence value): its WAL lives on an emptyDir.
+ * - `_pod.tpl` (every Tempo component) concatenates `global.extraArgs`, `defaults.extraArgs` and the component's
+ *   `extraArgs` into the container args, and the same three `extraEnv` lists into its env; the memcached
+ *   StatefulSet also receives `global.extraEnv` (not `defaults.*`), and the extra memcached pools receive
+ *   `global.extraArgs` too — so Tempo-only flags and the S3 secret belong in `defaults.*`.
+ * - `tempo.structuredConfig` and `overrides.defaults` are merged maps: a list inside them replaces the generated one.
+ */
+export const TEMPO_DISTRIBUTED_FACTS: ChartFacts = {
+  chart: 'tempo-distributed',
+  version: '3.0.3',
+  verified: true,
+  source: 'grafana-community/helm-charts charts/tempo-distributed 3.0.3 templates/ and values.yaml',
+  guards: [
+    {
+      template: 'templates/backend-worker/poddisruptionbudget-backend-worker.yaml',
+      when: [
+        { path: 'backendScheduler.enabled', op: 'truthy', default: true },
+        { path: 'backendWorker.replicas', op: 'gt', value: 1, default: 1 },
+      ],
+      requires: 'backendWorker.podDisruptionBudget',
+      error: 'nil pointer evaluating interface {}.enabled',
+    },
+    {
+      template: 'templates/backend-worker/poddisruptionbudget-backend-worker.yaml',
+      when: [
+        { path: 'backendScheduler.enabled', op: 'truthy', default: true },
+        { path: 'backendWorker.replicas', op: 'gt', value: 1, default: 1 },
+        { path: 'backendWorker.podDisruptionBudget.enabled', op: 'truthy', default: undefined },
+      ],
+      requires: 'backendWorker.maxUnavailable',
+      error: 'a PodDisruptionBudget with an empty maxUnavailable (it protects nothing)',
+    },
+    {
+      template: 'templates/validate.yaml',
+      when: [{ path: 'blockBuilder.enabled', op: 'truthy', default: true }],
+      requires: 'ingest.kafka.address',
+      error: 'ingest.kafka.address is required when blockBuilder or liveStore is enabled',
+    },
+    {
+      template: 'templates/validate.yaml',
+      when: [{ path: 'liveStore.enabled', op: 'truthy', default: true }],
+      requires: 'ingest.kafka.address',
+      error: 'ingest.kafka.address is required when blockBuilder or liveStore is enabled',
+    },
+  ],
+  workloads: [
+    ...Object.entries(TEMPO_DISTRIBUTED_COMPONENT_KEYS).map(([component, key]): ChartWorkload => ({
+      key,
+      kind: ['distributor', 'querier', 'queryFrontend', 'metricsGenerator'].includes(key) ? 'Deployment' : 'StatefulSet',
+      enabled: (TEMPO_DISTRIBUTED_OPTIONAL as readonly string[]).includes(key) ? { path: `${key}.enabled`, default: key !== 'metricsGenerator' } : 'always',
+      defaultResources: '{}',
+      otelstack: { action: 'component', component },
+      ...(key === 'liveStore' ? { noVolume: true as const } : {}),
+    })),
+    {
+      key: 'memcached',
+      kind: 'StatefulSet',
+      enabled: { path: 'memcached.enabled', default: true },
+      defaultResources: '{} (no requests, no limits)',
+      otelstack: {
+        action: 'budget',
+        component: 'memcached',
+        sizing: MEMCACHED_POOL,
+        reason: "the chart's memcached is Tempo's bloom, parquet-footer and frontend-search cache (cache.caches): budgeted",
+      },
+    },
+  ],
+  lists: [
+    { setting: 'global.extraArgs', how: 'concatenated-args', reaches: ['every Tempo component'], alsoReaches: ['memcachedBloom', 'memcachedParquetFooter', 'memcachedFrontendSearch', 'queryFrontend.query'], note: 'concat with defaults.extraArgs and <component>.extraArgs, then uniq' },
+    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every Tempo component'], alsoReaches: ['memcached', 'memcachedBloom', 'memcachedParquetFooter', 'memcachedFrontendSearch', 'gateway', 'queryFrontend.query'], note: 'concat with defaults.extraEnv and <component>.extraEnv' },
+    { setting: 'defaults.extraArgs', how: 'concatenated-args', reaches: ['every Tempo component'], note: '_pod.tpl only: not memcached, not the gateway' },
+    { setting: 'defaults.extraEnv', how: 'concatenated-env', reaches: ['every Tempo component'], note: '_pod.tpl only: not memcached, not the gateway' },
+    { setting: 'tempo.structuredConfig', how: 'merged-map', reaches: ['tempo.yaml'], note: 'merged over the generated tempo.yaml; a list in it replaces the generated list' },
+    { setting: 'metricsGenerator.config.storage.remote_write', how: 'replaces-list', reaches: ['tempo.yaml metrics_generator.storage.remote_write'], note: 'copied as the whole list' },
+    { setting: 'overrides.defaults', how: 'merged-map', reaches: ['overrides.yaml'], note: 'copied into the overrides block; metrics_generator.processors is a list and replaces' },
   ],
 };

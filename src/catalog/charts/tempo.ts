@@ -1,4 +1,4 @@
-import type { ChartValueKeys } from './types.js';
+import type { ChartFacts, ChartValueKeys } from './types.js';
 
 /**
  * grafana-community/helm-charts charts/tempo (monolithic) at tag tempo-2.0.0 (appVersion 2.10.1): `replicas`,
@@ -40,5 +40,20 @@ export const tempoKeys: ChartValueKeys = {
     'tempo.metricsGenerator.storage.remote_write',
     'tempo.metricsGenerator.processor.**',
     'tempo.overrides.defaults.**',
+  ],
+};
+
+/** tempo 2.0.0 chart facts: no unguarded dereference; one StatefulSet; `tempo.extraArgs` is a map → flags. */
+export const TEMPO_FACTS: ChartFacts = {
+  chart: 'tempo',
+  version: '2.0.0',
+  verified: true,
+  source: 'grafana-community/helm-charts charts/tempo 2.0.0 templates/ and values.yaml',
+  guards: [],
+  workloads: [{ key: 'tempo', kind: 'StatefulSet', enabled: 'always', defaultResources: '{}', otelstack: { action: 'component', component: 'tempo' }, replicasKey: 'replicas', resourcesKey: 'tempo.resources' }],
+  lists: [
+    { setting: 'tempo.extraArgs', how: 'map-to-flags', reaches: ['the tempo container'], note: '-key=value' },
+    { setting: 'tempo.extraEnv', how: 'concatenated-env', reaches: ['the tempo container'], note: 'not tempo-query' },
+    { setting: 'tempo.metricsGenerator.storage.remote_write', how: 'replaces-list', reaches: ['tempo.yaml metrics_generator.storage.remote_write'], note: 'written whole; remoteWriteUrl is then ignored' },
   ],
 };

@@ -34,3 +34,142 @@ export function valueKeyPaths(obj: unknown, prefix = ''): string[] {
   }
   return out;
 }
+
+/**
+ * Chart facts beyond the key list, read from each pinned chart's templates and values.yaml (facts only, nothing
+ * copied). Tests assert that every rendered values file satisfies them, without the chart sources.
+ */
+
+/** A condition on a values path; `default` is the chart's values.yaml default, used when the rendered values omit it. */
+export type GuardCondition =
+  | { path: string; op: 'truthy' | 'falsy'; default: unknown }
+  | { path: string; op: 'gt'; value: number; default: unknown }
+  | { path: string; op: 'eq' | 'ne'; value: string | number | boolean; default: unknown };
+
+/**
+ * A template guard: once every `when` condition holds, the template dereferences `requires` (or passes it to
+ * `required`), and the chart's values.yaml has no default for it — so the rendered values must set it (to a
+ * non-null value) or `helm template` fails with `error`.
+ */
+export interface TemplateGuard {
+  template: string;
+  when: readonly GuardCondition[];
+  requires: string;
+  error: string;
+}
+
+/**
+ * A workload the chart deploys (under the conditions it has by default), with what otelstack does with it:
+ * `component` — a topology component budgets it (replicas and resources rendered at `key`);
+ * `budget` — the plan adds it as a component of its own (chart-workloads transform), sized from the catalog;
+ * `disable` — the values switch it off at `enabled.path`.
+ */
+export interface ChartWorkload {
+  /** values key of the workload (also where its replicas / resources go) */
+  key: string;
+  /** Sidecar: a container the chart adds to other workloads' pods */
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Sidecar';
+  /** how the chart switches it ('always': nothing switches it off) */
+  enabled: { path: string; default: boolean } | 'always';
+  /** the chart's default requests/limits (`{}`: none) */
+  defaultResources: string;
+  otelstack:
+    | { action: 'component'; component: string }
+    | { action: 'budget'; component: string; sizing: WorkloadSizing; when?: 'zone-aware'; reason: string }
+    | { action: 'disable'; reason: string };
+  /** replicas and resources keys of the workload when they are not `<key>.replicas` / `<key>.resources` */
+  replicasKey?: string;
+  resourcesKey?: string;
+  /** the chart gives this workload no persistent volume (no volumeClaimTemplates / persistence value) */
+  noVolume?: true;
+}
+
+/** Size of a chart workload the plan budgets: per-replica requests (millicores, bytes) and replicas. */
+export interface WorkloadSizing {
+  cpu: number;
+  memory: number;
+  replicas: { single: number; ha: number };
+  /** a memcached pool: its item memory (--memory-limit) is derived from the memory request */
+  memcached?: true;
+  /** one replica by design (a controller with a single active instance) */
+  singleton?: true;
+}
+
+/** How a list- (or map-) valued chart setting reaches the engine's configuration or pods. */
+export interface ListRoute {
+  /** values path of the setting */
+  setting: string;
+  /** what the chart does with it */
+  how: 'concatenated-args' | 'concatenated-env' | 'map-to-flags' | 'merged-map' | 'replaces-list';
+  /** which workloads receive it */
+  reaches: readonly string[];
+  /**
+   * workloads it reaches that are not the engine (otelstack must not put engine-only settings or secrets there while
+   * one of them runs); names are workload keys of the chart facts where the chart has one
+   */
+  alsoReaches?: readonly string[];
+  note: string;
+}
+
+export interface ChartFacts {
+  chart: string;
+  version: string;
+  /** false when the facts could not be checked against the chart's source (kept conservative) */
+  verified: boolean;
+  source: string;
+  guards: readonly TemplateGuard[];
+  workloads: readonly ChartWorkload[];
+  lists: readonly ListRoute[];
+}
+
+function get(values: unknown, path: string): unknown {
+  let cur: unknown = values;
+  for (const seg of path.split('.')) {
+    if (!cur || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** A values path as the chart sees it: the rendered value, else the chart default (Helm drops keys set to null). */
+export function chartValue(values: unknown, path: string, chartDefault: unknown): unknown {
+  const v = get(values, path);
+  return v === undefined ? chartDefault : v;
+}
+
+/** Go template truthiness (empty string, 0, false, nil, empty map/list are false). */
+export function truthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
+export function conditionHolds(values: unknown, c: GuardCondition): boolean {
+  const v = chartValue(values, c.path, c.default);
+  switch (c.op) {
+    case 'truthy':
+      return truthy(v);
+    case 'falsy':
+      return !truthy(v);
+    case 'gt':
+      return Number(v ?? 0) > c.value;
+    case 'eq':
+      return v === c.value;
+    case 'ne':
+      return v !== c.value;
+  }
+}
+
+/** Guards the values break: every condition holds and the required key is missing (or null). */
+export function brokenGuards(values: unknown, facts: ChartFacts): TemplateGuard[] {
+  return facts.guards.filter((g) => g.when.every((c) => conditionHolds(values, c)) && (get(values, g.requires) === undefined || get(values, g.requires) === null));
+}
+
+/** Whether the chart deploys a workload with these values. */
+export function workloadEnabled(values: unknown, w: ChartWorkload): boolean {
+  if (w.enabled === 'always') return true;
+  // Helm drops a key set to null: a component map set to null is gone
+  if (get(values, w.key) === null) return false;
+  return truthy(chartValue(values, w.enabled.path, w.enabled.default));
+}

@@ -10,7 +10,7 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
-import { MIMIR_API } from '../../catalog/mimir.js';
+import { MIMIR_API, MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
 import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
 
 export const ENGINE_DATA_DIRS = { tempo: '/var/tempo', mimir: '/data', loki: '/loki', prometheus: '/prometheus' } as const;
@@ -112,6 +112,8 @@ export function mimirConfig(t: Topology, e: EngineDeployment): Record<string, un
     ingester: { ring: { replication_factor: 1, kvstore: { store: 'inmemory' } } },
     store_gateway: { sharding_ring: { replication_factor: 1 } },
     compactor: { data_dir: `${d}/compactor` },
+    // exemplar storage (default 0 drops every exemplar): sized in the plan
+    ...(e.exemplars ? { limits: { [MIMIR_EXEMPLARS.limit]: e.exemplars.maxGlobalPerTenant } } : {}),
   };
 }
 

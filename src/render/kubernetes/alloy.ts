@@ -16,7 +16,8 @@
  *    the image tag, the configuration, the ports and GOMEMLIMIT are set.
  */
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
-import { ALLOY_CHART_DEFAULT_STORAGE_PATH, ALLOY_STORAGE_PATH, alloyImageTag } from '../../catalog/alloy.js';
+import { ALLOY_CHART_DEFAULT_STORAGE_PATH, ALLOY_STORAGE_PATH, alloyComponentsIn, alloyImageTag, requiredStability } from '../../catalog/alloy.js';
+import { ALLOY_CHART_DEFAULT_STABILITY } from '../../catalog/charts/alloy.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { ChartRef } from '../../catalog/types.js';
 import type { Stack } from '../../model/schema.js';
@@ -51,8 +52,15 @@ export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[]
   const ing = stack.ingestion!;
   const owned = !ing.shared;
   const gw = scope.sizing.components.find((c) => c.engine === 'alloy' && c.component === 'gateway');
+  const content = renderAlloyConfig(stack, scope, findings);
+  // the chart runs Alloy at generally-available; the configuration may need a lower level (otelcol.storage.file)
+  const stability = requiredStability(alloyComponentsIn(content));
+  for (const u of stability.unknown) {
+    findings.push({ severity: 'warning', rule: RULE, path: 'ingestion', message: `the catalog has no stability level for Alloy component ${u}; the rendered Alloy runs at experimental to load it`, suggestion: 'add the component to ALLOY_COMPONENT_STABILITY in src/catalog/alloy.ts' });
+  }
   const alloy: Record<string, unknown> = {
-    configMap: { create: true, content: renderAlloyConfig(stack, scope, findings) },
+    configMap: { create: true, content },
+    ...(stability.level !== ALLOY_CHART_DEFAULT_STABILITY ? { stabilityLevel: stability.level } : {}),
     extraPorts: alloyListenPorts(scope).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP' })),
   };
   if (gw) alloy['extraEnv'] = [{ name: 'GOMEMLIMIT', value: `${Math.floor(collectorMemory(gw.perReplica).goMemLimitBytes / 1024 ** 2)}MiB` }];

@@ -1,7 +1,7 @@
 import { LOKI_CHART_VERSION, LOKI_CHART_ZONES, LOKI_MAX_UNAVAILABLE, LOKI_PERSISTENCE, LOKI_SCHEMA, LOKI_TARGET_KEYS } from '../../catalog/charts/loki.js';
 import { LOKI_DEPLOYMENT_MODE } from '../../catalog/loki.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
-import { S3_ENV, bucket, bytesQuantity, componentsOf, resourcesOf, s3Endpoint, s3SecretEnv, type EngineValues, type ValuesNote } from './values.js';
+import { S3_ENV, bucket, bytesQuantity, componentsOf, resourcesOf, s3Endpoint, s3SecretEnv, type EngineValues, type ValuesNote, budgetedWorkloads, chartWorkloadValues } from './values.js';
 
 type Values = Record<string, unknown>;
 
@@ -26,7 +26,8 @@ export function lokiValues(t: Topology, e: EngineDeployment): EngineValues {
     return { values: {}, notes, uncoveredPdb: [] };
   }
   const s3 = s3Endpoint(t);
-  const comps = componentsOf(t, e);
+  const workloads = budgetedWorkloads(t, e);
+  const comps = componentsOf(t, e).filter((c) => !workloads.has(c.component)); // chart workloads: chartWorkloadValues
   // The ruler runs inside the single binary and the backend target; in Distributed mode only when deployed.
   const rulerOn = mode !== 'Distributed' || comps.some((c) => targetKeys[c.component] === 'ruler');
   const chunks = bucket(t, e, 'chunks');
@@ -114,5 +115,7 @@ export function lokiValues(t: Topology, e: EngineDeployment): EngineValues {
     if (present.has(key) || !NONZERO_BY_DEFAULT.has(key)) continue;
     values[key] = { ...((values[key] as Values | undefined) ?? {}), replicas: 0 };
   }
+  // the gateway (budgeted), canary and caches (switched off): chart facts, LOKI_FACTS.workloads
+  chartWorkloadValues(t, e, values);
   return { values, notes, uncoveredPdb: [] };
 }

@@ -1,4 +1,13 @@
-import { PYROSCOPE_CHART_VERSION, PYROSCOPE_V1_COMPONENTS, PYROSCOPE_V1_READ_PATH, PYROSCOPE_V1_STATEFUL } from '../../catalog/charts/pyroscope.js';
+import {
+  PYROSCOPE_CHART_VERSION,
+  PYROSCOPE_LOG_LEVEL_ARG,
+  PYROSCOPE_STORE_GATEWAY_RF_ARG,
+  PYROSCOPE_STORE_GATEWAY_RF_USERS,
+  PYROSCOPE_V1_COMPONENTS,
+  PYROSCOPE_V1_READ_PATH,
+  PYROSCOPE_V1_STATEFUL,
+} from '../../catalog/charts/pyroscope.js';
+import { PYROSCOPE_LOG_LEVEL, PYROSCOPE_STORE_GATEWAY_RF } from '../../catalog/pyroscope.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { S3_ENV, bucket, bytesQuantity, componentsOf, resourcesOf, s3Endpoint, type EngineValues, type ValuesNote } from './values.js';
 
@@ -34,7 +43,8 @@ export function pyroscopeValues(t: Topology, e: EngineDeployment): EngineValues 
   if (e.replicationFactor !== undefined) structuredConfig['ingester'] = { lifecycler: { ring: { replication_factor: e.replicationFactor } } };
   const pyroscope: Values = {
     image: { tag: e.version },
-    extraArgs: { 'config.expand-env': 'true' },
+    // the chart's default extraArgs set -log.level=debug on every pod
+    extraArgs: { 'config.expand-env': 'true', [PYROSCOPE_LOG_LEVEL_ARG]: PYROSCOPE_LOG_LEVEL },
     extraEnvVars: {
       [S3_ENV.accessKeyId]: { valueFrom: { secretKeyRef: { name: cred.secretName, key: cred.accessKeyIdKey } } },
       [S3_ENV.secretAccessKey]: { valueFrom: { secretKeyRef: { name: cred.secretName, key: cred.secretAccessKeyKey } } },
@@ -60,6 +70,16 @@ export function pyroscopeValues(t: Topology, e: EngineDeployment): EngineValues 
   } else if (e.mode === 'microservices') {
     const v1: Values = {};
     const names = new Set<string>(PYROSCOPE_V1_COMPONENTS);
+    // the chart's querier and store-gateway defaults pass store-gateway RF 3 whatever the store-gateway count
+    const storeGateways = comps.find((c) => c.component === 'store-gateway')?.replicas ?? 0;
+    const sgRf = Math.max(1, Math.min(PYROSCOPE_STORE_GATEWAY_RF, storeGateways));
+    if (sgRf > storeGateways) {
+      notes.push({
+        severity: 'warning',
+        message: `Pyroscope's store-gateway replication factor is ${sgRf} and ${t.env.name} runs ${storeGateways} store-gateways: blocks cannot be served`,
+        suggestion: `run at least ${sgRf} store-gateway replicas`,
+      });
+    }
     for (const c of comps) {
       if (!names.has(c.component)) notes.push({ severity: 'error', message: `the pyroscope chart ${PYROSCOPE_CHART_VERSION} has no microservices component ${c.component}`, suggestion: 'remove the component' });
     }
@@ -72,6 +92,7 @@ export function pyroscopeValues(t: Topology, e: EngineDeployment): EngineValues 
       const resources = resourcesOf(c);
       if (!('limits' in resources)) resources['limits'] = null; // drop the chart's default memory limit
       const v: Values = { replicaCount: c.replicas, resources };
+      if ((PYROSCOPE_STORE_GATEWAY_RF_USERS as readonly string[]).includes(name)) v['extraArgs'] = { [PYROSCOPE_STORE_GATEWAY_RF_ARG]: String(sgRf) };
       const size = c.perReplica.storageBytes > 0 ? bytesQuantity(c.perReplica.storageBytes) : undefined;
       if ((PYROSCOPE_V1_STATEFUL as readonly string[]).includes(name)) v['persistence'] = size ? { enabled: true, size } : { enabled: false };
       else if (size) notes.push({ severity: 'warning', message: `the pyroscope chart runs ${name} as a Deployment without a volume; its ${size} of storage is not rendered`, suggestion: `drop storage from ${name}` });

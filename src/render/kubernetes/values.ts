@@ -9,7 +9,10 @@ import {
   TEMPO_DISTRIBUTED_OPTIONAL,
   TEMPO_DISTRIBUTED_STALE_TRACES_STORAGE,
 } from '../../catalog/charts/index.js';
+import { CHART_FACTS } from '../../catalog/charts/index.js';
+import { memcachedMemoryArg } from '../../catalog/memcached.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
+import { MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
 import type { EngineDeployment, TopoComponent, Topology } from '../../topology/types.js';
 import { tempoMetricsGenerator } from '../configs/engines.js';
 // loki.ts and pyroscope.ts use this module's helpers; the cycle is safe: both sides only call each other at render time
@@ -69,6 +72,49 @@ export function bucket(t: Topology, e: EngineDeployment, purpose: string): strin
 
 export function componentsOf(t: Topology, e: EngineDeployment): TopoComponent[] {
   return t.components.filter((c) => c.engine === e.engine && c.known).sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
+}
+
+/** Sets a dotted path in a values object, creating maps on the way. */
+function setPath(values: Values, path: string, value: unknown): void {
+  const segs = path.split('.');
+  let cur = values;
+  for (const seg of segs.slice(0, -1)) {
+    const next = cur[seg];
+    if (!next || typeof next !== 'object' || Array.isArray(next)) cur[seg] = {};
+    cur = cur[seg] as Values;
+  }
+  cur[segs[segs.length - 1]!] = value;
+}
+
+/** Components the plan budgets for chart workloads of this engine (chart-workloads transform), by component name. */
+export function budgetedWorkloads(t: Topology, e: EngineDeployment): Set<string> {
+  return new Set((t.chartWorkloads ?? []).filter((d) => d.engine === e.engine && d.action === 'budget').map((d) => d.component!));
+}
+
+/**
+ * Values for the chart workloads of one engine the plan decided on (chart facts): switched off at their `enabled`
+ * path, or switched on with the planned replicas and resources (memcached pools also get their item memory).
+ */
+export function chartWorkloadValues(t: Topology, e: EngineDeployment, values: Values): void {
+  if (!('name' in e.chart)) return;
+  const facts = CHART_FACTS[e.chart.name];
+  if (!facts) return;
+  for (const d of t.chartWorkloads ?? []) {
+    if (d.engine !== e.engine || d.chart !== facts.chart) continue;
+    const w = facts.workloads.find((x) => x.key === d.workload);
+    if (!w) continue;
+    if (d.action === 'disable') {
+      if (w.enabled !== 'always') setPath(values, w.enabled.path, false);
+      continue;
+    }
+    if (d.action !== 'budget' || w.otelstack.action !== 'budget') continue;
+    const c = t.components.find((x) => x.engine === e.engine && x.component === d.component);
+    if (!c) continue;
+    if (w.enabled !== 'always') setPath(values, w.enabled.path, true);
+    if (w.otelstack.when !== 'zone-aware') setPath(values, w.replicasKey ?? `${w.key}.replicas`, c.replicas);
+    setPath(values, w.resourcesKey ?? `${w.key}.resources`, resourcesOf(c));
+    if (w.otelstack.sizing.memcached) setPath(values, `${w.key}.extraArgs`, [memcachedMemoryArg(c.perReplica.memoryLimitBytes ?? c.perReplica.memoryRequestBytes)]);
+  }
 }
 
 /** A problem the values cannot express; the renderer turns it into a finding. */
@@ -146,7 +192,9 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
   const notes: ValuesNote[] = [];
   const values: Values = {
     tempo: { image: { tag: e.version } },
-    global: { extraArgs: ['-config.expand-env=true'], extraEnv: s3SecretEnv(t) },
+    // defaults.* reach every Tempo component and nothing else; global.* would also reach the chart's memcached
+    // (the S3 secret in a cache's env, and Tempo flags memcached rejects) — chart facts, TEMPO_DISTRIBUTED_FACTS.lists
+    defaults: { extraArgs: ['-config.expand-env=true'], extraEnv: s3SecretEnv(t) },
     multitenancyEnabled: e.tenant !== undefined,
     storage: tempoTraceStorage(t, e, s3),
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
@@ -162,7 +210,10 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
   }
   const present = new Set<string>();
   const uncoveredPdb: EngineValues['uncoveredPdb'] = [];
+  const pdbs = t.env.ha && t.env.podDisruptionBudgets;
+  const chartWorkloads = budgetedWorkloads(t, e);
   for (const c of componentsOf(t, e)) {
+    if (chartWorkloads.has(c.component)) continue; // chartWorkloadValues
     const key = TEMPO_DISTRIBUTED_COMPONENT_KEYS[c.component];
     if (!key) {
       notes.push({ severity: 'error', message: `tempo-distributed ${chartVersion} has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
@@ -180,8 +231,13 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
         suggestion: 'live-stores replay from Kafka after a restart; drop storage or add a volume with liveStore.extraVolumes',
       });
     }
+    if (key === 'backendWorker') {
+      // the chart's backend-worker PDB template reads podDisruptionBudget.enabled (no default) once replicas > 1
+      v['podDisruptionBudget'] = { enabled: pdbs };
+      if (pdbs) v['maxUnavailable'] = 1;
+    }
     values[key] = v;
-    if (t.env.ha && t.env.podDisruptionBudgets && ['blockBuilder', 'liveStore', 'backendWorker'].includes(key)) {
+    if (pdbs && ['blockBuilder', 'liveStore'].includes(key)) {
       uncoveredPdb.push({
         component: c.component,
         selector: { 'app.kubernetes.io/component': c.component, 'app.kubernetes.io/instance': e.release, 'app.kubernetes.io/name': 'tempo' },
@@ -189,6 +245,7 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
     }
   }
   for (const key of TEMPO_DISTRIBUTED_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  chartWorkloadValues(t, e, values);
   const generatorKey = TEMPO_DISTRIBUTED_COMPONENT_KEYS[METRICS_GENERATOR_SETUP.component]!;
   if (e.metricsGenerator && present.has(generatorKey)) {
     // README "Activate metrics generator": remote write in metricsGenerator.config.storage, the processors per
@@ -221,11 +278,8 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
     global: { extraEnv: s3SecretEnv(t) },
     // S3 is the environment's external instance: never the chart's bundled MinIO
     minio: { enabled: false },
-    // the chart's unified gateway: the push / query endpoints (catalog) go through it
-    gateway: { enabled: true },
-    kafka: { enabled: false },
-    // zone-aware StatefulSets are rolled by the rollout-operator; without zones its cluster-scoped webhooks are not wanted
-    rollout_operator: { enabled: e.zoneAware },
+    // the chart's unified gateway (the catalog's push / query endpoints go through it), the rollout-operator (zone-aware
+    // StatefulSets only), the caches, the demo Kafka: budgeted or switched off by chartWorkloadValues (chart facts)
   };
   const sc: Values = {
     common: {
@@ -241,10 +295,14 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
       },
     },
     multitenancy_enabled: e.tenant !== undefined,
+    // exemplar storage (default 0 drops every exemplar): sized in the plan
+    ...(e.exemplars ? { limits: { [MIMIR_EXEMPLARS.limit]: e.exemplars.maxGlobalPerTenant } } : {}),
   };
   const blocks = bucket(t, e, 'blocks');
+  const chartWorkloads = budgetedWorkloads(t, e);
   if (blocks) sc['blocks_storage'] = { s3: { bucket_name: blocks } };
   for (const c of componentsOf(t, e)) {
+    if (chartWorkloads.has(c.component)) continue; // chartWorkloadValues
     const key = MIMIR_COMPONENT_KEYS[c.component];
     if (!key) {
       notes.push({ severity: 'error', message: `mimir-distributed 6.0.0 has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
@@ -262,6 +320,7 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
   }
   // chart-default components the topology does not deploy
   for (const key of MIMIR_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  chartWorkloadValues(t, e, values);
   for (const key of MIMIR_REQUIRED) {
     if (!present.has(key)) {
       const name = Object.entries(MIMIR_COMPONENT_KEYS).find(([, k]) => k === key)?.[0] ?? key;

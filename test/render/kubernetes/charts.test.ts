@@ -71,7 +71,8 @@ describe('render kubernetes: loki and pyroscope charts', () => {
         const v = valuesFile(files, t.env.name, engine);
         for (const b of resourcesBlocks(v, `${t.env.name}/${engine}`)) assert.equal(((b.resources['limits'] ?? {}) as Obj)['cpu'], undefined, `${b.where} ${b.owner}: CPU limit`);
         const e = t.engines.find((x) => x.engine === engine)!;
-        for (const c of t.components.filter((x) => x.engine === engine)) {
+        const chartWorkload = (name: string) => (t.chartWorkloads ?? []).some((w) => w.action === 'budget' && w.engine === engine && w.component === name);
+        for (const c of t.components.filter((x) => x.engine === engine && !chartWorkload(x.component))) {
           const resources =
             engine === 'loki'
               ? at(v, LOKI_TARGET_KEYS[LOKI_DEPLOYMENT_MODE[e.mode as keyof typeof LOKI_DEPLOYMENT_MODE]]![c.component]!, 'resources')

@@ -98,8 +98,10 @@ describe('render kubernetes (examples/dts)', async () => {
     // chart 6.0 hardcodes the Kafka write path: the classic one needs the ingesters' gRPC push back on
     assert.deepEqual(sc['ingester'], { push_grpc_method_enabled: true, ring: { replication_factor: 3 } });
     assert.deepEqual(((v['ingester'] as Obj)['zoneAwareReplication'] as Obj), { enabled: true });
-    assert.deepEqual(v['gateway'], { enabled: true });
-    assert.deepEqual(v['rollout_operator'], { enabled: true }, 'zone-aware StatefulSets need the rollout-operator');
+    // the gateway is budgeted (chart workload): switched on with the planned replicas and requests
+    assert.equal((v['gateway'] as Record<string, unknown>)['enabled'], true);
+    assert.ok(((v['gateway'] as Record<string, Record<string, unknown>>)['resources']!['requests'] as Record<string, unknown>)['cpu']);
+    assert.equal((v['rollout_operator'] as Obj)['enabled'], true, 'zone-aware StatefulSets need the rollout-operator (budgeted)');
     const dev = parse(files.get('kubernetes/dev/values/mimir.yaml')!) as Obj;
     assert.deepEqual(((dev['ingester'] as Obj)['zoneAwareReplication'] as Obj), { enabled: false });
     assert.deepEqual(dev['rollout_operator'], { enabled: false });
