@@ -115,6 +115,8 @@ export async function hydrate(stack: Stack, files: FileSet, topologies: readonly
         out.inputErrors.push({ message: `chart ${r.chart} ${r.version} at ${loc.path} is incomplete: ${res.stderr}`, suggestion: `run \`helm dependency build ${loc.path}\`, or use the packaged chart (${r.chart}-${r.version}.tgz) which carries its dependencies` });
         continue;
       }
+      // helm's own words, without its generic "Use --debug flag to render out invalid YAML" hint
+      const said = res.stderr.replace(/\n+Use --debug flag to render out invalid YAML\s*$/, '');
       out.findings.push({
         severity: 'error',
         rule: HYDRATE_RULES.template,
@@ -122,10 +124,10 @@ export async function hydrate(stack: Stack, files: FileSet, topologies: readonly
         path: definitionPath,
         engine: r.engine,
         workload: `release ${r.release}`,
-        message: `${r.engine}${r.env ? ` (${r.env})` : ''}: helm template of ${r.chart} ${r.version} refuses the rendered values (${r.source}): ${res.stderr}`,
+        message: `${r.engine}${r.env ? ` (${r.env})` : ''}: helm template of ${r.chart} ${r.version} refuses the rendered values (${r.source}): ${said}`,
         suggestion: 'ArgoCD cannot sync this Application; fix the values (a key the chart dereferences may be missing)',
         expected: 'the chart templates the values',
-        found: res.stderr,
+        found: said.split('\n')[0] ?? said,
       });
       summary.findings = 1;
       continue;

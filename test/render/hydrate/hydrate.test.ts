@@ -183,6 +183,21 @@ describe('render --hydrate (real helm, our chart fixture)', () => {
     assert.match(r.err, /scripts\/peers\/install-all\.sh helm/);
   });
 
+  it('a chart refusing the values (a template guard) is an error finding with helm\'s words; that release writes no manifests', () => {
+    const def2 = join(dir, 'guarded.yaml');
+    writeFileSync(def2, DEFINITION.replace('compactor: { replicas: 2 }', 'compactor: { replicas: 2 }, distributor: { replicas: 4 }'));
+    const out5 = join(dir, 'out-guard');
+    const r = render([def2, '--out', out5, '--hydrate', '--charts', charts, '--json']);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out) as JsonOut;
+    assert.deepEqual(j.hydrate.findings.map((f) => [f.rule, f.env, f.engine, f.workload]), [['hydrate-template', 'dev', 'mimir', 'release mimir']]);
+    assert.match(j.hydrate.findings[0]!.found, /^Error: .*distributor\.disruptionBudget is required when distributor\.replicas > 3/);
+    assert.doesNotMatch(j.hydrate.findings[0]!.message, /Use --debug/);
+    assert.equal(j.hydrate.releases[0]!.path, undefined);
+    assert.equal(existsSync(join(out5, 'kubernetes/dev/hydrated/mimir.yaml')), false);
+    assert.ok(existsSync(join(out5, 'kubernetes/dev/values/mimir.yaml')), 'the rest is still written');
+  });
+
   it('--charts without --hydrate is a usage error', () => {
     const r = render([def, '--out', join(dir, 'out-usage'), '--charts', charts]);
     assert.equal(r.code, 2);
