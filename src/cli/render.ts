@@ -4,6 +4,7 @@ import { loadStack } from '../model/load.js';
 import { TARGETS, type Target } from '../model/schema.js';
 import { diffFileSets, readFileSet, writeFileSetAtomically, lineDiff, type FileSet } from '../render/fileset.js';
 import { renderStack } from '../render/index.js';
+import { hydrateForCli } from './render-hydrate.js';
 import { EXIT, UsageError } from './errors.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -22,7 +23,9 @@ export function renderCommand(program: Command, run: Run): void {
     .requiredOption('--out <dir>', 'output directory (replaced atomically)')
     .option('--check', 'write nothing; exit 1 with a diff when --out differs from what would be rendered')
     .option('--json', 'print a JSON summary')
-    .action((definition: string, opts: { target: string; env?: string; out: string; check?: boolean; json?: boolean }) =>
+    .option('--hydrate', 'also run `helm template` on each Application\'s chart and check the manifests against the plan (kubernetes/<env>/hydrated/)')
+    .option('--charts <dir>', 'with --hydrate: directory of <chart>/ or <chart>-<version>.tgz (default: Helm\'s repository cache)')
+    .action((definition: string, opts: { target: string; env?: string; out: string; check?: boolean; json?: boolean; hydrate?: boolean; charts?: string }) =>
       run(async () => {
         if (opts.target !== 'all' && !(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target "${opts.target}"`, `use one of: ${TARGETS.join(', ')}, all`);
         const { file, stack } = await loadStack(definition);
@@ -35,17 +38,18 @@ export function renderCommand(program: Command, run: Run): void {
           process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written\n`);
           return EXIT.usage;
         }
+        const hydrated = await hydrateForCli(stack, r, opts); // adds kubernetes/<env>/hydrated/* to r.files; throws UsageError on bad input
         if (opts.check) {
           const diffs = diffFileSets(r.files, readFileSet(opts.out));
-          if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, upToDate: diffs.length === 0, diffs: diffs.map((d) => ({ path: d.path, change: d.change })) }, null, 2)}\n`);
+          if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, upToDate: diffs.length === 0, diffs: diffs.map((d) => ({ path: d.path, change: d.change })), ...hydrated?.json }, null, 2)}\n`);
           else if (diffs.length === 0) process.stdout.write(`${opts.out} is up to date (${r.files.size} files)\n`);
           else for (const d of diffs) process.stdout.write(`${d.change === 'added' ? 'missing on disk' : d.change === 'removed' ? 'not rendered any more' : 'differs'}: ${d.path}\n${d.detail ? `${d.detail}\n` : ''}`);
-          return diffs.length ? EXIT.findings : EXIT.ok;
+          return diffs.length || hydrated?.failed ? EXIT.findings : EXIT.ok;
         }
         writeFileSetAtomically(r.files, opts.out);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, environments: r.environments, files: [...r.files.keys()] }, null, 2)}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, environments: r.environments, files: [...r.files.keys()], ...hydrated?.json }, null, 2)}\n`);
         else process.stdout.write(`${pc.green('rendered')} ${r.files.size} files for ${r.environments.join(', ')} into ${opts.out}\n`);
-        return EXIT.ok;
+        return hydrated?.failed ? EXIT.findings : EXIT.ok;
       }),
     );
 }
