@@ -14,7 +14,7 @@ import {
   volumeDataPath,
   type VolumeLayout,
 } from '../ops/backup/index.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, writeJsonError } from './errors.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -33,7 +33,7 @@ function layoutOf(v: string): VolumeLayout {
  */
 function failed(e: unknown, json: boolean | undefined): number {
   if (!(e instanceof BackupError)) throw e;
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { kind: e.kind, message: e.message, ...(e.suggestion ? { suggestion: e.suggestion } : {}) } }, null, 2)}\n`);
+  if (json) writeJsonError({ kind: e.kind, message: e.message, ...(e.suggestion ? { suggestion: e.suggestion } : {}) });
   process.stderr.write(`error: ${e.message}${e.suggestion ? `\n  suggestion: ${e.suggestion}` : ''}\n`);
   return e.kind === 'verification' ? EXIT.findings : EXIT.usage;
 }
@@ -46,7 +46,7 @@ function failed(e: unknown, json: boolean | undefined): number {
  *                  pruned: [path], skipped: [path] }
  * restore --json: { ok, archive, verified, stack, env, project, createdAt,
  *                   restored: [{ kind, name, location, files, bytes }], configsOut? }
- * either, failing: { ok: false, error: { kind: "input" | "verification", message, suggestion? } }
+ * either, failing: { ok: false, error: { kind: "input" | "verification", message, suggestion? } } (errors.ts JsonError)
  */
 export function backupCommands(program: Command, run: Run): void {
   program

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT, reportError } from './errors.js';
+import { EXIT, reportError, wantsJson, writeJsonError } from './errors.js';
 
 const program = new Command();
 program
@@ -47,7 +47,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+    // commander has printed the message to stderr; --json gets the same error as every other bad input
+    if (!ok && wantsJson()) writeJsonError({ kind: 'usage', message: e.message.replace(/^error: /, '') });
+    process.exitCode = ok ? EXIT.ok : EXIT.usage;
   } else {
     process.exitCode = reportError(e);
   }
