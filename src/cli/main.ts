@@ -40,7 +40,8 @@ const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
 
 const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
 const key = requested === undefined ? undefined : (ALIASES[requested] ?? requested);
-const chosen = key !== undefined && COMMANDS[key] && requested !== 'help' ? [COMMANDS[key]] : Object.values(COMMANDS);
+const versionOnly = key === undefined && process.argv.slice(2).some((a) => a === '--version' || a === '-V');
+const chosen = versionOnly ? [] : key !== undefined && COMMANDS[key] && requested !== 'help' ? [COMMANDS[key]] : Object.values(COMMANDS);
 for (const load of chosen) for (const register of await load()) register(program, run);
 
 try {
