@@ -15,6 +15,7 @@ import {
   type VolumeLayout,
 } from '../ops/backup/index.js';
 import { EXIT, UsageError, writeJsonError } from './errors.js';
+import { ttyProgress } from './progress.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -78,7 +79,9 @@ export function backupCommands(program: Command, run: Run): void {
           if (unknown.length) throw new BackupError(`environment ${env} has no volume ${unknown.join(', ')}`, 'input', `its volumes: ${plan.volumes.join(', ')}`);
           const volumes = opts.volume ? plan.volumes.filter((v) => opts.volume!.includes(v)) : plan.volumes;
           const root = resolve(opts.volumesRoot);
+          const bar = await ttyProgress('backup [{bar}] {phase} {value}/{total} {source}');
           const r = await createBackup({
+            onProgress: (p) => bar.update(p.done, p.total, { phase: p.phase, source: p.source ?? '' }),
             stack: plan.stack,
             env,
             project: plan.project,
@@ -86,7 +89,7 @@ export function backupCommands(program: Command, run: Run): void {
             configs: plan.configs,
             outDir: opts.out,
             ...(retention !== undefined ? { retention } : {}),
-          });
+          }).finally(() => bar.stop());
           const m = r.manifest;
           if (opts.json) {
             process.stdout.write(

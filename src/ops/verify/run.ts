@@ -64,6 +64,8 @@ export interface VerifyOptions {
   readonly storageBackoff?: Backoff;
   /** The items to push (tests); default a fresh probe. */
   readonly probe?: Probe;
+  /** Called once per check as soon as its verdict is known (the CLI's progress bar). */
+  readonly onCheck?: (c: CheckResult) => void;
 }
 
 export type CheckStatus = 'ok' | 'fail' | 'skipped';
@@ -160,15 +162,19 @@ export async function runVerify(targets: VerifyTargets, clients: VerifyClients, 
   const pushErr: Record<'traces' | 'metrics' | 'logs', string | undefined> = { traces: traceErr, metrics: metricErr, logs: logErr };
 
   const after = (at: number | undefined): { visibleAfterMs?: number } => (at === undefined ? {} : { visibleAfterMs: Math.max(0, at - pushedAtMs) });
-  const check = (kind: CheckKind, signal: CheckResult['signal'], label: string, status: CheckStatus, detail: string, at?: number): CheckResult => ({
-    kind,
-    signal,
-    label,
-    ...(status === 'skipped' ? {} : { pushedAt }),
-    ...(status === 'ok' ? after(at) : {}),
-    status,
-    detail,
-  });
+  const check = (kind: CheckKind, signal: CheckResult['signal'], label: string, status: CheckStatus, detail: string, at?: number): CheckResult => {
+    const c: CheckResult = {
+      kind,
+      signal,
+      label,
+      ...(status === 'skipped' ? {} : { pushedAt }),
+      ...(status === 'ok' ? after(at) : {}),
+      status,
+      detail,
+    };
+    options.onCheck?.(c);
+    return c;
+  };
 
   // 2. visibility of each signal
   const traceVisible = async (): Promise<{ result: CheckResult; trace?: TempoTrace }> => {
