@@ -53,7 +53,7 @@ export function verifyCommand(program: Command, run: Run): void {
     .option('--timeout <duration>', 'how long each signal may take to become visible', '60s')
     .option('--check-storage', 'also wait for the flush and prove new objects in each data bucket')
     .option('--storage-timeout <duration>', 'how long --check-storage waits', '15m')
-    .option('--flush', 'with --check-storage: ask Tempo, Mimir and Loki to flush first')
+    .option('--flush', 'with --check-storage: ask Mimir\'s and Loki\'s ingesters to flush first (Tempo 3 has no flush endpoint: see the catalog)')
     .option('--json', 'print the report as JSON')
     .action((definition: string, opts: VerifyFlags) =>
       run(async () => {
