@@ -1,7 +1,14 @@
 /**
- * `npm run bench`: median wall time of planning every environment of examples/dts, repeated in-process.
+ * `npm run bench`: median wall time of planning every environment of examples/dts, repeated in-process; then the
+ * CLI's cold start as processes: `otelstack --version` and `otelstack render examples/dts --target kubernetes`
+ * against a cold `node -e ''` measured in the same run (interleaved, so machine load hits all three alike), as
+ * medians and ratios. Targets (issue 14 §5): --version under 0.15 s, the render under 0.5 s on an idle machine.
  * Prints figures; asserts nothing (speed targets live here, never in tests).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadStack } from '../src/model/load.js';
@@ -42,3 +49,29 @@ const single = await loadStack(`${root}examples/single-node`);
 const scalable = await loadStack(`${root}examples/scalable`);
 await bench('render examples/dts (all environments, kubernetes)', () => renderStack(dts.stack));
 await bench('render examples/single-node + scalable (compose)', () => { renderStack(single.stack); renderStack(scalable.stack); });
+
+// cold starts, as a user meets them
+const coldRuns = Number(process.env['BENCH_COLD_RUNS'] ?? 10);
+const bin = `${root}bin/otelstack.js`;
+const out = mkdtempSync(join(tmpdir(), 'otelstack-bench-'));
+const wall = (args: string[]): number => {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  return performance.now() - t;
+};
+const cold: Record<'node' | 'version' | 'render', number[]> = { node: [], version: [], render: [] };
+try {
+  for (let i = 0; i < coldRuns; i++) {
+    cold.node.push(wall(['-e', '']));
+    cold.version.push(wall([bin, '--version']));
+    cold.render.push(wall([bin, 'render', 'examples/dts', '--target', 'kubernetes', '--out', join(out, String(i))]));
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+const base = median(cold.node);
+console.log(`${"cold node -e ''".padEnd(44)} median ${base.toFixed(0)} ms   (${coldRuns} runs)`);
+for (const [name, xs] of [['cold otelstack --version', cold.version], ['cold otelstack render examples/dts (kubernetes)', cold.render]] as const) {
+  console.log(`${name.padEnd(44)} median ${median(xs).toFixed(0)} ms   ${(median(xs) / base).toFixed(1)}× node -e ''`);
+}

@@ -17,7 +17,8 @@ export const kafka: EngineFacts = {
   versions: [
     {
       line: '4',
-      releases: ['4.0.0', '4.1.0', '4.1.1'],
+      // 4.3.1 is the pin (versions.json) the tests run
+      releases: ['4.0.0', '4.1.0', '4.1.1', '4.3.1'],
       documented: '4.1',
       modes: {
         monolithic: {

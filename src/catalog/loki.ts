@@ -80,8 +80,14 @@ export const LOKI_API = {
   queryRange: '/loki/api/v1/query_range',
   /** OTLP ingestion (distributor). */
   otlpLogs: '/otlp/v1/logs',
-  /** Flushes the ingesters' in-memory chunks to object storage. */
+  /**
+   * GET or POST on an ingester (a monolithic Loki is one): flushes every in-memory chunk to object storage now,
+   * answers 204 (v3.6.3 pkg/loki/modules.go initIngester → Ingester.FlushHandler). Without it a chunk waits for
+   * ingester.chunk_idle_period (default 30m) or max_chunk_age.
+   */
   flush: '/flush',
+  /** ingester.chunk_idle_period default: how long a quiet chunk stays in memory without a flush (ms). */
+  chunkIdlePeriodMs: 30 * 60_000,
   ready: '/ready',
   tenantHeader: 'X-Scope-OrgID',
   noAuthTenant: 'fake',

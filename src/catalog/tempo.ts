@@ -119,8 +119,15 @@ export const TEMPO_API = {
   /** GET ?q=<TraceQL>&start=&end=&limit=: `{traces: [{traceID, rootServiceName, ...}], metrics}`. */
   search: '/api/search',
   ready: '/ready',
-  /** Flushes the ingester's (2.x) / live-store's in-memory traces toward blocks. */
-  flush: '/flush',
+  /**
+   * Tempo 3 serves no flush endpoint: the 2.x ingester's `/flush` went with the ingester (v3.0.1
+   * cmd/tempo/app/modules.go registers only `/live-store/prepare-downscale` and `/live-store/prepare-partition-downscale`
+   * on the live-store, which change its shutdown behaviour). Blocks reach object storage on their own: the
+   * block-builder writes them once per consume cycle, a single binary's live-store once a block completes.
+   */
+  flush: null,
+  /** Why `otelstack verify --flush` does not ask Tempo, and how long blocks take to land without one. */
+  noFlush: 'Tempo 3 has no flush endpoint; blocks land after the block-builder\'s consume cycle (block_builder.consume_cycle_duration, default 5m) or, in a single binary, a completed live-store block (live_store.max_block_duration, default 30s)',
   tenantHeader: 'X-Scope-OrgID',
   singleTenantId: 'single-tenant',
 } as const;

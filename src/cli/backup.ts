@@ -14,7 +14,8 @@ import {
   volumeDataPath,
   type VolumeLayout,
 } from '../ops/backup/index.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, writeJsonError } from './errors.js';
+import { ttyProgress } from './progress.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -33,7 +34,7 @@ function layoutOf(v: string): VolumeLayout {
  */
 function failed(e: unknown, json: boolean | undefined): number {
   if (!(e instanceof BackupError)) throw e;
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { kind: e.kind, message: e.message, ...(e.suggestion ? { suggestion: e.suggestion } : {}) } }, null, 2)}\n`);
+  if (json) writeJsonError({ kind: e.kind, message: e.message, ...(e.suggestion ? { suggestion: e.suggestion } : {}) });
   process.stderr.write(`error: ${e.message}${e.suggestion ? `\n  suggestion: ${e.suggestion}` : ''}\n`);
   return e.kind === 'verification' ? EXIT.findings : EXIT.usage;
 }
@@ -46,7 +47,7 @@ function failed(e: unknown, json: boolean | undefined): number {
  *                  pruned: [path], skipped: [path] }
  * restore --json: { ok, archive, verified, stack, env, project, createdAt,
  *                   restored: [{ kind, name, location, files, bytes }], configsOut? }
- * either, failing: { ok: false, error: { kind: "input" | "verification", message, suggestion? } }
+ * either, failing: { ok: false, error: { kind: "input" | "verification", message, suggestion? } } (errors.ts JsonError)
  */
 export function backupCommands(program: Command, run: Run): void {
   program
@@ -78,7 +79,9 @@ export function backupCommands(program: Command, run: Run): void {
           if (unknown.length) throw new BackupError(`environment ${env} has no volume ${unknown.join(', ')}`, 'input', `its volumes: ${plan.volumes.join(', ')}`);
           const volumes = opts.volume ? plan.volumes.filter((v) => opts.volume!.includes(v)) : plan.volumes;
           const root = resolve(opts.volumesRoot);
+          const bar = await ttyProgress('backup [{bar}] {phase} {value}/{total} {source}');
           const r = await createBackup({
+            onProgress: (p) => bar.update(p.done, p.total, { phase: p.phase, source: p.source ?? '' }),
             stack: plan.stack,
             env,
             project: plan.project,
@@ -86,7 +89,7 @@ export function backupCommands(program: Command, run: Run): void {
             configs: plan.configs,
             outDir: opts.out,
             ...(retention !== undefined ? { retention } : {}),
-          });
+          }).finally(() => bar.stop());
           const m = r.manifest;
           if (opts.json) {
             process.stdout.write(

@@ -24,6 +24,7 @@ interface LoadFlags {
   tenant?: string;
   compression: string;
   insecure?: boolean;
+  tls?: boolean;
   timeout: string;
   readBack?: string;
   tempoUrl?: string;
@@ -41,6 +42,11 @@ function options(f: LoadFlags): LoadOptions {
   const endpoint = f.endpoint ?? `http://localhost:${f.protocol === 'grpc' ? ports['otlpGrpc'] : ports['otlpHttp']}`;
   if (f.protocol === 'http' && !/^https?:\/\//.test(endpoint)) throw new LoadInputError(`--endpoint must be an http:// or https:// URL for --protocol http, got ${JSON.stringify(endpoint)}`);
   if (!/^(https?:\/\/)?[^\s/]+(:\d+)?(\/.*)?$/.test(endpoint)) throw new LoadInputError(`--endpoint ${JSON.stringify(endpoint)} is not host:port or a URL`);
+  // The OTLP exporters' convention (OTEL_EXPORTER_OTLP_INSECURE, the collector's otlp exporter `tls.insecure`): the
+  // scheme decides — http:// plaintext, https:// TLS; an endpoint without a scheme is TLS unless --insecure.
+  if (f.insecure && f.tls) throw new LoadInputError('--insecure and --tls contradict each other', 'give one, or say it with the scheme: http:// (plaintext) or https:// (TLS)');
+  if (f.tls && endpoint.startsWith('http://')) throw new LoadInputError(`--tls contradicts the endpoint's http:// scheme (plaintext)`, `use https://${endpoint.slice('http://'.length)}`);
+  if (f.insecure && endpoint.startsWith('https://')) throw new LoadInputError(`--insecure contradicts the endpoint's https:// scheme (TLS)`, `use http://${endpoint.slice('https://'.length)}`);
   const signals = parseSignals('--signals', f.signals);
   const headers = parseHeaders('--headers', f.headers);
   if (f.tenant !== undefined) headers['X-Scope-OrgID'] = f.tenant;
@@ -77,7 +83,7 @@ export function loadCommand(program: Command, run: Run): void {
   program
     .command('load')
     .description('OTLP load generator: pre-encoded batches at a rate per signal; report of accepted / rejected items and request latency')
-    .option('--endpoint <url>', 'OTLP endpoint (default http://localhost:4317 for grpc, :4318 for http)')
+    .option('--endpoint <url>', 'OTLP endpoint: http://host:port plaintext, https://host:port TLS, host:port TLS unless --insecure (default http://localhost:4317 for grpc, :4318 for http)')
     .option('--protocol <protocol>', 'grpc | http', 'grpc')
     .option('--signals <list>', 'traces,metrics,logs', 'traces')
     .option('--rate <rates>', 'per second, over all workers: traces=200,metrics=100,logs=500 (traces, data points, log records), or one number for every signal; 0 = unthrottled', '100')
@@ -92,7 +98,8 @@ export function loadCommand(program: Command, run: Run): void {
     .option('--headers <name=value,...>', 'extra request headers / gRPC metadata (repeatable)', collect, [])
     .option('--tenant <id>', 'send X-Scope-OrgID (and read back as this tenant)')
     .option('--compression <c>', 'none | gzip', 'none')
-    .option('--insecure', 'plaintext gRPC for an endpoint given as host:port')
+    .option('--insecure', 'plaintext gRPC for an endpoint given as host:port (as OTEL_EXPORTER_OTLP_INSECURE); http:// says the same')
+    .option('--tls', 'TLS for an endpoint given as host:port (the default there, as in the OTLP exporters); https:// says the same')
     .option('--timeout <duration>', 'per-request timeout', '10s')
     .option('--read-back <n>', 'sample n sent trace ids and read them back from Tempo to report loss')
     .option('--tempo-url <url>', 'Tempo query URL for --read-back')
@@ -137,6 +144,14 @@ export function loadCommand(program: Command, run: Run): void {
         } finally {
           bar?.stop();
           process.off('SIGINT', onSigint);
+        }
+        if (report.unreachable !== undefined) {
+          // nothing was reached: one message instead of a table of rejections
+          if (opts.json) process.stdout.write(loadReportJson(report));
+          const tls = report.rejected.tls > 0;
+          const hint = tls && !o.endpoint.startsWith('https://') ? '\n  suggestion: for a plaintext endpoint use http://host:port or --insecure' : tls ? '' : '\n  suggestion: check that a collector listens there (and the port: 4317 OTLP/gRPC, 4318 OTLP/HTTP)';
+          process.stderr.write(`error: ${report.unreachable}${hint}\n`);
+          return EXIT.findings;
         }
         process.stdout.write(opts.json ? loadReportJson(report) : loadReportText(report, process.stdout.isTTY === true));
         const nothingAccepted = report.totals.sent > 0 && report.totals.accepted === 0;

@@ -5,6 +5,7 @@ import { LoadInputError, parseDuration, parseHeaders } from '../ops/load/options
 import { createVerifyClients, resolveTargets, runVerify, VerifyInputError, verifyReportJson, verifyReportTable, type VerifyProtocol } from '../ops/verify/index.js';
 import { expand } from '../topology/expand.js';
 import { EXIT, UsageError } from './errors.js';
+import { ttyProgress } from './progress.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -52,7 +53,7 @@ export function verifyCommand(program: Command, run: Run): void {
     .option('--timeout <duration>', 'how long each signal may take to become visible', '60s')
     .option('--check-storage', 'also wait for the flush and prove new objects in each data bucket')
     .option('--storage-timeout <duration>', 'how long --check-storage waits', '15m')
-    .option('--flush', 'with --check-storage: ask Tempo, Mimir and Loki to flush first')
+    .option('--flush', 'with --check-storage: ask Mimir\'s and Loki\'s ingesters to flush first (Tempo 3 has no flush endpoint: see the catalog)')
     .option('--json', 'print the report as JSON')
     .action((definition: string, opts: VerifyFlags) =>
       run(async () => {
@@ -97,8 +98,14 @@ export function verifyCommand(program: Command, run: Run): void {
           flush: opts.flush === true,
           pushBudgetMs: Math.min(timeoutMs, 10_000),
         });
+        // one step per check: 3 visibility checks, 2 links, 3 isolation checks with --tenant, one per bucket with --check-storage
+        const expected = 5 + (opts.tenant !== undefined ? 3 : 0) + (opts.checkStorage ? Math.max(1, targets.storage.buckets.length) : 0);
+        const bar = await ttyProgress('verify [{bar}] {value}/{total} checks | {duration_formatted} | last: {last}');
+        let done = 0;
+        bar.update(0, expected, { last: 'pushed, polling' });
         try {
           const report = await runVerify(targets, clients, {
+            onCheck: (c) => bar.update(++done, Math.max(expected, done), { last: `${c.label} ${c.status}` }),
             timeoutMs,
             checkStorage: opts.checkStorage === true,
             storageTimeoutMs,
@@ -107,6 +114,7 @@ export function verifyCommand(program: Command, run: Run): void {
           process.stdout.write(opts.json ? verifyReportJson(report) : verifyReportTable(report, process.stdout.isTTY === true));
           return report.ok ? EXIT.ok : EXIT.findings;
         } finally {
+          bar.stop();
           await clients.close();
         }
       }),

@@ -106,4 +106,73 @@ describe('otelstack catalog', () => {
     const j = JSON.parse(run('catalog', '--json').out) as Array<{ engine: string }>;
     assert.ok(j.some((e) => e.engine === 'tempo') && j.some((e) => e.engine === 'kafka'));
   });
+
+  it('exits 2 on an unknown engine, listing the engines (text and --json)', () => {
+    const r = run('catalog', 'bogus');
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '');
+    assert.match(r.err, /the catalog has no engine "bogus"\n  suggestion: use one of: tempo, mimir, loki, pyroscope, prometheus, grafana, alloy, otelcol, kafka, seaweedfs, memcached/);
+    const j = run('catalog', 'bogus', '--json');
+    assert.equal(j.code, 2);
+    assert.match((JSON.parse(j.out) as { error: { message: string } }).error.message, /no engine "bogus"/);
+  });
+
+  it('lists every pinned version among its releases and marks the charts render refuses', () => {
+    type Mode = { chart: string | null; chartRefused: string | null };
+    const j = JSON.parse(run('catalog', '--json').out) as Array<{ engine: string; pinned: string; versions: Array<{ line: string; pinned: boolean; releases: string[]; modes: Record<string, Mode> }> }>;
+    for (const e of j) {
+      const lines = e.versions.filter((v) => v.releases.includes(e.pinned));
+      assert.equal(lines.length, 1, `${e.engine} ${e.pinned} is in one version line`);
+      assert.equal(lines[0]!.pinned, true);
+    }
+    assert.ok(j.find((e) => e.engine === 'kafka')!.versions[0]!.releases.includes('4.3.1'));
+    assert.ok(j.find((e) => e.engine === 'seaweedfs')!.versions[0]!.releases.includes('4.48'));
+    const tempo2 = j.find((e) => e.engine === 'tempo')!.versions.find((v) => v.line === '2.x')!;
+    assert.equal(tempo2.modes['microservices']!.chart, 'tempo-distributed 2.24.0');
+    assert.match(tempo2.modes['microservices']!.chartRefused!, /otelstack writes values for tempo-distributed 3\.0\.3 only/);
+    const tempo3 = j.find((e) => e.engine === 'tempo')!.versions.find((v) => v.line === '3.x')!;
+    assert.equal(tempo3.modes['microservices']!.chartRefused, null);
+    assert.match(run('catalog', 'tempo').out, /chart tempo-distributed 2\.24\.0 REFUSED by render: otelstack writes values for tempo-distributed 3\.0\.3 only/);
+  });
+});
+
+describe('--json on bad input (every command)', () => {
+  type JsonError = { ok: false; error: { kind: string; message: string; suggestion?: string; issues?: Array<{ file: string; path: string; message: string; expected: string; suggestion: string }> } };
+  const missing = 'examples/no-such-definition';
+  const out = mkdtempSync(join(tmpdir(), 'otelstack-json-'));
+  const cases: Array<[string, string[]]> = [
+    ['plan', ['plan', missing, '--json']],
+    ['render', ['render', missing, '--out', join(out, 'r'), '--json']],
+    ['diff', ['diff', missing, '--from', 'dev', '--to', 'test', '--json']],
+    ['verify', ['verify', missing, '--json']],
+    ['backup', ['backup', missing, '--out', join(out, 'b'), '--json']],
+  ];
+  for (const [name, args] of cases) {
+    it(`${name} --json with a bad definition path prints one JSON error object naming the file, exit 2`, () => {
+      const r = run(...args);
+      assert.equal(r.code, 2, r.err);
+      const j = JSON.parse(r.out) as JsonError;
+      assert.equal(j.ok, false);
+      assert.equal(j.error.kind, 'input');
+      assert.equal(j.error.issues?.[0]?.file, missing);
+      assert.match(j.error.issues![0]!.message, /no such file or directory/);
+      assert.match(r.err, /error: invalid stack definition/, 'the human message still goes to stderr');
+    });
+  }
+  it('load, restore and catalog --json with bad input, and an unknown flag, print the same shape', () => {
+    const checks: Array<[string[], string, RegExp]> = [
+      [['load', '--rate', 'traces=fast', '--json'], 'input', /a rate must be a number/],
+      [['restore', join(out, 'none.tar.gz'), '--verify-only', '--json'], 'input', /none\.tar\.gz/],
+      [['catalog', 'bogus', '--json'], 'input', /no engine "bogus"/],
+      [['plan', 'examples/dts', '--bogus-flag', '--json'], 'usage', /unknown option '--bogus-flag'/],
+    ];
+    for (const [args, kind, msg] of checks) {
+      const r = run(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      const j = JSON.parse(r.out) as JsonError;
+      assert.equal(j.ok, false);
+      assert.equal(j.error.kind, kind, args.join(' '));
+      assert.match(j.error.message, msg, args.join(' '));
+    }
+  });
 });

@@ -44,3 +44,19 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
   pyroscope: PYROSCOPE_FACTS,
   alloy: ALLOY_FACTS,
 };
+
+/**
+ * Whether otelstack renders values for this chart at this version: only for a chart whose value keys are in
+ * CHART_VALUE_KEYS, at exactly that version. The reason says why not (render refuses such a chart with an error;
+ * `otelstack catalog` marks it).
+ */
+export function chartSupport(
+  chart: { readonly name: string; readonly version: string },
+): { readonly rendered: true } | { readonly rendered: false; readonly refused: boolean; readonly reason: string } {
+  const keys = CHART_VALUE_KEYS[chart.name];
+  // render warns and writes no Application for such a chart (the component is deployed by hand)
+  if (!keys) return { rendered: false, refused: false, reason: `otelstack writes no values (no Application) for the ${chart.name} chart yet` };
+  // render refuses with an error
+  if (keys.version !== chart.version) return { rendered: false, refused: true, reason: `otelstack writes values for ${chart.name} ${keys.version} only` };
+  return { rendered: true };
+}

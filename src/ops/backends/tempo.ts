@@ -145,11 +145,6 @@ export class TempoClient {
     return out;
   }
 
-  /** Asks the ingester / live-store to flush (POST TEMPO_API.flush); returns the HTTP status. */
-  async flush(): Promise<number> {
-    return postStatus(this.http.urlOf(TEMPO_API.flush), this.http.tenant);
-  }
-
   async close(): Promise<void> {
     await this.http.close();
   }

@@ -201,8 +201,9 @@ function verificationError(archive: string, problems: string[], what: string): B
 }
 
 /** Reads the whole archive, hashing every entry, and compares it with the manifest. */
-export async function verifyArchive(archive: string, manifest?: BackupManifest): Promise<BackupManifest> {
+export async function verifyArchive(archive: string, manifest?: BackupManifest, onEntry?: (read: number) => void): Promise<BackupManifest> {
   const m = manifest ?? (await readManifest(archive));
+  let read = 0;
   const found = new Map<string, ManifestEntry | { path: string; type: 'link'; linkpath: string }>();
   const pending: Array<Promise<void>> = [];
   try {
@@ -210,6 +211,7 @@ export async function verifyArchive(archive: string, manifest?: BackupManifest):
       file: archive,
       strict: true,
       onReadEntry: (entry: ReadEntry) => {
+        onEntry?.(++read);
         const path = normal(entry.path);
         const mode = (entry.mode ?? 0) & 0o7777;
         if (entry.type === 'Directory') found.set(path, { path, type: 'dir', mode });
@@ -255,6 +257,16 @@ export interface BackupOptions {
   /** keep only the newest N archives of this stack environment (after this one is written) */
   retention?: number;
   now?: Date;
+  /** Called as the backup advances (the CLI draws a progress bar on a TTY): sources read, entries archived, entries verified. */
+  onProgress?: (p: BackupProgress) => void;
+}
+
+export interface BackupProgress {
+  readonly phase: 'reading' | 'archiving' | 'verifying';
+  readonly done: number;
+  readonly total: number;
+  /** the source being read (phase reading) */
+  readonly source?: string;
 }
 
 export interface BackupResult {
@@ -298,7 +310,9 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     const entries: ManifestEntry[] = [...configs.entries];
     const skipped: string[] = [];
     const sources: SourceSummary[] = [];
-    for (const s of [...o.sources].sort((a, b) => byName(`${a.kind}/${a.name}`, `${b.kind}/${b.name}`))) {
+    const ordered = [...o.sources].sort((a, b) => byName(`${a.kind}/${a.name}`, `${b.kind}/${b.name}`));
+    for (const [i, s] of ordered.entries()) {
+      o.onProgress?.({ phase: 'reading', done: i, total: ordered.length, source: s.name });
       const h = await s.open();
       opened.push(h);
       const prefix = `${ARCHIVE_DIRS[s.kind]}/${s.name}`;
@@ -322,12 +336,18 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     };
     await writeFile(join(staging, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
     try {
-      await create({ file: partial, gzip: true, cwd: staging, noDirRecurse: true, follow: false, strict: true }, [MANIFEST_NAME, ...entries.map((e) => e.path)]);
+      const total = entries.length + 1;
+      let written = 0;
+      o.onProgress?.({ phase: 'archiving', done: 0, total });
+      await create(
+        { file: partial, gzip: true, cwd: staging, noDirRecurse: true, follow: false, strict: true, ...(o.onProgress ? { onWriteEntry: () => o.onProgress!({ phase: 'archiving', done: ++written, total }) } : {}) },
+        [MANIFEST_NAME, ...entries.map((e) => e.path)],
+      );
     } catch (e) {
       throw new BackupError(`archiving failed: ${e instanceof Error ? e.message : String(e)}`, 'verification', 'stop the stack (docker compose stop) so its volumes do not change, and back up again');
     }
     try {
-      await verifyArchive(partial, manifest);
+      await verifyArchive(partial, manifest, o.onProgress ? (done) => o.onProgress!({ phase: 'verifying', done, total: entries.length + 1 }) : undefined);
     } catch (e) {
       const m = e instanceof Error ? e.message : String(e);
       throw new BackupError(`the archive does not match the data it was made from (did the stack write while it was archived?): ${m}`, 'verification', 'stop the stack (docker compose stop) and back up again');

@@ -10,6 +10,13 @@ import type { Signal } from '../otlp/types.js';
 import { buildBatches, traceIdOf, type EncodedBatch, type TraceShape } from './batches.js';
 import { classifyFailure, encodeHistogram, newLatencyHistogram, type Counters } from './stats.js';
 
+/**
+ * A worker stops when its first this many requests all failed without reaching a server (connection refused, no
+ * route, no such host, failed TLS handshake): a load test against nothing reports one message, not thousands of
+ * rejections. Once any request was answered, failures are the load test's result and are counted.
+ */
+export const UNANSWERED_ATTEMPTS = 5;
+
 export interface WorkerConfig {
   readonly index: number;
   readonly endpoint: string;
@@ -78,6 +85,8 @@ export async function runWorker(cfg: WorkerConfig, live: Counters, stop: StopFla
   const samples: string[] = [];
   let sampledRequests = 0;
   let counter = 1;
+  let answered = false;
+  let unanswered = 0;
   const startedAt = performance.now();
   const endAt = startedAt + cfg.durationMs;
   const pacers = new Map<Signal, Pacer>();
@@ -116,6 +125,7 @@ export async function runWorker(cfg: WorkerConfig, live: Counters, stop: StopFla
       c.sent += batch.items;
       c.traces += batch.traces;
       if (r.ok) {
+        answered = true;
         c.okRequests++;
         const rejected = Math.min(r.rejected, batch.items);
         c.accepted += batch.items - rejected;
@@ -139,8 +149,15 @@ export async function runWorker(cfg: WorkerConfig, live: Counters, stop: StopFla
       } else {
         c.failedRequests++;
         c.rejected += batch.items;
-        c.rejectedByKind[classifyFailure(r.status)] += batch.items;
+        const kind = classifyFailure(r.status, r.errorCode);
+        c.rejectedByKind[kind] += batch.items;
         if (r.error !== undefined) c.lastError = r.error;
+        const reachedNothing = kind === 'tls' || (kind === 'network' && r.errorCode !== undefined && r.errorCode !== 'ETIMEDOUT' && r.errorCode !== 'ABORTED');
+        if (!reachedNothing) answered = true;
+        else if (!answered && ++unanswered >= UNANSWERED_ATTEMPTS && !stop.stopped) {
+          stop.stopped = true;
+          c.unreachable = `${kind === 'tls' ? 'the TLS handshake failed' : 'nothing answers'} at ${cfg.endpoint}: stopped after the first ${unanswered} requests failed (${r.error ?? r.errorCode})`;
+        }
       }
     }
   };

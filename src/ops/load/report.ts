@@ -6,7 +6,8 @@
 // achievedRate, traces?: {sent, accepted, achievedRate}, lastError? } },
 // totals: {sent, accepted, rejected, requests, failedRequests},
 // rejected: {"429", "503", "4xx", "5xx", network, partial}, latencyMs: {count, p50, p90, p99, max, mean},
-// cpu: {userMs, systemMs}, readBack?: {tempoUrl, sampled, found, incomplete, missing, loss, missingTraceIds, error?} }
+// cpu: {userMs, systemMs}, readBack?: {tempoUrl, sampled, found, incomplete, missing, loss, missingTraceIds, error?},
+// unreachable?: string (sending stopped early: no request reached a server) }
 import Table from 'cli-table3';
 import pc from 'picocolors';
 
@@ -36,7 +37,7 @@ export function loadReportText(r: LoadReport, colour: boolean): string {
     t.push([s, target, `${fmt(x.sent)} ${x.unit}`, fmt(x.accepted), x.rejected ? (colour ? pc.red(fmt(x.rejected)) : fmt(x.rejected)) : '0', achieved, `${fmt(x.requests)} (${fmt(x.failedRequests)})`]);
   }
   lines.push(t.toString());
-  const rej = REJECT_KINDS.filter((k) => r.rejected[k] > 0).map((k) => `${k === '503' ? '503/UNAVAILABLE' : k === '429' ? '429/RESOURCE_EXHAUSTED' : k}: ${fmt(r.rejected[k])}`);
+  const rej = REJECT_KINDS.filter((k) => r.rejected[k] > 0).map((k) => `${k === '503' ? '503/UNAVAILABLE' : k === '429' ? '429/RESOURCE_EXHAUSTED' : k === 'tls' ? 'TLS handshake' : k}: ${fmt(r.rejected[k])}`);
   lines.push(`rejected items by kind: ${rej.length ? rej.join(', ') : 'none'}`);
   for (const s of ['traces', 'metrics', 'logs'] as Signal[]) if (r.signals[s]?.lastError) lines.push(`  last ${s} error: ${r.signals[s]!.lastError}`);
   const l = r.latencyMs;

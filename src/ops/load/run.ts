@@ -95,6 +95,8 @@ export interface LoadReport {
   /** CPU time of this process (all threads) during the run, ms. */
   readonly cpu: { readonly userMs: number; readonly systemMs: number };
   readonly readBack?: ReadBackReport;
+  /** Set when sending stopped early because no request reached a server (refused, unreachable, TLS failure). */
+  readonly unreachable?: string;
 }
 
 const UNITS: Record<Signal, SignalReport['unit']> = { traces: 'spans', metrics: 'data points', logs: 'log records' };
@@ -212,7 +214,12 @@ export async function runLoad(o: LoadOptions, hooks: { readonly onProgress?: (p:
     for (const r of running) addCounters(c, r.live());
     return c;
   };
-  const timer = hooks.onProgress ? setInterval(() => hooks.onProgress!({ elapsedMs: performance.now() - t0, durationMs: o.durationMs, counters: sum() }), 250) : undefined;
+  // one worker finding that nothing answers stops them all
+  const timer = setInterval(() => {
+    const c = sum();
+    if (o.signals.some((s) => c[s].unreachable !== undefined)) stopAll();
+    hooks.onProgress?.({ elapsedMs: performance.now() - t0, durationMs: o.durationMs, counters: c });
+  }, 250);
   let results: WorkerResult[];
   try {
     results = await Promise.all(running.map((r) => r.done));
@@ -220,7 +227,7 @@ export async function runLoad(o: LoadOptions, hooks: { readonly onProgress?: (p:
     stopAll();
     throw e;
   } finally {
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
     hooks.signal?.removeEventListener('abort', stopAll);
   }
   const cpu = process.cpuUsage(cpu0);
@@ -265,6 +272,7 @@ export async function runLoad(o: LoadOptions, hooks: { readonly onProgress?: (p:
     readBackReport = await readBack(pool.slice(0, o.readBack.count), spansPerTrace, o.readBack);
   }
 
+  const unreachable = o.signals.map((s) => counters[s].unreachable).find((u) => u !== undefined);
   const latencyMs = summarizeLatency(hist);
   hist.destroy();
   return {
@@ -284,6 +292,7 @@ export async function runLoad(o: LoadOptions, hooks: { readonly onProgress?: (p:
     latencyMs,
     cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000) },
     ...(readBackReport ? { readBack: readBackReport } : {}),
+    ...(unreachable !== undefined ? { unreachable } : {}),
   };
 }
 

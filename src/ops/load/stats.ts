@@ -3,12 +3,16 @@
 // between threads in its compressed base64 encoding.
 import hdr from 'hdr-histogram-js';
 
-import type { GrpcStatusName } from '../otlp/sender.js';
+import { isTlsErrorCode, UNREACHABLE_ERROR_CODES, type GrpcStatusName } from '../otlp/sender.js';
 import type { Signal } from '../otlp/types.js';
 
-/** Why items were not accepted: HTTP 429 / gRPC RESOURCE_EXHAUSTED, HTTP 503 / gRPC UNAVAILABLE, other 4xx-like, other 5xx-like, no answer, partial success. */
-export type RejectKind = '429' | '503' | '4xx' | '5xx' | 'network' | 'partial';
-export const REJECT_KINDS: readonly RejectKind[] = ['429', '503', '4xx', '5xx', 'network', 'partial'];
+/**
+ * Why items were not accepted: HTTP 429 / gRPC RESOURCE_EXHAUSTED, HTTP 503 / gRPC UNAVAILABLE from a server that
+ * answered, other 4xx-like, other 5xx-like, no answer (connection refused, timeout, reset), a failed TLS handshake,
+ * partial success.
+ */
+export type RejectKind = '429' | '503' | '4xx' | '5xx' | 'network' | 'tls' | 'partial';
+export const REJECT_KINDS: readonly RejectKind[] = ['429', '503', '4xx', '5xx', 'network', 'tls', 'partial'];
 
 export interface SignalCounters {
   requests: number;
@@ -24,12 +28,14 @@ export interface SignalCounters {
   rejectedByKind: Record<RejectKind, number>;
   /** Last error text seen (for the report), if any. */
   lastError?: string;
+  /** Set when the worker stopped early because nothing answered (see UNANSWERED_ATTEMPTS). */
+  unreachable?: string;
 }
 
 export type Counters = Record<Signal, SignalCounters>;
 
 export function newSignalCounters(): SignalCounters {
-  return { requests: 0, okRequests: 0, failedRequests: 0, sent: 0, accepted: 0, rejected: 0, traces: 0, acceptedTraces: 0, rejectedByKind: { '429': 0, '503': 0, '4xx': 0, '5xx': 0, network: 0, partial: 0 } };
+  return { requests: 0, okRequests: 0, failedRequests: 0, sent: 0, accepted: 0, rejected: 0, traces: 0, acceptedTraces: 0, rejectedByKind: { '429': 0, '503': 0, '4xx': 0, '5xx': 0, network: 0, tls: 0, partial: 0 } };
 }
 
 export function newCounters(): Counters {
@@ -50,6 +56,7 @@ export function addCounters(into: Counters, from: Counters): void {
     a.acceptedTraces += b.acceptedTraces;
     for (const k of REJECT_KINDS) a.rejectedByKind[k] += b.rejectedByKind[k];
     if (b.lastError !== undefined) a.lastError = b.lastError;
+    if (b.unreachable !== undefined) a.unreachable = b.unreachable;
   }
 }
 
@@ -64,8 +71,13 @@ const GRPC_CLIENT_SIDE: ReadonlySet<GrpcStatusName> = new Set<GrpcStatusName>([
   'UNAUTHENTICATED',
 ]);
 
-/** The kind of a failed export from its last status (HTTP code, gRPC status name, or null = no answer). */
-export function classifyFailure(status: number | GrpcStatusName | null): Exclude<RejectKind, 'partial'> {
+/**
+ * The kind of a failed export from its last status (HTTP code, gRPC status name, or null = no answer) and the
+ * low-level error code when the connection itself failed (gRPC reports those as UNAVAILABLE too).
+ */
+export function classifyFailure(status: number | GrpcStatusName | null, errorCode?: string): Exclude<RejectKind, 'partial'> {
+  if (isTlsErrorCode(errorCode)) return 'tls';
+  if (errorCode !== undefined && UNREACHABLE_ERROR_CODES.has(errorCode)) return 'network';
   if (status === null) return 'network';
   if (typeof status === 'number') {
     if (status === 429) return '429';

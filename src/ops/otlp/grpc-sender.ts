@@ -9,6 +9,7 @@ import { resolveRetryPolicy, runWithRetry, type AttemptOutcome, type RetryPolicy
 import {
   BaseSender,
   loadTlsMaterial,
+  UNREACHABLE_ERROR_CODES,
   type GrpcStatusName,
   type OtlpSenderOptions,
   type SendOptions,
@@ -48,6 +49,24 @@ export function parseGrpcEndpoint(endpoint: string, insecure: boolean | undefine
   return { target: endpoint, tls: insecure !== true };
 }
 
+/**
+ * What a failed call's details say about the connection: grpc-js reports a failed TLS handshake and a refused
+ * connection both as UNAVAILABLE ("No connection established. Last error: …"), which a report must not count as the
+ * server refusing the export. Returns a code in SendResult.errorCode's vocabulary ('TLS', 'ECONNREFUSED', …).
+ */
+export function connectionErrorCode(details: string): string | undefined {
+  if (/SSL routines|wrong version number|handshake|certificate|self[- ]signed|unable to verify|ERR_SSL|ERR_TLS/i.test(details)) return 'TLS';
+  const m = /\b(E[A-Z]+)\b/.exec(details);
+  if (m && UNREACHABLE_ERROR_CODES.has(m[1]!)) return m[1];
+  return undefined;
+}
+
+/** OpenSSL's reason out of grpc-js's details ("…:SSL routines:ssl3_get_record:wrong version number:…" → the reason). */
+function tlsReason(details: string): string {
+  const m = /SSL routines:[^:]*:([^:]+)/.exec(details);
+  return m ? m[1]!.trim() : details.replace(/^No connection established\. Last error: /, '').trim();
+}
+
 export class GrpcSender extends BaseSender {
   readonly protocol = 'grpc' as const;
   readonly encoding = 'protobuf' as const;
@@ -56,6 +75,8 @@ export class GrpcSender extends BaseSender {
   private readonly metadata: grpc.Metadata;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
+  /** Whether the channel speaks TLS. */
+  readonly tls: boolean;
 
   constructor(opts: OtlpSenderOptions) {
     super();
@@ -64,6 +85,7 @@ export class GrpcSender extends BaseSender {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = resolveRetryPolicy(opts.retry);
     const { target, tls } = parseGrpcEndpoint(opts.endpoint, opts.tls?.insecure);
+    this.tls = tls;
     let creds: grpc.ChannelCredentials;
     if (tls) {
       const m = loadTlsMaterial(opts.tls);
@@ -137,16 +159,16 @@ export class GrpcSender extends BaseSender {
           // grpc-js appends an empty "Resolution note: " to connection errors; drop the noise.
           const details = (err.details ?? '').replace(/\.?\s*Resolution note:\s*$/, '');
           const userAborted = userSignal?.aborted === true;
+          const errorCode = status === 'UNAVAILABLE' ? connectionErrorCode(details) : undefined;
+          const error =
+            errorCode === 'TLS'
+              ? `gRPC ${grpcMethodPath(signal)} at ${this.endpoint}: TLS handshake failed: ${tlsReason(details)}${this.tls && /wrong version number|packet length too long/.test(details) ? ' (the server does not speak TLS)' : ''}`
+              : `gRPC ${grpcMethodPath(signal)} at ${this.endpoint}: ${status}${details ? `: ${details}` : ''}`;
           resolve({
-            retryable: !userAborted && RETRYABLE_GRPC_STATUS.has(status),
+            // a handshake that failed once fails again: retrying it only hides the cause
+            retryable: !userAborted && errorCode !== 'TLS' && RETRYABLE_GRPC_STATUS.has(status),
             aborted: userAborted,
-            result: {
-              ...common,
-              ok: false,
-              status,
-              lastAttemptMs,
-              error: `gRPC ${grpcMethodPath(signal)} at ${this.endpoint}: ${status}${details ? `: ${details}` : ''}`,
-            },
+            result: { ...common, ok: false, status, lastAttemptMs, error, ...(errorCode !== undefined ? { errorCode } : {}) },
           });
         },
       );

@@ -45,7 +45,8 @@ export {
 export { DEFAULT_RETRY_POLICY, NO_RETRY, backoffDelayMs, parseRetryAfter, resolveRetryPolicy, type RetryPolicy } from './retry.js';
 export type { GrpcStatusName, OtlpProtocol, OtlpSender, OtlpSenderOptions, SendOptions, SendResult, TlsOptions } from './sender.js';
 export { HttpSender, RETRYABLE_HTTP_STATUS } from './http-sender.js';
-export { GrpcSender, RETRYABLE_GRPC_STATUS, grpcStatusName, parseGrpcEndpoint } from './grpc-sender.js';
+export { GrpcSender, RETRYABLE_GRPC_STATUS, connectionErrorCode, grpcStatusName, parseGrpcEndpoint } from './grpc-sender.js';
+export { UNREACHABLE_ERROR_CODES, isTlsErrorCode } from './sender.js';
 
 /** Creates the sender for `options.protocol` (default http/protobuf). Call close() when done. */
 export function createOtlpSender(options: OtlpSenderOptions): OtlpSender {

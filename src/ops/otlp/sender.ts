@@ -153,6 +153,18 @@ export function loadTlsMaterial(tls: TlsOptions | undefined): { ca?: Buffer; cer
   return out;
 }
 
+/**
+ * Whether a low-level error code (SendResult.errorCode) means the TLS handshake failed: a plaintext server behind a
+ * TLS client ("wrong version number"), an untrusted or mismatched certificate. Such errors are reported as TLS
+ * errors, never as the server refusing the export.
+ */
+export function isTlsErrorCode(code: string | undefined): boolean {
+  return code !== undefined && (code === 'TLS' || /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED_CERT|ERR_OSSL_)/.test(code));
+}
+
+/** Codes of a connection that could not be made at all (nothing listens, no route, no such host). */
+export const UNREACHABLE_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
 /** Text of a thrown value, with its `code` when it has one. */
 export function describeError(e: unknown): { message: string; code?: string } {
   if (e instanceof Error) {

@@ -78,10 +78,14 @@ export function createVerifyClients(t: VerifyTargets, o: ClientOptions = {}): Ow
   const flush = o.flush
     ? async (): Promise<readonly string[]> => {
         const asks: Array<[string, string, string | undefined]> = [];
-        if (t.traces) asks.push(['tempo', t.traces.url.replace(/\/+$/, '') + TEMPO_API.flush, t.traces.tenant]);
+        const notes: string[] = [];
+        // the catalog says which engines have a flush endpoint; Tempo 3 has none
+        const tempoFlush: string | null = TEMPO_API.flush;
+        if (t.traces && tempoFlush !== null) asks.push(['tempo', t.traces.url.replace(/\/+$/, '') + tempoFlush, t.traces.tenant]);
+        else if (t.traces) notes.push(`tempo not asked: ${TEMPO_API.noFlush}`);
         if (t.metrics?.engine === 'mimir') asks.push(['mimir', t.metrics.url.replace(new RegExp(`${MIMIR_API.prometheusPrefix}/?$`), '') + MIMIR_API.flush, t.metrics.tenant]);
         if (t.logs) asks.push(['loki', t.logs.url.replace(/\/+$/, '') + LOKI_API.flush, t.logs.tenant]);
-        return Promise.all(
+        const answers = await Promise.all(
           asks.map(async ([name, url, tenant]) => {
             try {
               return `${name} ${await postStatus(url, tenant, timeoutMs)}`;
@@ -90,6 +94,7 @@ export function createVerifyClients(t: VerifyTargets, o: ClientOptions = {}): Ow
             }
           }),
         );
+        return [...answers, ...notes];
       }
     : undefined;
   return {

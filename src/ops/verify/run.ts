@@ -5,6 +5,7 @@
 import { LOKI_API } from '../../catalog/loki.js';
 import { MIMIR_API } from '../../catalog/mimir.js';
 import { PROMETHEUS_API } from '../../catalog/prometheus.js';
+import { TEMPO_API } from '../../catalog/tempo.js';
 import { BackendError } from '../backends/http.js';
 import type { LokiEntry } from '../backends/loki.js';
 import type { ExemplarSeries, InstantSample } from '../backends/prometheus.js';
@@ -63,6 +64,8 @@ export interface VerifyOptions {
   readonly storageBackoff?: Backoff;
   /** The items to push (tests); default a fresh probe. */
   readonly probe?: Probe;
+  /** Called once per check as soon as its verdict is known (the CLI's progress bar). */
+  readonly onCheck?: (c: CheckResult) => void;
 }
 
 export type CheckStatus = 'ok' | 'fail' | 'skipped';
@@ -159,15 +162,19 @@ export async function runVerify(targets: VerifyTargets, clients: VerifyClients, 
   const pushErr: Record<'traces' | 'metrics' | 'logs', string | undefined> = { traces: traceErr, metrics: metricErr, logs: logErr };
 
   const after = (at: number | undefined): { visibleAfterMs?: number } => (at === undefined ? {} : { visibleAfterMs: Math.max(0, at - pushedAtMs) });
-  const check = (kind: CheckKind, signal: CheckResult['signal'], label: string, status: CheckStatus, detail: string, at?: number): CheckResult => ({
-    kind,
-    signal,
-    label,
-    ...(status === 'skipped' ? {} : { pushedAt }),
-    ...(status === 'ok' ? after(at) : {}),
-    status,
-    detail,
-  });
+  const check = (kind: CheckKind, signal: CheckResult['signal'], label: string, status: CheckStatus, detail: string, at?: number): CheckResult => {
+    const c: CheckResult = {
+      kind,
+      signal,
+      label,
+      ...(status === 'skipped' ? {} : { pushedAt }),
+      ...(status === 'ok' ? after(at) : {}),
+      status,
+      detail,
+    };
+    options.onCheck?.(c);
+    return c;
+  };
 
   // 2. visibility of each signal
   const traceVisible = async (): Promise<{ result: CheckResult; trace?: TempoTrace }> => {
@@ -273,8 +280,11 @@ export async function runVerify(targets: VerifyTargets, clients: VerifyClients, 
     return check('log-link', 'logs', label, r.ok ? 'ok' : 'fail', `log ${r.detail}`, r.at);
   };
 
-  const [tv, mv, lv] = await Promise.all([traceVisible(), metricVisible(), logVisible()]);
-  const [el, ll] = await Promise.all([exemplarLink(mv), logLink(lv.result, lv.entry)]);
+  // each link follows as soon as its own signal is visible, so its time is measured from the push, not from the end
+  // of the slowest visibility poll
+  const metricsThenLink = metricVisible().then(async (mv) => ({ mv, el: await exemplarLink(mv) }));
+  const logsThenLink = logVisible().then(async (lv) => ({ lv, ll: await logLink(lv.result, lv.entry) }));
+  const [tv, { mv, el }, { lv, ll }] = await Promise.all([traceVisible(), metricsThenLink, logsThenLink]);
   const checks: CheckResult[] = [tv.result, mv, lv.result, el, ll];
 
   // 3. tenant isolation: another tenant must not see what the tenant under test sees
@@ -322,7 +332,14 @@ export async function runVerify(targets: VerifyTargets, clients: VerifyClients, 
       }, storageDeadline, clock, options.storageBackoff ?? STORAGE_BACKOFF);
       if (!o.value) {
         const err = o.lastError ? `: ${o.lastError.message}` : '';
-        const flushNote = flushed.length ? ` (flush asked: ${flushed.join('; ')})` : ' (try --flush, or a longer --storage-timeout)';
+        const storageMs = options.storageTimeoutMs ?? 900_000;
+        const flushNote = flushed.length
+          ? ` (flush asked: ${flushed.join('; ')})`
+          : b.engine === 'loki' && storageMs < LOKI_API.chunkIdlePeriodMs
+            ? ` (Loki keeps a quiet chunk in memory for its chunk_idle_period, by default ${secs(LOKI_API.chunkIdlePeriodMs)}, longer than the storage timeout: use --flush)`
+            : b.engine === 'tempo'
+              ? ` (${TEMPO_API.noFlush}; try a longer --storage-timeout)`
+              : ' (try --flush, or a longer --storage-timeout)';
         return check('storage', b.signal, label, 'fail', `no new object under ${where} within ${secs((options.storageTimeoutMs ?? 900_000))}${err}${flushNote}`);
       }
       const first = o.value.objects[0]!;

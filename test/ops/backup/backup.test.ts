@@ -21,6 +21,8 @@ import {
   verifyArchive,
   volumeDataPath,
   walkTree,
+  type BackupOptions,
+  type BackupProgress,
   type BackupResult,
   type VolumeLayout,
 } from '../../../src/ops/backup/index.js';
@@ -65,7 +67,7 @@ function sources(root: string, layout: VolumeLayout) {
 
 const targetFor = (root: string, layout: VolumeLayout) => (s: { name: string }, m: { project: string }) => new VolumeTarget(s.name, volumeDataPath(root, layout, m.project, s.name), layout);
 
-async function backup(root: string, layout: VolumeLayout, out: string, extra: { retention?: number; now?: Date } = {}): Promise<BackupResult> {
+async function backup(root: string, layout: VolumeLayout, out: string, extra: { retention?: number; now?: Date; onProgress?: BackupOptions['onProgress'] } = {}): Promise<BackupResult> {
   return createBackup({ stack: plan.stack, env: plan.env, project: plan.project, sources: sources(root, layout), configs: plan.configs, outDir: out, ...extra });
 }
 
@@ -88,6 +90,23 @@ async function rejects(p: Promise<unknown>, kind: 'input' | 'verification', re: 
 }
 
 describe('backup: what is archived', () => {
+  it('reports progress: each volume read, every entry archived, every entry verified', async () => {
+    const root = temp();
+    seedVolumes(root, 'docker');
+    const seen: BackupProgress[] = [];
+    const r = await backup(root, 'docker', join(root, 'out'), { onProgress: (p) => seen.push(p) });
+    const reading = seen.filter((p) => p.phase === 'reading');
+    assert.deepEqual(reading.map((p) => p.source), [...plan.volumes].sort());
+    const total = r.manifest.entries.length + 1;
+    for (const phase of ['archiving', 'verifying'] as const) {
+      const ps = seen.filter((p) => p.phase === phase);
+      assert.ok(ps.every((p) => p.total === total));
+      assert.equal(ps.at(-1)!.done, total, `${phase} reaches every entry and the manifest`);
+    }
+    const lastArchiving = seen.map((p) => p.phase).lastIndexOf('archiving');
+    assert.ok(seen.findIndex((p) => p.phase === 'verifying') > lastArchiving);
+  });
+
   it('volume names and project come from the compose renderer', () => {
     const compose = [...plan.configs.entries()].find(([k]) => k.endsWith('docker-compose.yaml'))![1];
     for (const v of plan.volumes) assert.match(compose, new RegExp(`^  ${v}: \\{\\}$`, 'm'));

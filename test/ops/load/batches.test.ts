@@ -78,5 +78,10 @@ describe('load options', () => {
     assert.equal(classifyFailure(500), '5xx');
     assert.equal(classifyFailure('INTERNAL'), '5xx');
     assert.equal(classifyFailure(null), 'network');
+    // gRPC reports a refused connection and a failed handshake as UNAVAILABLE: neither is the server's 503
+    assert.equal(classifyFailure('UNAVAILABLE', 'ECONNREFUSED'), 'network');
+    assert.equal(classifyFailure('UNAVAILABLE', 'TLS'), 'tls');
+    assert.equal(classifyFailure(null, 'ERR_SSL_WRONG_VERSION_NUMBER'), 'tls');
+    assert.equal(classifyFailure(null, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'tls');
   });
 });

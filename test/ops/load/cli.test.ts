@@ -28,7 +28,7 @@ describe('otelstack load (CLI)', () => {
     assert.equal(j.signals['traces']!.accepted, sink.count('traces'));
     assert.equal(j.signals['logs']!.accepted, sink.count('logs'));
     assert.ok(j.signals['logs']!.achievedRate > 0);
-    assert.deepEqual(Object.keys(j.rejected), ['429', '503', '4xx', '5xx', 'network', 'partial']);
+    assert.deepEqual(Object.keys(j.rejected), ['429', '503', '4xx', '5xx', 'network', 'tls', 'partial']);
     assert.deepEqual(Object.keys(j.latencyMs), ['count', 'p50', 'p90', 'p99', 'max', 'mean']);
     assert.ok(sink.requests().every((q) => q.headers['x-scope-orgid'] === 'team-a'));
     const text = await otelstack(['load', '--endpoint', sink.httpEndpoint, '--protocol', 'http', '--duration', '300ms']);
@@ -37,13 +37,45 @@ describe('otelstack load (CLI)', () => {
     assert.match(text.out, /rejected items by kind: none/);
   });
 
-  it('exits 1 when the endpoint accepts nothing, with the reason', async () => {
+  it('stops early with one message when nothing listens (gRPC and HTTP)', async () => {
     const port = await closedPort();
-    const r = await otelstack(['load', '--endpoint', `http://127.0.0.1:${port}`, '--protocol', 'http', '--duration', '300ms']);
-    assert.equal(r.code, 1, r.out);
-    assert.match(r.err, /the endpoint accepted nothing/);
-    assert.match(r.out, /rejected items by kind: network: /);
-    assert.match(r.out, /ECONNREFUSED/);
+    for (const args of [
+      ['--endpoint', `http://127.0.0.1:${port}`, '--protocol', 'http'],
+      ['--endpoint', `127.0.0.1:${port}`, '--insecure'],
+    ]) {
+      const t0 = Date.now();
+      const r = await otelstack(['load', ...args, '--rate', '0', '--duration', '30s', '--batch-size', '10']);
+      assert.equal(r.code, 1, r.out);
+      assert.ok(Date.now() - t0 < 15_000, `stopped early, not after --duration (${Date.now() - t0} ms)`);
+      assert.equal(r.out, '', 'no table of rejections');
+      assert.match(r.err, new RegExp(`error: nothing answers at \\S*127\\.0\\.0\\.1:${port}: stopped after the first 5 requests failed \\(.*ECONNREFUSED`));
+      assert.doesNotMatch(r.err, /503|UNAVAILABLE: \d/);
+    }
+  });
+
+  it('follows the OTLP exporters\' TLS convention: http:// plaintext, host:port TLS unless --insecure; a TLS failure is reported as one', async () => {
+    sink.reset();
+    const bare = sink.grpcEndpoint.replace('http://', '');
+    // host:port with --insecure and http://host:port both reach the plaintext sink
+    for (const endpoint of [['--endpoint', bare, '--insecure'], ['--endpoint', sink.grpcEndpoint]]) {
+      const r = await otelstack(['load', ...endpoint, '--duration', '300ms', '--json']);
+      assert.equal(r.code, 0, r.err);
+      assert.ok((JSON.parse(r.out) as { totals: { accepted: number } }).totals.accepted > 0);
+    }
+    // host:port alone is TLS (as OTEL_EXPORTER_OTLP_INSECURE=false): against a plaintext server that is a TLS error
+    const before = sink.requests().length;
+    const r = await otelstack(['load', '--endpoint', bare, '--rate', '0', '--duration', '30s', '--batch-size', '10', '--json']);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out) as { unreachable: string; rejected: Record<string, number> };
+    assert.match(j.unreachable, /^the TLS handshake failed at 127\.0\.0\.1:\d+: stopped after the first 5 requests failed \(.*TLS handshake failed: wrong version number \(the server does not speak TLS\)/);
+    assert.equal(j.rejected['503'], 0, 'a TLS failure is not a 503');
+    assert.ok(j.rejected['tls']! > 0);
+    assert.match(r.err, /suggestion: for a plaintext endpoint use http:\/\/host:port or --insecure/);
+    assert.equal(sink.requests().length, before, 'nothing reached the sink');
+    // https:// is TLS too
+    const https = await otelstack(['load', '--endpoint', `https://${bare}`, '--duration', '5s', '--batch-size', '10', '--rate', '0']);
+    assert.equal(https.code, 1);
+    assert.match(https.err, /the TLS handshake failed/);
   });
 
   it('exits 2 on malformed flags', async () => {
@@ -56,6 +88,9 @@ describe('otelstack load (CLI)', () => {
       [['load', '--workers', '0'], /--workers must be within 1\.\.64/],
       [['load', '--error-ratio', '2'], /--error-ratio must be a number within 0\.\.1/],
       [['load', '--depth', '10', '--fan-out', '10'], /keep them under 10 000/],
+      [['load', '--endpoint', 'localhost:4317', '--insecure', '--tls'], /--insecure and --tls contradict each other/],
+      [['load', '--endpoint', 'http://localhost:4317', '--tls'], /--tls contradicts the endpoint's http:\/\/ scheme/],
+      [['load', '--endpoint', 'https://localhost:4317', '--insecure'], /--insecure contradicts the endpoint's https:\/\/ scheme/],
     ];
     for (const [args, msg] of cases) {
       const r = await otelstack(args);

@@ -3,8 +3,12 @@
 // from what the sink received. Also the failure verdicts: unreachable endpoints, wrong tenant, broken isolation,
 // no exemplars, storage present / absent.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
+import { LOKI_API } from '../../../src/catalog/loki.js';
+import { TEMPO_API } from '../../../src/catalog/tempo.js';
 import { LokiClient } from '../../../src/ops/backends/loki.js';
 import { PrometheusClient } from '../../../src/ops/backends/prometheus.js';
 import type { ListResult } from '../../../src/ops/backends/s3.js';
@@ -204,6 +208,69 @@ describe('runVerify storage and exemplar verdicts (no Prometheus needed)', () =>
       assert.equal(byLabel(r, 'metrics → traces').status, 'fail');
       assert.match(byLabel(r, 'metrics → traces').detail, /exemplar storage must be on \(Mimir: limits\.max_global_exemplars_per_user > 0/);
       assert.equal(r.ok, false);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('times each link from the push: logs → traces does not wait for a slow metrics backend', async () => {
+    const t = targetsFor(stack, { metricsUrl: 'http://127.0.0.1:9' });
+    const real = createVerifyClients(t);
+    const slowFrom = Date.now();
+    // a metrics backend whose series shows up only 1.5 s after the start (logs and traces: within ms), with an
+    // exemplar pointing to the pushed trace (its id is in the query)
+    const idOf = (q: string): string => /"([0-9a-f]{32})"/.exec(q)![1]!;
+    const slow = {
+      query: async (q: string) => (Date.now() - slowFrom < 1500 ? [] : [{ metric: { __name__: 'x' }, value: 1, time: Date.now() / 1000 }]),
+      queryExemplars: async (q: string) => [{ seriesLabels: {}, exemplars: [{ labels: { trace_id: idOf(q) }, value: 1, time: Date.now() / 1000 }] }],
+    };
+    const clients: VerifyClients = { ...real, readers: { ...real.readers, metrics: slow } };
+    try {
+      const r = await runVerify(t, clients, { timeoutMs: 20_000, backoff: FAST });
+      assert.equal(r.ok, true, verifyReportTable(r, false));
+      assert.ok(byLabel(r, 'metrics').visibleAfterMs! >= 1400, `metrics after ${byLabel(r, 'metrics').visibleAfterMs} ms`);
+      assert.ok(byLabel(r, 'metrics → traces').visibleAfterMs! >= byLabel(r, 'metrics').visibleAfterMs!);
+      const logLink = byLabel(r, 'logs → traces').visibleAfterMs!;
+      assert.ok(logLink < 1000, `logs → traces measured from the push (${logLink} ms), not from the end of the metrics poll`);
+      assert.ok(logLink >= byLabel(r, 'logs').visibleAfterMs!);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('--flush asks Loki\'s ingester /flush (from the catalog) and says why Tempo 3 is not asked', async () => {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(`${req.method} ${req.url} ${req.headers['x-scope-orgid'] ?? ''}`);
+      res.writeHead(req.url === LOKI_API.flush ? 204 : 404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const t = targetsFor(stack, { lokiUrl: url, tempoUrl: url, metricsUrl: url, tenant: 'team-a' });
+      const clients = createVerifyClients(t, { flush: true });
+      try {
+        const lines = await clients.flush!();
+        assert.deepEqual(asked, ['POST /flush team-a'], 'only Loki is asked; Tempo 3 serves no /flush');
+        assert.ok(lines.includes('loki 204'), lines.join('; '));
+        assert.ok(lines.some((l) => /^tempo not asked: Tempo 3 has no flush endpoint/.test(l)), lines.join('; '));
+      } finally {
+        await clients.close();
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    assert.equal(TEMPO_API.flush, null);
+  });
+
+  it('without --flush, an empty Loki bucket says that chunks wait for chunk_idle_period and to use --flush', async () => {
+    const t = targetsFor(stack, { buckets: true, metricsUrl: 'http://127.0.0.1:9' });
+    const empty: ObjectLister = { list: async () => ({ objects: [], listed: 0, truncated: false }) };
+    const real = createVerifyClients(t);
+    try {
+      const r = await runVerify(t, { sender: real.sender, readers: { ...real.readers, metrics: noExemplars }, storage: empty }, { timeoutMs: 1500, backoff: FAST, checkStorage: true, storageTimeoutMs: 200, storageBackoff: FAST });
+      assert.match(byLabel(r, 'storage logs').detail, /Loki keeps a quiet chunk in memory for its chunk_idle_period, by default 1800 s, longer than the storage timeout: use --flush/);
+      assert.match(byLabel(r, 'storage traces').detail, /Tempo 3 has no flush endpoint; blocks land after the block-builder's consume cycle/);
     } finally {
       await real.close();
     }
