@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine, type ComponentFacts } from '../catalog/index.js';
 import { DefinitionError, closest, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
-import type { ResolveOtelstackData } from './resolve-otelstack.js';
 import { MAX_REPLICAS, SIGNALS, StackSchema, type Stack } from './schema.js';
 
 export interface LoadedStack {
@@ -60,83 +59,47 @@ function readYaml(file: string): unknown {
   return doc.toJS();
 }
 
-/** This package's entry, what `import ... from 'otelstack'` means inside a definition (dist/src/index.js). */
-const PACKAGE_ENTRY = new URL('../index.js', import.meta.url).href;
-/** Query marker on a definition's URL: the resolve hook loads that file as an ES module (see resolve-otelstack.ts). */
-const DEFINITION_MARKER = 'otelstack-definition';
-let tsxRegistered = false;
-let hookAfterTsx = false;
-let hookRegistered = false;
-let loads = 0;
-
 /**
- * Module hooks for a .ts/.js definition: tsx (TypeScript) only for TypeScript files, and the resolve hook that
- * lets definitions anywhere import 'otelstack'. Hooks registered later run first, so the resolve hook is
- * (re)registered after tsx: it must see tsx's answer to override the definition's module format.
+ * A .ts/.js definition is bundled in memory by esbuild and imported from a data: URL (src/model/ts-definition.ts):
+ * `import { defineStack } from 'otelstack'` resolves to this package's own entry wherever the definition lives,
+ * and YAML definitions (and commands that load none) never load esbuild.
  */
-async function registerHooks(typescript: boolean): Promise<void> {
-  const { register } = await import('node:module');
-  if (typescript && !tsxRegistered) {
-    // tsx compiles TypeScript on the fly (esbuild), so users need no build step. Imported here, not at the
-    // top: YAML definitions (and commands that load none) must not pay for loading it.
-    const tsx = await import('tsx/esm/api');
-    tsx.register();
-    tsxRegistered = true;
-  }
-  if (!hookRegistered || (tsxRegistered && !hookAfterTsx)) {
-    const data: ResolveOtelstackData = { entry: PACKAGE_ENTRY, marker: DEFINITION_MARKER };
-    register(new URL('./resolve-otelstack.js', import.meta.url), { data });
-    hookRegistered = true;
-    hookAfterTsx = tsxRegistered;
-  }
-}
-
-/** esbuild (through tsx) reports syntax errors as "Transform failed with N error(s):\n<file>:<line>:<col>: ERROR: <text>". */
-function compileErrors(file: string, message: string): DefinitionIssue[] {
-  const out: DefinitionIssue[] = [];
-  for (const line of message.split('\n')) {
-    const m = /^(.*):(\d+):(\d+): (?:ERROR|error): (.*)$/.exec(line.trim());
-    if (!m) continue;
-    const [, where, l, c, text] = m;
-    out.push({
-      file,
-      path: `line ${l}, column ${c}`,
-      message: `the TypeScript definition does not compile: ${where}:${l}:${c}: ${text}`,
-      expected: 'a module that compiles and exports defineStack({...})',
-      suggestion: `fix the syntax at line ${l}, column ${c}; \`npx tsc --noEmit\` shows the same error with context`,
-    });
-  }
-  return out;
-}
-
-async function readModule(file: string, ext: string): Promise<unknown> {
+async function readModule(file: string): Promise<unknown> {
+  const { importTsDefinition, TsDefinitionError } = await import('./ts-definition.js');
+  let mod: Record<string, unknown>;
   try {
-    await registerHooks(ext === '.ts' || ext === '.mts' || ext === '.cts');
-    // a fresh query per load: an edited definition is evaluated again in the same process (tests, watch)
-    const url = `${pathToFileURL(file).href}?${DEFINITION_MARKER}=${++loads}`;
-    const mod = (await import(url)) as Record<string, unknown>;
-    const value = mod['default'] ?? mod['stack'];
-    if (value === undefined) {
+    mod = await importTsDefinition(file);
+  } catch (e) {
+    if (e instanceof TsDefinitionError && e.location) {
+      const [l, c] = e.location.split(':');
       throw new DefinitionError([
-        { file, path: '', message: 'the module exports no stack', expected: 'export default defineStack({...})', suggestion: 'add `export default` before defineStack' },
+        {
+          file,
+          path: `line ${l}, column ${c}`,
+          message: `the TypeScript definition does not compile: ${file}:${l}:${c}: ${e.message}`,
+          expected: 'a module that compiles and exports defineStack({...})',
+          suggestion: `fix the code at line ${l}, column ${c}; \`npx tsc --noEmit\` shows the same error with context`,
+        },
       ]);
     }
-    return value;
-  } catch (e) {
-    if (e instanceof DefinitionError) throw e;
     const full = e instanceof Error ? e.message : String(e);
-    const compile = compileErrors(file, full);
-    if (compile.length) throw new DefinitionError(compile);
     throw new DefinitionError([
       { file, path: '', message: `the TypeScript definition could not be loaded: ${full.split('\n')[0]}`, expected: 'a module that compiles and exports defineStack({...})', suggestion: 'run `npx tsc --noEmit` on it to see the compiler error' },
     ]);
   }
+  const value = mod['default'] ?? mod['stack'];
+  if (value === undefined) {
+    throw new DefinitionError([
+      { file, path: '', message: 'the module exports no stack', expected: 'export default defineStack({...})', suggestion: 'add `export default` before defineStack' },
+    ]);
+  }
+  return value;
 }
 
 async function readRaw(file: string): Promise<unknown> {
   const ext = extname(file);
   if (ext === '.yaml' || ext === '.yml' || ext === '.json') return readYaml(file);
-  if (['.ts', '.mts', '.cts', '.js', '.mjs'].includes(ext)) return readModule(file, ext);
+  if (['.ts', '.mts', '.cts', '.js', '.mjs'].includes(ext)) return readModule(file);
   throw new DefinitionError([
     { file, path: '', message: `unsupported file type "${ext}"`, expected: '.ts or .yaml', suggestion: 'rename the file, or point at a directory with stack.yaml' },
   ]);

@@ -72,7 +72,7 @@ describe('bad input at the CLI: exit 2 with file, path, expected and suggestion'
   it('a TypeScript syntax error', async () => {
     const r = await plan('stack.ts', 'export default {{ name: ;\n');
     assert.equal(r.code, 2);
-    assert.ok(r.err.includes(`${r.file}:1:16: Expected identifier but found "{"`), r.err);
+    assert.ok(r.err.includes(`${r.file}:1:17: Expected identifier but found "{"`), r.err);
   });
   it('a misspelt key', async () => {
     const r = await plan('stack.yaml', BASE.replace('name: demo', 'nmae: demo'));

@@ -111,7 +111,7 @@ describe('bad input: one clear message naming file, path, expectation, suggestio
     const dir = mkdtempSync(join(tmpdir(), 'otelstack-'));
     const f = join(dir, 'stack.ts');
     writeFileSync(f, 'export default {{ name: ;\n');
-    await assert.rejects(loadStack(f), (e: unknown) => e instanceof DefinitionError && e.issues[0]!.file === f && /does not compile: .*stack.ts:1:16:/.test(e.issues[0]!.message));
+    await assert.rejects(loadStack(f), (e: unknown) => e instanceof DefinitionError && e.issues[0]!.file === f && /does not compile: .*stack.ts:1:17:/.test(e.issues[0]!.message));
   });
   it('a YAML file with a valid definition loads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelstack-'));
@@ -230,8 +230,8 @@ describe('bad input: the message says what is wrong', () => {
   it('a TypeScript syntax error prints esbuild\'s message with file:line:col', async () => {
     const { file, issues } = await fileIssues('stack.ts', 'export default {\n  name: ;\n};\n');
     assert.equal(issues.length, 1);
-    assert.equal(issues[0]!.path, 'line 2, column 8');
-    assert.ok(issues[0]!.message.includes(`${file}:2:8: Unexpected ";"`), issues[0]!.message);
+    assert.equal(issues[0]!.path, 'line 2, column 9');
+    assert.ok(issues[0]!.message.includes(`${file}:2:9: Unexpected ";"`), issues[0]!.message);
   });
   it('a misspelt key: one error, the unknown key with did-you-mean (no spurious "missing")', () => {
     const issues = issuesOf((s) => { s['nmae'] = s['name']; delete s['name']; });

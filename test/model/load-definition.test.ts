@@ -77,7 +77,7 @@ describe('TypeScript definitions outside this repository import otelstack', () =
   });
 });
 
-describe('the definition loader loads tsx only for TypeScript', () => {
+describe('the definition loader loads the TypeScript compiler (esbuild) only for TypeScript', () => {
   // NODE_DEBUG=esm makes Node log every module it links: the evidence of what a command loaded.
   const loaded = async (def: string): Promise<string> => {
     const { spawn } = await import('node:child_process');
@@ -92,12 +92,13 @@ describe('the definition loader loads tsx only for TypeScript', () => {
       });
     });
   };
-  it('a YAML definition does not import tsx', async () => {
+  it('a YAML definition loads neither the TypeScript loader nor esbuild', async () => {
     const log = await loaded('examples/single-node');
     assert.match(log, /Storing file:\/\/.*\/dist\/src\/model\/load\.js/, 'the log lists loaded modules');
-    assert.doesNotMatch(log, /node_modules\/tsx\//);
+    assert.doesNotMatch(log, /dist\/src\/model\/ts-definition\.js/);
+    assert.doesNotMatch(log, /node_modules\/(esbuild|tsx)\//);
   });
-  it('a TypeScript definition does', async () => {
-    assert.match(await loaded('examples/dts'), /node_modules\/tsx\//);
+  it('a TypeScript definition loads the TypeScript loader', async () => {
+    assert.match(await loaded('examples/dts'), /dist\/src\/model\/ts-definition\.js/);
   });
 });
