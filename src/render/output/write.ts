@@ -195,6 +195,11 @@ export function planOutput(req: OutputRequest, opts: { force?: boolean } = {}): 
     } else findings.push({ path: f.path, state: 'disown', detail: 'edited since render wrote it; left in place' });
   }
 
+  // a render whose paths nest (a file that is another file's directory) cannot be written by anyone
+  const dirsOfRender = new Set([...req.files.keys()].flatMap(ancestors));
+  const nested = [...req.files.keys()].filter((p) => dirsOfRender.has(p));
+  if (nested.length) throw new OutputError('unwritable', `cannot render into ${out}: ${nested.join(', ')} would be both a file and a directory`, 'this is a bug in a renderer');
+
   const mkdirs = new Set<string>();
   const takenOver = new Map<string, Set<string>>(); // other manifest → paths forced over
   for (const [rel, content] of req.files) {
@@ -478,11 +483,11 @@ export function writeOutput(req: OutputRequest, opts: WriteOptions = {}): WriteR
       }
       for (const f of removes) journal.remove.push({ path: f.path, sha256: oldHashes.get(f.path)! });
       for (const [name, text] of plan.manifests) writeFileSync(join(staging, 'manifests', name), text);
-      onStep('staged');
       writeFileSync(join(staging, 'journal.json.tmp'), `${JSON.stringify(journal, null, 2)}\n`);
     } catch (e) {
       throw new OutputError('unwritable', `cannot render into ${out}: ${describeFsError(e)}`, 'nothing was changed; free space or choose another directory for --out');
     }
+    onStep('staged');
     renameSync(join(staging, 'journal.json.tmp'), join(staging, 'journal.json'));
     committed = true;
     onStep('committed');
@@ -501,7 +506,24 @@ export function writeOutput(req: OutputRequest, opts: WriteOptions = {}): WriteR
     }
     throw e;
   } finally {
-    if (committed && !exists(staging)) rmSync(lock, { force: true });
+    // keep the lock only while a committed staging area waits for the next run (its pid is dead by then)
+    if (!committed || !exists(staging)) rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Finishes or discards interrupted renders in `outDir` (step 2 of the protocol) without rendering anything; the
+ * names of the staging areas it handled. Every write does this first on its own.
+ */
+export function recoverOutput(outDir: string, onStep: (s: string) => void = () => {}): string[] {
+  const out = resolve(outDir);
+  const state = join(out, STATE_DIR);
+  if (!statOf(state)?.isDirectory()) return [];
+  const lock = acquireLock(state);
+  try {
+    return recover(out, onStep);
+  } finally {
+    rmSync(lock, { force: true });
   }
 }
 
