@@ -1,5 +1,5 @@
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { FileSet } from '../fileset.js';
 import { OutputError, describeFsError } from './errors.js';
 import { STATE_DIR, ManifestError, emptyManifest, manifestName, readManifests, serializeManifest, sha256, type Manifest, type ManifestFile } from './manifest.js';
@@ -526,6 +526,3 @@ export function recoverOutput(outDir: string, onStep: (s: string) => void = () =
     rmSync(lock, { force: true });
   }
 }
-
-/** The manifest paths that belong to render (for readers that must skip them, e.g. golden comparisons). */
-export const isStatePath = (rel: string): boolean => rel === STATE_DIR || rel.startsWith(`${STATE_DIR}/`) || rel.startsWith(`${STATE_DIR}${sep}`);

@@ -101,6 +101,17 @@ describe('writeOutput: render owns only what it wrote', () => {
     writeOutput(req(d, { 'dev/a': 'd2\n' }, { envs: ['dev'] }));
     assert.deepEqual([...files(d).keys()], ['dev/a']);
   });
+  it('a live render\'s lock makes another wait (busy); a dead one\'s lock is taken over', () => {
+    const d = tmp();
+    writeOutput(req(d, { 'a.yaml': '1\n' }));
+    writeFileSync(join(d, '.otelstack/lock'), '1\n'); // pid 1 is alive
+    assert.throws(() => writeOutput(req(d, { 'a.yaml': '2\n' })), (e: unknown) => e instanceof OutputError && e.kind === 'busy');
+    assert.equal(readFileSync(join(d, 'a.yaml'), 'utf8'), '1\n');
+    writeFileSync(join(d, '.otelstack/lock'), '999999999\n'); // no such process
+    writeOutput(req(d, { 'a.yaml': '2\n' }));
+    assert.equal(readFileSync(join(d, 'a.yaml'), 'utf8'), '2\n');
+    assert.deepEqual(leftovers(d), []);
+  });
   it('unwritable targets are one OutputError and nothing is written', () => {
     const d = tmp();
     writeFileSync(join(d, 'file'), 'x');
