@@ -6,6 +6,6 @@ import { GOLDEN_DIR } from './support.js';
 
 // `node --test dist/test/…` also loads this file (it sits under a test/ directory): never rewrite the golden then.
 if (process.env['NODE_TEST_CONTEXT'] === undefined) {
-  const r = spawnSync(process.execPath, [BIN, 'render', 'examples/dts', '--target', 'kubernetes', '--out', GOLDEN_DIR], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [BIN, 'render', 'examples/dts', '--target', 'kubernetes', '--out', GOLDEN_DIR, '--force'], { cwd: ROOT, stdio: 'inherit' });
   process.exitCode = r.status ?? 1;
 }
