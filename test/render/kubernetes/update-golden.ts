@@ -1,5 +1,6 @@
 // Rewrites examples/dts/rendered from the current renderer, as `otelstack render examples/dts --target kubernetes
-// --out examples/dts/rendered` does: node dist/test/render/kubernetes/update-golden.js
+// --out examples/dts/rendered --force` does (after a merge the golden files may not match the manifest; the directory is
+// render's alone): node dist/test/render/kubernetes/update-golden.js
 import { spawnSync } from 'node:child_process';
 import { BIN, ROOT } from '../../support/paths.js';
 import { GOLDEN_DIR } from './support.js';
