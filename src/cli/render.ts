@@ -1,57 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadStack } from '../model/load.js';
 import { TARGETS, type Target } from '../model/schema.js';
-import { diffFileSets, readFileSet, writeFileSetAtomically, lineDiff, type FileSet } from '../render/fileset.js';
+import type { Finding } from '../plan/findings.js';
+import type { FileSet } from '../render/fileset.js';
 import { renderStack } from '../render/index.js';
 import { hydrateForCli } from './render-hydrate.js';
+import { formatValuePath, textPatch, valueChanges, type ValueChange } from '../render/output/diff.js';
+import { OutputError } from '../render/output/errors.js';
+import { fileOwners } from '../render/output/owners.js';
+import { planOutput, writeOutput, type OutputFinding, type OutputRequest } from '../render/output/write.js';
 import { EXIT, UsageError } from './errors.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
-function printFindings(findings: ReturnType<typeof renderStack>['findings']): void {
+function printFindings(findings: Finding[]): void {
   for (const f of findings) process.stderr.write(`${f.severity} [${f.rule}]${f.env ? ` ${f.env}` : ''} at ${f.path}: ${f.message}\n  → ${f.suggestion}\n`);
+}
+
+const json = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+
+/** Library refusals (OutputError) are bad input for the CLI: exit 2, one message, no stack trace. */
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof OutputError) throw new UsageError(e.message, e.suggestion);
+    throw e;
+  }
+}
+
+/** What `render --check` calls each state of the plan (unchanged files are not reported). */
+const CHECK_LABEL: Partial<Record<OutputFinding['state'], string>> = {
+  create: 'missing on disk',
+  replace: 'differs',
+  edited: 'edited since render wrote it',
+  foreign: 'in the way (not written by this render)',
+  remove: 'not rendered any more',
+  disown: 'not rendered any more (edited since render wrote it)',
+  adopt: 'not recorded in the manifest',
+  blocked: 'cannot be written',
+};
+
+/**
+ * Crash injection for the interrupted-render tests: OTELSTACK_TEST_CRASH_AT=<step> (e.g. `committed`, `put:`)
+ * kills this process with SIGKILL right after the first step whose name starts with it — the same as a kill -9
+ * from outside, at a chosen point.
+ */
+function crashHook(): ((step: string) => void) | undefined {
+  const at = process.env['OTELSTACK_TEST_CRASH_AT'];
+  if (!at) return undefined;
+  return (step) => {
+    if (step.startsWith(at)) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 export function renderCommand(program: Command, run: Run): void {
   program
     .command('render')
-    .description('render deployments (ArgoCD + Helm values, Docker Compose) and native configs; writes all files or none')
+    .description('render deployments (ArgoCD + Helm values, Docker Compose) and native configs; writes all files or none, and only files it wrote before')
     .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
     .option('--target <target>', `${TARGETS.join(' | ')} | all (each environment renders for its own target)`, 'all')
     .option('--env <name>', 'only this environment')
-    .requiredOption('--out <dir>', 'output directory (replaced atomically)')
+    .requiredOption('--out <dir>', 'output directory; render replaces and removes only the files its manifest (<out>/.otelstack/) says it wrote')
     .option('--check', 'write nothing; exit 1 with a diff when --out differs from what would be rendered')
-    .option('--json', 'print a JSON summary')
+    .option('--force', 'overwrite the files in the way (not written by render, or edited since) — just those')
+    .option('--json', 'print a JSON summary (with the findings)')
     .option('--hydrate', 'also run `helm template` on each Application\'s chart and check the manifests against the plan (kubernetes/<env>/hydrated/)')
     .option('--charts <dir>', 'with --hydrate: directory of <chart>/ or <chart>-<version>.tgz (default: Helm\'s repository cache)')
-    .action((definition: string, opts: { target: string; env?: string; out: string; check?: boolean; json?: boolean; hydrate?: boolean; charts?: string }) =>
+    .action((definition: string, opts: { target: string; env?: string; out: string; check?: boolean; force?: boolean; json?: boolean; hydrate?: boolean; charts?: string }) =>
       run(async () => {
         if (opts.target !== 'all' && !(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target "${opts.target}"`, `use one of: ${TARGETS.join(', ')}, all`);
         const { file, stack } = await loadStack(definition);
         if (opts.env && !stack.environments.some((e) => e.name === opts.env)) throw new UsageError(`${file} has no environment "${opts.env}"`, `use one of: ${stack.environments.map((e) => e.name).join(', ')}`);
-        const r = renderStack(stack, { target: opts.target as Target | 'all', ...(opts.env ? { env: opts.env } : {}) });
+        const target = opts.target as Target | 'all';
+        const r = renderStack(stack, { target, ...(opts.env ? { env: opts.env } : {}) });
         if (r.environments.length === 0) throw new UsageError(`no environment of ${file} has target ${opts.target}`, `its environments: ${stack.environments.map((e) => `${e.name} (${e.target})`).join(', ')}`);
         const errors = r.findings.filter((f) => f.severity === 'error');
-        printFindings(r.findings);
+        if (!opts.json) printFindings(r.findings);
         if (errors.length) {
-          process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written\n`);
-          return EXIT.usage;
+          if (opts.json) json({ out: opts.out, environments: r.environments, written: false, findings: r.findings });
+          else process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written\n`);
+          return EXIT.findings;
         }
         const hydrated = await hydrateForCli(stack, r, opts); // adds kubernetes/<env>/hydrated/* to r.files; throws UsageError on bad input
+        const req: OutputRequest = {
+          outDir: opts.out,
+          stack: stack.name,
+          files: r.files,
+          owners: fileOwners(stack, r.files, r.environments, target),
+          scope: {
+            selected: Object.fromEntries(r.environments.map((e) => [e, stack.environments.find((x) => x.name === e)!.target])),
+            definitionEnvironments: stack.environments.map((e) => e.name),
+            target,
+            ...(opts.env ? { envFilter: opts.env } : {}),
+          },
+        };
         if (opts.check) {
-          const diffs = diffFileSets(r.files, readFileSet(opts.out));
-          if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, upToDate: diffs.length === 0, diffs: diffs.map((d) => ({ path: d.path, change: d.change })), ...hydrated?.json }, null, 2)}\n`);
-          else if (diffs.length === 0) process.stdout.write(`${opts.out} is up to date (${r.files.size} files)\n`);
-          else for (const d of diffs) process.stdout.write(`${d.change === 'added' ? 'missing on disk' : d.change === 'removed' ? 'not rendered any more' : 'differs'}: ${d.path}\n${d.detail ? `${d.detail}\n` : ''}`);
-          return diffs.length || hydrated?.failed ? EXIT.findings : EXIT.ok;
+          const code = check(req, r.files, r.findings, opts);
+          return hydrated?.failed ? EXIT.findings : code;
         }
-        writeFileSetAtomically(r.files, opts.out);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, environments: r.environments, files: [...r.files.keys()], ...hydrated?.json }, null, 2)}\n`);
-        else process.stdout.write(`${pc.green('rendered')} ${r.files.size} files for ${r.environments.join(', ')} into ${opts.out}\n`);
+        const w = asUsage(() => writeOutput(req, { force: opts.force === true, ...(crashHook() ? { onStep: crashHook()! } : {}) }));
+        if (opts.json) json({ out: opts.out, environments: r.environments, files: [...r.files.keys()], created: w.created, replaced: w.replaced, removed: w.removed, unchanged: w.unchanged, disowned: w.disowned, forced: w.forced, recovered: w.recovered, findings: r.findings, ...hydrated?.json });
+        else {
+          if (w.recovered.length) process.stdout.write(`finished an interrupted render first (${w.recovered.join(', ')})\n`);
+          for (const p of w.disowned) process.stdout.write(`${pc.yellow('left in place')} ${p}: no longer rendered, but edited since render wrote it (no longer owned by render)\n`);
+          if (w.forced.length) process.stdout.write(`${pc.yellow('overwrote')} (--force): ${w.forced.join(', ')}\n`);
+          process.stdout.write(`${pc.green('rendered')} ${r.files.size} files for ${r.environments.join(', ')} into ${opts.out} (${w.created.length} created, ${w.replaced.length + w.forced.length} replaced, ${w.removed.length} removed, ${w.unchanged.length} unchanged)\n`);
+        }
         return hydrated?.failed ? EXIT.findings : EXIT.ok;
       }),
     );
+}
+
+function check(req: OutputRequest, files: FileSet, findings: Finding[], opts: { out: string; json?: boolean }): number {
+  const plan = asUsage(() => planOutput(req));
+  const diffs = plan.findings.filter((f) => f.state !== 'unchanged');
+  const manifestOutdated = diffs.length === 0 && plan.manifests.size > 0;
+  const upToDate = diffs.length === 0 && !manifestOutdated && plan.pending.length === 0;
+  const patch = (f: OutputFinding): string | undefined => {
+    const rendered = files.get(f.path);
+    if (rendered === undefined || !(f.state === 'replace' || f.state === 'edited' || f.state === 'foreign')) return undefined;
+    try {
+      return textPatch(f.path, readDisk(plan.out, f.path), rendered, 'disk', 'rendered');
+    } catch {
+      return undefined;
+    }
+  };
+  if (opts.json) {
+    json({ out: opts.out, upToDate, pending: plan.pending, manifestOutdated, diffs: diffs.map((d) => ({ path: d.path, change: d.state, ...(d.detail ? { detail: d.detail } : {}) })), findings });
+  } else if (upToDate) process.stdout.write(`${opts.out} is up to date (${files.size} files)\n`);
+  else {
+    for (const p of plan.pending) process.stdout.write(`interrupted render pending: ${p} (the next render finishes it)\n`);
+    for (const d of diffs) {
+      const t = patch(d);
+      process.stdout.write(`${CHECK_LABEL[d.state]}: ${d.path}${d.detail && d.state !== 'edited' ? ` (${d.detail})` : ''}\n${t ? `${t}` : ''}`);
+    }
+    if (manifestOutdated) process.stdout.write(`the manifest in ${opts.out}/.otelstack/ is out of date (render rewrites it)\n`);
+  }
+  return upToDate ? EXIT.ok : EXIT.findings;
+}
+
+function readDisk(out: string, rel: string): string {
+  return readFileSync(join(out, rel), 'utf8');
 }
 
 /** Strips the environment's own directory from paths so that dev's and test's files line up. */
@@ -65,6 +158,22 @@ function byEnvironment(files: FileSet, env: string): FileSet {
   return out;
 }
 
+/** One file's difference between two environments (`diff --json`). */
+export interface EnvironmentFileDiff {
+  file: string;
+  /** added: only in --to; removed: only in --from */
+  change: 'changed' | 'added' | 'removed';
+  /** for YAML/JSON files: the key paths whose values differ */
+  values?: Array<Omit<ValueChange, 'path'> & { path: string; keys: Array<string | number> }>;
+  /** for other files (or YAML that does not parse): a unified diff */
+  patch?: string;
+}
+
+const short = (v: unknown): string => {
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+};
+
 export function diffCommand(program: Command, run: Run): void {
   program
     .command('diff')
@@ -72,7 +181,7 @@ export function diffCommand(program: Command, run: Run): void {
     .argument('<definition>', 'stack definition')
     .requiredOption('--from <env>', 'environment to compare from')
     .requiredOption('--to <env>', 'environment to compare to')
-    .option('--json', 'print the differences as JSON')
+    .option('--json', 'print the differences as JSON: file, change and the YAML key paths that differ')
     .action((definition: string, opts: { from: string; to: string; json?: boolean }) =>
       run(async () => {
         const { file, stack } = await loadStack(definition);
@@ -80,14 +189,32 @@ export function diffCommand(program: Command, run: Run): void {
         const a = byEnvironment(renderStack(stack, { env: opts.from }).files, opts.from);
         const b = byEnvironment(renderStack(stack, { env: opts.to }).files, opts.to);
         const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
-        const diffs = paths.flatMap((p) => {
+        const diffs: EnvironmentFileDiff[] = paths.flatMap((p): EnvironmentFileDiff[] => {
           const x = a.get(p);
           const y = b.get(p);
           if (x === y) return [];
-          return [{ path: p, only: x === undefined ? opts.to : y === undefined ? opts.from : null, detail: x !== undefined && y !== undefined ? lineDiff(x, y) : undefined }];
+          if (x === undefined) return [{ file: p, change: 'added' }];
+          if (y === undefined) return [{ file: p, change: 'removed' }];
+          const v = valueChanges(p, x, y);
+          if (!v) return [{ file: p, change: 'changed', patch: textPatch(p, x, y, opts.from, opts.to) }];
+          return [{ file: p, change: 'changed', values: v.changes.map((c) => ({ ...c, keys: c.path, path: formatValuePath(c, v.documents) })) }];
         });
-        if (opts.json) process.stdout.write(`${JSON.stringify({ from: opts.from, to: opts.to, diffs }, null, 2)}\n`);
-        else for (const d of diffs) process.stdout.write(`${d.only ? `only in ${d.only}` : 'differs'}: ${d.path}\n${d.detail ? `${d.detail}\n` : ''}`);
+        const changed = diffs.filter((d) => d.change === 'changed').length;
+        const onlyTo = diffs.filter((d) => d.change === 'added').length;
+        const onlyFrom = diffs.filter((d) => d.change === 'removed').length;
+        const summary = diffs.length === 0 ? `no differences between ${opts.from} and ${opts.to}` : [`${changed} file${changed === 1 ? '' : 's'} differ${changed === 1 ? 's' : ''}`, ...(onlyTo ? [`${onlyTo} only in ${opts.to}`] : []), ...(onlyFrom ? [`${onlyFrom} only in ${opts.from}`] : [])].join(', ');
+        if (opts.json) json({ from: opts.from, to: opts.to, summary: { changed, onlyIn: { [opts.from]: onlyFrom, [opts.to]: onlyTo } }, diffs });
+        else {
+          for (const d of diffs) {
+            if (d.change !== 'changed') process.stdout.write(`only in ${d.change === 'added' ? opts.to : opts.from}: ${d.file}\n`);
+            else {
+              process.stdout.write(`differs: ${d.file}\n`);
+              for (const c of d.values ?? []) process.stdout.write(`  ${c.change === 'changed' ? '~' : c.change === 'added' ? '+' : '-'} ${c.path}${c.change === 'changed' ? `: ${short(c.from)} → ${short(c.to)}` : c.change === 'added' ? `: ${short(c.to)}` : ''}\n`);
+              if (d.patch) process.stdout.write(d.patch);
+            }
+          }
+          process.stdout.write(`${summary}\n`);
+        }
         return EXIT.ok;
       }),
     );

@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { textPatch } from './output/diff.js';
+import { STATE_DIR } from './output/manifest.js';
 
 /**
  * A rendered file tree, in memory: relative path → contents. Renderers are pure functions Topology → FileSet;
- * only the CLI writes (atomically) or diffs against disk.
+ * only the CLI writes (src/render/output/write.ts: owned files only, all or nothing) or diffs against disk.
  */
 export type FileSet = Map<string, string>;
 
@@ -29,11 +31,13 @@ export function mergeFileSets(...sets: FileSet[]): FileSet {
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** Lists a directory's files, skipping render's own state (`.otelstack/`: manifests, lock, staging areas). */
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
     for (const n of readdirSync(d).sort()) {
+      if (d === dir && n === STATE_DIR) continue;
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
       else out.push(relative(dir, p));
@@ -43,67 +47,11 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-/**
- * Writes all files or none: everything goes to a sibling temporary directory first, which then replaces the
- * target directory in one rename (the old one is kept aside until the rename succeeded).
- */
-export function writeFileSetAtomically(files: FileSet, outDir: string): void {
-  const target = resolve(outDir);
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = mkdtempSync(`${target}.tmp-`);
-  try {
-    for (const [rel, content] of files) {
-      const p = join(tmp, rel);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, content);
-    }
-    const old = existsSync(target) ? `${target}.old-${process.pid}` : undefined;
-    if (old) renameSync(target, old);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      if (old) renameSync(old, target);
-      throw e;
-    }
-    if (old) rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-}
-
 export interface FileDiff {
   path: string;
   change: 'added' | 'removed' | 'changed';
-  /** unified-style line diff for changed files */
+  /** unified diff (the `diff` package) for changed files: from what is on disk to what is rendered */
   detail?: string;
-}
-
-/** Line diff good enough for review output (longest common subsequence on lines). */
-export function lineDiff(a: string, b: string, context = 2): string {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  const n = x.length;
-  const m = y.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  const ops: Array<[' ' | '-' | '+', string]> = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (x[i] === y[j]) { ops.push([' ', x[i]!]); i++; j++; }
-    else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) ops.push(['-', x[i++]!]);
-    else ops.push(['+', y[j++]!]);
-  }
-  while (i < n) ops.push(['-', x[i++]!]);
-  while (j < m) ops.push(['+', y[j++]!]);
-  const keep = ops.map((o, k) => o[0] !== ' ' || ops.slice(Math.max(0, k - context), k + context + 1).some((p) => p[0] !== ' '));
-  const out: string[] = [];
-  ops.forEach((o, k) => {
-    if (keep[k]) out.push(`${o[0]} ${o[1]}`);
-    else if (keep[k - 1]) out.push('  …');
-  });
-  return out.join('\n');
 }
 
 export function diffFileSets(expected: FileSet, actual: FileSet): FileDiff[] {
@@ -114,7 +62,7 @@ export function diffFileSets(expected: FileSet, actual: FileSet): FileDiff[] {
     const a = actual.get(p);
     if (e === undefined) out.push({ path: p, change: 'removed' });
     else if (a === undefined) out.push({ path: p, change: 'added' });
-    else if (e !== a) out.push({ path: p, change: 'changed', detail: lineDiff(a, e) });
+    else if (e !== a) out.push({ path: p, change: 'changed', detail: textPatch(p, a, e, 'disk', 'rendered') });
   }
   return out;
 }

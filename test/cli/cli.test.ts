@@ -72,14 +72,16 @@ describe('otelstack render / diff', () => {
     assert.equal(run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir, '--check').code, 0);
     assert.equal(run('render', 'examples/dts', '--target', 'kubernetes', '--out', `${ROOT}examples/dts/rendered`, '--check').code, 0, 'golden output is current');
     writeFileSync(join(dir, 'kubernetes', 'dev', 'extra.yaml'), 'x: 1\n');
+    assert.equal(run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir, '--check').code, 0, 'a file render did not write is not its business');
+    writeFileSync(join(dir, 'kubernetes', 'dev', 'buckets-job.yaml'), 'x: 1\n');
     const c = run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir, '--check');
     assert.equal(c.code, 1);
-    assert.match(c.out, /not rendered any more: kubernetes\/dev\/extra.yaml/);
+    assert.match(c.out, /edited since render wrote it: kubernetes\/dev\/buckets-job.yaml/);
   });
-  it('a definition that cannot render exits 2 and writes nothing', () => {
+  it('a definition that cannot render exits 1 (error findings) and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
     const r = run('render', 'examples/dts/as-written', '--out', join(dir, 'out'));
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.err, /nothing was written/);
     assert.deepEqual(readdirSync(dir), []);
   });
@@ -95,6 +97,7 @@ describe('otelstack render / diff', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /differs: kubernetes\/<env>\/values\/mimir.yaml/);
     assert.match(r.out, /dts-metrics-test-blocks/);
+    assert.match(r.out, /^\d+ files differ(, \d+ only in (dev|test))*\n$/m, 'a summary line');
   });
 });
 
