@@ -301,6 +301,11 @@ export function expand(stack: Stack, envName: string): Topology {
       managed: kafkaDef.managed,
       brokers: kafkaDef.brokers,
       bootstrap: kafkaDef.bootstrap ?? Array.from({ length: kafkaDef.brokers }, (_, i) => `${host(i)}:${port}`).join(','),
+      seed: kafkaDef.bootstrap
+        ? (kafkaDef.bootstrap.split(',')[0] ?? '').trim()
+        : env.target === 'kubernetes'
+          ? `kafka.${env.namespace}.svc.cluster.local:${port}`
+          : `${host(0)}:${port}`,
       clusterId: kraftClusterId(stack.name, env.name),
       topics,
       definitionPath: `kafka.environments.${env.name}`,

@@ -90,6 +90,7 @@ export function toLoopback(t: Topology, options: LoopbackOptions): Topology {
       if (brokers === 0) throw new Error('toLoopback: kafkaPorts is empty');
       out.kafka.brokers = brokers;
       out.kafka.bootstrap = options.kafkaPorts.map((p) => `${host}:${p}`).join(',');
+      out.kafka.seed = `${host}:${options.kafkaPorts[0]}`;
       const cap = (topics: KafkaTopicPlan[]): void => {
         for (const topic of topics) {
           topic.replication = Math.min(topic.replication, brokers);
@@ -105,6 +106,7 @@ export function toLoopback(t: Topology, options: LoopbackOptions): Topology {
         .filter(Boolean)
         .map(mapAuthority)
         .join(',');
+      out.kafka.seed = (out.kafka.bootstrap.split(',')[0] ?? '').trim();
     }
   }
   if (out.objectStorage.endpoint) out.objectStorage.endpoint = mapUrl(out.objectStorage.endpoint);

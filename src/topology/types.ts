@@ -161,7 +161,22 @@ export interface Topology {
   components: TopoComponent[];
   buckets: Bucket[];
   /** clusterId: the KRaft cluster id, stable per stack and environment */
-  kafka?: { managed: boolean; brokers: number; bootstrap: string; clusterId: string; topics: KafkaTopicPlan[]; definitionPath: string };
+  kafka?: {
+    managed: boolean;
+    brokers: number;
+    /** every broker, comma-separated: for clients that take a list (the collector's kafka exporter and receiver) */
+    bootstrap: string;
+    /**
+     * ONE address for clients that take a single seed broker: Tempo's `ingest.kafka.address` and Mimir's
+     * `ingest_storage.kafka.address` hand it to franz-go as one seed, so a comma list is looked up as one host name
+     * (real Tempo 3.0.1: `lookup 127.0.0.1:19092,127.0.0.1:19093: no such host`). A managed Kafka on Kubernetes
+     * gives its headless Service, which resolves to every broker; otherwise the first bootstrap broker.
+     */
+    seed: string;
+    clusterId: string;
+    topics: KafkaTopicPlan[];
+    definitionPath: string;
+  };
   ingestion?: IngestionPlan;
   capacity?: CapacityFacts;
   /** per chart workload of the managed engines: budgeted as which component, or switched off, and why */

@@ -202,7 +202,7 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
   if (e.kafka) {
     values['ingest'] = {
       kafka: {
-        ...(t.kafka ? { address: t.kafka.bootstrap } : {}),
+        ...(t.kafka ? { address: t.kafka.seed } : {}),
         topic: e.kafka.topic,
         auto_create_topic_default_partitions: e.kafka.partitions,
       },
@@ -357,7 +357,7 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
   if (e.kafka) {
     sc['ingest_storage'] = {
       enabled: true,
-      kafka: { ...(t.kafka ? { address: t.kafka.bootstrap } : {}), topic: e.kafka.topic, auto_create_topic_default_partitions: e.kafka.partitions },
+      kafka: { ...(t.kafka ? { address: t.kafka.seed } : {}), topic: e.kafka.topic, auto_create_topic_default_partitions: e.kafka.partitions },
     };
   } else {
     sc['ingest_storage'] = { enabled: false };
