@@ -81,12 +81,12 @@ describe('render --hydrate (real helm, our chart fixture)', () => {
     assert.match(text, new RegExp(`^# Hydrated by otelstack render --hydrate: helm template mimir ${CHART} --version ${VERSION} --namespace demo-dev`));
     const kinds = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace: string } } | null).filter((o) => o !== null);
     assert.deepEqual(kinds.map((o) => `${o.kind}/${o.metadata.name}`).sort(), [
-      'Deployment/mimir-distributor', 'Deployment/mimir-querier', 'Deployment/mimir-query-frontend',
+      'Deployment/mimir-distributor', 'Deployment/mimir-gateway', 'Deployment/mimir-querier', 'Deployment/mimir-query-frontend',
       'StatefulSet/mimir-cache', 'StatefulSet/mimir-compactor', 'StatefulSet/mimir-ingester', 'StatefulSet/mimir-store-gateway',
     ]);
     assert.ok(kinds.every((o) => o.metadata.namespace === 'demo-dev'));
-    assert.deepEqual(json.hydrate.releases.map((r) => [r.env, r.engine, r.chart, r.version, r.path, r.workloads]), [['dev', 'mimir', CHART, VERSION, path, 7]]);
-    assert.match(run.err, /hydrate: helm template of 1 release\(s\), 7 workload\(s\) checked against the plan/);
+    assert.deepEqual(json.hydrate.releases.map((r) => [r.env, r.engine, r.chart, r.version, r.path, r.workloads]), [['dev', 'mimir', CHART, VERSION, path, 8]]);
+    assert.match(run.err, /hydrate: helm template of 1 release\(s\), 8 workload\(s\) checked against the plan/);
   });
 
   it('--check --hydrate finds the written output up to date (hydrated files included)', () => {
