@@ -9,7 +9,7 @@ export interface RenderInput {
   topology: Topology;
 }
 
-/** A renderer refuses what it cannot express with findings (severity error → the CLI exits 2, nothing written). */
+/** A renderer refuses what it cannot express with findings (severity error → the CLI exits 1, nothing written). */
 export interface RenderResult {
   files: FileSet;
   findings: Finding[];
