@@ -76,10 +76,10 @@ describe('otelstack render / diff', () => {
     assert.equal(c.code, 1);
     assert.match(c.out, /not rendered any more: kubernetes\/dev\/extra.yaml/);
   });
-  it('a definition that cannot render exits 2 and writes nothing', () => {
+  it('a definition that cannot render exits 1 (error findings) and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
     const r = run('render', 'examples/dts/as-written', '--out', join(dir, 'out'));
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.err, /nothing was written/);
     assert.deepEqual(readdirSync(dir), []);
   });
