@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CATALOG } from '../catalog/index.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 
 /** What the catalog knows: engines, pinned versions, version lines, modes with their components and charts. */
 export function catalogCommand(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
@@ -12,6 +12,8 @@ export function catalogCommand(program: Command, run: (fn: () => Promise<number>
     .action((only: string | undefined, opts: { json?: boolean }) =>
       run(async () => {
         const engines = Object.values(CATALOG).filter((e) => !only || e.id === only);
+        // an engine the catalog does not know is a usage error (exit 2), not an empty listing
+        if (engines.length === 0) throw new UsageError(`the catalog has no engine "${only}"`, `use one of: ${Object.keys(CATALOG).join(', ')}`);
         const data = engines.map((e) => ({
           engine: e.id,
           title: e.title,
