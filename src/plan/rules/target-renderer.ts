@@ -8,12 +8,12 @@ export const RENDERED_TARGETS: readonly Target[] = ['kubernetes', 'compose'];
 export const targetRenderer: Rule = {
   id: 'target-renderer',
   description: "every environment's target has a renderer",
-  check({ stack }) {
+  check({ topologies }) {
     const out: Finding[] = [];
-    stack.environments.forEach((e, i) => {
-      if (RENDERED_TARGETS.includes(e.target)) return;
-      out.push({ severity: 'error', rule: this.id, env: e.name, path: `environments[${i}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
-    });
+    for (const { env } of topologies) {
+      if (RENDERED_TARGETS.includes(env.target)) continue;
+      out.push({ severity: 'error', rule: this.id, env: env.name, path: `environments[${env.index}].target`, message: `the ${env.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
+    }
     return out;
   },
 };
