@@ -12,6 +12,7 @@ import { formatValuePath, textPatch, valueChanges, type ValueChange } from '../r
 import { OutputError } from '../render/output/errors.js';
 import { fileOwners } from '../render/output/owners.js';
 import { planOutput, writeOutput, type OutputFinding, type OutputRequest } from '../render/output/write.js';
+import { verdict } from '../plan/index.js';
 import { EXIT, UsageError } from './errors.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -78,11 +79,14 @@ export function renderCommand(program: Command, run: Run): void {
         const target = opts.target as Target | 'all';
         const r = renderStack(stack, { target, ...(opts.env ? { env: opts.env } : {}) });
         if (r.environments.length === 0) throw new UsageError(`no environment of ${file} has target ${opts.target}`, `its environments: ${stack.environments.map((e) => `${e.name} (${e.target})`).join(', ')}`);
-        const errors = r.findings.filter((f) => f.severity === 'error');
-        if (!opts.json) printFindings(r.findings);
+        // the plan's rules decide (same verdict as `plan`); a renderer's own error finding is an internal guard
+        const v = verdict(stack, file, r.environments);
+        const shown = v.ok ? r.findings : v.errors;
+        const errors = v.ok ? r.findings.filter((f) => f.severity === 'error') : v.errors;
+        if (!opts.json) printFindings(shown);
         if (errors.length) {
-          if (opts.json) json({ out: opts.out, environments: r.environments, written: false, findings: r.findings });
-          else process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written\n`);
+          if (opts.json) json({ out: opts.out, environments: r.environments, written: false, findings: shown });
+          else process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written${v.ok ? ' (a renderer refused what the plan accepted: please report it)' : ''}\n`);
           return EXIT.findings;
         }
         const hydrated = await hydrateForCli(stack, r, opts); // adds kubernetes/<env>/hydrated/* to r.files; throws UsageError on bad input
@@ -186,8 +190,23 @@ export function diffCommand(program: Command, run: Run): void {
       run(async () => {
         const { file, stack } = await loadStack(definition);
         for (const e of [opts.from, opts.to]) if (!stack.environments.some((x) => x.name === e)) throw new UsageError(`${file} has no environment "${e}"`, `use one of: ${stack.environments.map((x) => x.name).join(', ')}`);
-        const a = byEnvironment(renderStack(stack, { env: opts.from }).files, opts.from);
-        const b = byEnvironment(renderStack(stack, { env: opts.to }).files, opts.to);
+        // one verdict per definition: diff refuses what render and plan refuse (error findings, exit 1)
+        const v = verdict(stack, file);
+        if (!v.ok) {
+          printFindings(v.errors);
+          process.stderr.write(`error: ${v.errors.length} problem(s) prevent rendering; nothing was compared\n`);
+          return EXIT.findings;
+        }
+        const ra = renderStack(stack, { env: opts.from });
+        const rb = renderStack(stack, { env: opts.to });
+        const guard = [...ra.findings, ...rb.findings].filter((f) => f.severity === 'error');
+        if (guard.length) {
+          printFindings(guard);
+          process.stderr.write(`error: ${guard.length} problem(s) prevent rendering (a renderer refused what the plan accepted: please report it)\n`);
+          return EXIT.findings;
+        }
+        const a = byEnvironment(ra.files, opts.from);
+        const b = byEnvironment(rb.files, opts.to);
         const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
         const diffs: EnvironmentFileDiff[] = paths.flatMap((p): EnvironmentFileDiff[] => {
           const x = a.get(p);

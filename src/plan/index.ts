@@ -113,14 +113,31 @@ export function planEnvironment(t: Topology): PlanEnvironment {
   };
 }
 
+/** Every rule's findings over the given topologies, in a stable order (severity, environment, rule, path, message). */
+function runRules(stack: Stack, file: string, topologies: Topology[]): Finding[] {
+  const envOrder = (name: string | undefined) => (name === undefined ? -1 : stack.environments.findIndex((e) => e.name === name));
+  return RULES.flatMap((r) => r.check({ stack, file, topologies })).sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || envOrder(a.env) - envOrder(b.env) || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
+  );
+}
+
+/**
+ * The one verdict on a definition (or on the environments selected of it), shared by plan, render and diff: the plan's
+ * rules' findings, and whether any is an error. render and diff refuse (exit 1) exactly when `plan` reports an
+ * error finding for the same selection; renderers do not decide refusals of their own.
+ */
+export function verdict(stack: Stack, file: string, envs?: readonly string[]): { ok: boolean; errors: Finding[]; findings: Finding[] } {
+  const topologies = stack.environments.filter((e) => !envs || envs.includes(e.name)).map((e) => expand(stack, e.name));
+  const findings = runRules(stack, file, topologies);
+  const errors = findings.filter((f) => f.severity === 'error');
+  return { ok: errors.length === 0, errors, findings };
+}
+
 /** The whole plan: per-environment breakdowns and every rule's findings, in a stable order. */
 export function buildPlan(stack: Stack, file: string, envFilter?: string): PlanReport {
   const envs = stack.environments.filter((e) => !envFilter || e.name === envFilter);
   const topologies = envs.map((e) => expand(stack, e.name));
-  const envOrder = (name: string | undefined) => (name === undefined ? -1 : stack.environments.findIndex((e) => e.name === name));
-  const findings = RULES.flatMap((r) => r.check({ stack, file, topologies })).sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || envOrder(a.env) - envOrder(b.env) || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
-  );
+  const findings = runRules(stack, file, topologies);
   return {
     stack: stack.name,
     file,

@@ -8,7 +8,10 @@ import { mergeFileSets, type FileSet } from './fileset.js';
 import { renderKubernetes, renderKubernetesAll } from './kubernetes/index.js';
 import type { Renderer } from './types.js';
 
-/** One renderer per deployment target; ansible is not written yet and is refused with a finding. */
+/**
+ * One renderer per deployment target; ansible is not written yet. The plan's target-renderer rule refuses it (its
+ * RENDERED_TARGETS names the keys here); the finding below is only the renderer's internal guard.
+ */
 export const RENDERERS: Partial<Record<Target, Renderer>> = {
   kubernetes: renderKubernetes,
   compose: renderCompose,
@@ -38,7 +41,7 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
     }
     const renderer = RENDERERS[e.target];
     if (!renderer) {
-      findings.push({ severity: 'error', rule: `render-${e.target}`, env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
+      findings.push({ severity: 'error', rule: 'target-renderer', env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
       continue;
     }
     const r = renderer({ stack, topology: expand(stack, e.name) });

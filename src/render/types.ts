@@ -9,7 +9,7 @@ export interface RenderInput {
   topology: Topology;
 }
 
-/** A renderer refuses what it cannot express with findings (severity error → the CLI exits 1, nothing written). */
+/** Findings of a renderer: warnings and infos for the CLI to print. Refusals are the plan's rules' (src/plan verdict); a renderer's own error finding is an internal guard (the CLI still exits 1, nothing written). */
 export interface RenderResult {
   files: FileSet;
   findings: Finding[];

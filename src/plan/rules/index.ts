@@ -1,15 +1,20 @@
 import type { Rule } from '../findings.js';
 import { buckets } from './buckets.js';
 import { capacity } from './capacity.js';
+import { chartVersion } from './chart-version.js';
 import { collectorMemoryRule } from './collector-memory.js';
+import { composeCollector } from './compose-collector.js';
 import { haReplicas } from './ha-replicas.js';
 import { kafka } from './kafka.js';
 import { pipelineHoles } from './pipeline-holes.js';
+import { rateLimits } from './rate-limits.js';
 import { knownComponents } from './known-components.js';
 import { missingComponents } from './missing-components.js';
 import { resourcePolicy } from './resource-policy.js';
 import { spanMetrics } from './span-metrics.js';
+import { targetRenderer } from './target-renderer.js';
 import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
-export const RULES: readonly Rule[] = [knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, capacity];
+/** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, capacity];

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { verdict } from '../../src/plan/index.js';
+import { renderStack } from '../../src/render/index.js';
+import { stackOf } from '../fixtures/stacks.js';
+
+type M = Record<string, any>;
+const errorsOf = (mutate: (s: M) => void, envs?: string[]) => verdict(stackOf(mutate as never), 'test.yaml', envs).errors;
+/** Error findings of the renderers alone (their internal guards), to show the plan rule says the same thing. */
+const renderErrors = (mutate: (s: M) => void) => renderStack(stackOf(mutate as never)).findings.filter((f) => f.severity === 'error');
+
+describe('verdict: the plan rules for what render used to refuse on its own', () => {
+  it('the base definition passes', () => {
+    const v = verdict(stackOf(), 'test.yaml');
+    assert.equal(v.ok, true);
+    assert.deepEqual(v.errors, []);
+  });
+
+  it('target-renderer: an ansible environment, at its target, with the renderer\'s message', () => {
+    const mutate = (s: M) => { s['environments'][1].target = 'ansible'; };
+    const e = errorsOf(mutate).filter((f) => f.rule === 'target-renderer');
+    assert.deepEqual(e.map((f) => [f.env, f.path, f.message]), [['prod', 'environments[1].target', 'the ansible renderer is not available yet']]);
+    assert.ok(renderErrors(mutate).some((f) => f.path === e[0]!.path && f.message === e[0]!.message));
+    // a selection without the ansible environment is not refused for it
+    assert.deepEqual(errorsOf(mutate, ['dev']).filter((f) => f.rule === 'target-renderer'), []);
+  });
+
+  it('compose-collector: Alloy on a compose environment', () => {
+    const mutate = (s: M) => { s['environments'][0].target = 'compose'; s['ingestion'] = { collector: 'alloy' }; };
+    const e = errorsOf(mutate).filter((f) => f.rule === 'compose-collector');
+    assert.deepEqual(e.map((f) => [f.env, f.path]), [['dev', 'ingestion.collector']]);
+    assert.ok(renderErrors(mutate).some((f) => f.path === 'ingestion.collector' && f.message === e[0]!.message));
+    assert.deepEqual(errorsOf((s) => { s['environments'][0].target = 'compose'; s['ingestion'] = { collector: 'otelcol' }; }).filter((f) => f.rule === 'compose-collector'), []);
+  });
+
+  it('chart-version: Mimir 2 needs mimir-distributed 5.x, whose values otelstack does not write', () => {
+    const mutate = (s: M) => { s['signals'].metrics.version = '2.16.0'; };
+    const e = errorsOf(mutate).filter((f) => f.rule === 'chart-version');
+    assert.deepEqual(e.map((f) => f.path), ['signals.metrics.environments.dev', 'signals.metrics.environments.prod']);
+    assert.match(e[0]!.message, /Mimir 2\.16\.0 needs the mimir-distributed chart 5\.8\.0; otelstack writes values for mimir-distributed 6\.0\.0 only/);
+    for (const f of e) assert.ok(renderErrors(mutate).some((r) => r.env === f.env && r.path === f.path && r.message === f.message));
+    // not deployed by otelstack: nothing to refuse
+    assert.deepEqual(errorsOf((s) => { mutate(s); s['signals'].metrics.managed = false; }).filter((f) => f.rule === 'chart-version'), []);
+  });
+
+  it('rate-limits: a tenant that is neither an X-Scope-OrgID nor an environment the Alloy serves', () => {
+    const ing = (tenant: string) => (s: M) => {
+      s['signals'].metrics.environments.prod.tenant = 'acme';
+      s['ingestion'] = { collector: 'alloy', faro: { enabled: true }, rateLimits: [{ tenant, requestsPerSecond: 10 }] };
+    };
+    const e = errorsOf(ing('nobody')).filter((f) => f.rule === 'rate-limits');
+    assert.deepEqual(e.map((f) => [f.env, f.path]), [[undefined, 'ingestion.rateLimits[0].tenant']]);
+    assert.ok(renderErrors(ing('nobody')).some((f) => f.path === e[0]!.path && f.message === e[0]!.message));
+    assert.deepEqual(errorsOf(ing('dev')).filter((f) => f.rule === 'rate-limits'), []);
+    assert.deepEqual(errorsOf(ing('acme')).filter((f) => f.rule === 'rate-limits'), []);
+    // the Alloy serves every environment: a limit for prod is valid when only dev is looked at
+    assert.deepEqual(errorsOf(ing('prod'), ['dev']).filter((f) => f.rule === 'rate-limits'), []);
+    // without Faro the limits are not rendered (a renderer warning), not refused
+    assert.deepEqual(errorsOf((s) => { ing('nobody')(s); s['ingestion'].faro.enabled = false; }).filter((f) => f.rule === 'rate-limits'), []);
+  });
+
+  it('a definition the plan accepts renders without a renderer refusal', () => {
+    for (const mutate of [() => {}, (s: M) => { s['environments'][0].target = 'compose'; s['ingestion'] = { collector: 'otelcol', environments: { dev: {} } }; }]) {
+      assert.equal(verdict(stackOf(mutate as never), 'test.yaml').ok, true);
+      assert.deepEqual(renderErrors(mutate), []);
+    }
+  });
+});
