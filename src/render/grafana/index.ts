@@ -10,7 +10,7 @@
  *    directory the compose renderer already mounts, and the JSON files beside it.
  * Dashboard JSON is serialised once with toJson (sorted keys: byte-identical re-renders).
  */
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'; // one model's module, not the group's index (start-up time)
 import { GRAFANA_SIDECAR_LABELS } from '../../catalog/grafana.js';
 import { familyOf, familyPresence, SPAN_METRICS, type MetricSource } from '../../catalog/metrics.js';
 import type { Stack } from '../../model/schema.js';

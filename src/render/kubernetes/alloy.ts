@@ -15,7 +15,7 @@
  *    the pod's controller, resources and volumes are left as they are (it may be a DaemonSet collecting logs), only
  *    the image tag, the configuration, the ports and GOMEMLIMIT are set.
  */
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'; // the model's own module (start-up time)
 import { ALLOY_CHART_DEFAULT_STORAGE_PATH, ALLOY_STORAGE_PATH, alloyComponentsIn, alloyImageTag, requiredStability } from '../../catalog/alloy.js';
 import { ALLOY_CHART_DEFAULT_STABILITY } from '../../catalog/charts/alloy.js';
 import { CATALOG } from '../../catalog/index.js';

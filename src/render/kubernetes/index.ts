@@ -4,10 +4,11 @@
  * render, and Grafana datasource provisioning. Objects are built with @kubernetes-models classes, validated, and
  * serialised once with toYaml.
  */
-import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
-import { Job } from 'kubernetes-models/batch/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'; // per-model modules (start-up time)
+import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import { Job } from 'kubernetes-models/batch/v1/Job'; // one model's module, not the group's index (start-up time)
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'; // one model's module, not the group's index (start-up time)
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'; // one model's module, not the group's index (start-up time)
 import { CHART_VALUE_KEYS } from '../../catalog/charts/index.js';
 import { GRAFANA_SIDECAR_LABELS } from '../../catalog/grafana.js';
 import { CATALOG } from '../../catalog/index.js';

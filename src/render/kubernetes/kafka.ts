@@ -5,9 +5,9 @@
  * A StatefulSet named "kafka" behind the headless Service "kafka" gives the stable names the topology's bootstrap
  * list uses: kafka-<i>.kafka.<namespace>.svc.cluster.local:9092.
  */
-import { StatefulSet } from 'kubernetes-models/apps/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service } from 'kubernetes-models/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet'; // one model's module, not the group's index (start-up time)
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'; // one model's module, not the group's index (start-up time)
+import { Service } from 'kubernetes-models/v1/Service'; // one model's module, not the group's index (start-up time)
 import { CATALOG } from '../../catalog/index.js';
 import type { Topology } from '../../topology/types.js';
 import { bytesQuantity, resourcesOf } from './values.js';

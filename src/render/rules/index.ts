@@ -7,7 +7,7 @@
  *    and the rule namespace. (Only Kubernetes objects live under kubernetes/.)
  *  - compose/<env>/rules/<stack>.rules.yaml — the same file for the compose stack's metrics backend.
  */
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'; // one model's module, not the group's index (start-up time)
 import { METRICS_DOCUMENTED } from '../../catalog/metrics.js';
 import type { Finding } from '../../plan/findings.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
