@@ -238,6 +238,10 @@ export const Ingestion = z.strictObject({
         gateway: Pool.default({ replicas: 1 }),
         processor: Pool.optional().describe('processing pool behind Kafka (tail sampling)'),
         kafkaBuffer: z.boolean().default(false).describe('gateway → Kafka → processor'),
+        controller: z
+          .enum(['deployment', 'daemonset'])
+          .default('deployment')
+          .describe('daemonset: one gateway pod per node (seed 001); gateway.replicas is then the node count the plan budgets'),
       }),
     )
     .default({}),
