@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CATALOG, engine as engineFacts, versionLine } from '../catalog/index.js';
+import { GRAFANA_SIDECAR } from '../catalog/grafana.js';
 import { METRICS_GENERATOR_SETUP } from '../catalog/metrics.js';
 import { MIMIR_EXEMPLARS } from '../catalog/mimir.js';
 import type { ComponentFacts, EngineFacts } from '../catalog/types.js';
@@ -305,6 +306,34 @@ export function expand(stack: Stack, envName: string): Topology {
       topics,
       definitionPath: `kafka.environments.${env.name}`,
     };
+  }
+
+  // Grafana deployed by otelstack (grafana.deploy): its pods and, with sidecar provisioning, the chart's sidecars
+  const gd = stack.grafana.deploy?.[env.name];
+  if (gd) {
+    const cf = CATALOG.grafana.versions[0]!.modes.monolithic!.components.find((c) => c.name === 'grafana');
+    const base = `grafana.deploy.${env.name}`;
+    const { cpu: gcpu, memory: gmem, memoryLimit: glim } = gd;
+    const override: ComponentOverrideDef = { storage: 0, ...(gcpu !== undefined ? { cpu: gcpu } : {}), ...(gmem !== undefined ? { memory: gmem } : {}), ...(glim !== undefined ? { memoryLimit: glim } : {}) };
+    const per = resources(cf, override, memLimitRequired('grafana'));
+    components.push({ engine: 'grafana', component: 'grafana', phase: 1, replicas: gd.replicas, path: 'read', stateful: false, replicated: false, singleton: false, known: true, budgeted: true, perReplica: per, definitionPath: base, note: 'state in the external PostgreSQL, sessions in the external Redis: no volume' });
+    if (stack.grafana.provisioning === 'sidecar') {
+      components.push({
+        engine: 'grafana',
+        component: 'sidecar',
+        phase: 1,
+        replicas: gd.replicas * GRAFANA_SIDECAR.containers.length,
+        path: 'read',
+        stateful: false,
+        replicated: false,
+        singleton: false,
+        known: true,
+        budgeted: true,
+        perReplica: { cpuRequestMillicores: GRAFANA_SIDECAR.cpu, memoryRequestBytes: GRAFANA_SIDECAR.memory, storageBytes: 0 },
+        definitionPath: base,
+        note: `the chart's ${GRAFANA_SIDECAR.containers.join(' and ')} sidecar containers, one each per Grafana pod`,
+      });
+    }
   }
 
   const capacity = env.capacity ? capacityOf(env.capacity) : undefined;
