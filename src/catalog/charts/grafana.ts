@@ -25,7 +25,8 @@ export const grafanaKeys: ChartValueKeys = {
   source: 'github.com/grafana-community/helm-charts tag grafana-10.1.0 charts/grafana/values.yaml',
   keys: [
     'datasources.*.**',
-    'grafana.ini.**',
+    // the key "grafana.ini" contains a dot: key paths escape it as \u002e (valueKeyPaths)
+    'grafana\\u002eini.**',
     'envValueFrom.*.**',
     'image.tag',
     'replicas',
