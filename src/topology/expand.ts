@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CATALOG, engine as engineFacts, versionLine } from '../catalog/index.js';
+import { ALLOY_CONFIG_RELOADER } from '../catalog/charts/alloy.js';
 import { GRAFANA_SIDECAR } from '../catalog/grafana.js';
 import { METRICS_GENERATOR_SETUP } from '../catalog/metrics.js';
 import { MIMIR_EXEMPLARS } from '../catalog/mimir.js';
@@ -249,6 +250,25 @@ export function expand(stack: Stack, envName: string): Topology {
         definitionPath: ingEnv ? `ingestion.environments.${env.name}.${name}` : 'ingestion',
       });
     }
+    // an Alloy otelstack deploys on Kubernetes: the chart's config-reloader sidecar in every gateway pod
+    if (ing.collector === 'alloy' && !ing.shared && env.target === 'kubernetes') {
+      components.push({
+        engine: 'alloy',
+        component: 'config-reloader',
+        phase: 1,
+        replicas: gw.replicas,
+        path: 'write',
+        stateful: false,
+        replicated: false,
+        singleton: false,
+        known: true,
+        budgeted: true,
+        perReplica: { cpuRequestMillicores: ALLOY_CONFIG_RELOADER.cpu, memoryRequestBytes: ALLOY_CONFIG_RELOADER.memory, storageBytes: 0 },
+        definitionPath: ingEnv ? `ingestion.environments.${env.name}.gateway` : 'ingestion',
+        note: "the alloy chart's config-reloader sidecar, one per gateway pod",
+        sidecarOf: { component: 'gateway', containers: [ALLOY_CONFIG_RELOADER.container] },
+      });
+    }
     const bufferTopics: KafkaTopicPlan[] = [];
     if (kafkaBuffer) {
       for (const s of ['traces', 'metrics', 'logs'] as const) {
@@ -332,6 +352,7 @@ export function expand(stack: Stack, envName: string): Topology {
         perReplica: { cpuRequestMillicores: GRAFANA_SIDECAR.cpu, memoryRequestBytes: GRAFANA_SIDECAR.memory, storageBytes: 0 },
         definitionPath: base,
         note: `the chart's ${GRAFANA_SIDECAR.containers.join(' and ')} sidecar containers, one each per Grafana pod`,
+        sidecarOf: { component: 'grafana', containers: GRAFANA_SIDECAR.containerNames('grafana') },
       });
     }
   }

@@ -65,6 +65,9 @@ export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[]
   };
   if (gw) alloy['extraEnv'] = [{ name: 'GOMEMLIMIT', value: `${Math.floor(collectorMemory(gw.perReplica).goMemLimitBytes / 1024 ** 2)}MiB` }];
   const values: Record<string, unknown> = { image: { tag: alloyImageTag(CATALOG.alloy.pinned) }, alloy };
+  const reloader = scope.sizing.components.find((c) => c.engine === 'alloy' && c.component === 'config-reloader');
+  // the plan budgets the chart's config-reloader sidecar: its requests written explicitly
+  if (owned && reloader) values['configReloader'] = { resources: resourcesOf(reloader) };
   if (owned && gw) {
     alloy['resources'] = resourcesOf(gw);
     const storage = gw.perReplica.storageBytes;
