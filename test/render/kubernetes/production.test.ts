@@ -2,6 +2,9 @@
 // values for (tempo-distributed, mimir-distributed, loki in two modes, pyroscope, alloy as a DaemonSet, grafana HA),
 // the Pyroscope datasource, and Grafana values that carry only Secret references.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CHART_FACTS, GRAFANA_SENSITIVE_INI, brokenGuards, workloadEnabled, type ChartFacts } from '../../../src/catalog/charts/index.js';
@@ -180,5 +183,28 @@ describe('examples/production: seed 001 production topology', async () => {
       // no plain env values at all (the chart's `env` map would be literal text)
       assert.equal(v['env'], undefined);
     }
+  });
+});
+
+describe('examples/production: bad Grafana deployment input', () => {
+  const variant = async (patch: (text: string) => string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelstack-production-'));
+    try {
+      writeFileSync(join(dir, 'stack.yaml'), patch(readFileSync(join(PRODUCTION, 'stack.yaml'), 'utf8')));
+      return await otelstackAsync(['plan', dir]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it('a database host without a port: exit 2 naming the path and the expected form', async () => {
+    const r = await variant((t) => t.replace('host: grafana-db.prod.example.internal:5432', 'host: grafana-db.prod.example.internal'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /at grafana\.deploy\.prod\.database\.host: must be host:port/);
+  });
+  it('grafana.deploy for an environment that does not exist: exit 2 with a suggestion', async () => {
+    const r = await variant((t) => t.replace('  deploy:\n    staging:', '  deploy:\n    stagin:'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /at grafana\.deploy\.stagin: "stagin" is not a defined environment/);
+    assert.match(r.err, /did you mean "staging"/);
   });
 });
