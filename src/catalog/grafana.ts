@@ -29,3 +29,18 @@ export const grafana: EngineFacts = {
 };
 
 export const GRAFANA_SIDECAR_LABELS = { datasource: 'grafana_datasource', dashboard: 'grafana_dashboard' } as const;
+
+/**
+ * The k8s-sidecar containers the grafana chart adds to every Grafana pod when sidecar provisioning is on (one for
+ * datasources, one for dashboards; both take `sidecar.resources`). Requests per container: a hand-chosen size for
+ * a file-watching Python process, not a measured one.
+ */
+export const GRAFANA_SIDECAR = {
+  cpu: 10,
+  memory: 64 * Mi,
+  containers: ['datasources', 'dashboards'],
+  /** container names the chart gives them (`<fullname>-sc-datasources`, `<fullname>-sc-dashboard`), for a release named grafana */
+  containerNames: (release: string) => [`${release}-sc-datasources`, `${release}-sc-dashboard`],
+} as const;
+/** Grafana's unified-alerting cluster port (gossip between HA replicas; the chart's headless Service exposes it). */
+export const GRAFANA_HA_PORT = 9094;

@@ -10,6 +10,7 @@ import { pyroscope } from './pyroscope.js';
 import { seaweedfs } from './seaweedfs.js';
 import { tempo } from './tempo.js';
 import type { EngineFacts, EngineId, EngineVersionFacts } from './types.js';
+import { CHART_FACTS } from './charts/index.js';
 import type { SignalName } from '../model/schema.js';
 
 export * from './types.js';
@@ -51,9 +52,13 @@ export function knownVersions(e: EngineFacts): string[] {
   return e.versions.map((v) => `${v.line}.x (${v.releases.join(', ')})`);
 }
 
-/** Every component name any engine has, for telling a typo (bad input) from a component of another engine (a finding). */
+/** Components the plan budgets for chart workloads (Tempo's memcached, Mimir's and Loki's caches and gateways). */
+const CHART_WORKLOAD_COMPONENTS = Object.values(CHART_FACTS).flatMap((f) => f.workloads.flatMap((w) => (w.otelstack.action === 'budget' ? [w.otelstack.component] : [])));
+
+/** Every component name any engine has (and every chart workload the plan budgets), for telling a typo (bad input) from a component of another engine (a finding). */
 export const ALL_COMPONENT_NAMES: readonly string[] = [
-  ...new Set(
-    Object.values(CATALOG).flatMap((e) => e.versions.flatMap((v) => Object.values(v.modes).flatMap((m) => m?.components.map((c) => c.name) ?? []))),
-  ),
+  ...new Set([
+    ...Object.values(CATALOG).flatMap((e) => e.versions.flatMap((v) => Object.values(v.modes).flatMap((m) => m?.components.map((c) => c.name) ?? []))),
+    ...CHART_WORKLOAD_COMPONENTS,
+  ]),
 ].sort();

@@ -33,8 +33,12 @@ export const memcached: EngineFacts = {
  * leaving the rest for connections and per-item overhead (memcached's own sizing advice: item memory below the container's
  * memory); a hand-chosen margin, not a measured one.
  */
-export const MEMCACHED_POOL = { cpu: 100, memory: 512 * Mi, replicas: { single: 1, ha: 2 }, memcached: true as const };
+export const MEMCACHED_POOL = { cpu: 100, memory: 512 * Mi, replicas: { single: 1, ha: 2 }, memcached: 'extraArgs' as const };
 export const MEMCACHED_ITEM_MEMORY_FRACTION = 0.8;
+/** memcached item memory in MB for a pool with this memory (the chart value `allocatedMemory`, memcached's -m) */
+export function memcachedItemMemoryMb(memoryBytes: number): number {
+  return Math.floor((memoryBytes / Mi) * MEMCACHED_ITEM_MEMORY_FRACTION);
+}
 /** memcached's flag for item memory in megabytes */
 export function memcachedMemoryArg(memoryBytes: number): string {
   return `--memory-limit=${Math.floor((memoryBytes / Mi) * MEMCACHED_ITEM_MEMORY_FRACTION)}`;

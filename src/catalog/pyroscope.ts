@@ -60,3 +60,9 @@ export const PYROSCOPE_LOG_LEVEL = 'info';
  * the pyroscope chart's microservices default, capped at the store-gateway replica count.
  */
 export const PYROSCOPE_STORE_GATEWAY_RF = 3;
+
+/**
+ * Profile type Grafana opens from a span (Tempo datasource tracesToProfiles.profileTypeId): CPU time, as the
+ * Pyroscope SDKs and Alloy's pyroscope components name it.
+ */
+export const PYROSCOPE_TRACE_PROFILE_TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';

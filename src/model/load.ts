@@ -312,6 +312,7 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
     }
   }
   envKeys(s.kafka?.environments, 'kafka.environments');
+  envKeys(s.grafana.deploy, 'grafana.deploy');
   envKeys(s.ingestion?.environments, 'ingestion.environments');
   if (s.ingestion) {
     const collector = engine(s.ingestion.collector);

@@ -238,6 +238,10 @@ export const Ingestion = z.strictObject({
         gateway: Pool.default({ replicas: 1 }),
         processor: Pool.optional().describe('processing pool behind Kafka (tail sampling)'),
         kafkaBuffer: z.boolean().default(false).describe('gateway → Kafka → processor'),
+        controller: z
+          .enum(['deployment', 'daemonset'])
+          .default('deployment')
+          .describe('daemonset: one gateway pod per node (seed 001); gateway.replicas is then the node count the plan budgets'),
       }),
     )
     .default({}),
@@ -266,6 +270,42 @@ export const Ingestion = z.strictObject({
     .enum(['per-environment', 'by-namespace'])
     .default('per-environment')
     .describe('by-namespace: one shared collector routes by k8s.namespace.name to each environment (seed 000 Alloy)'),
+});
+
+const SecretKeyRef = z.strictObject({ secretName: z.string().describe('Kubernetes Secret name'), key: z.string().describe('key inside the Secret') });
+
+/**
+ * Grafana deployed by otelstack in one environment (grafana chart): HA replicas share an EXTERNAL PostgreSQL and
+ * keep sessions / cache in an EXTERNAL Redis; every credential is a Secret reference, never a value.
+ */
+export const GrafanaDeployment = z.strictObject({
+  replicas: count(1, 10).default(2).describe('Grafana pods; more than one needs the shared database below'),
+  cpu: Cpu.optional(),
+  memory: Memory.optional(),
+  memoryLimit: Memory.optional(),
+  database: z
+    .strictObject({
+      type: z.literal('postgres').default('postgres'),
+      host: z.string().regex(/^[^\s:]+:\d+$/, { error: 'must be host:port, e.g. "grafana-db.example.internal:5432"' }),
+      name: z.string().describe('database name'),
+      sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).default('require'),
+      user: SecretKeyRef.describe('Secret key holding the database user'),
+      password: SecretKeyRef.describe('Secret key holding the database password'),
+    })
+    .describe('an existing PostgreSQL (managed HA pair): Grafana\'s shared state'),
+  sessions: z
+    .strictObject({
+      type: z.literal('redis').default('redis'),
+      address: z.string().regex(/^[^\s:]+:\d+$/, { error: 'must be host:port, e.g. "grafana-redis.example.internal:6379"' }),
+      db: count(0, 15).default(0),
+      password: SecretKeyRef.optional().describe('Secret key holding the Redis password (omit when Redis has no AUTH)'),
+    })
+    .describe('an existing Redis: sessions and cache shared by the Grafana replicas (remote_cache)'),
+  secretKey: SecretKeyRef.optional().describe("Secret key holding Grafana's security.secret_key (the same on every replica)"),
+  admin: z
+    .strictObject({ secretName: z.string(), userKey: z.string().default('admin-user'), passwordKey: z.string().default('admin-password') })
+    .optional()
+    .describe('an existing Secret with the admin credentials (else the chart generates one)'),
 });
 
 export const KafkaCluster = z.strictObject({
@@ -310,6 +350,10 @@ export const StackSchema = z.strictObject({
       datasourceName: z.string().default('{Engine} ({env})'),
       datasourceUid: z.string().default('{engine}-{env}'),
       provisioning: z.enum(['sidecar', 'chart-values']).default('sidecar'),
+      deploy: z
+        .record(z.string(), GrafanaDeployment)
+        .optional()
+        .describe('environments where otelstack deploys Grafana itself (grafana chart); elsewhere Grafana exists and only provisioning is rendered'),
       deprecatedDatasources: z
         .array(z.strictObject({ name: z.string(), env: z.string().optional(), reason: z.string().optional() }))
         .default([])
@@ -341,3 +385,4 @@ export type EnvironmentDef = Stack['environments'][number];
 export type SignalDef = z.output<typeof Signal>;
 export type SignalEnvDef = z.output<typeof SignalEnvironment>;
 export type ComponentOverrideDef = z.output<typeof ComponentOverride>;
+export type GrafanaDeploymentDef = z.output<typeof GrafanaDeployment>;

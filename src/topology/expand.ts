@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CATALOG, engine as engineFacts, versionLine } from '../catalog/index.js';
+import { ALLOY_CONFIG_RELOADER } from '../catalog/charts/alloy.js';
+import { GRAFANA_SIDECAR } from '../catalog/grafana.js';
 import { METRICS_GENERATOR_SETUP } from '../catalog/metrics.js';
 import { MIMIR_EXEMPLARS } from '../catalog/mimir.js';
 import type { ComponentFacts, EngineFacts } from '../catalog/types.js';
@@ -248,6 +250,25 @@ export function expand(stack: Stack, envName: string): Topology {
         definitionPath: ingEnv ? `ingestion.environments.${env.name}.${name}` : 'ingestion',
       });
     }
+    // an Alloy otelstack deploys on Kubernetes: the chart's config-reloader sidecar in every gateway pod
+    if (ing.collector === 'alloy' && !ing.shared && env.target === 'kubernetes') {
+      components.push({
+        engine: 'alloy',
+        component: 'config-reloader',
+        phase: 1,
+        replicas: gw.replicas,
+        path: 'write',
+        stateful: false,
+        replicated: false,
+        singleton: false,
+        known: true,
+        budgeted: true,
+        perReplica: { cpuRequestMillicores: ALLOY_CONFIG_RELOADER.cpu, memoryRequestBytes: ALLOY_CONFIG_RELOADER.memory, storageBytes: 0 },
+        definitionPath: ingEnv ? `ingestion.environments.${env.name}.gateway` : 'ingestion',
+        note: "the alloy chart's config-reloader sidecar, one per gateway pod",
+        sidecarOf: { component: 'gateway', containers: [ALLOY_CONFIG_RELOADER.container] },
+      });
+    }
     const bufferTopics: KafkaTopicPlan[] = [];
     if (kafkaBuffer) {
       for (const s of ['traces', 'metrics', 'logs'] as const) {
@@ -310,6 +331,35 @@ export function expand(stack: Stack, envName: string): Topology {
       topics,
       definitionPath: `kafka.environments.${env.name}`,
     };
+  }
+
+  // Grafana deployed by otelstack (grafana.deploy): its pods and, with sidecar provisioning, the chart's sidecars
+  const gd = stack.grafana.deploy?.[env.name];
+  if (gd) {
+    const cf = CATALOG.grafana.versions[0]!.modes.monolithic!.components.find((c) => c.name === 'grafana');
+    const base = `grafana.deploy.${env.name}`;
+    const { cpu: gcpu, memory: gmem, memoryLimit: glim } = gd;
+    const override: ComponentOverrideDef = { storage: 0, ...(gcpu !== undefined ? { cpu: gcpu } : {}), ...(gmem !== undefined ? { memory: gmem } : {}), ...(glim !== undefined ? { memoryLimit: glim } : {}) };
+    const per = resources(cf, override, memLimitRequired('grafana'));
+    components.push({ engine: 'grafana', component: 'grafana', phase: 1, replicas: gd.replicas, path: 'read', stateful: false, replicated: false, singleton: false, known: true, budgeted: true, perReplica: per, definitionPath: base, note: 'state in the external PostgreSQL, sessions in the external Redis: no volume' });
+    if (stack.grafana.provisioning === 'sidecar') {
+      components.push({
+        engine: 'grafana',
+        component: 'sidecar',
+        phase: 1,
+        replicas: gd.replicas * GRAFANA_SIDECAR.containers.length,
+        path: 'read',
+        stateful: false,
+        replicated: false,
+        singleton: false,
+        known: true,
+        budgeted: true,
+        perReplica: { cpuRequestMillicores: GRAFANA_SIDECAR.cpu, memoryRequestBytes: GRAFANA_SIDECAR.memory, storageBytes: 0 },
+        definitionPath: base,
+        note: `the chart's ${GRAFANA_SIDECAR.containers.join(' and ')} sidecar containers, one each per Grafana pod`,
+        sidecarOf: { component: 'grafana', containers: GRAFANA_SIDECAR.containerNames('grafana') },
+      });
+    }
   }
 
   const capacity = env.capacity ? capacityOf(env.capacity) : undefined;

@@ -32,6 +32,11 @@ export interface TopoComponent {
   definitionPath: string;
   /** why the plan carries it or changed it (e.g. a workload the engine's chart deploys by default) */
   note?: string;
+  /**
+   * sidecar containers inside another component's pods (e.g. the grafana chart's k8s-sidecars): `replicas` counts
+   * containers (pods × names), `perReplica` is one container's requests; no workload of its own
+   */
+  sidecarOf?: { component: string; containers: readonly string[] };
 }
 
 /** What the plan does with a workload an engine's chart deploys (chart facts): budget it or switch it off. */

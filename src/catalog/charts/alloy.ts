@@ -27,6 +27,8 @@ export const alloyKeys: ChartValueKeys = {
     'controller.type',
     'controller.replicas',
     'controller.volumeClaimTemplates',
+    'configReloader.resources.requests.cpu',
+    'configReloader.resources.requests.memory',
   ],
 };
 
@@ -38,6 +40,8 @@ export const alloyKeys: ChartValueKeys = {
  * `alloy.extraPorts` into its ports and the Service; `alloy.mounts.extra` into its volume mounts.
  */
 export const ALLOY_CHART_DEFAULT_STABILITY = 'generally-available';
+/** The chart's config-reloader sidecar in every Alloy pod (container `config-reloader`; chart default requests 10m / 50Mi). */
+export const ALLOY_CONFIG_RELOADER = { container: 'config-reloader', cpu: 10, memory: 50 * 1024 ** 2 } as const;
 export const ALLOY_FACTS: ChartFacts = {
   chart: 'alloy',
   version: '1.4.0',
@@ -55,7 +59,10 @@ export const ALLOY_FACTS: ChartFacts = {
       error: `.Values.alloy.resources.requests.${r} is required when using autoscaling based on ${r} utilization.`,
     })),
   ),
-  workloads: [{ key: 'controller', kind: 'DaemonSet', enabled: 'always', defaultResources: '{}', otelstack: { action: 'component', component: 'gateway' }, replicasKey: 'controller.replicas', resourcesKey: 'alloy.resources' }],
+  workloads: [
+    { key: 'controller', kind: 'DaemonSet', enabled: 'always', defaultResources: '{}', otelstack: { action: 'component', component: 'gateway' }, replicasKey: 'controller.replicas', resourcesKey: 'alloy.resources' },
+    { key: 'configReloader', kind: 'Sidecar', enabled: { path: 'configReloader.enabled', default: true }, defaultResources: 'requests 10m / 50Mi', otelstack: { action: 'component', component: 'config-reloader' }, resourcesKey: 'configReloader.resources' },
+  ],
   lists: [
     { setting: 'alloy.extraEnv', how: 'concatenated-env', reaches: ['the alloy container'], note: 'not the config-reloader' },
     { setting: 'alloy.extraPorts', how: 'replaces-list', reaches: ['the alloy container ports and the Service'], note: 'added after the http-metrics port' },

@@ -1,4 +1,7 @@
-import type { ChartFacts, ChartValueKeys } from './types.js';
+import { MEMCACHED_POOL } from '../memcached.js';
+import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
+
+const MEMCACHED_POOL_ALLOCATED = { ...MEMCACHED_POOL, memcached: 'allocatedMemory' as const };
 
 /**
  * The loki chart, grafana-community/helm-charts charts/loki at tag loki-7.0.0 (appVersion 3.6.7), read from its
@@ -60,6 +63,17 @@ export const LOKI_CHART_ZONES = 3;
  */
 export const LOKI_SCHEMA = { from: '2024-04-01', store: 'tsdb', schema: 'v13', index: { prefix: 'index_', period: '24h' } } as const;
 
+/**
+ * The chart's memcached caches (templates/memcached/_memcached-statefulset.tpl): `-m <allocatedMemory>` (MB) in the
+ * args, `resources` taken as given when set (else computed from allocatedMemory), `replicas`; each pod also runs
+ * the memcachedExporter sidecar (`memcachedExporter.enabled`, default true, requests {}) and receives
+ * `global.extraEnv`. Opt-in in otelstack: budgeted when the definition names the component.
+ */
+export const LOKI_CACHES = [
+  { key: 'chunksCache', component: 'chunks-cache', purpose: 'chunks read from object storage' },
+  { key: 'resultsCache', component: 'results-cache', purpose: 'query results' },
+] as const;
+
 const targets = [...new Set(Object.values(LOKI_TARGET_KEYS).flatMap((m) => Object.values(m)))];
 export const lokiKeys: ChartValueKeys = {
   chart: 'loki',
@@ -76,6 +90,9 @@ export const lokiKeys: ChartValueKeys = {
     ...Object.entries(LOKI_PERSISTENCE).flatMap(([c, shape]) =>
       shape === 'enabled-size' ? [`${c}.persistence.enabled`, `${c}.persistence.size`] : shape === 'claims-size' ? [`${c}.persistence.volumeClaimsEnabled`, `${c}.persistence.size`] : [`${c}.persistence.enabled`, `${c}.persistence.claims`],
     ),
+    ...targets.map((c) => `${c}.extraEnv`),
+    ...LOKI_CACHES.flatMap((c) => [`${c.key}.replicas`, `${c.key}.allocatedMemory`, `${c.key}.resources.requests.cpu`, `${c.key}.resources.requests.memory`, `${c.key}.resources.limits.cpu`, `${c.key}.resources.limits.memory`]),
+    'memcachedExporter.enabled',
     'ingester.zoneAwareReplication.enabled',
     'ruler.enabled',
     'loki.image.tag',
@@ -152,8 +169,27 @@ export const LOKI_FACTS: ChartFacts = {
       otelstack: { action: 'disable', reason: 'otelstack renders no Loki rule ConfigMaps (its rules are evaluated by the metrics engine): the rules sidecar would run unbudgeted' },
     },
     { key: 'lokiCanary', kind: 'DaemonSet', enabled: { path: 'lokiCanary.enabled', default: true }, defaultResources: '{}', otelstack: { action: 'disable', reason: 'a DaemonSet on every node, outside the namespace budget' } },
-    { key: 'chunksCache', kind: 'StatefulSet', enabled: { path: 'chunksCache.enabled', default: true }, defaultResources: 'allocatedMemory 8192 (≈9.8Gi requested)', otelstack: { action: 'disable', reason: 'no Loki cache is in the definition' } },
-    { key: 'resultsCache', kind: 'StatefulSet', enabled: { path: 'resultsCache.enabled', default: true }, defaultResources: 'allocatedMemory 1024', otelstack: { action: 'disable', reason: 'no Loki cache is in the definition' } },
+    ...LOKI_CACHES.map((c): ChartWorkload => ({
+      key: c.key,
+      kind: 'StatefulSet',
+      enabled: { path: `${c.key}.enabled`, default: true },
+      defaultResources: c.key === 'chunksCache' ? 'allocatedMemory 8192 (≈9.8Gi requested)' : 'allocatedMemory 1024',
+      otelstack: {
+        action: 'budget',
+        component: c.component,
+        sizing: MEMCACHED_POOL_ALLOCATED,
+        when: 'named',
+        reason: `Loki's ${c.component} (memcached, ${c.purpose}): budgeted with the requests and memory limit in the definition`,
+        otherwise: `no Loki ${c.component} is in the definition: switched off (the chart default asks ${c.key === 'chunksCache' ? '≈9.8Gi' : '≈1.2Gi'})`,
+      },
+    })),
+    {
+      key: 'memcachedExporter',
+      kind: 'Sidecar',
+      enabled: { path: 'memcachedExporter.enabled', default: true },
+      defaultResources: '{} (in every cache pod)',
+      otelstack: { action: 'disable', reason: 'the exporter sidecar in each cache pod has no requests: switched off (memcached is not in the self-monitoring dashboards)' },
+    },
     { key: 'minio', kind: 'StatefulSet', enabled: { path: 'minio.enabled', default: false }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "the environment's S3 instance is used" } },
   ],
   lists: [

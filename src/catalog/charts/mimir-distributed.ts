@@ -1,3 +1,4 @@
+import { MEMCACHED_POOL } from '../memcached.js';
 import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
 
 /**
@@ -64,6 +65,9 @@ export const mimirDistributedKeys: ChartValueKeys = {
     'index-cache.enabled',
     'metadata-cache.enabled',
     'results-cache.enabled',
+    // memcached caches: replicas, item memory (MB) and resources (mimir-distributed 5.x values.yaml; 6.0.0 unverified)
+    ...['chunks-cache', 'index-cache', 'metadata-cache', 'results-cache'].flatMap((c) => [`${c}.replicas`, `${c}.allocatedMemory`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`]),
+    'memcachedExporter.enabled',
     'mimir.structuredConfig.limits.max_global_exemplars_per_user',
     ...comps.flatMap((c) => [`${c}.replicas`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`, `${c}.extraArgs.*`, `${c}.podDisruptionBudget.maxUnavailable`]),
     ...MIMIR_OPTIONAL.map((c) => `${c}.enabled`),
@@ -141,8 +145,22 @@ export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
       kind: 'StatefulSet',
       enabled: { path: `${key}.enabled`, default: true },
       defaultResources: 'chart defaults (unverified for 6.0.0)',
-      otelstack: { action: 'disable', reason: 'no Mimir cache is in the definition: written explicitly off (default unverified for 6.0.0)' },
+      otelstack: {
+        action: 'budget',
+        component: key,
+        sizing: { ...MEMCACHED_POOL, memcached: 'allocatedMemory' },
+        when: 'named',
+        reason: `Mimir's ${key} (memcached): budgeted with the requests and memory limit in the definition, written explicitly on`,
+        otherwise: `no Mimir ${key} is in the definition: written explicitly off (default unverified for 6.0.0)`,
+      },
     })),
+    {
+      key: 'memcachedExporter',
+      kind: 'Sidecar',
+      enabled: { path: 'memcachedExporter.enabled', default: true },
+      defaultResources: 'chart defaults (unverified for 6.0.0), in every cache pod',
+      otelstack: { action: 'disable', reason: 'the exporter sidecar in each cache pod is not budgeted: written explicitly off' },
+    },
     { key: 'minio', kind: 'Deployment', enabled: { path: 'minio.enabled', default: true }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "the environment's S3 instance is used, never the bundled MinIO" } },
     { key: 'kafka', kind: 'StatefulSet', enabled: { path: 'kafka.enabled', default: true }, defaultResources: 'chart defaults', otelstack: { action: 'disable', reason: "the environment's Kafka (or none) is used, never the chart's demo Kafka" } },
   ],

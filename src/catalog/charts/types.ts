@@ -75,7 +75,7 @@ export interface ChartWorkload {
   defaultResources: string;
   otelstack:
     | { action: 'component'; component: string }
-    | { action: 'budget'; component: string; sizing: WorkloadSizing; when?: 'zone-aware'; reason: string }
+    | { action: 'budget'; component: string; sizing: WorkloadSizing; when?: 'zone-aware' | 'named'; reason: string; otherwise?: string }
     | { action: 'disable'; reason: string };
   /** replicas and resources keys of the workload when they are not `<key>.replicas` / `<key>.resources` */
   replicasKey?: string;
@@ -84,13 +84,20 @@ export interface ChartWorkload {
   noVolume?: true;
 }
 
+/*
+ * `when`: 'zone-aware' — budgeted only where the engine is zone-aware; 'named' — budgeted only when the definition
+ * names the component (e.g. an opt-in cache), switched off otherwise (`otherwise` says why).
+ */
 /** Size of a chart workload the plan budgets: per-replica requests (millicores, bytes) and replicas. */
 export interface WorkloadSizing {
   cpu: number;
   memory: number;
   replicas: { single: number; ha: number };
-  /** a memcached pool: its item memory (--memory-limit) is derived from the memory request */
-  memcached?: true;
+  /**
+   * a memcached pool: its item memory is derived from the memory request, written as `--memory-limit` in the
+   * workload's extraArgs list ('extraArgs') or as the chart's `<key>.allocatedMemory` in MB ('allocatedMemory')
+   */
+  memcached?: 'extraArgs' | 'allocatedMemory';
   /** one replica by design (a controller with a single active instance) */
   singleton?: true;
 }

@@ -101,7 +101,10 @@ export function checkWorkloads(input: CheckInput): HydrateFinding[] {
     out.push({ severity: f.severity ?? 'error', ...(env ? { env } : {}), engine, ...f });
   const where = env ? `${engine} (${env})` : engine;
 
-  const components = t ? t.components.filter((c) => c.engine === engine && c.known) : [];
+  // sidecar components (sidecarOf) are containers inside another component's pods, checked with that component
+  const all = t ? t.components.filter((c) => c.engine === engine && c.known) : [];
+  const components = all.filter((c) => !c.sidecarOf);
+  const sidecars = all.filter((c) => c.sidecarOf);
   const zones = t?.engines.find((e) => e.engine === engine)?.zones ?? [];
   const matched = new Map<TopoComponent, Workload[]>();
   const owner = new Map<Workload, TopoComponent>();
@@ -228,7 +231,27 @@ export function checkWorkloads(input: CheckInput): HydrateFinding[] {
         });
       }
       for (const k of w.containers) {
-        if (k === main || (!k.requests.cpu && !k.requests.memory)) continue;
+        if (k === main) continue;
+        const sc = sidecars.find((x) => x.sidecarOf!.component === c.component && x.sidecarOf!.containers.includes(k.name));
+        if (sc) {
+          for (const [key, got, want, fmt] of [
+            ['requests.cpu', k.requests.cpu, sc.perReplica.cpuRequestMillicores, formatCpu],
+            ['requests.memory', k.requests.memory, sc.perReplica.memoryRequestBytes, formatBytes],
+          ] as const) {
+            if (got?.value === want) continue;
+            push({
+              rule: HYDRATE_RULES.requests,
+              path: pathOf(sc),
+              workload: ref(w),
+              message: `${where} ${sc.component}: container ${k.name} of ${ref(w)} has ${key} ${q(got, fmt)}, the plan budgets ${fmt(want)}`,
+              suggestion: `set the ${sc.component} resources.${key} in the ${engine} values`,
+              expected: `${key} ${fmt(want)}`,
+              found: `${key} ${q(got, fmt)}`,
+            });
+          }
+          continue;
+        }
+        if (!k.requests.cpu && !k.requests.memory) continue;
         push({
           severity: 'warning',
           rule: HYDRATE_RULES.container,

@@ -65,10 +65,22 @@ export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[]
   };
   if (gw) alloy['extraEnv'] = [{ name: 'GOMEMLIMIT', value: `${Math.floor(collectorMemory(gw.perReplica).goMemLimitBytes / 1024 ** 2)}MiB` }];
   const values: Record<string, unknown> = { image: { tag: alloyImageTag(CATALOG.alloy.pinned) }, alloy };
+  const reloader = scope.sizing.components.find((c) => c.engine === 'alloy' && c.component === 'config-reloader');
+  // the plan budgets the chart's config-reloader sidecar: its requests written explicitly
+  if (owned && reloader) values['configReloader'] = { resources: resourcesOf(reloader) };
   if (owned && gw) {
     alloy['resources'] = resourcesOf(gw);
     const storage = gw.perReplica.storageBytes;
-    if (ing.persistentQueue.enabled && storage > 0) {
+    // per-environment routing: that environment's controller; a shared (by-namespace) Alloy follows its first route
+    const controller = ing.environments[scope.routes[0]?.env ?? '']?.controller ?? 'deployment';
+    if (controller === 'daemonset') {
+      // one pod per node: the chart's replicas do not apply; a DaemonSet has no volumeClaimTemplates, so queues stay
+      // under the chart's storage path in the pod
+      values['controller'] = { type: 'daemonset' };
+      if (ing.persistentQueue.enabled && storage > 0) {
+        findings.push({ severity: 'warning', rule: RULE, path: `ingestion.environments.${scope.routes[0]!.env}.controller`, message: 'an Alloy DaemonSet gets no persistent volume from the alloy chart: the sending queues are lost when a pod restarts', suggestion: 'use controller: deployment for persistent queues, or set ingestion.persistentQueue.enabled: false' });
+      }
+    } else if (ing.persistentQueue.enabled && storage > 0) {
       // queues and the remote-write WAL live under --storage.path: a StatefulSet with a volume there
       alloy['storagePath'] = ALLOY_STORAGE_PATH;
       alloy['mounts'] = { extra: [{ name: STORAGE_VOLUME, mountPath: ALLOY_STORAGE_PATH }] };

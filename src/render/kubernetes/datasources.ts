@@ -2,8 +2,10 @@
  * Grafana datasource provisioning (Grafana 12.3 documentation, "Provision Grafana" → data sources): apiVersion 1,
  * datasources with a stable uid; tenant header through jsonData.httpHeaderName1 + secureJsonData.httpHeaderValue1;
  * Prometheus exemplarTraceIdDestinations → Tempo; Tempo tracesToLogsV2 → Loki, serviceMap / tracesToMetrics → Mimir;
- * Loki derivedFields (trace id) → Tempo.
+ * Loki derivedFields (trace id) → Tempo; Tempo tracesToProfiles → Pyroscope (the span's service.name matched to the
+ * profile's service_name label, CPU profile type), the profiles signal's link like the others'.
  */
+import { PYROSCOPE_TRACE_PROFILE_TYPE } from '../../catalog/pyroscope.js';
 import type { Stack } from '../../model/schema.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 
@@ -19,6 +21,7 @@ export function datasourceProvisioning(stack: Stack, t: Topology): DatasourcePro
   const tempo = uid('tempo');
   const loki = uid('loki');
   const metrics = uid('mimir') ?? uid('prometheus');
+  const profiles = uid('pyroscope');
   const datasources = withDs
     .map((e) => {
       const jsonData: Record<string, unknown> = {};
@@ -43,6 +46,7 @@ export function datasourceProvisioning(stack: Stack, t: Topology): DatasourcePro
           jsonData['tracesToMetrics'] = { datasourceUid: metrics };
         }
         if (loki) jsonData['lokiSearch'] = { datasourceUid: loki };
+        if (profiles) jsonData['tracesToProfiles'] = { datasourceUid: profiles, tags: [{ key: 'service.name', value: 'service_name' }], profileTypeId: PYROSCOPE_TRACE_PROFILE_TYPE, customQuery: false };
       } else if (e.engine === 'loki') {
         if (tempo) jsonData['derivedFields'] = [{ name: 'TraceID', matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: tempo, url: '$${__value.raw}' }];
       }

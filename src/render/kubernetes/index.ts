@@ -22,6 +22,7 @@ import { VALUES_BY_CHART, s3SecretEnv } from './values.js';
 import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
 import { renderAlloyKubernetes } from './alloy.js';
+import { renderGrafanaKubernetes } from './grafana.js';
 import { renderDashboardsKubernetes } from '../grafana/index.js';
 import { renderRulesKubernetes } from '../rules/index.js';
 
@@ -222,6 +223,8 @@ export const renderKubernetes: Renderer = (input: RenderInput): RenderResult => 
   r.findings.push(...alloy.findings);
   // Grafana dashboards (sidecar ConfigMaps or chart values) and the self-monitoring rule files
   if (t.env.target === 'kubernetes') {
+    // Grafana itself where the definition deploys it (grafana.deploy), after the datasources it reads
+    for (const [k, v] of renderGrafanaKubernetes(stack, t, { wave: SYNC_WAVE.datasources, managedBy: MANAGED_BY })) r.files.set(k, v);
     for (const part of [renderDashboardsKubernetes(input, { syncWave: SYNC_WAVE.datasources }), renderRulesKubernetes(input)]) {
       for (const [k, v] of part.files) r.files.set(k, v);
       r.findings.push(...part.findings);

@@ -1,4 +1,4 @@
-import { LOKI_CHART_VERSION, LOKI_CHART_ZONES, LOKI_MAX_UNAVAILABLE, LOKI_PERSISTENCE, LOKI_SCHEMA, LOKI_TARGET_KEYS } from '../../catalog/charts/loki.js';
+import { LOKI_CACHES, LOKI_CHART_VERSION, LOKI_CHART_ZONES, LOKI_MAX_UNAVAILABLE, LOKI_PERSISTENCE, LOKI_SCHEMA, LOKI_TARGET_KEYS } from '../../catalog/charts/loki.js';
 import { LOKI_DEPLOYMENT_MODE } from '../../catalog/loki.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { S3_ENV, bucket, bytesQuantity, componentsOf, resourcesOf, s3Endpoint, s3SecretEnv, type EngineValues, type ValuesNote, budgetedWorkloads, chartWorkloadValues } from './values.js';
@@ -59,16 +59,18 @@ export function lokiValues(t: Topology, e: EngineDeployment): EngineValues {
     },
     // the environment's S3 instance, never the chart's bundled MinIO
     minio: { enabled: false },
-    // memcached caches (the chunks cache alone asks ~10Gi) and the canary DaemonSet are not part of the topology
-    chunksCache: { enabled: false },
-    resultsCache: { enabled: false },
+    // the memcached caches (budgeted when the definition names them, off otherwise) are set by chartWorkloadValues;
+    // the canary DaemonSet is not part of the topology
     lokiCanary: { enabled: false },
     test: { enabled: false },
     ruler: { enabled: rulerOn },
   };
   // singleBinary does not take the global extra args / env (chart 7.0.0 templates)
+  // global.extraEnv also reaches the memcached caches (chart facts, LOKI_FACTS.lists): with a cache budgeted, the S3
+  // keys go to each target's own extraEnv instead
+  const cacheRuns = LOKI_CACHES.some((c) => workloads.has(c.component));
   if (mode === 'SingleBinary') values['singleBinary'] = { extraArgs: expandEnv, extraEnv: s3SecretEnv(t) };
-  else values['global'] = { extraArgs: expandEnv, extraEnv: s3SecretEnv(t) };
+  else values['global'] = cacheRuns ? { extraArgs: expandEnv } : { extraArgs: expandEnv, extraEnv: s3SecretEnv(t) };
 
   const present = new Set<string>();
   for (const c of comps) {
@@ -79,6 +81,7 @@ export function lokiValues(t: Topology, e: EngineDeployment): EngineValues {
     }
     present.add(key);
     const v: Values = { ...((values[key] as Values | undefined) ?? {}), replicas: c.replicas, resources: resourcesOf(c) };
+    if (cacheRuns && mode !== 'SingleBinary') v['extraEnv'] = s3SecretEnv(t);
     if ((LOKI_MAX_UNAVAILABLE as readonly string[]).includes(key)) v['maxUnavailable'] = 1;
     const size = c.perReplica.storageBytes > 0 ? bytesQuantity(c.perReplica.storageBytes) : undefined;
     switch (LOKI_PERSISTENCE[key]) {

@@ -10,7 +10,7 @@ import {
   TEMPO_DISTRIBUTED_STALE_TRACES_STORAGE,
 } from '../../catalog/charts/index.js';
 import { CHART_FACTS } from '../../catalog/charts/index.js';
-import { memcachedMemoryArg } from '../../catalog/memcached.js';
+import { memcachedItemMemoryMb, memcachedMemoryArg } from '../../catalog/memcached.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
 import type { EngineDeployment, TopoComponent, Topology } from '../../topology/types.js';
@@ -113,7 +113,9 @@ export function chartWorkloadValues(t: Topology, e: EngineDeployment, values: Va
     if (w.enabled !== 'always') setPath(values, w.enabled.path, true);
     if (w.otelstack.when !== 'zone-aware') setPath(values, w.replicasKey ?? `${w.key}.replicas`, c.replicas);
     setPath(values, w.resourcesKey ?? `${w.key}.resources`, resourcesOf(c));
-    if (w.otelstack.sizing.memcached) setPath(values, `${w.key}.extraArgs`, [memcachedMemoryArg(c.perReplica.memoryLimitBytes ?? c.perReplica.memoryRequestBytes)]);
+    const cacheMemory = c.perReplica.memoryLimitBytes ?? c.perReplica.memoryRequestBytes;
+    if (w.otelstack.sizing.memcached === 'extraArgs') setPath(values, `${w.key}.extraArgs`, [memcachedMemoryArg(cacheMemory)]);
+    if (w.otelstack.sizing.memcached === 'allocatedMemory') setPath(values, `${w.key}.allocatedMemory`, memcachedItemMemoryMb(cacheMemory));
   }
 }
 

@@ -8,8 +8,11 @@
 import { CHART_FACTS, type ChartWorkload } from '../../catalog/charts/index.js';
 import type { ChartWorkloadDecision, EngineDeployment, TopoComponent, Topology } from '../types.js';
 
-function applies(w: ChartWorkload, e: EngineDeployment): boolean {
-  return w.otelstack.action !== 'budget' || w.otelstack.when !== 'zone-aware' || e.zoneAware;
+function applies(w: ChartWorkload, e: EngineDeployment, named: boolean): boolean {
+  if (w.otelstack.action !== 'budget') return true;
+  if (w.otelstack.when === 'zone-aware') return e.zoneAware;
+  if (w.otelstack.when === 'named') return named;
+  return true;
 }
 
 export function budgetChartWorkloads(t: Topology, memoryLimitRequired: (component: string) => boolean): Topology {
@@ -36,8 +39,8 @@ export function budgetChartWorkloads(t: Topology, memoryLimitRequired: (componen
         }
         continue;
       }
-      if (o.action === 'disable' || !applies(w, e)) {
-        const reason = o.action === 'disable' ? o.reason : o.reason;
+      if (o.action === 'disable' || !applies(w, e, own(o.component) >= 0)) {
+        const reason = o.action === 'disable' ? o.reason : (o.otherwise ?? o.reason);
         decisions.push({ engine: e.engine, chart: facts.chart, workload: w.key, action: 'disable', reason });
         continue;
       }

@@ -188,3 +188,38 @@ describe('hydrate: finding charts', () => {
     }
   });
 });
+
+describe('hydrate checks: sidecar components (sidecarOf) are containers of their owner, not workloads', async () => {
+  const { loadStack } = await import('../../../src/model/load.js');
+  const { ROOT } = await import('../../support/paths.js');
+  const { stack: production } = await loadStack(`${ROOT}examples/production`);
+  const t = expand(production, 'prod');
+  const g = t.components.find((c) => c.engine === 'grafana' && c.component === 'grafana')!;
+  const sc = t.components.find((c) => c.engine === 'grafana' && c.component === 'sidecar')!;
+  const container = (name: string, cpu: number, memory: number) => ({ name, requests: { cpu: { raw: toK8sCpu(cpu), value: cpu }, memory: { raw: toK8sBytes(memory), value: memory } }, limits: {} });
+  const grafanaPod = (sidecarCpu: number): Workload => ({
+    kind: 'Deployment',
+    name: 'grafana',
+    labels: {},
+    replicas: g.replicas,
+    containers: [
+      container('grafana-sc-dashboard', sidecarCpu, sc.perReplica.memoryRequestBytes),
+      container('grafana-sc-datasources', sidecarCpu, sc.perReplica.memoryRequestBytes),
+      container('grafana', g.perReplica.cpuRequestMillicores, g.perReplica.memoryRequestBytes),
+    ],
+    volumeClaims: [],
+  });
+  const grafanaInput = (ws: Workload[]): CheckInput => ({ topology: t, policy: t.policy, engine: 'grafana', release: 'grafana', env: 'prod', definitionPath: 'grafana.deploy.prod', workloads: ws });
+
+  it('the Grafana Deployment with its two sidecars as planned gives no finding (no missing sidecar workload)', () => {
+    assert.equal(sc.sidecarOf?.component, 'grafana');
+    assert.equal(sc.replicas, g.replicas * 2);
+    assert.deepEqual(checkWorkloads(grafanaInput([grafanaPod(sc.perReplica.cpuRequestMillicores)])), []);
+  });
+
+  it('a sidecar with other requests than planned is a requests finding at the sidecar, not an unbudgeted container', () => {
+    const fs = checkWorkloads(grafanaInput([grafanaPod(50)]));
+    assert.deepEqual(fs.map((f) => f.rule), ['hydrate-requests', 'hydrate-requests']);
+    assert.ok(fs.every((f) => f.path === 'grafana.deploy.prod' && f.expected === 'requests.cpu 10m' && f.found === 'requests.cpu 50m'), JSON.stringify(fs));
+  });
+});

@@ -14,6 +14,19 @@ export const EXAMPLE = join(ROOT, 'examples/dts');
 /** the golden copy of `otelstack render examples/dts --target kubernetes` */
 export const GOLDEN_DIR = join(EXAMPLE, 'rendered');
 
+/** examples/production (seed 001's production topology) and its golden copy of `otelstack render examples/production` */
+export const PRODUCTION = join(ROOT, 'examples/production');
+export const PRODUCTION_GOLDEN_DIR = join(PRODUCTION, 'rendered');
+
+export async function productionStack(): Promise<{ stack: Stack; file: string }> {
+  return loadStack(PRODUCTION);
+}
+
+/** What `otelstack render examples/production` writes (every target of the example; all are Kubernetes). */
+export function renderProduction(stack: Stack): FileSet {
+  return renderStack(stack, {}).files;
+}
+
 export async function exampleStack(): Promise<Stack> {
   return (await loadStack(EXAMPLE)).stack;
 }
