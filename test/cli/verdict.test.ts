@@ -4,35 +4,17 @@
  * definitions that hit each refusal render used to decide on its own, and bad-input fixtures.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { baseInput } from '../fixtures/stacks.js';
-import { BIN, ROOT } from '../support/paths.js';
+import { otelstackAsync } from '../support/cli.js';
+import { ROOT } from '../support/paths.js';
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+type Run = Awaited<ReturnType<typeof otelstackAsync>>;
+const run = (args: string[]): Promise<Run> => otelstackAsync(args);
 
 /** Error rule ids as render and diff print them (`error [rule] env at path: ...`). */
 function printedErrorRules(r: Run): string[] {

@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -47,6 +47,17 @@ function peerVersion(key: string): string {
   const out = v.peers[key];
   if (!out) throw new Error(`src/catalog/versions.json has no peers.${key}`);
   return out;
+}
+
+/** Helm (render --hydrate): HELM_BIN, else the installer's $OTELSTACK_CACHE/bin/helm, else helm on PATH. */
+export function helmBin(): string {
+  const env = process.env['HELM_BIN'];
+  const dflt = join(cacheDir(), 'bin', 'helm');
+  if (executable(env)) return env;
+  if (executable(dflt)) return dflt;
+  const found = onPath('helm');
+  if (found) return found;
+  throw new MissingPeerError('helm', `no helm binary (HELM_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing; none on PATH): the render --hydrate tests run the real \`helm template\``);
 }
 
 /** otelcol-otelstack, the collector built from scripts/peers/otelcol-builder.yaml. */
