@@ -19,5 +19,9 @@ if (files.length === 0) {
   console.error('no test files found under dist/test' + (filter ? ` matching ${filter}` : ''));
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// The CLI's colours come from picocolors, which switches them on whenever CI is set, even on a pipe; the tests
+// read the CLI's plain text, so the CLIs they start run with NO_COLOR (as a user's `| grep` would want too).
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.FORCE_COLOR;
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);
