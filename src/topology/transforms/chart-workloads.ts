@@ -6,7 +6,8 @@
  * live-store), saying why. The renderer reads `chartWorkloads` to write the matching values.
  */
 import { CHART_FACTS, type ChartWorkload } from '../../catalog/charts/index.js';
-import type { ChartWorkloadDecision, EngineDeployment, TopoComponent, Topology } from '../types.js';
+import type { TopologyTransform } from '../resources.js';
+import type { ChartWorkloadDecision, EngineDeployment, TopoComponent } from '../types.js';
 
 function applies(w: ChartWorkload, e: EngineDeployment, named: boolean): boolean {
   if (w.otelstack.action !== 'budget') return true;
@@ -15,7 +16,7 @@ function applies(w: ChartWorkload, e: EngineDeployment, named: boolean): boolean
   return true;
 }
 
-export function budgetChartWorkloads(t: Topology, memoryLimitRequired: (component: string) => boolean): Topology {
+export const budgetChartWorkloads: TopologyTransform = (t, { memoryLimitRequired }) => {
   const components = [...t.components];
   const decisions: ChartWorkloadDecision[] = [];
   for (const e of t.engines) {
@@ -78,4 +79,4 @@ export function budgetChartWorkloads(t: Topology, memoryLimitRequired: (componen
     }
   }
   return { ...t, components, chartWorkloads: decisions };
-}
+};
