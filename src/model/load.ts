@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine, type ComponentFacts } from '../catalog/index.js';
 import { DefinitionError, closest, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
 import { MAX_REPLICAS, SIGNALS, StackSchema, type Stack } from './schema.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export interface LoadedStack {
   /** the definition file actually read */
@@ -342,7 +343,7 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
 }
 
 /** A complete definition to start from: the bundled single-node example, where this package has its examples. */
-const STARTER = fileURLToPath(new URL('../../../examples/single-node/stack.yaml', import.meta.url));
+const STARTER = join(PACKAGE_ROOT, 'examples', 'single-node', 'stack.yaml');
 
 function starterSuggestion(): string {
   const schema = '`otelstack schema` prints the JSON Schema of every key';

@@ -13,9 +13,10 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { builtFile } from '../package-root.js';
 
-/** This package's entry (dist/src/index.js), as a file: URL. */
-const SELF = new URL('../index.js', import.meta.url).href;
+/** This package's entry, as a file: URL: dist/src/index.js, or the CLI bundle's own copy of it (same instances). */
+const SELF = pathToFileURL(builtFile('index.js', 'index.js')).href;
 
 export class TsDefinitionError extends Error {
   constructor(

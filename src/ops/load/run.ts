@@ -1,6 +1,7 @@
 // `otelstack load`: runs the workers (in this thread for --workers 1, else one worker_thread each), aggregates their
 // counters and latency histograms, and optionally reads a sample of the sent traces back from Tempo to report loss.
 import { Worker } from 'node:worker_threads';
+import { builtFile } from '../../package-root.js';
 
 import { TempoClient } from '../backends/tempo.js';
 import { traceTreeSize } from '../otlp/encode.js';
@@ -134,7 +135,7 @@ function startInThread(cfg: WorkerConfig): RunningWorker {
 
 function startWorkerThread(cfg: WorkerConfig): RunningWorker {
   let live = newCounters();
-  const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: cfg });
+  const w = new Worker(builtFile('ops/load/worker.js', 'worker.js'), { workerData: cfg });
   const done = new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
     w.on('message', (m: { type: string; counters?: Counters; result?: WorkerResult; message?: string }) => {
