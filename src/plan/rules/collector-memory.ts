@@ -13,7 +13,8 @@ export const collectorMemoryRule: Rule = {
     const out: Finding[] = [];
     for (const t of topologies) {
       for (const c of t.components) {
-        if (c.engine !== 'otelcol' && c.engine !== 'alloy') continue;
+        // sidecars in a collector's pod (the alloy chart's config-reloader) are not collectors
+        if ((c.engine !== 'otelcol' && c.engine !== 'alloy') || c.sidecarOf) continue;
         const m = collectorMemory(c.perReplica);
         if (m.basis === 'request') {
           out.push({

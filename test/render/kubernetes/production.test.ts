@@ -122,6 +122,12 @@ describe('examples/production: seed 001 production topology', async () => {
     assert.match(JSON.stringify(get(values('prod', 'loki'), 'ingester.extraEnv')), /secretKeyRef/);
   });
 
+  it('collector-memory speaks of the Alloy collectors only, not of the config-reloader sidecar in their pods', () => {
+    const f = buildPlan(stack, file).findings.filter((x) => x.rule === 'collector-memory');
+    assert.ok(f.some((x) => /alloy gateway/.test(x.message)), 'the gateways are reported');
+    assert.deepEqual(f.filter((x) => /config-reloader/.test(x.message)), []);
+  });
+
   it('Alloy runs as a DaemonSet in both environments', () => {
     for (const env of ['staging', 'prod']) {
       assert.deepEqual(get(values(env, 'alloy'), 'controller'), { type: 'daemonset' });
