@@ -11,6 +11,9 @@ import { loadStack } from '../../../src/model/load.js';
 import { expand } from '../../../src/topology/expand.js';
 import { renderCompose } from '../../../src/render/compose/index.js';
 import type { RenderInput } from '../../../src/render/types.js';
+import { CATALOG } from '../../../src/catalog/index.js';
+import { SUPPORT_IMAGES } from '../../../src/catalog/support.js';
+import type { Stack } from '../../../src/model/schema.js';
 
 const here = (p: string) => fileURLToPath(new URL(`../../../../${p}`, import.meta.url));
 const schema = JSON.parse(readFileSync(here('test/render/compose/compose-spec.json'), 'utf8')) as Record<string, unknown>;
@@ -18,33 +21,66 @@ const schema = JSON.parse(readFileSync(here('test/render/compose/compose-spec.js
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
 const validate = ajv.compile(schema);
 
-async function input(name: string): Promise<RenderInput> {
+async function input(name: string, mutate: (s: Stack) => void = () => {}): Promise<RenderInput> {
   const { stack } = await loadStack(here(`examples/${name}`));
-  return { stack, topology: expand(stack, 'local') };
+  const s = structuredClone(stack);
+  mutate(s);
+  return { stack: s, topology: expand(s, 'local') };
+}
+
+/** image repository → the tools the catalog says its pinned image holds */
+const TOOLS = new Map<string, readonly string[]>([
+  ...Object.values(CATALOG).filter((e) => e.imageTools).map((e) => [e.image, e.imageTools!.tools] as const),
+  ...Object.values(SUPPORT_IMAGES).map((i) => [i.image, i.imageTools.tools] as const),
+]);
+const toolsOf = (img: string): readonly string[] => TOOLS.get(img.slice(0, img.lastIndexOf(':'))) ?? [];
+
+/** The program a healthcheck test runs: CMD's first argument, or the first word of a CMD-SHELL line. */
+function firstWord(test: string[]): string {
+  if (test[0] === 'CMD') return test[1]!;
+  if (test[0] === 'CMD-SHELL') return test[1]!.trim().split(/\s+/)[0]!;
+  return test[0]!;
 }
 
 function checkServices(doc: any) {
   const volumes = Object.keys(doc.volumes ?? {});
   for (const [name, s] of Object.entries<any>(doc.services)) {
-    assert.match(s.image, /:[0-9][\w.-]*$/, `${name}: pinned image`);
+    assert.match(s.image, /:([0-9]|RELEASE\.)[\w.-]*$/, `${name}: pinned image`);
     assert.ok(s.stop_grace_period, `${name}: stop_grace_period`);
     assert.ok(s.deploy?.resources?.limits?.cpus && s.deploy?.resources?.limits?.memory, `${name}: cpu and memory limits`);
     const oneShot = s.labels?.['otelstack.one-shot'] === 'true';
     if (oneShot) assert.equal(s.restart, 'on-failure', `${name}: one-shot restarts on failure only`);
     else {
       assert.equal(s.restart, 'unless-stopped', `${name}: restart`);
-      assert.ok(s.healthcheck?.test && s.healthcheck.start_period, `${name}: healthcheck with start_period`);
+      const probe = s.labels?.['otelstack.ready-probe'];
+      if (probe) {
+        // no tool in the image to probe with: a probe service checks it, and it has no healthcheck that cannot run
+        assert.equal(s.healthcheck, undefined, `${name}: no healthcheck of its own`);
+        assert.equal(doc.services[probe]?.labels?.['otelstack.probe-of'], name, `${name}: probed by ${probe}`);
+      } else assert.ok(s.healthcheck?.test && s.healthcheck.start_period, `${name}: healthcheck with start_period`);
     }
     for (const [dep, cond] of Object.entries<any>(s.depends_on ?? {})) {
-      assert.ok(doc.services[dep], `${name}: depends on existing ${dep}`);
-      const expected = doc.services[dep].labels?.['otelstack.one-shot'] === 'true' ? 'service_completed_successfully' : 'service_healthy';
+      const d = doc.services[dep];
+      assert.ok(d, `${name}: depends on existing ${dep}`);
+      const probe = d.labels?.['otelstack.ready-probe'];
+      const expected = d.labels?.['otelstack.one-shot'] === 'true' ? 'service_completed_successfully' : probe ? 'service_started' : 'service_healthy';
       assert.equal(cond.condition, expected, `${name} → ${dep}`);
+      if (probe) assert.equal(s.depends_on[probe]?.condition, 'service_healthy', `${name} waits for ${probe}`);
     }
     for (const v of s.volumes ?? []) {
       const src = String(v).split(':')[0]!;
       if (!src.startsWith('.')) assert.ok(volumes.includes(src), `${name}: ${src} is a declared named volume`);
     }
     assert.ok(!JSON.stringify(s).match(/SECRET_ACCESS_KEY=|PASSWORD=/), `${name}: no secret values`);
+  }
+}
+
+function checkTools(doc: any) {
+  for (const [name, s] of Object.entries<any>(doc.services)) {
+    const tools = toolsOf(s.image);
+    assert.ok(tools.length > 0, `${name}: the catalog knows what ${s.image} holds`);
+    if (s.healthcheck?.test) assert.ok(tools.includes(firstWord(s.healthcheck.test)), `${name}: ${firstWord(s.healthcheck.test)} is in ${s.image} (${tools.join(', ')})`);
+    if (s.entrypoint) assert.ok(tools.includes(s.entrypoint[0]), `${name}: entrypoint ${s.entrypoint[0]} is in ${s.image}`);
   }
 }
 
@@ -65,6 +101,7 @@ for (const ex of ['single-node', 'scalable']) {
       assert.equal(validate({ ...(doc as object), services: { x: { image: 'a:1', restart_when: 'always' } } }), false);
     });
     it('every service carries the operational guarantees', () => checkServices(doc));
+    it('every healthcheck runs a tool the catalog says its image contains', () => checkTools(doc));
     it('bind-mounted files are rendered', () => {
       for (const s of Object.values<any>(doc.services)) for (const v of s.volumes ?? []) {
         const src = String(v).split(':')[0]!;
@@ -82,7 +119,7 @@ for (const ex of ['single-node', 'scalable']) {
     });
     if (ex === 'single-node') {
       it('single node: a gateway exporting directly, Grafana with datasources', () => {
-        assert.deepEqual(Object.keys(doc.services).sort(), ['buckets-init', 'gateway-0', 'grafana', 'loki', 'mimir', 'seaweedfs', 'tempo']);
+        assert.deepEqual(Object.keys(doc.services).sort(), ['buckets-init', 'gateway-0', 'gateway-0-ready', 'grafana', 'loki', 'loki-ready', 'mimir', 'mimir-ready', 'seaweedfs', 'tempo']);
         assert.equal(doc.services['gateway-0'].environment.GOMEMLIMIT, '716MiB');
         const ds = parse(r.files.get('compose/local/grafana/provisioning/datasources/datasources.yaml')!);
         assert.deepEqual(ds.datasources.map((d: any) => d.type).sort(), ['loki', 'prometheus', 'tempo']);
