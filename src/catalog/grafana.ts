@@ -10,6 +10,8 @@ export const grafana: EngineFacts = {
   title: 'Grafana',
   image: 'grafana/grafana',
   pinned: engineVersion('grafana'),
+  // grafana/grafana Dockerfile: ARG BASE_IMAGE=alpine:3.x (the default tag; -ubuntu tags are the other base) — busybox wget
+  imageTools: { tools: ['grafana', 'wget', 'sh'], source: 'grafana/grafana Dockerfile (BASE_IMAGE alpine)' },
   ports: { http: 3000 },
   buckets: [],
   versions: [

@@ -12,6 +12,8 @@ export const kafka: EngineFacts = {
   title: 'Kafka',
   image: 'apache/kafka',
   pinned: engineVersion('kafka'),
+  // apache/kafka docker/jvm/Dockerfile: Alpine with a JRE and the distribution's scripts under /opt/kafka/bin
+  imageTools: { tools: ['/opt/kafka/bin/kafka-broker-api-versions.sh', '/opt/kafka/bin/kafka-topics.sh', '/bin/sh'], source: 'apache/kafka docker/jvm/Dockerfile' },
   ports: { client: 9092, controller: 9093 },
   buckets: [],
   versions: [

@@ -16,6 +16,9 @@ export const loki: EngineFacts = {
   datasourceType: 'loki',
   image: 'grafana/loki',
   pinned: engineVersion('loki'),
+  // grafana/loki v3.6.3 cmd/loki/Dockerfile: final stage gcr.io/distroless/static:nonroot with /usr/bin/loki only (no
+  // shell, no wget); cmd/loki/main.go has no health flag — the compose target probes /ready from a busybox service
+  imageTools: { tools: ['/usr/bin/loki'], source: 'grafana/loki@v3.6.3 cmd/loki/Dockerfile, cmd/loki/main.go' },
   ports: { http: 3100, grpc: 9095, memberlist: 7946 },
   buckets: [
     { purpose: 'chunks', contents: 'compressed log chunks and TSDB index' },

@@ -46,6 +46,9 @@ export const mimir: EngineFacts = {
   datasourceType: 'prometheus',
   image: 'grafana/mimir',
   pinned: engineVersion('mimir'),
+  // grafana/mimir cmd/mimir/Dockerfile (3.x): FROM gcr.io/distroless/static-debian12 with /bin/mimir only (2.x was
+  // alpine); no health flag — the compose target probes /ready from a busybox service
+  imageTools: { tools: ['/bin/mimir'], source: 'grafana/mimir cmd/mimir/Dockerfile (3.x, distroless static-debian12)' },
   ports: { http: 8080, grpc: 9095, memberlist: 7946 },
   buckets: [
     { purpose: 'blocks', contents: 'TSDB blocks (2h ranges, compacted)' },

@@ -12,6 +12,9 @@ export const otelcol: EngineFacts = {
   title: 'OpenTelemetry Collector',
   image: 'otel/opentelemetry-collector-contrib',
   pinned: engineVersion('otelcol'),
+  // FROM scratch with the binary only: a healthcheck can run nothing but the binary, which has no probe subcommand;
+  // the compose target probes the health_check extension (:13133) from a busybox service instead
+  imageTools: { tools: ['/otelcol-contrib'], source: 'open-telemetry/opentelemetry-collector-releases distributions/otelcol-contrib Dockerfile (FROM scratch)' },
   ports: { otlpGrpc: 4317, otlpHttp: 4318, metrics: 8888, health: 13133 },
   buckets: [],
   versions: [

@@ -11,6 +11,8 @@ export const prometheus: EngineFacts = {
   datasourceType: 'prometheus',
   image: 'prom/prometheus',
   pinned: engineVersion('prometheus'),
+  // prometheus/prometheus Dockerfile: FROM quay.io/prometheus/busybox — busybox applets, wget among them
+  imageTools: { tools: ['/bin/prometheus', '/bin/promtool', 'wget', 'sh'], source: 'prometheus/prometheus Dockerfile (FROM quay.io/prometheus/busybox)' },
   ports: { http: 9090 },
   buckets: [],
   versions: [

@@ -9,6 +9,8 @@ export const seaweedfs: EngineFacts = {
   title: 'SeaweedFS',
   image: 'chrislusf/seaweedfs',
   pinned: engineVersion('seaweedfs'),
+  // seaweedfs/seaweedfs docker/Dockerfile.go_build: final stage FROM alpine with /usr/bin/weed — busybox wget and sh
+  imageTools: { tools: ['weed', 'wget', 'sh', '/bin/sh'], source: 'seaweedfs/seaweedfs docker/Dockerfile.go_build (FROM alpine)' },
   ports: { s3: 8333, master: 9333, volume: 8080, filer: 8888 },
   buckets: [],
   versions: [

@@ -1,13 +1,37 @@
+import type { ImageTools } from './types.js';
 import { engineVersion } from './versions.js';
 
+interface SupportImage {
+  readonly image: string;
+  readonly version: string;
+  /** What the image holds for healthchecks and one-shot jobs (see ImageTools). */
+  readonly imageTools: ImageTools;
+}
+
 /**
- * Supporting services of the scalable compose stack that are not telemetry engines: the OTLP load balancer and
- * Grafana's shared database. Images are the official ones; versions are pinned in versions.json.
+ * Supporting services of the compose stacks that are not telemetry engines: the OTLP load balancer, Grafana's
+ * shared database, the MinIO store and the S3 clients of the bucket jobs, and the busybox probe services that check
+ * the readiness of engines whose images hold no probe tool. Images are the official ones; versions are pinned in
+ * versions.json.
  */
 export const SUPPORT_IMAGES = {
-  postgresql: { image: 'postgres', version: engineVersion('postgresql') },
-  haproxy: { image: 'haproxy', version: engineVersion('haproxy') },
-} as const;
+  // docker-library/postgres Dockerfile (Debian): the server's client binaries, pg_isready among them
+  postgresql: { image: 'postgres', version: engineVersion('postgresql'), imageTools: { tools: ['pg_isready', 'psql', 'sh'], source: 'docker-library/postgres 17/bookworm/Dockerfile' } },
+  // docker-library/haproxy Dockerfile: the haproxy binary (config check with -c)
+  haproxy: { image: 'haproxy', version: engineVersion('haproxy'), imageTools: { tools: ['haproxy'], source: 'docker-library/haproxy 3.2/Dockerfile' } },
+  // minio/minio Dockerfile.release: the server image also ships the mc client (curl is not guaranteed across
+  // releases); `mc ready local` is MinIO's documented container healthcheck (alias local = http://localhost:9000)
+  minio: { image: 'minio/minio', version: engineVersion('minio'), imageTools: { tools: ['minio', 'mc'], source: 'minio/minio Dockerfile.release (/opt/bin/minio, /opt/bin/mc)' } },
+  // minio/mc Dockerfile.release: mc on a Red Hat UBI micro base (with /bin/sh)
+  mc: { image: 'minio/mc', version: engineVersion('mc'), imageTools: { tools: ['mc', '/bin/sh'], source: 'minio/mc Dockerfile.release (ubi-micro base)' } },
+  // aws/aws-cli docker/Dockerfile: amazonlinux base with the aws binary and a shell
+  awsCli: { image: 'amazon/aws-cli', version: engineVersion('aws-cli'), imageTools: { tools: ['aws', '/bin/sh'], source: 'aws/aws-cli docker/Dockerfile (amazonlinux base)' } },
+  // docker-library/busybox: the busybox applets (wget, sh, tail)
+  busybox: { image: 'busybox', version: engineVersion('busybox'), imageTools: { tools: ['wget', 'sh', 'tail'], source: 'docker-library/busybox (busybox applets)' } },
+} as const satisfies Record<string, SupportImage>;
 
 /** Configuration path the official haproxy image reads. */
 export const HAPROXY_CONFIG_PATH = '/usr/local/etc/haproxy/haproxy.cfg';
+
+/** MinIO's ports (minio server defaults: S3 API :9000, console as rendered with --console-address :9001). */
+export const MINIO_PORTS = { s3: 9000, console: 9001 } as const;

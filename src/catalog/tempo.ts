@@ -20,6 +20,9 @@ export const tempo: EngineFacts = {
   datasourceType: 'tempo',
   image: 'grafana/tempo',
   pinned: engineVersion('tempo'),
+  // grafana/tempo v3.0.1 cmd/tempo/Dockerfile: final stage gcr.io/distroless/static-debian12 (no shell, no wget), only
+  // /tempo; cmd/tempo/main.go + health.go: `-health` GETs `-health.url` (default http://localhost:3200/ready), exit 0/1
+  imageTools: { tools: ['/tempo'], selfProbe: ['/tempo', '-health', '-health.url=http://127.0.0.1:3200/ready'], source: 'grafana/tempo@v3.0.1 cmd/tempo/Dockerfile, cmd/tempo/main.go' },
   ports: { http: 3200, grpc: 9095, otlpGrpc: 4317, otlpHttp: 4318, memberlist: 7946 },
   buckets: [{ purpose: 'blocks', contents: 'Parquet trace blocks and bloom filters' }],
   versions: [

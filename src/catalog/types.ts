@@ -105,6 +105,19 @@ export interface Endpoints {
   otlp?: string;
 }
 
+/**
+ * What an engine's (or support service's) pinned container image holds that a compose healthcheck may run: the
+ * healthcheck command's first word must be one of `tools`. An image with only its own binary lists that binary
+ * (and the renderer probes it from a busybox probe service instead, unless the binary can probe itself).
+ */
+export interface ImageTools {
+  readonly tools: readonly string[];
+  /** The binary's own readiness probe, when it has one (e.g. Tempo's `-health`). */
+  readonly selfProbe?: readonly string[];
+  /** The file (repository and path, at the pinned tag) the fact was read from. */
+  readonly source: string;
+}
+
 export interface EngineFacts {
   id: EngineId;
   title: string;
@@ -113,6 +126,8 @@ export interface EngineFacts {
   datasourceType?: string;
   image: string;
   pinned: string;
+  /** What the pinned image contains for healthchecks (compose target). */
+  imageTools?: ImageTools;
   versions: EngineVersionFacts[];
   ports: Record<string, number>;
   buckets: BucketPurpose[];

@@ -140,3 +140,70 @@ export async function allocateLoopbackPorts(t: Topology, host: string = LOOPBACK
   const ports = await freeLoopbackPorts(authorities.length, host);
   return Object.fromEntries(authorities.map((a, i) => [a, ports[i]!]));
 }
+
+/** Engines the compose target runs as services of their own name (src/render/compose), whose query port it publishes. */
+const COMPOSE_QUERY_ENGINES: ReadonlySet<string> = new Set(['tempo', 'mimir', 'loki', 'prometheus']);
+
+/**
+ * The local object store a compose environment runs (kind seaweedfs or minio; none for external s3): its service,
+ * and the S3 port and host name the engines reach it at — the definition's endpoint, which the service answers as a
+ * network alias when its host is not the service name.
+ */
+export interface ComposeStore {
+  readonly kind: 'seaweedfs' | 'minio';
+  readonly service: string;
+  readonly host: string;
+  readonly s3Port: number;
+}
+
+export function composeStore(t: Topology): ComposeStore | undefined {
+  const kind = t.objectStorage.kind;
+  if (kind !== 'seaweedfs' && kind !== 'minio') return undefined;
+  const u = new URL(t.objectStorage.endpoint);
+  const s3Port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  return { kind, service: kind, host: u.hostname, s3Port };
+}
+
+/** A port the compose target publishes on the host's loopback interface (`127.0.0.1:hostPort:containerPort`). */
+export interface ComposePublishedPort {
+  readonly service: string;
+  /** `host:port` the containers use (the authority in the topology's endpoints). */
+  readonly authority: string;
+  readonly containerPort: number;
+  readonly hostPort: number;
+}
+
+/**
+ * What a compose environment publishes on 127.0.0.1 for `otelstack verify` (and people) on the host: each managed
+ * engine's query port and the local object store's S3 port, host port = container port. The renderer publishes
+ * exactly these and verify reads through them, so the two cannot disagree.
+ */
+export function composeLoopbackPorts(t: Topology): ComposePublishedPort[] {
+  if (t.env.target !== 'compose') return [];
+  const out: ComposePublishedPort[] = [];
+  for (const e of t.engines) {
+    if (!e.managed || !COMPOSE_QUERY_ENGINES.has(e.engine) || !e.endpoints.query) continue;
+    const u = new URL(e.endpoints.query);
+    const port = Number(u.port || 80);
+    out.push({ service: e.engine, authority: `${u.hostname}:${port}`, containerPort: port, hostPort: port });
+  }
+  const store = composeStore(t);
+  if (store) out.push({ service: store.service, authority: `${store.host}:${store.s3Port}`, containerPort: store.s3Port, hostPort: store.s3Port });
+  return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : a.containerPort - b.containerPort));
+}
+
+/** `url` with its authority replaced by the loopback address when the compose target publishes it; else `url`. */
+export function composeHostUrl(t: Topology, url: string): string {
+  const authority = authorityOf(url);
+  let key = authority;
+  try {
+    const u = new URL(url);
+    key = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+  } catch {
+    return url;
+  }
+  const p = composeLoopbackPorts(t).find((x) => x.authority === key);
+  if (!p) return url;
+  const i = url.indexOf(authority);
+  return url.slice(0, i) + `${LOOPBACK_HOST}:${p.hostPort}` + url.slice(i + authority.length);
+}

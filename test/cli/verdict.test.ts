@@ -104,6 +104,10 @@ function refusals(): Case[] {
     d('a rate-limit tenant that is neither the tenant nor an environment', ['rate-limits'], (s) => {
       s['ingestion'] = { collector: 'alloy', faro: { enabled: true }, rateLimits: [{ tenant: 'nobody', requestsPerSecond: 10 }] };
     }),
+    d('a local MinIO on compose at an address over https', ['compose-object-storage'], (s) => {
+      s['environments'][0].target = 'compose';
+      s['objectStorage'].s3 = { kind: 'minio', endpoint: 'https://127.0.0.1:9000', credentials: { secretName: 's3.env' } };
+    }),
     d('kafkaBuffer without Kafka on compose', ['kafka'], (s) => {
       s['environments'][0].target = 'compose';
       s['ingestion'] = { collector: 'otelcol', environments: { dev: { kafkaBuffer: true } } };

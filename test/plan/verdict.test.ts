@@ -59,6 +59,17 @@ describe('verdict: the plan rules for what render used to refuse on its own', ()
     assert.deepEqual(errorsOf((s) => { ing('nobody')(s); s['ingestion'].faro.enabled = false; }).filter((f) => f.rule === 'rate-limits'), []);
   });
 
+  it('compose-object-storage: a local store on compose must answer at a plain-HTTP service name', () => {
+    const mutate = (s: M) => { s['environments'][0].target = 'compose'; s['objectStorage'].s3 = { kind: 'minio', endpoint: 'https://localhost:9000', credentials: { secretName: 's3.env' } }; };
+    const e = errorsOf(mutate).filter((f) => f.rule === 'compose-object-storage');
+    assert.deepEqual(e.map((f) => [f.env, f.path]), [['dev', 'objectStorage.s3.endpoint'], ['dev', 'objectStorage.s3.endpoint']]);
+    for (const f of e) assert.ok(renderErrors(mutate).some((r) => r.path === f.path && r.message === f.message));
+    // the same store on Kubernetes is an existing instance: nothing to refuse; external S3 over https is fine on compose
+    assert.deepEqual(errorsOf((s) => { mutate(s); s['environments'][0].target = 'kubernetes'; }).filter((f) => f.rule === 'compose-object-storage'), []);
+    assert.deepEqual(errorsOf((s) => { mutate(s); s['objectStorage'].s3.kind = 's3'; }).filter((f) => f.rule === 'compose-object-storage'), []);
+    assert.deepEqual(errorsOf((s) => { mutate(s); s['objectStorage'].s3.endpoint = 'http://minio:9000'; }).filter((f) => f.rule === 'compose-object-storage'), []);
+  });
+
   it('a definition the plan accepts renders without a renderer refusal', () => {
     for (const mutate of [() => {}, (s: M) => { s['environments'][0].target = 'compose'; s['ingestion'] = { collector: 'otelcol', environments: { dev: {} } }; }]) {
       assert.equal(verdict(stackOf(mutate as never), 'test.yaml').ok, true);

@@ -6,6 +6,7 @@ import { LOKI_API } from '../../catalog/loki.js';
 import { MIMIR_API } from '../../catalog/mimir.js';
 import { TEMPO_API } from '../../catalog/tempo.js';
 import type { EngineId } from '../../catalog/types.js';
+import { composeHostUrl, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { Topology } from '../../topology/types.js';
 import { mimirPrometheusUrl } from '../backends/prometheus.js';
 import type { TempoTraceApi } from '../backends/tempo.js';
@@ -82,7 +83,7 @@ function checkUrl(flag: string, v: string | undefined): string | undefined {
 
 /**
  * The OTLP endpoint of the environment's collection layer. Docker Compose: the renderer publishes the gateway's
- * (or HAProxy's) OTLP ports on the host, so localhost. Kubernetes: the collector's Service, named after the
+ * (or HAProxy's) OTLP ports on the host, so the loopback address. Kubernetes: the collector's Service, named after the
  * collector (`alloy` / `otelcol`) in the environment's namespace — seed 000 pushes to http://alloy:4317 from each
  * namespace.
  */
@@ -93,7 +94,7 @@ export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol): string
   const ports = CATALOG[t.ingestion.collector].ports;
   const port = protocol === 'grpc' ? ports['otlpGrpc'] : ports['otlpHttp'];
   if (port === undefined) throw new VerifyInputError(`the catalog has no OTLP ${protocol} port for ${t.ingestion.collector}`, 'pass --otlp-endpoint');
-  if (t.env.target === 'compose') return `http://localhost:${port}`;
+  if (t.env.target === 'compose') return `http://${LOOPBACK_HOST}:${port}`;
   return `http://${t.ingestion.collector}.${t.env.namespace}.svc.cluster.local:${port}`;
 }
 
@@ -125,11 +126,14 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   if (o.tenant !== undefined) headers['X-Scope-OrgID'] = o.tenant;
 
   const byEngine = new Map(t.engines.map((e) => [e.signal, e] as const));
+  // Compose service names do not resolve on the host: read through what the renderer publishes on 127.0.0.1
+  // (composeLoopbackPorts); flags still override each URL.
+  const fromHost = (url: string | undefined): string | undefined => (url === undefined || t.env.target !== 'compose' ? url : composeHostUrl(t, url));
   const tenantOf = (signal: 'traces' | 'metrics' | 'logs'): string | undefined => o.tenant ?? byEngine.get(signal)?.tenant;
 
   let traces: VerifyTargets['traces'];
   const te = byEngine.get('traces');
-  const tempoUrl = o.tempoUrl ?? (te?.engine === 'tempo' ? te.endpoints.query : undefined);
+  const tempoUrl = o.tempoUrl ?? fromHost(te?.engine === 'tempo' ? te.endpoints.query : undefined);
   if (tempoUrl) {
     const tenant = tenantOf('traces');
     traces = { engine: 'tempo', url: tempoUrl, api: 'v2', ...(tenant !== undefined ? { tenant } : {}) };
@@ -138,7 +142,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   let metrics: VerifyTargets['metrics'];
   const me = byEngine.get('metrics');
   const metricsEngine: 'mimir' | 'prometheus' = o.mimirUrl ? 'mimir' : o.prometheusUrl ? (me?.engine === 'mimir' ? 'mimir' : 'prometheus') : me?.engine === 'prometheus' ? 'prometheus' : 'mimir';
-  const metricsUrl = o.mimirUrl ? mimirPrometheusUrl(o.mimirUrl) : (o.prometheusUrl ?? (me && (me.engine === 'mimir' || me.engine === 'prometheus') ? me.endpoints.query : undefined));
+  const metricsUrl = o.mimirUrl ? mimirPrometheusUrl(o.mimirUrl) : (o.prometheusUrl ?? fromHost(me && (me.engine === 'mimir' || me.engine === 'prometheus') ? me.endpoints.query : undefined));
   if (metricsUrl) {
     const tenant = tenantOf('metrics');
     metrics = { engine: metricsEngine, url: metricsUrl, ...(tenant !== undefined ? { tenant } : {}) };
@@ -146,7 +150,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
 
   let logs: VerifyTargets['logs'];
   const le = byEngine.get('logs');
-  const lokiUrl = o.lokiUrl ?? (le?.engine === 'loki' ? le.endpoints.query : undefined);
+  const lokiUrl = o.lokiUrl ?? fromHost(le?.engine === 'loki' ? le.endpoints.query : undefined);
   if (lokiUrl) {
     const tenant = tenantOf('logs');
     logs = { engine: 'loki', url: lokiUrl, ...(tenant !== undefined ? { tenant } : {}) };
@@ -160,7 +164,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
     buckets.push({ signal: b.signal, engine: b.engine, bucket: b.name, purpose: b.purpose, prefix: tenant ? `${tenant}/` : '' });
   }
   buckets.sort((a, b) => (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : a.bucket < b.bucket ? -1 : 1));
-  const s3Endpoint = o.s3Endpoint ?? t.objectStorage.endpoint;
+  const s3Endpoint = o.s3Endpoint ?? fromHost(t.objectStorage.endpoint);
 
   return {
     stack: t.stack,

@@ -4,6 +4,7 @@ import { capacity } from './capacity.js';
 import { chartVersion } from './chart-version.js';
 import { collectorMemoryRule } from './collector-memory.js';
 import { composeCollector } from './compose-collector.js';
+import { composeObjectStorage } from './compose-object-storage.js';
 import { haReplicas } from './ha-replicas.js';
 import { kafka } from './kafka.js';
 import { pipelineHoles } from './pipeline-holes.js';
@@ -17,4 +18,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, capacity];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, capacity];

@@ -5,17 +5,25 @@
  *  - scalable (kafkaBuffer): HAProxy (OTLP gRPC + HTTP) → N gateway collectors → Kafka KRaft (topics created by a
  *    one-shot init service; auto-creation is off) → M processor collectors (tail sampling) → backends → S3;
  *    two Grafanas sharing PostgreSQL.
- * Every long-running service: pinned image, healthcheck with start_period, restart: unless-stopped,
- * stop_grace_period, deploy.resources limits, depends_on service_healthy, named volumes for state.
+ * Object storage is what the definition names: SeaweedFS or MinIO as a local service answering at the definition's
+ * endpoint (plus a one-shot bucket job), or an external S3 (no local service; a bucket job with the AWS CLI).
+ * Every long-running service: pinned image, restart: unless-stopped, stop_grace_period, deploy.resources limits,
+ * depends_on service_healthy, named volumes for state, and a healthcheck that runs in its image (the catalog's
+ * imageTools): where the image holds no probe tool (distroless Loki and Mimir, the scratch collector) a busybox
+ * probe service `<name>-ready` checks the service's readiness endpoint over the network, and dependants wait for
+ * the probe's health (and the service's start).
+ * What verify needs from the host (engines' query ports, the local store's S3 port) is published on 127.0.0.1
+ * only (composeLoopbackPorts, shared with verify's target resolution).
  * One-shot init services (buckets, topics) use restart: on-failure and are waited for with
  * service_completed_successfully. Secrets are env_file references only (files the user creates).
  * Compose file shape: the Compose Specification (compose-spec/compose-spec schema/compose-spec.json).
  */
 import { CATALOG } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
-import { OTELCOL_IMAGE_BINARY } from '../../catalog/otelcol.js';
-import { HAPROXY_CONFIG_PATH, SUPPORT_IMAGES } from '../../catalog/support.js';
+import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
+import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
+import { composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
@@ -53,11 +61,18 @@ function health(test: string[], startPeriod: string, interval = '10s'): Obj {
 }
 const httpProbe = (url: string, startPeriod: string) => health(['CMD', 'wget', '-q', '-O', '/dev/null', url], startPeriod);
 
-function healthyDeps(names: string[], completed: string[] = []): Obj {
+function healthyDeps(names: string[], completed: string[] = [], probes: ReadonlyMap<string, string> = new Map()): Obj {
   const out: Obj = {};
-  for (const n of [...names].sort()) out[n] = { condition: 'service_healthy' };
+  for (const n of [...names].sort()) {
+    const probe = probes.get(n);
+    // a service without a healthcheck of its own: started, and its readiness probe healthy
+    if (probe) {
+      out[n] = { condition: 'service_started' };
+      out[probe] = { condition: 'service_healthy' };
+    } else out[n] = { condition: 'service_healthy' };
+  }
   for (const n of [...completed].sort()) out[n] = { condition: 'service_completed_successfully' };
-  return out;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function base(img: string, grace: string): Service {
@@ -77,46 +92,167 @@ interface Ctx {
   services: Record<string, Service>;
   volumes: Set<string>;
   findings: Finding[];
+  /** service → its readiness probe service (services whose image cannot probe itself) */
+  probes: Map<string, string>;
+}
+
+const deps = (c: Ctx, healthy: string[], completed: string[] = []): Obj => healthyDeps(healthy, completed, c.probes);
+
+/** Loopback publications (`127.0.0.1:HOST:CONTAINER`) of a service, from composeLoopbackPorts. */
+function loopbackPorts(c: Ctx, service: string): Obj {
+  const ports = composeLoopbackPorts(c.t)
+    .filter((p) => p.service === service)
+    .map((p) => `${LOOPBACK_HOST}:${p.hostPort}:${p.containerPort}`);
+  return ports.length > 0 ? { ports } : {};
+}
+
+/**
+ * A busybox service whose healthcheck GETs `url` (the readiness endpoint of `target`, seen over the compose
+ * network): for images that hold nothing to probe themselves with. It idles (tail under init, so it stops at once).
+ */
+function addProbe(c: Ctx, target: string, url: string, startPeriod: string): string {
+  const name = `${target}-ready`;
+  c.services[name] = {
+    ...base(extraImage('busybox'), '5s'),
+    init: true,
+    command: ['tail', '-f', '/dev/null'],
+    healthcheck: health(['CMD', 'wget', '-q', '-O', '/dev/null', url], startPeriod),
+    deploy: limits({ cpuMillicores: 100, memoryBytes: 32 * MiB, cpuRequest: 10, memoryRequest: 16 * MiB }),
+    labels: { 'otelstack.probe-of': target },
+  };
+  c.probes.set(target, name);
+  return name;
 }
 
 const S3_ENV = 's3.env';
+const MINIO_ENV = 'minio.env';
 
-function addSeaweedfs(c: Ctx): void {
+/** What the engines wait for before they start: the local store's health and the bucket job's completion. */
+interface StoreDeps {
+  healthy: string[];
+  completed: string[];
+}
+
+/** The store service answers at the definition's endpoint host (a network alias when it is not the service name). */
+function aliasOf(c: Ctx): Obj {
+  const store = composeStore(c.t)!;
+  return store.host === store.service ? {} : { networks: { default: { aliases: [store.host] } } };
+}
+
+const bucketNames = (c: Ctx): string[] => [...new Set(c.t.buckets.map((b) => b.name))].sort();
+const envRef = (key: string): string => `"$\${${key}}"`;
+
+function oneShot(img: string, script: string, dependsOn: Obj, envFile: string[] = [S3_ENV]): Service {
+  return {
+    image: img,
+    restart: 'on-failure',
+    stop_grace_period: '10s',
+    entrypoint: ['/bin/sh', '-c'],
+    command: [script],
+    ...(envFile.length > 0 ? { env_file: envFile } : {}),
+    ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
+    deploy: limits({ cpuMillicores: 200, memoryBytes: 128 * MiB }),
+    labels: { 'otelstack.one-shot': 'true' },
+  };
+}
+
+function addSeaweedfs(c: Ctx): StoreDeps {
   const p = CATALOG.seaweedfs.ports;
+  const store = composeStore(c.t)!;
   const comp = componentOf(c.t, 'seaweedfs');
   c.volumes.add('seaweedfs-data');
   c.services['seaweedfs'] = {
     ...base(image('seaweedfs'), '30s'),
     // `weed server -s3` runs master, volume, filer and the S3 gateway in one process (SeaweedFS 3.x wiki "Amazon
     // S3 API"); the S3 admin identity comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in s3.env.
-    command: ['server', '-dir=/data', '-s3', `-s3.port=${p['s3']}`, `-master.port=${p['master']}`, `-volume.port=${p['volume']}`, `-filer.port=${p['filer']}`],
+    command: ['server', '-dir=/data', '-s3', `-s3.port=${store.s3Port}`, `-master.port=${p['master']}`, `-volume.port=${p['volume']}`, `-filer.port=${p['filer']}`],
     env_file: [S3_ENV],
     volumes: ['seaweedfs-data:/data'],
+    ...loopbackPorts(c, 'seaweedfs'),
+    ...aliasOf(c),
     healthcheck: httpProbe(`http://127.0.0.1:${p['master']}/cluster/status`, '30s'),
     deploy: comp ? deployOf(comp.perReplica) : limits({ cpuMillicores: 1000, memoryBytes: 1024 * MiB, cpuRequest: 200, memoryRequest: 512 * MiB }),
   };
-  const buckets = [...new Set(c.t.buckets.map((b) => b.name))].sort();
-  const script = buckets.map((b) => `s3.bucket.create -name ${b}`).join('\n');
-  c.services['buckets-init'] = {
-    image: image('seaweedfs'),
-    restart: 'on-failure',
-    stop_grace_period: '10s',
-    entrypoint: ['/bin/sh', '-c'],
-    command: [`printf '%s\\n' '${script.replace(/\n/g, "' '")}' | weed shell -master=seaweedfs:${p['master']}`],
-    depends_on: healthyDeps(['seaweedfs']),
-    deploy: limits({ cpuMillicores: 200, memoryBytes: 128 * MiB }),
-    labels: { 'otelstack.one-shot': 'true' },
-  };
+  const script = bucketNames(c).map((b) => `s3.bucket.create -name ${b}`).join('\n');
+  c.services['buckets-init'] = oneShot(image('seaweedfs'), `printf '%s\\n' '${script.replace(/\n/g, "' '")}' | weed shell -master=seaweedfs:${p['master']}`, deps(c, ['seaweedfs']), []);
+  return { healthy: ['seaweedfs'], completed: ['buckets-init'] };
 }
 
-function backendService(c: Ctx, e: EngineDeployment): string | undefined {
+/**
+ * MinIO (`minio server /data`), root credentials from minio.env (MINIO_ROOT_USER / MINIO_ROOT_PASSWORD, which the
+ * user creates); buckets created by a one-shot mc job with the engines' S3 keys from s3.env (the same identity).
+ */
+function addMinio(c: Ctx): StoreDeps {
+  const store = composeStore(c.t)!;
+  const creds = c.t.objectStorage.credentials;
+  c.volumes.add('minio-data');
+  c.services['minio'] = {
+    ...base(extraImage('minio'), '30s'),
+    command: ['server', '/data', '--address', `:${store.s3Port}`, '--console-address', `:${MINIO_PORTS.console}`],
+    env_file: [MINIO_ENV],
+    volumes: ['minio-data:/data'],
+    ...loopbackPorts(c, 'minio'),
+    ...aliasOf(c),
+    // the image ships mc, whose `ready` waits for the server's health API; alias `local` is the image's default
+    // (http://localhost:9000), so a server on another port gets MC_HOST_local
+    ...(store.s3Port !== MINIO_PORTS.s3 ? { environment: { MC_HOST_local: `http://localhost:${store.s3Port}` } } : {}),
+    healthcheck: health(['CMD', 'mc', 'ready', 'local'], '20s'),
+    deploy: limits({ cpuMillicores: 1000, memoryBytes: 1024 * MiB, cpuRequest: 200, memoryRequest: 512 * MiB }),
+  };
+  const script = [
+    `mc alias set store ${c.t.objectStorage.endpoint} ${envRef(creds.accessKeyIdKey)} ${envRef(creds.secretAccessKeyKey)}`,
+    `mc mb --ignore-existing ${bucketNames(c).map((b) => `store/${b}`).join(' ')}`,
+  ].join(' && ');
+  c.services['buckets-init'] = oneShot(extraImage('mc'), script, deps(c, ['minio']));
+  return { healthy: ['minio'], completed: ['buckets-init'] };
+}
+
+/**
+ * External S3: no local store; the AWS CLI creates the buckets at the definition's endpoint and region (outside
+ * us-east-1 with the region's LocationConstraint), and a bucket this identity already owns is not a failure.
+ */
+function addExternalS3Buckets(c: Ctx): StoreDeps {
+  const os = c.t.objectStorage;
+  const creds = os.credentials;
+  const location = os.region === 'us-east-1' ? '' : ` --create-bucket-configuration LocationConstraint=${os.region}`;
+  const keys = [
+    ...(creds.accessKeyIdKey !== 'AWS_ACCESS_KEY_ID' ? [`export AWS_ACCESS_KEY_ID=${envRef(creds.accessKeyIdKey)}`] : []),
+    ...(creds.secretAccessKeyKey !== 'AWS_SECRET_ACCESS_KEY' ? [`export AWS_SECRET_ACCESS_KEY=${envRef(creds.secretAccessKeyKey)}`] : []),
+  ];
+  const loop =
+    `for b in ${bucketNames(c).join(' ')}; do ` +
+    `out=$$(aws --endpoint-url ${os.endpoint} s3api create-bucket --bucket "$$b" --region ${os.region}${location} 2>&1) || ` +
+    `case "$$out" in *BucketAlreadyOwnedByYou*) echo "$$b exists" ;; *) echo "$$out" >&2; exit 1 ;; esac; done`;
+  c.services['buckets-init'] = oneShot(extraImage('awsCli'), [...keys, loop].join('; '), {});
+  return { healthy: [], completed: ['buckets-init'] };
+}
+
+function addObjectStorage(c: Ctx): StoreDeps {
+  if (c.t.objectStorage.kind === 'seaweedfs') return addSeaweedfs(c);
+  if (c.t.objectStorage.kind === 'minio') return addMinio(c);
+  return addExternalS3Buckets(c);
+}
+
+/**
+ * The healthcheck of an engine service, from what its image holds (catalog imageTools): the binary's own probe
+ * (Tempo's -health), else the image's wget, else none here and a probe service (addProbe) beside it.
+ */
+function engineHealth(c: Ctx, engine: 'tempo' | 'mimir' | 'loki' | 'prometheus', path: string, startPeriod: string): Obj {
+  const tools = CATALOG[engine].imageTools;
+  const port = CATALOG[engine].ports['http'];
+  if (tools?.selfProbe) return { healthcheck: health(['CMD', ...tools.selfProbe], startPeriod) };
+  if (tools?.tools.includes('wget')) return { healthcheck: httpProbe(`http://127.0.0.1:${port}${path}`, startPeriod) };
+  const probe = addProbe(c, engine, `http://${engine}:${port}${path}`, startPeriod);
+  return { labels: { 'otelstack.ready-probe': probe } };
+}
+
+function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string | undefined {
   const comp = componentOf(c.t, e.engine);
   const deploy = comp ? deployOf(comp.perReplica) : limits({ cpuMillicores: 1000, memoryBytes: 1024 * MiB });
-  const deps = healthyDeps(['seaweedfs'], ['buckets-init']);
+  const storeDeps = deps(c, store.healthy, store.completed);
   const vol = `${e.engine}-data`;
   if (e.engine === 'tempo' || e.engine === 'mimir' || e.engine === 'loki') {
     const cfg = e.engine === 'tempo' ? tempoConfig(c.t, e) : e.engine === 'mimir' ? mimirConfig(c.t, e) : lokiConfig(c.t, e);
-    const port = CATALOG[e.engine].ports['http'];
     c.files.set(`${c.dir}/${e.engine}.yaml`, `# ${e.title} ${e.version} monolithic — shape from the ${e.title} ${e.documented} documentation; rendered by otelstack.\n${toYaml(cfg)}`);
     c.volumes.add(vol);
     c.services[e.engine] = {
@@ -124,21 +260,22 @@ function backendService(c: Ctx, e: EngineDeployment): string | undefined {
       command: [`-config.file=/etc/${e.engine}/config.yaml`, '-config.expand-env=true'],
       env_file: [S3_ENV],
       volumes: [`./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`, `${vol}:${ENGINE_DATA_DIRS[e.engine]}`],
-      healthcheck: httpProbe(`http://127.0.0.1:${port}/ready`, e.engine === 'mimir' ? '60s' : '30s'),
-      depends_on: deps,
+      ...loopbackPorts(c, e.engine),
+      ...engineHealth(c, e.engine, '/ready', e.engine === 'mimir' ? '60s' : '30s'),
+      ...(Object.keys(storeDeps).length > 0 ? { depends_on: storeDeps } : {}),
       deploy,
     };
     return e.engine;
   }
   if (e.engine === 'prometheus') {
-    const port = CATALOG.prometheus.ports['http'];
     c.files.set(`${c.dir}/prometheus.yml`, `# Prometheus ${e.version} — rendered by otelstack.\n${toYaml(prometheusConfig())}`);
     c.volumes.add(vol);
     c.services['prometheus'] = {
       ...base(image('prometheus'), '60s'),
       command: ['--config.file=/etc/prometheus/prometheus.yml', `--storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus}`, '--web.enable-remote-write-receiver', '--web.enable-otlp-receiver'],
       volumes: ['./prometheus.yml:/etc/prometheus/prometheus.yml:ro', `${vol}:${ENGINE_DATA_DIRS.prometheus}`],
-      healthcheck: httpProbe(`http://127.0.0.1:${port}/-/ready`, '30s'),
+      ...loopbackPorts(c, 'prometheus'),
+      ...engineHealth(c, 'prometheus', '/-/ready', '30s'),
       deploy,
     };
     return 'prometheus';
@@ -161,9 +298,9 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
     user: '0:0',
     environment: collectorEnvironment(c.input, role),
     volumes: [`./otelcol-${role}.yaml:${COLLECTOR_CONFIG_PATH}:ro`, `${vol}:${COLLECTOR_QUEUE_DIR}`],
-    // The contrib image is built FROM scratch (no shell, no wget): the probe can only run the binary itself.
-    // the image has no probe tool for health_check (:13133): the healthcheck proves the binary starts
-    healthcheck: health(['CMD', OTELCOL_IMAGE_BINARY, 'components'], '20s'),
+    // The contrib image is built FROM scratch (catalog imageTools: the binary only, no probe subcommand): its
+    // health_check extension (:13133) is probed from the busybox service `<name>-ready` instead
+    labels: { 'otelstack.ready-probe': addProbe(c, name, `http://${name}:${p['health']}/`, '20s') },
     depends_on: deps,
     deploy: deployOf(comp.perReplica),
     expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health']].map(String),
@@ -270,6 +407,20 @@ function haproxyConfig(c: Ctx, gateways: string[]): string {
   ].join('\n');
 }
 
+/** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP on the host. */
+function addLoadBalancer(c: Ctx, gateways: string[]): void {
+  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(c, gateways));
+  const p = CATALOG.otelcol.ports;
+  c.services['otlp-lb'] = {
+    ...base(extraImage('haproxy'), '30s'),
+    volumes: [`./haproxy.cfg:${HAPROXY_CONFIG_PATH}:ro`],
+    ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`],
+    healthcheck: health(['CMD', 'haproxy', '-c', '-f', HAPROXY_CONFIG_PATH], '10s'),
+    depends_on: deps(c, gateways),
+    deploy: limits({ cpuMillicores: 1000, memoryBytes: 256 * MiB, cpuRequest: 200, memoryRequest: 128 * MiB }),
+  };
+}
+
 function addGrafana(c: Ctx, count: number, deps: string[]): void {
   const port = CATALOG.grafana.ports['http']!;
   c.files.set(`${c.dir}/grafana/provisioning/datasources/datasources.yaml`, `# Grafana 12.3 datasource provisioning (file provider) — rendered by otelstack.\n${toYaml(grafanaDatasources(c.t))}`);
@@ -301,24 +452,38 @@ function addGrafana(c: Ctx, count: number, deps: string[]): void {
       ports: [`${3000 + i}:${port}`],
       volumes: ['./grafana/provisioning:/etc/grafana/provisioning:ro', `${vol}:/var/lib/grafana`],
       healthcheck: httpProbe(`http://127.0.0.1:${port}/api/health`, '30s'),
-      depends_on: healthyDeps(shared ? [...deps, 'postgresql'] : deps),
+      depends_on: healthyDeps(shared ? [...deps, 'postgresql'] : deps, [], c.probes),
       deploy,
     };
   }
 }
 
 function envFileReadme(c: Ctx, scalable: boolean): string {
-  const creds = c.t.objectStorage.credentials;
+  const os = c.t.objectStorage;
+  const creds = os.credentials;
+  const keys = `\`${creds.accessKeyIdKey}=…\` and \`${creds.secretAccessKeyKey}=…\``;
   const lines = [
     `# compose/${c.t.env.name}`,
     '',
     'Rendered by otelstack. Secrets are never rendered: create these env files beside docker-compose.yaml first.',
     '',
-    `- \`s3.env\`: \`${creds.accessKeyIdKey}=…\` and \`${creds.secretAccessKeyKey}=…\` (SeaweedFS admin identity; the engines read the same keys).`,
-    '- `grafana.env`: `GF_SECURITY_ADMIN_PASSWORD=…`' + (scalable ? ', `GF_DATABASE_NAME`, `GF_DATABASE_USER`, `GF_DATABASE_PASSWORD`.' : '.'),
   ];
+  if (os.kind === 'seaweedfs') lines.push(`- \`${S3_ENV}\`: ${keys} (SeaweedFS admin identity; the engines and the bucket job read the same keys).`);
+  else if (os.kind === 'minio') {
+    lines.push(`- \`${MINIO_ENV}\`: \`MINIO_ROOT_USER=…\` and \`MINIO_ROOT_PASSWORD=…\` (MinIO's root identity).`);
+    lines.push(`- \`${S3_ENV}\`: ${keys} — the same two values as in ${MINIO_ENV} (the engines and the bucket job use them).`);
+  } else {
+    lines.push(`- \`${S3_ENV}\`: ${keys} of an identity that may create and use the buckets at ${os.endpoint} (region ${os.region}); no object store runs locally.`);
+  }
+  lines.push('- `grafana.env`: `GF_SECURITY_ADMIN_PASSWORD=…`' + (scalable ? ', `GF_DATABASE_NAME`, `GF_DATABASE_USER`, `GF_DATABASE_PASSWORD`.' : '.'));
   if (scalable) lines.push('- `postgresql.env`: `POSTGRES_DB`, `POSTGRES_USER`, `POSTGRES_PASSWORD` (the same values as in grafana.env).');
   lines.push('', 'Then: `docker compose -f docker-compose.yaml up -d`.', '');
+  const published = composeLoopbackPorts(c.t);
+  if (published.length > 0) {
+    lines.push('Published on 127.0.0.1 only, for `otelstack verify` and you on this host:', '');
+    for (const p of published) lines.push(`- ${p.service}: http://${LOOPBACK_HOST}:${p.hostPort}`);
+    lines.push('');
+  }
   return lines.join('\n');
 }
 
@@ -328,11 +493,13 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
   const findings: Finding[] = [];
   if (t.env.target !== 'compose') return { files, findings };
   const dir = `compose/${t.env.name}`;
-  const c: Ctx = { input, t, dir, files, services: {}, volumes: new Set(), findings };
+  const c: Ctx = { input, t, dir, files, services: {}, volumes: new Set(), findings, probes: new Map() };
   const scalable = t.ingestion?.kafkaBuffer ?? false;
 
-  addSeaweedfs(c);
-  const backends = t.engines.filter((e) => e.managed).map((e) => backendService(c, e)).filter((x): x is string => x !== undefined);
+  const storageProblems = composeObjectStorageFindings(t);
+  if (storageProblems.length > 0) return { files: new Map(), findings: storageProblems };
+  const store = addObjectStorage(c);
+  const backends = t.engines.filter((e) => e.managed).map((e) => backendService(c, e, store)).filter((x): x is string => x !== undefined);
 
   const roles = t.ingestion && input.stack.ingestion?.collector === 'otelcol' ? collectorRoles(t) : [];
   if (t.ingestion && input.stack.ingestion?.collector !== 'otelcol') {
@@ -349,26 +516,15 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
       return { files: new Map(), findings };
     }
     addKafka(c);
-    for (let i = 0; i < t.ingestion!.processorReplicas; i++) collectorService(c, 'processor', i, healthyDeps(backends, ['kafka-init']));
-    for (let i = 0; i < t.ingestion!.gatewayReplicas; i++) gateways.push(collectorService(c, 'gateway', i, healthyDeps([], ['kafka-init'])));
-    files.set(`${dir}/haproxy.cfg`, haproxyConfig(c, gateways));
-    const p = CATALOG.otelcol.ports;
-    c.services['otlp-lb'] = {
-      ...base(extraImage('haproxy'), '30s'),
-      volumes: [`./haproxy.cfg:${HAPROXY_CONFIG_PATH}:ro`],
-      ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`],
-      healthcheck: health(['CMD', 'haproxy', '-c', '-f', HAPROXY_CONFIG_PATH], '10s'),
-      depends_on: healthyDeps(gateways),
-      deploy: limits({ cpuMillicores: 1000, memoryBytes: 256 * MiB, cpuRequest: 200, memoryRequest: 128 * MiB }),
-    };
+    for (let i = 0; i < t.ingestion!.processorReplicas; i++) collectorService(c, 'processor', i, deps(c, backends, ['kafka-init']));
+    for (let i = 0; i < t.ingestion!.gatewayReplicas; i++) gateways.push(collectorService(c, 'gateway', i, deps(c, [], ['kafka-init'])));
+    addLoadBalancer(c, gateways);
   } else if (roles.includes('gateway')) {
-    for (let i = 0; i < (t.ingestion?.gatewayReplicas ?? 1); i++) {
-      const name = collectorService(c, 'gateway', i, healthyDeps(backends));
-      gateways.push(name);
-    }
-    // single node: the (first) gateway publishes OTLP on the host
+    for (let i = 0; i < (t.ingestion?.gatewayReplicas ?? 1); i++) gateways.push(collectorService(c, 'gateway', i, deps(c, backends)));
+    // one gateway publishes OTLP on the host itself; several sit behind the load balancer (as in the scalable path)
     const p = CATALOG.otelcol.ports;
-    if (gateways[0]) c.services[gateways[0]]!['ports'] = [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`];
+    if (gateways.length > 1) addLoadBalancer(c, gateways);
+    else if (gateways[0]) c.services[gateways[0]]!['ports'] = [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`];
   }
 
   addGrafana(c, scalable ? 2 : 1, backends);

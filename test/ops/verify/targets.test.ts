@@ -5,6 +5,10 @@ import { describe, it } from 'node:test';
 import { ingestionEndpoint, resolveTargets, VerifyInputError } from '../../../src/ops/verify/targets.js';
 import { expand } from '../../../src/topology/expand.js';
 import { stackOf } from '../../fixtures/stacks.js';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { loadStack } from '../../../src/model/load.js';
+import { renderCompose } from '../../../src/render/compose/index.js';
 
 const full = stackOf((s) => {
   s.signals.traces = { engine: 'tempo', environments: { dev: { mode: 'monolithic', tenant: 'team-a' }, prod: { mode: 'monolithic' } } } as never;
@@ -56,8 +60,44 @@ describe('verify targets', () => {
       (x as Record<string, unknown>)['ingestion'] = { collector: 'otelcol' };
     });
     const t = resolveTargets(expand(s, 'dev'), { protocol: 'http' });
-    assert.equal(t.otlp.endpoint, 'http://localhost:4318');
-    assert.deepEqual(t.metrics, { engine: 'prometheus', url: 'http://prometheus:9090' });
+    assert.equal(t.otlp.endpoint, 'http://127.0.0.1:4318');
+    // compose service names do not resolve on the host: the loopback ports the renderer publishes
+    assert.deepEqual(t.metrics, { engine: 'prometheus', url: 'http://127.0.0.1:9090' });
+    assert.equal(t.storage.endpoint, 'http://127.0.0.1:8333');
+    // the flags still win
+    assert.equal(resolveTargets(expand(s, 'dev'), { prometheusUrl: 'http://10.0.0.1:9090' }).metrics?.url, 'http://10.0.0.1:9090');
+  });
+
+  it('examples/single-node: 127.0.0.1 URLs on exactly the ports its compose file publishes', async () => {
+    const { stack } = await loadStack(fileURLToPath(new URL('../../../../examples/single-node', import.meta.url)));
+    const topology = expand(stack, 'local');
+    const doc = parse(renderCompose({ stack, topology }).files.get('compose/local/docker-compose.yaml')!) as { services: Record<string, { ports?: string[] }> };
+    // host port of each container port a service publishes: "127.0.0.1:H:C" or "H:C"
+    const published = (service: string): Map<number, { host: string; port: number }> =>
+      new Map(
+        (doc.services[service]?.ports ?? []).map((p) => {
+          const parts = p.split(':');
+          const host = parts.length === 3 ? parts[0]! : '0.0.0.0';
+          return [Number(parts.at(-1)), { host, port: Number(parts.at(-2)) }] as const;
+        }),
+      );
+    const t = resolveTargets(topology);
+    const check = (url: string | undefined, service: string, containerPort: number, loopbackOnly: boolean) => {
+      assert.ok(url, `${service}: a URL`);
+      const u = new URL(url!);
+      assert.equal(u.hostname, '127.0.0.1', url);
+      const p = published(service).get(containerPort);
+      assert.ok(p, `${service} publishes ${containerPort}`);
+      assert.equal(Number(u.port), p!.port, `${service}: ${url} is the published port`);
+      if (loopbackOnly) assert.equal(p!.host, '127.0.0.1', `${service}: published on loopback only`);
+    };
+    check(t.otlp.endpoint, 'gateway-0', 4317, false);
+    check(resolveTargets(topology, { protocol: 'http' }).otlp.endpoint, 'gateway-0', 4318, false);
+    check(t.traces?.url, 'tempo', 3200, true);
+    check(t.metrics?.url, 'mimir', 8080, true);
+    assert.match(t.metrics!.url, /\/prometheus$/);
+    check(t.logs?.url, 'loki', 3100, true);
+    check(t.storage.endpoint, 'seaweedfs', 8333, true);
   });
 
   it('rejects bad input with the flag named', () => {

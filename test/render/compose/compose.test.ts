@@ -11,6 +11,9 @@ import { loadStack } from '../../../src/model/load.js';
 import { expand } from '../../../src/topology/expand.js';
 import { renderCompose } from '../../../src/render/compose/index.js';
 import type { RenderInput } from '../../../src/render/types.js';
+import { CATALOG } from '../../../src/catalog/index.js';
+import { SUPPORT_IMAGES } from '../../../src/catalog/support.js';
+import type { Stack } from '../../../src/model/schema.js';
 
 const here = (p: string) => fileURLToPath(new URL(`../../../../${p}`, import.meta.url));
 const schema = JSON.parse(readFileSync(here('test/render/compose/compose-spec.json'), 'utf8')) as Record<string, unknown>;
@@ -18,33 +21,66 @@ const schema = JSON.parse(readFileSync(here('test/render/compose/compose-spec.js
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
 const validate = ajv.compile(schema);
 
-async function input(name: string): Promise<RenderInput> {
+async function input(name: string, mutate: (s: Stack) => void = () => {}): Promise<RenderInput> {
   const { stack } = await loadStack(here(`examples/${name}`));
-  return { stack, topology: expand(stack, 'local') };
+  const s = structuredClone(stack);
+  mutate(s);
+  return { stack: s, topology: expand(s, 'local') };
+}
+
+/** image repository → the tools the catalog says its pinned image holds */
+const TOOLS = new Map<string, readonly string[]>([
+  ...Object.values(CATALOG).filter((e) => e.imageTools).map((e) => [e.image, e.imageTools!.tools] as const),
+  ...Object.values(SUPPORT_IMAGES).map((i) => [i.image, i.imageTools.tools] as const),
+]);
+const toolsOf = (img: string): readonly string[] => TOOLS.get(img.slice(0, img.lastIndexOf(':'))) ?? [];
+
+/** The program a healthcheck test runs: CMD's first argument, or the first word of a CMD-SHELL line. */
+function firstWord(test: string[]): string {
+  if (test[0] === 'CMD') return test[1]!;
+  if (test[0] === 'CMD-SHELL') return test[1]!.trim().split(/\s+/)[0]!;
+  return test[0]!;
 }
 
 function checkServices(doc: any) {
   const volumes = Object.keys(doc.volumes ?? {});
   for (const [name, s] of Object.entries<any>(doc.services)) {
-    assert.match(s.image, /:[0-9][\w.-]*$/, `${name}: pinned image`);
+    assert.match(s.image, /:([0-9]|RELEASE\.)[\w.-]*$/, `${name}: pinned image`);
     assert.ok(s.stop_grace_period, `${name}: stop_grace_period`);
     assert.ok(s.deploy?.resources?.limits?.cpus && s.deploy?.resources?.limits?.memory, `${name}: cpu and memory limits`);
     const oneShot = s.labels?.['otelstack.one-shot'] === 'true';
     if (oneShot) assert.equal(s.restart, 'on-failure', `${name}: one-shot restarts on failure only`);
     else {
       assert.equal(s.restart, 'unless-stopped', `${name}: restart`);
-      assert.ok(s.healthcheck?.test && s.healthcheck.start_period, `${name}: healthcheck with start_period`);
+      const probe = s.labels?.['otelstack.ready-probe'];
+      if (probe) {
+        // no tool in the image to probe with: a probe service checks it, and it has no healthcheck that cannot run
+        assert.equal(s.healthcheck, undefined, `${name}: no healthcheck of its own`);
+        assert.equal(doc.services[probe]?.labels?.['otelstack.probe-of'], name, `${name}: probed by ${probe}`);
+      } else assert.ok(s.healthcheck?.test && s.healthcheck.start_period, `${name}: healthcheck with start_period`);
     }
     for (const [dep, cond] of Object.entries<any>(s.depends_on ?? {})) {
-      assert.ok(doc.services[dep], `${name}: depends on existing ${dep}`);
-      const expected = doc.services[dep].labels?.['otelstack.one-shot'] === 'true' ? 'service_completed_successfully' : 'service_healthy';
+      const d = doc.services[dep];
+      assert.ok(d, `${name}: depends on existing ${dep}`);
+      const probe = d.labels?.['otelstack.ready-probe'];
+      const expected = d.labels?.['otelstack.one-shot'] === 'true' ? 'service_completed_successfully' : probe ? 'service_started' : 'service_healthy';
       assert.equal(cond.condition, expected, `${name} → ${dep}`);
+      if (probe) assert.equal(s.depends_on[probe]?.condition, 'service_healthy', `${name} waits for ${probe}`);
     }
     for (const v of s.volumes ?? []) {
       const src = String(v).split(':')[0]!;
       if (!src.startsWith('.')) assert.ok(volumes.includes(src), `${name}: ${src} is a declared named volume`);
     }
     assert.ok(!JSON.stringify(s).match(/SECRET_ACCESS_KEY=|PASSWORD=/), `${name}: no secret values`);
+  }
+}
+
+function checkTools(doc: any) {
+  for (const [name, s] of Object.entries<any>(doc.services)) {
+    const tools = toolsOf(s.image);
+    assert.ok(tools.length > 0, `${name}: the catalog knows what ${s.image} holds`);
+    if (s.healthcheck?.test) assert.ok(tools.includes(firstWord(s.healthcheck.test)), `${name}: ${firstWord(s.healthcheck.test)} is in ${s.image} (${tools.join(', ')})`);
+    if (s.entrypoint) assert.ok(tools.includes(s.entrypoint[0]), `${name}: entrypoint ${s.entrypoint[0]} is in ${s.image}`);
   }
 }
 
@@ -65,6 +101,7 @@ for (const ex of ['single-node', 'scalable']) {
       assert.equal(validate({ ...(doc as object), services: { x: { image: 'a:1', restart_when: 'always' } } }), false);
     });
     it('every service carries the operational guarantees', () => checkServices(doc));
+    it('every healthcheck runs a tool the catalog says its image contains', () => checkTools(doc));
     it('bind-mounted files are rendered', () => {
       for (const s of Object.values<any>(doc.services)) for (const v of s.volumes ?? []) {
         const src = String(v).split(':')[0]!;
@@ -82,7 +119,7 @@ for (const ex of ['single-node', 'scalable']) {
     });
     if (ex === 'single-node') {
       it('single node: a gateway exporting directly, Grafana with datasources', () => {
-        assert.deepEqual(Object.keys(doc.services).sort(), ['buckets-init', 'gateway-0', 'grafana', 'loki', 'mimir', 'seaweedfs', 'tempo']);
+        assert.deepEqual(Object.keys(doc.services).sort(), ['buckets-init', 'gateway-0', 'gateway-0-ready', 'grafana', 'loki', 'loki-ready', 'mimir', 'mimir-ready', 'seaweedfs', 'tempo']);
         assert.equal(doc.services['gateway-0'].environment.GOMEMLIMIT, '716MiB');
         const ds = parse(r.files.get('compose/local/grafana/provisioning/datasources/datasources.yaml')!);
         assert.deepEqual(ds.datasources.map((d: any) => d.type).sort(), ['loki', 'prometheus', 'tempo']);
@@ -101,3 +138,114 @@ for (const ex of ['single-node', 'scalable']) {
     }
   });
 }
+
+describe('compose: the object store the definition names', () => {
+  const render = async (mutate: (s: Stack) => void) => {
+    const i = await input('single-node', mutate);
+    const r = renderCompose(i);
+    const file = r.files.get('compose/local/docker-compose.yaml');
+    return { r, doc: file ? (parse(file) as any) : undefined, readme: r.files.get('compose/local/README.md') ?? '', tempo: r.files.get('compose/local/tempo.yaml') ?? '' };
+  };
+  const os = (s: Stack) => s.objectStorage['local-s3']!;
+
+  it('minio: a MinIO service with mc ready, an mc bucket job, engines at minio:9000, no SeaweedFS', async () => {
+    const { r, doc, readme, tempo } = await render((s) => { os(s).kind = 'minio'; os(s).endpoint = 'http://minio:9000'; });
+    assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+    assert.ok(validate(doc as object), JSON.stringify(validate.errors));
+    checkServices(doc);
+    checkTools(doc);
+    assert.equal(doc.services['seaweedfs'], undefined);
+    const m = doc.services['minio'];
+    assert.match(m.image, /^minio\/minio:RELEASE\./);
+    assert.deepEqual(m.command, ['server', '/data', '--address', ':9000', '--console-address', ':9001']);
+    assert.deepEqual(m.env_file, ['minio.env']);
+    assert.deepEqual(m.healthcheck.test, ['CMD', 'mc', 'ready', 'local']);
+    assert.deepEqual(m.ports, ['127.0.0.1:9000:9000']);
+    assert.ok(Object.keys(doc.volumes).includes('minio-data') && !Object.keys(doc.volumes).includes('seaweedfs-data'));
+    const job = doc.services['buckets-init'];
+    assert.match(job.image, /^minio\/mc:RELEASE\./);
+    assert.match(job.command[0], /^mc alias set store http:\/\/minio:9000 "\$\$\{AWS_ACCESS_KEY_ID\}" "\$\$\{AWS_SECRET_ACCESS_KEY\}" && mc mb --ignore-existing store\/single-logs-local-chunks /);
+    assert.equal(job.depends_on.minio.condition, 'service_healthy');
+    for (const e of ['tempo', 'loki', 'mimir']) {
+      assert.equal(doc.services[e].depends_on.minio.condition, 'service_healthy', e);
+      assert.equal(doc.services[e].depends_on['buckets-init'].condition, 'service_completed_successfully', e);
+    }
+    assert.match(tempo, /endpoint: minio:9000/);
+    assert.match(readme, /minio\.env.*MINIO_ROOT_USER.*MINIO_ROOT_PASSWORD/);
+    assert.doesNotMatch(readme, /SeaweedFS/);
+  });
+
+  it('a local store answers at the definition\'s endpoint host (network alias) and port', async () => {
+    const { doc } = await render((s) => { os(s).endpoint = 'http://objects:9100'; });
+    assert.deepEqual(doc.services['seaweedfs'].networks, { default: { aliases: ['objects'] } });
+    assert.ok(doc.services['seaweedfs'].command.includes('-s3.port=9100'));
+    assert.deepEqual(doc.services['seaweedfs'].ports, ['127.0.0.1:9100:9100']);
+  });
+
+  for (const region of ['eu-west-1', 'us-east-1']) {
+    it(`s3 (${region}): no local store, an aws-cli bucket job with the region's LocationConstraint`, async () => {
+      const { r, doc, readme, tempo } = await render((s) => { os(s).kind = 's3'; os(s).endpoint = `https://s3.${region}.amazonaws.com`; os(s).region = region; os(s).insecure = false; });
+      assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+      assert.ok(validate(doc as object), JSON.stringify(validate.errors));
+      checkServices(doc);
+      checkTools(doc);
+      assert.equal(doc.services['seaweedfs'], undefined);
+      assert.equal(doc.services['minio'], undefined);
+      const job = doc.services['buckets-init'];
+      assert.match(job.image, /^amazon\/aws-cli:\d/);
+      assert.deepEqual(job.env_file, ['s3.env']);
+      const script = job.command[0] as string;
+      assert.match(script, new RegExp(`aws --endpoint-url https://s3\\.${region}\\.amazonaws\\.com s3api create-bucket --bucket "\\$\\$b" --region ${region}`));
+      if (region === 'us-east-1') assert.doesNotMatch(script, /LocationConstraint/);
+      else assert.match(script, /--create-bucket-configuration LocationConstraint=eu-west-1/);
+      assert.match(script, /BucketAlreadyOwnedByYou/);
+      for (const e of ['tempo', 'loki', 'mimir']) assert.deepEqual(Object.keys(doc.services[e].depends_on), ['buckets-init'], e);
+      assert.match(tempo, new RegExp(`endpoint: s3\\.${region}\\.amazonaws\\.com`));
+      assert.match(tempo, /insecure: false/);
+      assert.match(readme, /no object store runs locally/);
+      assert.deepEqual(Object.keys(doc.volumes).filter((v) => v.startsWith('seaweedfs') || v.startsWith('minio')), []);
+    });
+  }
+
+  it('refuses what a local store cannot answer, with the plan rule\'s findings', async () => {
+    const { r } = await render((s) => { os(s).kind = 'minio'; os(s).endpoint = 'https://127.0.0.1:9001'; });
+    assert.equal(r.files.size, 0);
+    assert.deepEqual(r.findings.map((f) => f.rule), ['compose-object-storage', 'compose-object-storage', 'compose-object-storage']);
+    assert.ok(r.findings.every((f) => f.path === 'objectStorage.local-s3.endpoint' && f.severity === 'error'));
+  });
+});
+
+describe('compose: several gateways without a Kafka buffer', () => {
+  it('sit behind the otlp-lb HAProxy, which alone publishes OTLP', async () => {
+    const i = await input('single-node', (s) => { s.ingestion!.environments!['local']!.gateway!.replicas = 3; });
+    const r = renderCompose(i);
+    const doc = parse(r.files.get('compose/local/docker-compose.yaml')!) as any;
+    assert.ok(validate(doc as object), JSON.stringify(validate.errors));
+    checkServices(doc);
+    checkTools(doc);
+    assert.deepEqual(doc.services['otlp-lb'].ports, ['4317:4317', '4318:4318']);
+    for (const g of ['gateway-0', 'gateway-1', 'gateway-2']) {
+      assert.equal(doc.services[g].ports, undefined, `${g} does not publish`);
+      assert.equal(doc.services['otlp-lb'].depends_on[`${g}-ready`].condition, 'service_healthy');
+    }
+    const cfg = r.files.get('compose/local/haproxy.cfg')!;
+    for (const g of ['gateway-0', 'gateway-1', 'gateway-2']) assert.match(cfg, new RegExp(`server ${g} ${g}:4317 proto h2 check port 13133`));
+  });
+
+  it('one gateway publishes OTLP itself, with no load balancer', async () => {
+    const doc = parse(renderCompose(await input('single-node')).files.get('compose/local/docker-compose.yaml')!) as any;
+    assert.equal(doc.services['otlp-lb'], undefined);
+    assert.deepEqual(doc.services['gateway-0'].ports, ['4317:4317', '4318:4318']);
+  });
+});
+
+describe('compose: healthchecks', () => {
+  it('Tempo probes itself with its -health flag; Loki and Mimir are probed from busybox', async () => {
+    const doc = parse(renderCompose(await input('single-node')).files.get('compose/local/docker-compose.yaml')!) as any;
+    assert.deepEqual(doc.services['tempo'].healthcheck.test, ['CMD', '/tempo', '-health', '-health.url=http://127.0.0.1:3200/ready']);
+    assert.deepEqual(doc.services['loki-ready'].healthcheck.test, ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://loki:3100/ready']);
+    assert.deepEqual(doc.services['mimir-ready'].healthcheck.test, ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://mimir:8080/ready']);
+    assert.deepEqual(doc.services['gateway-0-ready'].healthcheck.test, ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://gateway-0:13133/']);
+    assert.doesNotMatch(JSON.stringify(doc), /"components"/);
+  });
+});
