@@ -16,6 +16,8 @@
  *    the metrics the existing scrape components collect;
  *  - faro.receiver: `server { listen_address, listen_port, cors_allowed_origins, rate_limiting { enabled, strategy,
  *    rate, burst_size } }`, `output { logs, traces }`;
+ *  - self-monitoring and profiles (alloy-self-monitoring.ts): the stack's pods, the kubelets and Alloy itself scraped
+ *    into each environment's metrics engine; pyroscope.receive_http → pyroscope.write per environment's Pyroscope;
  *  - logs: rendered only for a managed Loki (otelcol.exporter.otlphttp to its OTLP endpoint). An unmanaged Loki
  *    (seed 000: already deployed, its forwarding already configured in this Alloy) gets nothing — the file says so.
  *
