@@ -9,7 +9,8 @@ export const alloy: EngineFacts = {
   title: 'Alloy',
   image: 'grafana/alloy',
   pinned: engineVersion('alloy'),
-  ports: { http: 12345, otlpGrpc: 4317, otlpHttp: 4318, faro: 12347 },
+  // profiles: otelstack's choice for pyroscope.receive_http (the component's own default, 8080, is commonly taken)
+  ports: { http: 12345, otlpGrpc: 4317, otlpHttp: 4318, faro: 12347, profiles: 4041 },
   buckets: [],
   versions: [
     {
@@ -47,10 +48,57 @@ export const ALLOY_COMPONENTS = {
   remoteWrite: 'prometheus.remote_write',
   relabel: 'prometheus.relabel',
   faroReceiver: 'faro.receiver',
+  // self-monitoring on Kubernetes: pod and node discovery, relabelling of targets, scraping, Alloy's own metrics
+  kubernetesDiscovery: 'discovery.kubernetes',
+  discoveryRelabel: 'discovery.relabel',
+  scrape: 'prometheus.scrape',
+  selfExporter: 'prometheus.exporter.self',
+  // profiles: Pyroscope's ingest API in, Pyroscope push out
+  profilesReceiver: 'pyroscope.receive_http',
+  profilesWrite: 'pyroscope.write',
 } as const;
 
-/** Exported fields: otelcol.* consumers export `input`; prometheus.* and otelcol.receiver.loki export `receiver`. */
-export const ALLOY_EXPORTS = { consumer: 'input', receiver: 'receiver', storageHandler: 'handler' } as const;
+/**
+ * Exported fields: otelcol.* consumers export `input`; prometheus.*, pyroscope.write and otelcol.receiver.loki export
+ * `receiver`; discovery.kubernetes and prometheus.exporter.* export `targets`, discovery.relabel `output`.
+ */
+export const ALLOY_EXPORTS = { consumer: 'input', receiver: 'receiver', storageHandler: 'handler', targets: 'targets', relabelled: 'output' } as const;
+
+/**
+ * Meta labels discovery.kubernetes (role "pod" / "node") puts on targets (Alloy v1.12 discovery.kubernetes, the
+ * Prometheus kubernetes_sd conventions): pod labels become `__meta_kubernetes_pod_label_<name>` with every character
+ * that is not a letter, digit or underscore replaced by `_`.
+ */
+export const K8S_META = {
+  namespace: '__meta_kubernetes_namespace',
+  podName: '__meta_kubernetes_pod_name',
+  podPhase: '__meta_kubernetes_pod_phase',
+  containerName: '__meta_kubernetes_pod_container_name',
+  containerPortName: '__meta_kubernetes_pod_container_port_name',
+  podLabel: (label: string) => `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`,
+  nodeName: '__meta_kubernetes_node_name',
+} as const;
+
+/** The recommended Kubernetes labels the charts put on every pod of a release (charts' selector labels). */
+export const K8S_APP_LABELS = { name: 'app.kubernetes.io/name', instance: 'app.kubernetes.io/instance', component: 'app.kubernetes.io/component' } as const;
+
+/**
+ * The kubelet as a scrape target (node discovery's address is the kubelet's port, 10250, HTTPS): /metrics carries
+ * kubelet_volume_stats_*, /metrics/cadvisor the container_* series. Authenticated with the pod's ServiceAccount token;
+ * the kubelet's serving certificate is usually self-signed (not signed by the cluster CA), hence insecure_skip_verify.
+ */
+export const KUBELET_SCRAPE = {
+  scheme: 'https',
+  paths: { kubelet: '/metrics', cadvisor: '/metrics/cadvisor' },
+  tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+  caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+} as const;
+
+/**
+ * The alloy chart (1.4.0) sets the Alloy container's HOSTNAME to the node's name (env fieldRef spec.nodeName): an
+ * Alloy DaemonSet pod limits its discovery to its own node with it.
+ */
+export const ALLOY_NODE_NAME_ENV = 'HOSTNAME';
 
 /** Alloy's images are tagged with a leading "v" (grafana/alloy:v1.12.0). */
 export function alloyImageTag(version: string): string {
@@ -90,6 +138,13 @@ export const ALLOY_COMPONENT_STABILITY: Readonly<Record<string, AlloyStability>>
   [ALLOY_COMPONENTS.remoteWrite]: 'generally-available',
   [ALLOY_COMPONENTS.relabel]: 'generally-available',
   [ALLOY_COMPONENTS.faroReceiver]: 'generally-available',
+  // each page's front matter `stage: general-availability` (docs/sources/reference/components at v1.12.0)
+  [ALLOY_COMPONENTS.kubernetesDiscovery]: 'generally-available',
+  [ALLOY_COMPONENTS.discoveryRelabel]: 'generally-available',
+  [ALLOY_COMPONENTS.scrape]: 'generally-available',
+  [ALLOY_COMPONENTS.selfExporter]: 'generally-available',
+  [ALLOY_COMPONENTS.profilesReceiver]: 'generally-available',
+  [ALLOY_COMPONENTS.profilesWrite]: 'generally-available',
 };
 
 /** Component names used in an Alloy configuration text (each block `<a.b…> "label" {` at the start of a line). */

@@ -31,7 +31,8 @@
  *  - Kubernetes kubelet (/metrics and /metrics/cadvisor): kubelet_volume_stats_*, container_* (cAdvisor).
  */
 import { engineVersion } from './versions.js';
-import type { Topology } from '../topology/types.js';
+import { CHART_FACTS } from './charts/index.js';
+import type { EngineDeployment, Topology } from '../topology/types.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -221,6 +222,26 @@ export const KUBELET_METRICS = {
   containerMemory: 'container_memory_working_set_bytes',
 } as const;
 
+/**
+ * Metric-name prefixes each source exposes on its /metrics (tempo-metrics-generator: writes into the metrics engine;
+ * scrape: what the scraper adds per target). Every family's name starts with a prefix of each of its sources.
+ * Mimir exposes its own series as cortex_* and mimir_*, its object-storage client as thanos_objstore_*; Tempo its
+ * storage layer as tempodb_*; Alloy its components' collector instruments as otelcol_* and itself as alloy_*.
+ */
+export const SOURCE_PREFIXES: Readonly<Record<MetricSource, readonly string[]>> = {
+  otelcol: ['otelcol_'],
+  'otelcol-kafka-receiver': ['otelcol_kafka_receiver_'],
+  'otelcol-kafka-exporter': ['otelcol_kafka_exporter_'],
+  alloy: ['otelcol_', 'alloy_'],
+  tempo: ['tempo_', 'tempodb_'],
+  'tempo-metrics-generator': ['traces_spanmetrics_', 'traces_service_graph_'],
+  mimir: ['cortex_', 'mimir_', 'thanos_objstore_'],
+  loki: ['loki_'],
+  prometheus: ['prometheus_'],
+  scrape: ['up', 'scrape_'],
+  kubelet: ['kubelet_', 'container_'],
+};
+
 /** The label a Kubernetes scrape puts the target's namespace in (the kubernetes_sd relabelling convention). */
 export const NAMESPACE_LABEL = 'namespace';
 
@@ -340,9 +361,32 @@ export function hasMetricsGenerator(t: Topology): boolean {
 }
 
 /**
+ * Whether otelstack renders the scraping of the stack's own /metrics for a Kubernetes environment (the Alloy
+ * configuration's self-monitoring, src/render/configs/alloy-self-monitoring.ts), and if not, why: it needs Alloy as
+ * the collector and a metrics engine to write to.
+ */
+export function kubernetesSelfScrape(t: Topology): { scraped: true; into: EngineDeployment } | { scraped: false; reason: string } {
+  if (t.env.target !== 'kubernetes') return { scraped: false, reason: `${t.env.name} is not a Kubernetes environment` };
+  const metrics = t.engines.find((e) => e.signal === 'metrics');
+  if (!metrics) return { scraped: false, reason: `${t.env.name} has no metrics engine to write the stack's own metrics to, so nothing scrapes its /metrics endpoints` };
+  if (t.ingestion?.collector !== 'alloy') return { scraped: false, reason: `otelstack renders the scraping of the stack's /metrics in Alloy only, and ${t.env.name} ${t.ingestion ? 'collects with the OpenTelemetry Collector' : 'has no collection layer'}` };
+  return { scraped: true, into: metrics };
+}
+
+/** Whether the engine's pods are scraped (Kubernetes): a managed engine whose chart facts say how, or an unmanaged one (scraped where it runs). */
+function engineScraped(t: Topology, e: EngineDeployment): { present: true } | { present: false; reason: string } {
+  if (t.env.target !== 'kubernetes' || !e.managed) return { present: true };
+  const k = kubernetesSelfScrape(t);
+  if (!k.scraped) return { present: false, reason: k.reason };
+  if ('none' in e.chart || !CHART_FACTS[e.chart.name]?.scrape) return { present: false, reason: `the catalog has no scrape facts for ${e.title}'s chart in ${t.env.name}` };
+  return { present: true };
+}
+
+/**
  * Whether a source is part of the environment's pipeline, and if not, why (a sentence for a finding).
- * Scrape series need a scraper: on Kubernetes the cluster's collector (seed 000's Alloy) scrapes the namespaces;
- * the compose target renders no scraper for the stack's own /metrics endpoints.
+ * Scrape series need a scraper: on Kubernetes the rendered Alloy scrapes the stack's pods, the kubelets and itself
+ * into the environment's metrics engine (kubernetesSelfScrape); an unmanaged engine is assumed scraped where it is
+ * deployed. The compose target renders no scraper for the stack's own /metrics endpoints.
  */
 export function sourcePresence(t: Topology, source: MetricSource): { present: true } | { present: false; reason: string } {
   const engine = (id: string) => t.engines.some((e) => e.engine === id);
@@ -357,8 +401,10 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
     case 'tempo':
     case 'mimir':
     case 'loki':
-    case 'prometheus':
-      return engine(source) ? { present: true } : no(`${t.env.name} runs no ${source}`);
+    case 'prometheus': {
+      const e = t.engines.find((x) => x.engine === source);
+      return e ? engineScraped(t, e) : no(`${t.env.name} runs no ${source}`);
+    }
     case 'tempo-metrics-generator':
       if (!engine('tempo')) return no(`${t.env.name} runs no Tempo`);
       return hasMetricsGenerator(t)
@@ -368,9 +414,11 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
               `(spanMetrics: true runs it with the ${METRICS_GENERATOR_SETUP.processors.join(' and ')} processors, dimension ${METRICS_GENERATOR_SETUP.namespaceAttribute}, remote-writing to ${t.env.name}'s metrics engine)`,
           );
     case 'scrape':
-      return t.env.target === 'kubernetes' ? { present: true } : no(`the ${t.env.target} target renders no scraper for the stack's /metrics endpoints`);
-    case 'kubelet':
-      return t.env.target === 'kubernetes' ? { present: true } : no(`the ${t.env.target} target has no kubelet`);
+    case 'kubelet': {
+      if (t.env.target !== 'kubernetes') return no(source === 'scrape' ? `the ${t.env.target} target renders no scraper for the stack's /metrics endpoints` : `the ${t.env.target} target has no kubelet`);
+      const k = kubernetesSelfScrape(t);
+      return k.scraped ? { present: true } : no(k.reason);
+    }
   }
 }
 

@@ -14,6 +14,8 @@ export const alloyKeys: ChartValueKeys = {
   keys: [
     'image.tag',
     'alloy.configMap.create',
+    'alloy.clustering.enabled',
+    'rbac.create',
     'alloy.stabilityLevel',
     'alloy.configMap.content',
     'alloy.extraPorts',
@@ -40,6 +42,14 @@ export const alloyKeys: ChartValueKeys = {
  * `alloy.extraPorts` into its ports and the Service; `alloy.mounts.extra` into its volume mounts.
  */
 export const ALLOY_CHART_DEFAULT_STABILITY = 'generally-available';
+/**
+ * alloy 1.4.0 RBAC (templates/rbac.yaml, values.yaml `rbac`): `rbac.create` (default true) with `rbac.namespaces`
+ * empty creates a ClusterRole bound to Alloy's ServiceAccount with the chart's `rbac.rules` (get/list/watch on pods,
+ * services, endpoints… for discovery.kubernetes) and `rbac.clusterRules` (nodes, nodes/proxy, nodes/metrics; the
+ * /metrics non-resource URL). `alloy.clustering.enabled` (default false) adds `--cluster.enabled` and the headless
+ * `<fullname>-cluster` Service the replicas join through.
+ */
+export const ALLOY_CHART_RBAC = { createDefault: true, podDiscovery: true, nodeMetrics: true } as const;
 /** The chart's config-reloader sidecar in every Alloy pod (container `config-reloader`; chart default requests 10m / 50Mi). */
 export const ALLOY_CONFIG_RELOADER = { container: 'config-reloader', cpu: 10, memory: 50 * 1024 ** 2 } as const;
 export const ALLOY_FACTS: ChartFacts = {

@@ -136,6 +136,9 @@ const DISTRIBUTED_PDB_WITHOUT_DEFAULT = ['distributor', 'querier', 'queryFronten
  * concatenated into every target except singleBinary (which has its own lists); `loki.structuredConfig` is merged.
  */
 export const LOKI_FACTS: ChartFacts = {
+  // _helpers.tpl loki.name ("loki" unless enterprise or nameOverride) in loki.selectorLabels; every Loki target's port
+  // http-metrics (3100). The nginx gateway names its port http-metrics too but serves no /metrics: skipped.
+  scrape: { name: 'loki', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: ['gateway'] },
   chart: 'loki',
   version: LOKI_CHART_VERSION,
   verified: true,

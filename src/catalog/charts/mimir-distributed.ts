@@ -107,6 +107,9 @@ export const mimirDistributedKeys: ChartValueKeys = {
  */
 export const MIMIR_CACHES = ['chunks-cache', 'index-cache', 'metadata-cache', 'results-cache'] as const;
 export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
+  // _helpers.tpl mimir.infixName ("mimir" unless enterprise legacy labels) in the selector labels; components' port
+  // http-metrics (8080) — long-standing, unverified for 6.0.0. The gateway (nginx) serves no /metrics: skipped.
+  scrape: { name: 'mimir', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: ['gateway'] },
   chart: 'mimir-distributed',
   version: '6.0.0',
   verified: false,

@@ -94,6 +94,9 @@ export const PYROSCOPE_STORE_GATEWAY_RF_USERS = ['querier', 'store-gateway'] as 
  * valueFrom); `pyroscope.structuredConfig` is merged over the generated config.
  */
 export const PYROSCOPE_FACTS: ChartFacts = {
+  // _helpers.tpl pyroscope.selectorLabels (name = .Chart.Name "pyroscope"); deployments-statefulsets.yaml port
+  // pyroscope.service.port_name (default http2, 4040), which serves /metrics
+  scrape: { name: 'pyroscope', metricsPort: 'http2', metricsPath: '/metrics', skipComponents: [] },
   chart: 'pyroscope',
   version: PYROSCOPE_CHART_VERSION,
   verified: true,

@@ -100,6 +100,8 @@ export const tempoDistributedKeys: ChartValueKeys = {
  * - `tempo.structuredConfig` and `overrides.defaults` are merged maps: a list inside them replaces the generated one.
  */
 export const TEMPO_DISTRIBUTED_FACTS: ChartFacts = {
+  // _helpers.tpl tempo.selectorLabels (name "tempo" unless nameOverride); every component's container port http-metrics (3200)
+  scrape: { name: 'tempo', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: [] },
   chart: 'tempo-distributed',
   version: '3.0.3',
   verified: true,

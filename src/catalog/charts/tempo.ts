@@ -45,6 +45,8 @@ export const tempoKeys: ChartValueKeys = {
 
 /** tempo 2.0.0 chart facts: no unguarded dereference; one StatefulSet; `tempo.extraArgs` is a map → flags. */
 export const TEMPO_FACTS: ChartFacts = {
+  // _helpers.tpl tempo.selectorLabels (name = .Chart.Name "tempo"); statefulset.yaml names the 3200 port prom-metrics
+  scrape: { name: 'tempo', metricsPort: 'prom-metrics', metricsPath: '/metrics', skipComponents: [] },
   chart: 'tempo',
   version: '2.0.0',
   verified: true,

@@ -127,6 +127,24 @@ export interface ChartFacts {
   guards: readonly TemplateGuard[];
   workloads: readonly ChartWorkload[];
   lists: readonly ListRoute[];
+  /** how the engine pods this chart deploys are found and scraped (self-monitoring on Kubernetes) */
+  scrape?: ChartScrape;
+}
+
+/**
+ * The engine pods of a chart release, as Kubernetes pod discovery sees them: every pod carries
+ * `app.kubernetes.io/name: <name>` and `app.kubernetes.io/instance: <release name>` (the chart's selector labels),
+ * components add `app.kubernetes.io/component`; the engine serves its own /metrics on the container port named
+ * `metricsPort`. `skipComponents`: pods of the release that carry that port name but serve no /metrics (an nginx
+ * gateway), by their `app.kubernetes.io/component`.
+ */
+export interface ChartScrape {
+  /** value of app.kubernetes.io/name on the chart's pods */
+  name: string;
+  /** container port name of the engine's HTTP server (/metrics) */
+  metricsPort: string;
+  metricsPath: '/metrics';
+  skipComponents: readonly string[];
 }
 
 function get(values: unknown, path: string): unknown {

@@ -12,10 +12,11 @@ import { rateLimits } from './rate-limits.js';
 import { knownComponents } from './known-components.js';
 import { missingComponents } from './missing-components.js';
 import { resourcePolicy } from './resource-policy.js';
+import { selfMonitoring } from './self-monitoring.js';
 import { spanMetrics } from './span-metrics.js';
 import { targetRenderer } from './target-renderer.js';
 import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, capacity];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];

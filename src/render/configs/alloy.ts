@@ -16,6 +16,8 @@
  *    the metrics the existing scrape components collect;
  *  - faro.receiver: `server { listen_address, listen_port, cors_allowed_origins, rate_limiting { enabled, strategy,
  *    rate, burst_size } }`, `output { logs, traces }`;
+ *  - self-monitoring and profiles (alloy-self-monitoring.ts): the stack's pods, the kubelets and Alloy itself scraped
+ *    into each environment's metrics engine; pyroscope.receive_http → pyroscope.write per environment's Pyroscope;
  *  - logs: rendered only for a managed Loki (otelcol.exporter.otlphttp to its OTLP endpoint). An unmanaged Loki
  *    (seed 000: already deployed, its forwarding already configured in this Alloy) gets nothing — the file says so.
  *
@@ -31,6 +33,7 @@ import { collectorMemory } from '../../topology/collector-memory.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderResult } from '../types.js';
+import { profilesBasePort, profilesNodes, scrapedEngines, selfMonitoringNodes, type ProfilesRoute, type ScrapedEngine, type SelfMonitoringRoute } from './alloy-self-monitoring.js';
 import {
   type AlloyExpr,
   type AlloyFile,
@@ -62,6 +65,10 @@ export interface AlloyRoute {
   logs?: EngineDeployment;
   /** Faro receiver of this environment, when Faro is enabled */
   faro?: { port: number; rateLimit?: { rate: number; burst: number } };
+  /** the environment's Pyroscope (managed or not) and the port of its profiles receiver */
+  profiles?: { engine: EngineDeployment; port: number };
+  /** managed engines whose pods this Alloy scrapes (self-monitoring), when the environment has a metrics engine */
+  scraped: ScrapedEngine[];
 }
 
 /** What one Alloy configuration serves: every environment (by-namespace) or one (per-environment). */
@@ -70,6 +77,10 @@ export interface AlloyScope {
   routes: AlloyRoute[];
   /** the environment whose collector pool sizes the memory limiter */
   sizing: Topology;
+  /** one Alloy pod per node (an Alloy DaemonSet otelstack deploys): each pod scrapes its own node */
+  nodeLocal: boolean;
+  /** an Alloy otelstack deploys (ingestion.shared: false): its own metrics carry the environment's namespace */
+  owned: boolean;
 }
 
 function sortedBy<T>(xs: T[], key: (x: T) => string): T[] {
@@ -94,13 +105,15 @@ export function alloyScopes(stack: Stack, topologies: Topology[], findings: Find
   const limitsUsed = new Set<number>();
   const route = (t: Topology, i: number): AlloyRoute => {
     const by = (s: string) => t.engines.find((e) => e.signal === s);
-    const r: AlloyRoute = { env: t.env.name, namespace: t.env.namespace };
-    const traces = by('traces');
     const metrics = by('metrics');
+    const r: AlloyRoute = { env: t.env.name, namespace: t.env.namespace, scraped: metrics ? scrapedEngines(t) : [] };
+    const traces = by('traces');
     const logs = by('logs');
+    const profiles = by('profiles');
     if (traces) r.traces = traces;
     if (metrics) r.metrics = metrics;
     if (logs) r.logs = logs;
+    if (profiles) r.profiles = { engine: profiles, port: profilesBasePort() + i };
     if (faroOn) {
       // per-tenant limits (seed 003): a tenant is an environment's X-Scope-OrgID, or its name
       const li = ing.rateLimits.findIndex((l) => l.tenant === (traces?.tenant ?? metrics?.tenant) || l.tenant === t.env.name);
@@ -110,11 +123,14 @@ export function alloyScopes(stack: Stack, topologies: Topology[], findings: Find
     }
     return r;
   };
+  const owned = !ing.shared;
+  // an Alloy otelstack deploys runs as its (first) environment's controller; a shared one's is not known
+  const nodeLocal = (env: string) => owned && ing.environments[env]?.controller === 'daemonset';
   let scopes: AlloyScope[];
   if (ing.routing === 'by-namespace') {
-    scopes = [{ routing: 'by-namespace', routes: served.map(route), sizing: served[0]! }];
+    scopes = [{ routing: 'by-namespace', routes: served.map(route), sizing: served[0]!, nodeLocal: nodeLocal(served[0]!.env.name), owned }];
   } else {
-    scopes = served.map((t) => ({ routing: 'per-environment' as const, routes: [route(t, 0)], sizing: t }));
+    scopes = served.map((t) => ({ routing: 'per-environment' as const, routes: [route(t, 0)], sizing: t, nodeLocal: nodeLocal(t.env.name), owned }));
   }
   if (ing.rateLimits.length > 0 && !faroOn) {
     findings.push({ severity: 'warning', rule: RULE, path: 'ingestion.rateLimits', message: 'per-tenant rate limits apply to Faro receivers only, and Faro is not enabled: they are not rendered (Alloy 1.12 has no rate-limiting component for OTLP)', suggestion: 'set ingestion.faro.enabled: true, or limit OTLP traffic in front of Alloy (ingress / gateway rate limits, seed 003)' });
@@ -162,6 +178,9 @@ interface RouteInputs {
   traces?: AlloyExpr;
   metrics?: AlloyExpr;
   logs?: AlloyExpr;
+  /** scraped series: the remote_write receiver, and the namespace-keeping relabel in front of it (by-namespace) */
+  remoteWrite?: AlloyExpr;
+  scraped?: AlloyExpr;
 }
 
 /** The Alloy configuration of one scope, as a typed tree. */
@@ -222,6 +241,8 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
         const conv = component(C.prometheusExporter, label(r.metrics.engine, r.env), [attr('forward_to', list([rw.export(X.receiver)]))]);
         envNodes.push(conv.block, rw.block);
         inputs.metrics = conv.export(X.consumer);
+        inputs.remoteWrite = rw.export(X.receiver);
+        inputs.scraped = rw.export(X.receiver);
         if (byNs) {
           const relabel = component(C.relabel, label('scraped', r.env), [
             attr('forward_to', list([rw.export(X.receiver)])),
@@ -231,6 +252,7 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
             comment(`Scraped metrics of ${r.namespace} → ${r.metrics.title} (${r.env}): point the existing scrape components' forward_to at`, `prometheus.relabel.${label('scraped', r.env)}.receiver (every environment's relabel keeps only its namespace).`),
             relabel.block,
           );
+          inputs.scraped = relabel.export(X.receiver);
         }
       }
     }
@@ -338,6 +360,28 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
     );
   }
 
+  // profiles: one receiver per environment with a Pyroscope
+  const profileRoutes: ProfilesRoute[] = [];
+  for (const r of scope.routes) {
+    if (!r.profiles) continue;
+    const push = r.profiles.engine.endpoints.push;
+    if (!push) {
+      findings.push({ severity: 'error', rule: RULE, env: r.env, path: r.profiles.engine.definitionPath, message: `${r.profiles.engine.title} has no push endpoint`, suggestion: 'use an engine the catalog knows a push endpoint for' });
+      continue;
+    }
+    const headers = tenantHeaders(r.profiles.engine);
+    profileRoutes.push({ env: r.env, port: r.profiles.port, pyroscope: r.profiles.engine, push, ...(headers ? { headers } : {}) });
+  }
+  nodes.push(...profilesNodes(profileRoutes, label));
+
+  // self-monitoring: the stack's own /metrics into each environment's metrics engine
+  const smRoutes: SelfMonitoringRoute[] = [];
+  for (const r of scope.routes) {
+    const i = inputsByEnv.get(r.env)!;
+    if (i.remoteWrite && i.scraped) smRoutes.push({ env: r.env, namespace: r.namespace, engines: r.scraped, sink: i.scraped, remoteWrite: i.remoteWrite });
+  }
+  nodes.push(...selfMonitoringNodes({ routes: smRoutes, nodeLocal: scope.nodeLocal, labelAlloyNamespace: scope.owned, label }));
+
   return { header: headerLines(stack, scope), body: nodes };
 }
 
@@ -385,6 +429,8 @@ export function alloyListenPorts(scope: AlloyScope): Array<{ name: string; port:
   ];
   const faros = scope.routes.filter((r) => r.faro);
   faros.forEach((r, i) => out.push({ name: faros.length === 1 ? 'faro' : `faro-${i}`, port: r.faro!.port }));
+  const profiles = scope.routes.filter((r) => r.profiles?.engine.endpoints.push);
+  profiles.forEach((r, i) => out.push({ name: profiles.length === 1 ? 'profiles' : `profiles-${i}`, port: r.profiles!.port }));
   return out;
 }
 

@@ -17,7 +17,7 @@
  */
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'; // the model's own module (start-up time)
 import { ALLOY_CHART_DEFAULT_STORAGE_PATH, ALLOY_STORAGE_PATH, alloyComponentsIn, alloyImageTag, requiredStability } from '../../catalog/alloy.js';
-import { ALLOY_CHART_DEFAULT_STABILITY } from '../../catalog/charts/alloy.js';
+import { ALLOY_CHART_DEFAULT_STABILITY, ALLOY_CHART_RBAC } from '../../catalog/charts/alloy.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { ChartRef } from '../../catalog/types.js';
 import type { Stack } from '../../model/schema.js';
@@ -68,6 +68,8 @@ export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[]
   const reloader = scope.sizing.components.find((c) => c.engine === 'alloy' && c.component === 'config-reloader');
   // the plan budgets the chart's config-reloader sidecar: its requests written explicitly
   if (owned && reloader) values['configReloader'] = { resources: resourcesOf(reloader) };
+  // self-monitoring discovers pods and nodes: the chart's ClusterRole (rbac.create, its default) grants it
+  if (owned) values['rbac'] = { create: ALLOY_CHART_RBAC.createDefault };
   if (owned && gw) {
     alloy['resources'] = resourcesOf(gw);
     const storage = gw.perReplica.storageBytes;
@@ -84,14 +86,26 @@ export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[]
       // queues and the remote-write WAL live under --storage.path: a StatefulSet with a volume there
       alloy['storagePath'] = ALLOY_STORAGE_PATH;
       alloy['mounts'] = { extra: [{ name: STORAGE_VOLUME, mountPath: ALLOY_STORAGE_PATH }] };
+      // replicas share the scrape targets (prometheus.scrape clustering) instead of each scraping them all
+      if (gw.replicas > 1) alloy['clustering'] = { enabled: true };
       values['controller'] = {
         type: 'statefulset',
         replicas: gw.replicas,
         volumeClaimTemplates: [{ metadata: { name: STORAGE_VOLUME }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: bytesQuantity(storage) } } } }],
       };
     } else {
+      if (gw.replicas > 1) alloy['clustering'] = { enabled: true };
       values['controller'] = { type: 'deployment', replicas: gw.replicas };
     }
+  }
+  if (!owned && scope.routes.some((r) => r.metrics)) {
+    findings.push({
+      severity: 'warning',
+      rule: RULE,
+      path: 'ingestion.shared',
+      message: "the shared Alloy scrapes the stack's pods and the kubelets (self-monitoring): with more than one replica that is not clustered, or as a DaemonSet, every replica scrapes every target and the series are written more than once",
+      suggestion: "run the shared Alloy clustered (alloy.clustering.enabled: true; the rendered scrapes opt in) or as one replica, and keep the alloy chart's rbac.create (get/list/watch on pods, get on nodes/metrics)",
+    });
   }
   if (!owned && ing.persistentQueue.enabled) {
     findings.push({

@@ -42,7 +42,7 @@ describe('alloy on kubernetes: examples/dts (existing shared Alloy, routing by n
     assert.ok(![...files.keys()].some((k) => /kubernetes\/(dev|test|prod)\/.*alloy/.test(k)), 'nothing per environment');
   });
 
-  it('configMap.content is the rendered configuration (parses, same text as configs/alloy/config.alloy); ports 4317/4318', () => {
+  it('configMap.content is the rendered configuration (parses, same text as configs/alloy/config.alloy); OTLP and profiles ports', () => {
     const text = files.get('kubernetes/shared/values/alloy.yaml')!;
     assert.match(text, /^# alloy chart 1\.4\.0 values/);
     assert.match(text, /merge these keys into its values/);
@@ -56,23 +56,27 @@ describe('alloy on kubernetes: examples/dts (existing shared Alloy, routing by n
     assert.deepEqual(v['alloy'].extraPorts, [
       { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP' },
       { name: 'otlp-http', port: 4318, targetPort: 4318, protocol: 'TCP' },
+      // one profiles receiver per environment with a Pyroscope (dev, test, prod)
+      { name: 'profiles-0', port: 4041, targetPort: 4041, protocol: 'TCP' },
+      { name: 'profiles-1', port: 4042, targetPort: 4042, protocol: 'TCP' },
+      { name: 'profiles-2', port: 4043, targetPort: 4043, protocol: 'TCP' },
     ]);
+    assert.equal(v['rbac'], undefined, 'the shared deployment keeps its RBAC');
     assert.match(v['alloy'].extraEnv[0].value, /^\d+MiB$/);
     assert.equal(v['controller'], undefined, 'the shared deployment keeps its controller');
     assert.equal(v['alloy'].resources, undefined, 'its pods are budgeted elsewhere');
   });
 
-  it('stack-wide findings once (not once per environment): the shared Alloy\'s queue is not on a volume', () => {
+  it('stack-wide findings once (not once per environment): the shared Alloy\'s queue is not on a volume, and its scrapes need it clustered', () => {
     const w = findings.filter((f) => f.rule === 'render-alloy');
-    assert.equal(w.length, 1, JSON.stringify(w));
-    assert.equal(w[0]!.path, 'ingestion.persistentQueue');
-    assert.equal(w[0]!.severity, 'warning');
+    assert.deepEqual(w.map((f) => [f.path, f.severity]), [['ingestion.shared', 'warning'], ['ingestion.persistentQueue', 'warning']], JSON.stringify(w));
+    assert.match(w[0]!.suggestion, /alloy\.clustering\.enabled: true/);
   });
 
   it('renderStack (what `otelstack render` runs) merges the identical shared files of every environment', () => {
     const r = renderStack(stack, { target: 'kubernetes' });
     assert.ok(r.files.has('kubernetes/shared/values/alloy.yaml'));
-    assert.equal(r.findings.filter((f) => f.rule === 'render-alloy').length, 1);
+    assert.equal(r.findings.filter((f) => f.rule === 'render-alloy').length, 2);
     const one = renderStack(stack, { target: 'kubernetes', env: 'test' });
     assert.equal(one.files.get('kubernetes/shared/values/alloy.yaml'), r.files.get('kubernetes/shared/values/alloy.yaml'), 'one environment renders the whole shared Alloy');
   });
@@ -104,8 +108,10 @@ describe('alloy on kubernetes: otelstack deploys the Alloy (ingestion.shared: fa
     assert.deepEqual(v['alloy'].resources.limits, undefined, 'no limits: the policy sets none for the gateway');
     assert.deepEqual(
       (v['alloy'].extraPorts as Obj[]).map((p) => p['port']),
-      [4317, 4318, 12347, 12348, 12349],
+      [4317, 4318, 12347, 12348, 12349, 4041, 4042, 4043],
     );
+    assert.deepEqual(v['rbac'], { create: true }, 'pod and node discovery: the chart\'s ClusterRole');
+    assert.deepEqual(v['alloy'].clustering, gw.replicas > 1 ? { enabled: true } : undefined, 'replicas share the scrape targets');
   });
 
   it('per-environment routing: one Alloy per environment namespace, values and Application under the environment', () => {
