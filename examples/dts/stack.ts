@@ -23,6 +23,7 @@ export default defineStack({
       namespace: 'ca7f8f-dev',
       target: 'kubernetes',
       objectStorage: 'seaweedfs-dev',
+      currentPhase: 1, // the Phase 1 rollout: Pyroscope (phase 3) is planned and budgeted, not rendered yet
       capacity: { headroom: { cpu: '2530m', memory: '11.3Gi', storage: '33Gi' } },
     },
     {
@@ -30,6 +31,7 @@ export default defineStack({
       namespace: 'ca7f8f-test',
       target: 'kubernetes',
       objectStorage: 'seaweedfs-ha',
+      currentPhase: 1,
       capacity: { headroom: { cpu: '5340m', memory: '24.8Gi', storage: '30Gi' } },
     },
     {
@@ -39,6 +41,7 @@ export default defineStack({
       ha: true,
       objectStorage: 'seaweedfs-ha',
       zones: ['zone-a', 'zone-b', 'zone-c'],
+      currentPhase: 1,
       capacity: {
         quota: { cpu: '4000m', memory: '16Gi', storage: '64Gi' },
         used: { cpu: '2630m', memory: '8.5Gi', storage: '55Gi' },

@@ -3,7 +3,7 @@ import type { Stack } from '../model/schema.js';
 import { mergeFileSets } from '../render/fileset.js';
 import { hydrate, type HydratedRelease, type HydrateFinding } from '../render/hydrate/index.js';
 import type { RenderAllResult } from '../render/index.js';
-import { expand } from '../topology/expand.js';
+import { renderTopology } from '../render/topology.js';
 import { UsageError } from './errors.js';
 
 export interface HydrateCliResult {
@@ -23,7 +23,7 @@ export async function hydrateForCli(stack: Stack, r: RenderAllResult, opts: { hy
     if (opts.charts) throw new UsageError('--charts is only used with --hydrate', 'add --hydrate, or drop --charts');
     return undefined;
   }
-  const h = await hydrate(stack, r.files, r.environments.map((e) => expand(stack, e)), opts.charts ? { chartsDir: opts.charts } : {});
+  const h = await hydrate(stack, r.files, r.environments.map((e) => renderTopology(stack, e, r.phase)), opts.charts ? { chartsDir: opts.charts } : {});
   if (h.inputErrors.length > 0) {
     throw new UsageError(`render --hydrate cannot run; nothing was written:\n${h.inputErrors.map((e) => `- ${e.message}`).join('\n')}`, h.inputErrors.map((e) => e.suggestion).join('\n  suggestion: '));
   }

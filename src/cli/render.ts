@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadStack } from '../model/load.js';
-import { TARGETS, type Target } from '../model/schema.js';
+import { MAX_PHASE, TARGETS, type Stack, type Target } from '../model/schema.js';
 import type { Finding } from '../plan/findings.js';
 import type { FileSet } from '../render/fileset.js';
 import { renderStack } from '../render/index.js';
@@ -13,6 +13,7 @@ import { OutputError } from '../render/output/errors.js';
 import { fileOwners } from '../render/output/owners.js';
 import { planOutput, writeOutput, type OutputFinding, type OutputRequest } from '../render/output/write.js';
 import { verdict } from '../plan/index.js';
+import { currentPhase, highestPhase } from '../topology/transforms/phase.js';
 import { EXIT, UsageError } from './errors.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
@@ -22,6 +23,28 @@ function printFindings(findings: Finding[]): void {
 }
 
 const json = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+
+const PHASE_HELP = "render only components, engines and buckets of phases <= N (default: each environment's currentPhase, else every phase)";
+
+/** `--phase N`: a whole number within the schema's phase range and no higher than the definition's highest phase. */
+function phaseOption(raw: string | undefined, file: string, stack: Stack): number | undefined {
+  if (raw === undefined) return undefined;
+  const highest = highestPhase(stack);
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= MAX_PHASE)) throw new UsageError(`--phase must be a whole number from 1 to ${MAX_PHASE}, got "${raw}"`, `use --phase 1${highest > 1 ? `..${highest}` : ''} (the phases ${file} uses)`);
+  if (n > highest) throw new UsageError(`--phase ${n} is above the highest phase ${file} uses (${highest})`, `use --phase 1${highest > 1 ? `..${highest}` : ''}, or leave it out to render each environment's currentPhase`);
+  return n;
+}
+
+/** The phase each rendered environment is at (for the summary and --json). */
+function phasesOf(stack: Stack, envs: readonly string[], phase: number | undefined): Record<string, number> {
+  return Object.fromEntries(envs.map((e) => [e, phase ?? currentPhase(stack, e)]));
+}
+
+const phaseSummary = (phases: Record<string, number>): string => {
+  const values = [...new Set(Object.values(phases))];
+  return values.length === 1 ? `phase ${values[0]}` : Object.entries(phases).map(([e, p]) => `${e} phase ${p}`).join(', ');
+};
 
 /** Library refusals (OutputError) are bad input for the CLI: exit 2, one message, no stack trace. */
 function asUsage<T>(fn: () => T): T {
@@ -65,19 +88,22 @@ export function renderCommand(program: Command, run: Run): void {
     .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
     .option('--target <target>', `${TARGETS.join(' | ')} | all (each environment renders for its own target)`, 'all')
     .option('--env <name>', 'only this environment')
+    .option('--phase <n>', PHASE_HELP)
     .requiredOption('--out <dir>', 'output directory; render replaces and removes only the files its manifest (<out>/.otelstack/) says it wrote')
     .option('--check', 'write nothing; exit 1 with a diff when --out differs from what would be rendered')
     .option('--force', 'overwrite the files in the way (not written by render, or edited since) — just those')
     .option('--json', 'print a JSON summary (with the findings)')
     .option('--hydrate', 'also run `helm template` on each Application\'s chart and check the manifests against the plan (kubernetes/<env>/hydrated/)')
     .option('--charts <dir>', 'with --hydrate: directory of <chart>/ or <chart>-<version>.tgz (default: Helm\'s repository cache)')
-    .action((definition: string, opts: { target: string; env?: string; out: string; check?: boolean; force?: boolean; json?: boolean; hydrate?: boolean; charts?: string }) =>
+    .action((definition: string, opts: { target: string; env?: string; phase?: string; out: string; check?: boolean; force?: boolean; json?: boolean; hydrate?: boolean; charts?: string }) =>
       run(async () => {
         if (opts.target !== 'all' && !(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target "${opts.target}"`, `use one of: ${TARGETS.join(', ')}, all`);
         const { file, stack } = await loadStack(definition);
         if (opts.env && !stack.environments.some((e) => e.name === opts.env)) throw new UsageError(`${file} has no environment "${opts.env}"`, `use one of: ${stack.environments.map((e) => e.name).join(', ')}`);
         const target = opts.target as Target | 'all';
-        const r = renderStack(stack, { target, ...(opts.env ? { env: opts.env } : {}) });
+        const phase = phaseOption(opts.phase, file, stack);
+        const r = renderStack(stack, { target, ...(opts.env ? { env: opts.env } : {}), ...(phase !== undefined ? { phase } : {}) });
+        const phases = phasesOf(stack, r.environments, phase);
         if (r.environments.length === 0) throw new UsageError(`no environment of ${file} has target ${opts.target}`, `its environments: ${stack.environments.map((e) => `${e.name} (${e.target})`).join(', ')}`);
         // the plan's rules decide (same verdict as `plan`); a renderer's own error finding is an internal guard
         const v = verdict(stack, file, r.environments);
@@ -85,7 +111,7 @@ export function renderCommand(program: Command, run: Run): void {
         const errors = v.ok ? r.findings.filter((f) => f.severity === 'error') : v.errors;
         if (!opts.json) printFindings(shown);
         if (errors.length) {
-          if (opts.json) json({ out: opts.out, environments: r.environments, written: false, findings: shown });
+          if (opts.json) json({ out: opts.out, environments: r.environments, phases, written: false, findings: shown });
           else process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written${v.ok ? ' (a renderer refused what the plan accepted: please report it)' : ''}\n`);
           return EXIT.findings;
         }
@@ -94,7 +120,7 @@ export function renderCommand(program: Command, run: Run): void {
           outDir: opts.out,
           stack: stack.name,
           files: r.files,
-          owners: fileOwners(stack, r.files, r.environments, target),
+          owners: fileOwners(stack, r.files, r.environments, target, phase),
           scope: {
             selected: Object.fromEntries(r.environments.map((e) => [e, stack.environments.find((x) => x.name === e)!.target])),
             definitionEnvironments: stack.environments.map((e) => e.name),
@@ -103,23 +129,23 @@ export function renderCommand(program: Command, run: Run): void {
           },
         };
         if (opts.check) {
-          const code = check(req, r.files, r.findings, opts);
+          const code = check(req, r.files, r.findings, phases, opts);
           return hydrated?.failed ? EXIT.findings : code;
         }
         const w = asUsage(() => writeOutput(req, { force: opts.force === true, ...(crashHook() ? { onStep: crashHook()! } : {}) }));
-        if (opts.json) json({ out: opts.out, environments: r.environments, files: [...r.files.keys()], created: w.created, replaced: w.replaced, removed: w.removed, unchanged: w.unchanged, disowned: w.disowned, forced: w.forced, recovered: w.recovered, findings: r.findings, ...hydrated?.json });
+        if (opts.json) json({ out: opts.out, environments: r.environments, phases, files: [...r.files.keys()], created: w.created, replaced: w.replaced, removed: w.removed, unchanged: w.unchanged, disowned: w.disowned, forced: w.forced, recovered: w.recovered, findings: r.findings, ...hydrated?.json });
         else {
           if (w.recovered.length) process.stdout.write(`finished an interrupted render first (${w.recovered.join(', ')})\n`);
           for (const p of w.disowned) process.stdout.write(`${pc.yellow('left in place')} ${p}: no longer rendered, but edited since render wrote it (no longer owned by render)\n`);
           if (w.forced.length) process.stdout.write(`${pc.yellow('overwrote')} (--force): ${w.forced.join(', ')}\n`);
-          process.stdout.write(`${pc.green('rendered')} ${r.files.size} files for ${r.environments.join(', ')} into ${opts.out} (${w.created.length} created, ${w.replaced.length + w.forced.length} replaced, ${w.removed.length} removed, ${w.unchanged.length} unchanged)\n`);
+          process.stdout.write(`${pc.green('rendered')} ${r.files.size} files for ${r.environments.join(', ')} (${phaseSummary(phases)}) into ${opts.out} (${w.created.length} created, ${w.replaced.length + w.forced.length} replaced, ${w.removed.length} removed, ${w.unchanged.length} unchanged)\n`);
         }
         return hydrated?.failed ? EXIT.findings : EXIT.ok;
       }),
     );
 }
 
-function check(req: OutputRequest, files: FileSet, findings: Finding[], opts: { out: string; json?: boolean }): number {
+function check(req: OutputRequest, files: FileSet, findings: Finding[], phases: Record<string, number>, opts: { out: string; json?: boolean }): number {
   const plan = asUsage(() => planOutput(req));
   const diffs = plan.findings.filter((f) => f.state !== 'unchanged');
   const manifestOutdated = diffs.length === 0 && plan.manifests.size > 0;
@@ -134,8 +160,8 @@ function check(req: OutputRequest, files: FileSet, findings: Finding[], opts: { 
     }
   };
   if (opts.json) {
-    json({ out: opts.out, upToDate, pending: plan.pending, manifestOutdated, diffs: diffs.map((d) => ({ path: d.path, change: d.state, ...(d.detail ? { detail: d.detail } : {}) })), findings });
-  } else if (upToDate) process.stdout.write(`${opts.out} is up to date (${files.size} files)\n`);
+    json({ out: opts.out, phases, upToDate, pending: plan.pending, manifestOutdated, diffs: diffs.map((d) => ({ path: d.path, change: d.state, ...(d.detail ? { detail: d.detail } : {}) })), findings });
+  } else if (upToDate) process.stdout.write(`${opts.out} is up to date (${files.size} files, ${phaseSummary(phases)})\n`);
   else {
     for (const p of plan.pending) process.stdout.write(`interrupted render pending: ${p} (the next render finishes it)\n`);
     for (const d of diffs) {
@@ -185,11 +211,14 @@ export function diffCommand(program: Command, run: Run): void {
     .argument('<definition>', 'stack definition')
     .requiredOption('--from <env>', 'environment to compare from')
     .requiredOption('--to <env>', 'environment to compare to')
+    .option('--phase <n>', PHASE_HELP.replace('render only', 'compare only'))
     .option('--json', 'print the differences as JSON: file, change and the YAML key paths that differ')
-    .action((definition: string, opts: { from: string; to: string; json?: boolean }) =>
+    .action((definition: string, opts: { from: string; to: string; phase?: string; json?: boolean }) =>
       run(async () => {
         const { file, stack } = await loadStack(definition);
         for (const e of [opts.from, opts.to]) if (!stack.environments.some((x) => x.name === e)) throw new UsageError(`${file} has no environment "${e}"`, `use one of: ${stack.environments.map((x) => x.name).join(', ')}`);
+        const phase = phaseOption(opts.phase, file, stack);
+        const phases = phasesOf(stack, [opts.from, opts.to], phase);
         // one verdict per definition: diff refuses what render and plan refuse (error findings, exit 1)
         const v = verdict(stack, file);
         if (!v.ok) {
@@ -197,8 +226,8 @@ export function diffCommand(program: Command, run: Run): void {
           process.stderr.write(`error: ${v.errors.length} problem(s) prevent rendering; nothing was compared\n`);
           return EXIT.findings;
         }
-        const ra = renderStack(stack, { env: opts.from });
-        const rb = renderStack(stack, { env: opts.to });
+        const ra = renderStack(stack, { env: opts.from, ...(phase !== undefined ? { phase } : {}) });
+        const rb = renderStack(stack, { env: opts.to, ...(phase !== undefined ? { phase } : {}) });
         const guard = [...ra.findings, ...rb.findings].filter((f) => f.severity === 'error');
         if (guard.length) {
           printFindings(guard);
@@ -222,7 +251,7 @@ export function diffCommand(program: Command, run: Run): void {
         const onlyTo = diffs.filter((d) => d.change === 'added').length;
         const onlyFrom = diffs.filter((d) => d.change === 'removed').length;
         const summary = diffs.length === 0 ? `no differences between ${opts.from} and ${opts.to}` : [`${changed} file${changed === 1 ? '' : 's'} differ${changed === 1 ? 's' : ''}`, ...(onlyTo ? [`${onlyTo} only in ${opts.to}`] : []), ...(onlyFrom ? [`${onlyFrom} only in ${opts.from}`] : [])].join(', ');
-        if (opts.json) json({ from: opts.from, to: opts.to, summary: { changed, onlyIn: { [opts.from]: onlyFrom, [opts.to]: onlyTo } }, diffs });
+        if (opts.json) json({ from: opts.from, to: opts.to, phases, summary: { changed, onlyIn: { [opts.from]: onlyFrom, [opts.to]: onlyTo } }, diffs });
         else {
           for (const d of diffs) {
             if (d.change !== 'changed') process.stdout.write(`only in ${d.change === 'added' ? opts.to : opts.from}: ${d.file}\n`);

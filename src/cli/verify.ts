@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadStack } from '../model/load.js';
 import { LoadInputError, parseDuration, parseHeaders } from '../ops/load/options.js';
 import { createVerifyClients, resolveTargets, runVerify, VerifyInputError, verifyReportJson, verifyReportTable, type VerifyProtocol } from '../ops/verify/index.js';
-import { expand } from '../topology/expand.js';
+import { renderTopology } from '../render/topology.js';
 import { EXIT, UsageError } from './errors.js';
 import { ttyProgress } from './progress.js';
 
@@ -77,7 +77,7 @@ export function verifyCommand(program: Command, run: Run): void {
         if (!envs.includes(env)) throw new UsageError(`${file} has no environment "${env}"`, `use one of: ${envs.join(', ')}`);
         let targets;
         try {
-          targets = resolveTargets(expand(stack, env), {
+          targets = resolveTargets(renderTopology(stack, env), { // what the default render deploys: phases up to currentPhase
             protocol: opts.protocol as VerifyProtocol,
             headers,
             ...(opts.otlpEndpoint !== undefined ? { otlpEndpoint: opts.otlpEndpoint } : {}),

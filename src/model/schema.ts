@@ -70,7 +70,8 @@ function count(min: number, max: number) {
 export const MAX_REPLICAS = 1000;
 const replicas = count(0, MAX_REPLICAS);
 /** Release phases of a rollout. */
-const phase = count(1, 20);
+export const MAX_PHASE = 20;
+const phase = count(1, MAX_PHASE);
 
 const dnsLabel = z
   .string()
@@ -200,6 +201,11 @@ export const Environment = z.strictObject({
   zones: z.array(z.string()).optional().describe('availability zones for zone-aware replication (HA)'),
   capacity: Capacity.optional(),
   podDisruptionBudgets: z.boolean().default(true).describe('render PodDisruptionBudgets (required in HA environments)'),
+  currentPhase: phase
+    .optional()
+    .describe(
+      'the rollout phase this environment is in: render, render --check and diff emit only components, engines and buckets of phases up to it (`render --phase N` overrides it); the plan still shows every phase. Default: the highest phase the definition uses (everything renders)',
+    ),
 });
 
 const Pool = z.strictObject({

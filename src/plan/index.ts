@@ -1,9 +1,10 @@
 import type { Stack } from '../model/schema.js';
 import { expand } from '../topology/expand.js';
+import { currentPhase } from '../topology/transforms/phase.js';
 import type { Topology } from '../topology/types.js';
 import { SEVERITY_ORDER, type Finding } from './findings.js';
 import { quotaPlan, type QuotaLine, type QuotaPlan } from './quota.js';
-import { componentTotals, environmentTotals, phaseTotals, type Amounts } from './resources.js';
+import { add, componentTotals, environmentTotals, phaseTotals, zero, type Amounts } from './resources.js';
 import { RULES } from './rules/index.js';
 
 export type { Finding } from './findings.js';
@@ -31,6 +32,13 @@ export interface PlanEnvironment {
   chartWorkloads: Array<{ engine: string; chart: string; workload: string; action: string; component: string | null; reason: string }>;
   phases: Array<{ phase: number; cpuRequestMillicores: number; memoryRequestBytes: number; storageBytes: number }>;
   totals: Amounts;
+  /**
+   * The phase the environment is in: render, render --check and diff emit only phases ≤ it (render --phase N
+   * overrides it). `set`: false when the definition gives no currentPhase (then it is the definition's highest).
+   * `totals`: what those phases add (budgeted components), beside `totals` above for every phase; `fits`: whether
+   * that fits the headroom / free quota (null without capacity facts).
+   */
+  currentPhase: { phase: number; set: boolean; totals: Amounts; fits: boolean | null };
   buckets: Array<{ name: string; objectStorage: string; engine: string; purpose: string; phase: number }>;
   fit: null | { kind: 'headroom' | 'quota'; available: { cpuMillicores: number; memoryBytes: number; storageBytes: number }; fits: boolean };
   quota: null | {
@@ -57,9 +65,15 @@ function quotaJson(q: QuotaPlan): PlanEnvironment['quota'] {
   return { targetHeadroomPercent: q.targetHeadroomPercent, cpu: j(q.cpu), memory: j(q.memory), storage: j(q.storage) };
 }
 
-export function planEnvironment(t: Topology): PlanEnvironment {
+export function planEnvironment(t: Topology, current: { phase: number; set: boolean } = { phase: Math.max(1, ...t.components.map((c) => c.phase), ...t.engines.map((e) => e.phase)), set: false }): PlanEnvironment {
   const totals = environmentTotals(t);
   const phases = phaseTotals(t);
+  const currentTotals = phases.filter((p) => p.phase <= current.phase).reduce<Amounts>((acc, p) => add(acc, p), zero());
+  const fits = (a: Amounts) =>
+    t.capacity !== undefined &&
+    a.cpuRequestMillicores <= t.capacity.available.cpuMillicores &&
+    a.memoryRequestBytes <= t.capacity.available.memoryBytes &&
+    a.storageBytes <= t.capacity.available.storageBytes;
   const q = t.capacity ? quotaPlan(t.capacity, phases) : undefined;
   return {
     name: t.env.name,
@@ -99,16 +113,8 @@ export function planEnvironment(t: Topology): PlanEnvironment {
     phases: phases.map((p) => ({ phase: p.phase, cpuRequestMillicores: p.cpuRequestMillicores, memoryRequestBytes: p.memoryRequestBytes, storageBytes: p.storageBytes })),
     totals,
     buckets: t.buckets.map((b) => ({ name: b.name, objectStorage: b.objectStorage, engine: b.engine, purpose: b.purpose, phase: b.phase })),
-    fit: t.capacity
-      ? {
-          kind: t.capacity.kind,
-          available: t.capacity.available,
-          fits:
-            totals.cpuRequestMillicores <= t.capacity.available.cpuMillicores &&
-            totals.memoryRequestBytes <= t.capacity.available.memoryBytes &&
-            totals.storageBytes <= t.capacity.available.storageBytes,
-        }
-      : null,
+    currentPhase: { phase: current.phase, set: current.set, totals: currentTotals, fits: t.capacity ? fits(currentTotals) : null },
+    fit: t.capacity ? { kind: t.capacity.kind, available: t.capacity.available, fits: fits(totals) } : null,
     quota: q ? quotaJson(q) : null,
   };
 }
@@ -141,7 +147,7 @@ export function buildPlan(stack: Stack, file: string, envFilter?: string): PlanR
   return {
     stack: stack.name,
     file,
-    environments: topologies.map(planEnvironment),
+    environments: topologies.map((t) => planEnvironment(t, { phase: currentPhase(stack, t.env.name), set: stack.environments[t.env.index]?.currentPhase !== undefined })),
     deprecatedDatasources: stack.grafana.deprecatedDatasources
       .filter((d) => !envFilter || !d.env || d.env === envFilter)
       .map((d) => ({ name: d.name, env: d.env ?? null, reason: d.reason ?? null })),

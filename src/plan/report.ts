@@ -71,6 +71,19 @@ function fitLine(e: PlanEnvironment): string | undefined {
   return `${what}: ${formatCpu(a.cpuMillicores)} CPU / ${formatBytes(a.memoryBytes)} memory / ${formatBytes(a.storageBytes)} storage — ${e.fit.fits ? 'fits' : 'does NOT fit'} (uses ${pct(e.totals.cpuRequestMillicores, a.cpuMillicores)} / ${pct(e.totals.memoryRequestBytes, a.memoryBytes)} / ${pct(e.totals.storageBytes, a.storageBytes)})`;
 }
 
+/** Which phase is current, and what render deploys in it against every phase. */
+function currentPhaseLine(e: PlanEnvironment): string {
+  const c = e.currentPhase;
+  const later = e.phases.filter((p) => p.phase > c.phase).map((p) => p.phase);
+  const how = c.set ? 'currentPhase' : 'default: the highest phase the definition uses';
+  if (later.length === 0) return `Current phase: ${c.phase} (${how}) — render deploys every phase`;
+  type A = { cpuRequestMillicores: number; memoryRequestBytes: number; storageBytes: number };
+  const amounts = (a: A) => `${formatCpu(a.cpuRequestMillicores)} CPU / ${formatBytes(a.memoryRequestBytes)} memory / ${mem(a.storageBytes)} storage`;
+  const short = (a: A) => `${formatCpu(a.cpuRequestMillicores)} / ${formatBytes(a.memoryRequestBytes)} / ${mem(a.storageBytes)}`;
+  const fit = c.fits === null ? '' : `; ${c.fits ? 'fits' : 'does NOT fit'} the ${e.fit?.kind === 'headroom' ? 'headroom' : 'free quota'}`;
+  return `Current phase: ${c.phase} (${how}) — render deploys phases ≤ ${c.phase}: ${amounts(c.totals)} (every phase: ${short(e.totals)})${fit}; phase ${later.join(', ')} not rendered yet (render --phase ${later[later.length - 1]})`;
+}
+
 export function renderPlan(report: PlanReport, format: Format, colour = false): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const md = format === 'markdown';
@@ -80,7 +93,7 @@ export function renderPlan(report: PlanReport, format: Format, colour = false): 
   for (const e of report.environments) {
     out.push(h(2, `${e.name} — namespace ${e.namespace} (${e.target}${e.ha ? ', HA' : ''})`), '');
     const engines = e.engines.map((x) => `${x.engine} ${x.version} ${x.mode}${x.chart ? ` [${x.chart}]` : ''}${x.replicationFactor ? ` RF ${x.replicationFactor}` : ''}${x.managed ? '' : ' (existing)'}${x.phase > 1 ? ` phase ${x.phase}` : ''}`);
-    out.push(`Engines: ${engines.join('; ')}`, '');
+    out.push(`Engines: ${engines.join('; ')}`, '', currentPhaseLine(e), '');
     out.push(table(componentGrid(e)), '');
     const fit = fitLine(e);
     if (fit) out.push(fit, '');

@@ -1,11 +1,11 @@
 import type { Stack, Target } from '../model/schema.js';
 import type { Finding } from '../plan/findings.js';
-import { expand } from '../topology/expand.js';
 import type { Topology } from '../topology/types.js';
 import { renderCompose } from './compose/index.js';
 import { renderAlloyConfigs } from './configs/alloy.js';
 import { mergeFileSets, type FileSet } from './fileset.js';
 import { renderKubernetes, renderKubernetesAll } from './kubernetes/index.js';
+import { renderTopology } from './topology.js';
 import type { Renderer } from './types.js';
 
 /**
@@ -21,13 +21,16 @@ export interface RenderAllResult {
   files: FileSet;
   findings: Finding[];
   environments: string[];
+  /** `--phase N` when given (every environment rendered at phase N); undefined = each environment's currentPhase */
+  phase?: number;
 }
 
 /**
  * Renders every selected environment with the renderer of its own target (each environment says where it runs);
- * `target` narrows to environments of that target. Pure: nothing touches the disk here.
+ * `target` narrows to environments of that target; each environment renders only the phases it has reached
+ * (`phase`, else its currentPhase: src/render/topology.ts). Pure: nothing touches the disk here.
  */
-export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?: string } = {}): RenderAllResult {
+export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?: string; phase?: number } = {}): RenderAllResult {
   const envs = stack.environments.filter((e) => (!opts.env || e.name === opts.env) && (!opts.target || opts.target === 'all' || e.target === opts.target));
   const sets: FileSet[] = [];
   const findings: Finding[] = [];
@@ -36,7 +39,7 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
   const kubernetesTopologies: Topology[] = [];
   for (const e of envs) {
     if (appSets && e.target === 'kubernetes') {
-      kubernetesTopologies.push(expand(stack, e.name));
+      kubernetesTopologies.push(renderTopology(stack, e.name, opts.phase));
       continue;
     }
     const renderer = RENDERERS[e.target];
@@ -44,19 +47,19 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
       findings.push({ severity: 'error', rule: 'target-renderer', env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
       continue;
     }
-    const r = renderer({ stack, topology: expand(stack, e.name) });
+    const r = renderer({ stack, topology: renderTopology(stack, e.name, opts.phase), ...(opts.phase !== undefined ? { phase: opts.phase } : {}) });
     sets.push(r.files);
     findings.push(...r.findings);
   }
   if (kubernetesTopologies.length > 0) {
-    const r = renderKubernetesAll(stack, kubernetesTopologies);
+    const r = renderKubernetesAll(stack, kubernetesTopologies, opts.phase);
     sets.push(r.files);
     findings.push(...r.findings);
   }
   // The shared Alloy's config as a plain file too, for review (seed 000: "Alloy config diff reviewed and merged").
   if (stack.ingestion?.collector === 'alloy' && envs.length > 0) {
-    const r = renderAlloyConfigs(stack, envs.map((e) => expand(stack, e.name)));
+    const r = renderAlloyConfigs(stack, envs.map((e) => renderTopology(stack, e.name, opts.phase)));
     sets.push(r.files);
   }
-  return { files: mergeFileSets(...sets), findings, environments: envs.map((e) => e.name) };
+  return { files: mergeFileSets(...sets), findings, environments: envs.map((e) => e.name), ...(opts.phase !== undefined ? { phase: opts.phase } : {}) };
 }

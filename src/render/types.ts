@@ -7,6 +7,12 @@ import type { FileSet } from './fileset.js';
 export interface RenderInput {
   stack: Stack;
   topology: Topology;
+  /**
+   * `render --phase N`: the phase every environment is rendered at (its topology is already narrowed to it);
+   * undefined = each environment's currentPhase. Renderers that read other environments' topologies (the shared
+   * Alloy, the shared Grafana's dashboards) narrow them the same way (src/render/topology.ts).
+   */
+  phase?: number;
 }
 
 /** Findings of a renderer: warnings and infos for the CLI to print. Refusals are the plan's rules' (src/plan verdict); a renderer's own error finding is an internal guard (the CLI still exits 1, nothing written). */

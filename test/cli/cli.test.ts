@@ -92,6 +92,59 @@ describe('otelstack render / diff', () => {
     const j = JSON.parse(r.out) as { files: string[] };
     assert.ok(j.files.some((f) => f.endsWith('docker-compose.yaml')));
   });
+  it('render --phase: the default stops at currentPhase 1, --phase 3 brings Pyroscope back; --check and diff take the same flag', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'otelstack-render-')), 'r');
+    const d = run('render', 'examples/dts', '--out', dir, '--json');
+    assert.equal(d.code, 0, d.err);
+    const dj = JSON.parse(d.out) as { files: string[]; phases: Record<string, number> };
+    assert.deepEqual(dj.phases, { dev: 1, test: 1, prod: 1 });
+    assert.ok(!dj.files.some((f) => f.includes('pyroscope')), 'no Pyroscope file in the phase 1 render');
+    const p3 = run('render', 'examples/dts', '--phase', '3', '--out', dir);
+    assert.equal(p3.code, 0, p3.err);
+    assert.match(p3.out, /rendered \d+ files for dev, test, prod \(phase 3\) into .* \(6 created, 6 replaced, 0 removed, \d+ unchanged\)/);
+    for (const env of ['dev', 'test', 'prod']) for (const f of ['applications', 'values']) assert.ok(readdirSync(join(dir, 'kubernetes', env, f)).includes('pyroscope.yaml'), `${env} ${f}/pyroscope.yaml`);
+    assert.equal(run('render', 'examples/dts', '--phase', '3', '--out', dir, '--check').code, 0, '--check agrees with --phase 3');
+    const c = run('render', 'examples/dts', '--out', dir, '--check');
+    assert.equal(c.code, 1, 'the default (phase 1) differs from the phase 3 output on disk');
+    assert.match(c.out, /not rendered any more: kubernetes\/dev\/applications\/pyroscope.yaml/);
+    assert.equal(run('render', 'examples/dts', '--out', `${ROOT}examples/dts/rendered`, '--check', '--phase', '3').code, 1, 'the golden output is phase 1');
+    const back = run('render', 'examples/dts', '--out', dir);
+    assert.equal(back.code, 0, back.err);
+    assert.match(back.out, /\(phase 1\) into .* \(0 created, 6 replaced, 6 removed, /);
+    const diff = run('diff', 'examples/dts', '--from', 'dev', '--to', 'test', '--phase', '3', '--json');
+    assert.equal(diff.code, 0, diff.err);
+    const dd = JSON.parse(diff.out) as { phases: Record<string, number>; diffs: Array<{ file: string }> };
+    assert.deepEqual(dd.phases, { dev: 3, test: 3 });
+    assert.ok(dd.diffs.some((x) => x.file === 'kubernetes/<env>/values/pyroscope.yaml'), 'diff --phase 3 compares Pyroscope too');
+    assert.ok(!(JSON.parse(run('diff', 'examples/dts', '--from', 'dev', '--to', 'test', '--json').out) as typeof dd).diffs.some((x) => x.file.includes('pyroscope')), 'the default diff does not');
+  });
+  it('--phase out of range or above the definition\'s phases: exit 2 with the range, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    for (const [args, re] of [
+      [['render', 'examples/dts', '--phase', '4', '--out', join(dir, 'o')], /--phase 4 is above the highest phase .*examples\/dts\/stack.ts uses \(3\)\n  suggestion: use --phase 1..3/],
+      [['render', 'examples/dts', '--phase', '0', '--out', join(dir, 'o')], /--phase must be a whole number from 1 to 20, got "0"/],
+      [['render', 'examples/dts', '--phase', 'two', '--out', join(dir, 'o'), '--check'], /--phase must be a whole number from 1 to 20, got "two"/],
+      [['diff', 'examples/dts', '--from', 'dev', '--to', 'test', '--phase', '1.5'], /--phase must be a whole number from 1 to 20, got "1.5"/],
+      [['diff', 'examples/single-node', '--from', 'local', '--to', 'local', '--phase', '2'], /--phase 2 is above the highest phase .* uses \(1\)\n  suggestion: use --phase 1,/],
+    ] as Array<[string[], RegExp]>) {
+      const r = run(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, re);
+    }
+    assert.deepEqual(readdirSync(dir), []);
+  });
+  it('plan says which phase is current, in text and in --json', () => {
+    const t = run('plan', 'examples/dts', '--env', 'prod');
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /Current phase: 1 \(currentPhase\) — render deploys phases ≤ 1: \S+ CPU \/ \S+ memory \/ \S+ storage \(every phase: [^)]+\); does NOT fit the free quota; phase 3 not rendered yet \(render --phase 3\)/);
+    const j = JSON.parse(run('plan', 'examples/dts', '--json', '--env', 'prod').out) as { environments: Array<{ currentPhase: { phase: number; set: boolean; totals: { cpuRequestMillicores: number }; fits: boolean }; phases: Array<{ phase: number; cpuRequestMillicores: number }>; totals: { cpuRequestMillicores: number } }> };
+    const e = j.environments[0]!;
+    assert.equal(e.currentPhase.phase, 1);
+    assert.equal(e.currentPhase.set, true);
+    assert.equal(e.currentPhase.totals.cpuRequestMillicores, e.phases.find((p) => p.phase === 1)!.cpuRequestMillicores);
+    assert.ok(e.currentPhase.totals.cpuRequestMillicores < e.totals.cpuRequestMillicores, 'the plan still counts every phase');
+    assert.match(run('plan', 'examples/single-node').out, /Current phase: 1 \(default: the highest phase the definition uses\) — render deploys every phase/);
+  });
   it('diff shows what differs between dev and test', () => {
     const r = run('diff', 'examples/dts', '--from', 'dev', '--to', 'test');
     assert.equal(r.code, 0, r.err);

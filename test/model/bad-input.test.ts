@@ -59,6 +59,12 @@ describe('bad input: one clear message naming file, path, expectation, suggestio
     assert.match(i!.message, /negative/);
     assert.equal(i!.path, 'signals.metrics.environments.dev.components.ingester.replicas');
   });
+  it('currentPhase out of the phase range states the range', () => {
+    const [i] = issuesOf((s) => { s['environments'][0].currentPhase = 0; });
+    assert.equal(i!.path, 'environments[0].currentPhase');
+    assert.match(`${i!.message} ${i!.expected}`, /1/);
+    assert.equal(issuesOf((s) => { s['environments'][1].currentPhase = 2.5; })[0]!.path, 'environments[1].currentPhase');
+  });
   it('fractional replicas', () => {
     const [i] = issuesOf((s) => { s['signals'].metrics.environments.dev.components = { ingester: { replicas: 1.5 } }; });
     assert.match(i!.message, /whole number/);

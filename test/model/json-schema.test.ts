@@ -19,6 +19,9 @@ describe('JSON Schema for YAML editors', () => {
       assert.ok(validate(doc), `${f}: ${JSON.stringify(validate.errors)}`);
     }
     const bad = parse(readFileSync(`${ROOT}examples/dts/as-written/stack.yaml`, 'utf8')) as Record<string, unknown>;
+    const envs = (stackJsonSchema() as any).properties.environments.items.properties;
+    assert.match(envs.currentPhase.description, /render --phase N/);
+    assert.deepEqual([envs.currentPhase.minimum, envs.currentPhase.maximum], [1, 20]);
     bad['nmae'] = 'x';
     assert.equal(validate(bad), false);
   });

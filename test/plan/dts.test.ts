@@ -84,6 +84,21 @@ describe('examples/dts: the corrected rollout', async () => {
     assert.equal(q.cpu.requested % 2000, 0);
     assert.equal(q.memory.requested % (8 * Gi), 0);
   });
+  it('is in phase 1 everywhere: the plan still budgets and requests Pyroscope (phase 3), and says what phase 1 alone needs', () => {
+    for (const e of plan.environments) {
+      assert.deepEqual({ phase: e.currentPhase.phase, set: e.currentPhase.set }, { phase: 1, set: true }, e.name);
+      const p1 = e.phases.find((p) => p.phase === 1)!;
+      assert.equal(e.currentPhase.totals.cpuRequestMillicores, p1.cpuRequestMillicores);
+      assert.equal(e.currentPhase.totals.memoryRequestBytes, p1.memoryRequestBytes);
+      assert.ok(e.components.some((c) => c.engine === 'pyroscope' && c.phase === 3), `${e.name}: Pyroscope stays in the plan`);
+      assert.ok(e.buckets.some((b) => b.engine === 'pyroscope' && b.phase === 3));
+    }
+    const prod = plan.environments.find((e) => e.name === 'prod')!;
+    assert.ok(prod.quota!.cpu.byPhase.some((p) => p.phase === 3 && p.amount > 0), 'the quota request covers phase 3');
+    assert.equal(prod.currentPhase.fits, false, 'phase 1 alone does not fit the free quota either');
+    assert.ok(plan.environments.find((e) => e.name === 'dev')!.currentPhase.fits);
+    assert.match(renderPlan(plan, 'table'), /Current phase: 1 \(currentPhase\) — render deploys phases ≤ 1: .*phase 3 not rendered yet \(render --phase 3\)/);
+  });
   it('lists the per-namespace Prometheus datasources to deprecate', () => {
     assert.equal(plan.deprecatedDatasources.length, 3);
     assert.match(renderPlan(plan, 'table'), /Datasources to deprecate/);
@@ -92,7 +107,8 @@ describe('examples/dts: the corrected rollout', async () => {
     const j = JSON.parse(renderPlan(plan, 'json')) as Record<string, any>;
     assert.ok(Array.isArray(j['environments']) && Array.isArray(j['findings']));
     const e = j['environments'][2];
-    for (const k of ['name', 'namespace', 'components', 'phases', 'totals', 'quota']) assert.ok(k in e, k);
+    for (const k of ['name', 'namespace', 'components', 'phases', 'totals', 'currentPhase', 'quota']) assert.ok(k in e, k);
+    for (const k of ['phase', 'set', 'totals', 'fits']) assert.ok(k in e.currentPhase, `currentPhase.${k}`);
     for (const k of ['engine', 'component', 'replicas', 'cpuRequestMillicores', 'memoryRequestBytes', 'memoryLimitBytes', 'storageBytes']) assert.ok(k in e.components[0], k);
     for (const k of ['phase', 'cpuRequestMillicores', 'memoryRequestBytes', 'storageBytes']) assert.ok(k in e.phases[0], k);
     for (const r of ['cpu', 'memory', 'storage']) for (const k of ['current', 'used', 'required', 'requested', 'headroomPercent']) assert.ok(k in e.quota[r], `${r}.${k}`);

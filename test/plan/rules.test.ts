@@ -154,4 +154,25 @@ describe('plan rules', () => {
     assert.ok(f.some((x) => x.severity === 'error' && /pyroscope|Pyroscope store-gateway/.test(x.message) && /queries fail/.test(x.message)), JSON.stringify(f));
     assert.ok(f.some((x) => x.severity === 'warning' && /Mimir query-scheduler/.test(x.message) && /outside the budget/.test(x.message)));
   });
+  it('phases: currentPhase above the highest phase the definition uses is an error at environments[i].currentPhase', () => {
+    const f = findings((s) => { (s['environments'] as M[])[1]!['currentPhase'] = 2; }, 'phases');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.severity, 'error');
+    assert.equal(f[0]!.path, 'environments[1].currentPhase');
+    assert.match(f[0]!.message, /currentPhase 2 is above the highest phase the definition uses \(1\)/);
+    assert.deepEqual(findings((s) => { s['signals'].metrics.phase = 2; (s['environments'] as M[])[1]!['currentPhase'] = 2; }, 'phases'), []);
+  });
+  it('phases: an engine that writes through Kafka before the managed Kafka cluster arrives is an error', () => {
+    const f = findings((s) => {
+      s['signals'].traces = { engine: 'tempo', environments: { dev: { mode: 'microservices' } } };
+      s['kafka'] = { environments: { dev: { phase: 2, brokers: 1 } } };
+    }, 'phases');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.path, 'kafka.environments.dev.phase');
+    assert.match(f[0]!.message, /Tempo \(traces\) writes through Kafka from phase 1, but the Kafka cluster of dev arrives only in phase 2/);
+    assert.deepEqual(findings((s) => {
+      s['signals'].traces = { engine: 'tempo', phase: 2, environments: { dev: { mode: 'microservices' } } };
+      s['kafka'] = { environments: { dev: { phase: 2, brokers: 1 } } };
+    }, 'phases'), []);
+  });
 });

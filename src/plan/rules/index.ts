@@ -7,6 +7,7 @@ import { composeCollector } from './compose-collector.js';
 import { composeObjectStorage } from './compose-object-storage.js';
 import { haReplicas } from './ha-replicas.js';
 import { kafka } from './kafka.js';
+import { phases } from './phases.js';
 import { pipelineHoles } from './pipeline-holes.js';
 import { rateLimits } from './rate-limits.js';
 import { knownComponents } from './known-components.js';
@@ -19,4 +20,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];

@@ -15,10 +15,10 @@ import { GRAFANA_SIDECAR_LABELS } from '../../catalog/grafana.js';
 import { familyOf, familyPresence, SPAN_METRICS, type MetricSource } from '../../catalog/metrics.js';
 import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
-import { expand } from '../../topology/expand.js';
 import type { Topology } from '../../topology/types.js';
 import { toJson, toYaml, type FileSet } from '../fileset.js';
 import { metricNamesOf } from '../rules/promql-names.js';
+import { renderTopology } from '../topology.js';
 import type { RenderInput, RenderResult } from '../types.js';
 import { buildDashboards, type RenderedDashboard } from './dashboards.js';
 import type { DashboardScope } from './kit.js';
@@ -34,11 +34,12 @@ export const dashboardFolder = (stack: Stack) => stack.name;
 
 /**
  * The environments one Grafana covers: on Kubernetes the shared Grafana of seed 000 shows every Kubernetes
- * environment of the stack; each compose environment runs its own Grafana.
+ * environment of the stack (each at the phase it is rendered at: `phase`, else its currentPhase); each compose
+ * environment runs its own Grafana.
  */
-export function dashboardScope(stack: Stack, t: Topology): DashboardScope {
+export function dashboardScope(stack: Stack, t: Topology, phase?: number): DashboardScope {
   if (t.env.target !== 'kubernetes') return { stack, envs: [t] };
-  const envs = stack.environments.filter((e) => e.target === 'kubernetes').map((e) => (e.name === t.env.name ? t : expand(stack, e.name)));
+  const envs = stack.environments.filter((e) => e.target === 'kubernetes').map((e) => (e.name === t.env.name ? t : renderTopology(stack, e.name, phase)));
   return { stack, envs: envs.sort((a, b) => a.env.index - b.env.index) };
 }
 
@@ -138,9 +139,9 @@ function coverageFindings(t: Topology, dashboards: RenderedDashboard[]): Finding
  */
 const BUILT = new WeakMap<Stack, Map<string, Array<RenderedDashboard & { json: string }>>>();
 
-function built(stack: Stack, t: Topology): Array<RenderedDashboard & { json: string }> {
-  const scope = dashboardScope(stack, t);
-  const key = JSON.stringify(scope.envs.map((e) => e.env.name));
+function built(stack: Stack, t: Topology, phase?: number): Array<RenderedDashboard & { json: string }> {
+  const scope = dashboardScope(stack, t, phase);
+  const key = JSON.stringify([scope.envs.map((e) => e.env.name), phase ?? null]);
   const perStack = BUILT.get(stack) ?? new Map<string, Array<RenderedDashboard & { json: string }>>();
   BUILT.set(stack, perStack);
   let set = t.env.target === 'kubernetes' ? perStack.get(key) : undefined;
@@ -152,7 +153,7 @@ function built(stack: Stack, t: Topology): Array<RenderedDashboard & { json: str
 }
 
 function dashboardsFor(input: RenderInput): { dashboards: Array<RenderedDashboard & { json: string }>; findings: Finding[] } {
-  const dashboards = built(input.stack, input.topology);
+  const dashboards = built(input.stack, input.topology, input.phase);
   const findings = coverageFindings(input.topology, dashboards);
   if (dashboards.length < 4) {
     findings.push({ severity: 'info', rule: RULE, env: input.topology.env.name, path: 'signals', message: `${4 - dashboards.length} of the four dashboards need a Tempo traces engine or a metrics backend this stack does not have`, suggestion: 'nothing to do' });

@@ -23,10 +23,10 @@ import type { ChartRef } from '../../catalog/types.js';
 import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
 import { collectorMemory } from '../../topology/collector-memory.js';
-import { expand } from '../../topology/expand.js';
 import type { Topology } from '../../topology/types.js';
 import { alloyListenPorts, alloyScopes, alloyTopologies, renderAlloyConfig, type AlloyScope } from '../configs/alloy.js';
 import { toYaml, type FileSet } from '../fileset.js';
+import { renderTopology } from '../topology.js';
 import type { RenderInput, RenderResult } from '../types.js';
 import { bytesQuantity, resourcesOf } from './values.js';
 
@@ -169,7 +169,7 @@ export function renderAlloyKubernetes(input: RenderInput, opts: { wave: number }
   const files: FileSet = new Map();
   const findings: Finding[] = [];
   if (stack.ingestion?.collector !== 'alloy' || t.env.target !== 'kubernetes' || t.ingestion?.collector !== 'alloy') return { files, findings };
-  const all: Topology[] = stack.environments.filter((e) => e.target === 'kubernetes').map((e) => (e.name === t.env.name ? t : expand(stack, e.name)));
+  const all: Topology[] = stack.environments.filter((e) => e.target === 'kubernetes').map((e) => (e.name === t.env.name ? t : renderTopology(stack, e.name, input.phase)));
   const first = alloyTopologies(all)[0];
   const raw: Finding[] = [];
   const scopes = alloyScopes(stack, all, raw);

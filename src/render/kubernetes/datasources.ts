@@ -16,7 +16,7 @@ export interface DatasourceProvisioning {
 
 export function datasourceProvisioning(stack: Stack, t: Topology): DatasourceProvisioning {
   void stack;
-  const withDs = t.engines.filter((e): e is EngineDeployment & { datasource: NonNullable<EngineDeployment['datasource']> } => e.datasource !== undefined && e.endpoints.query !== undefined && e.phase <= 1);
+  const withDs = t.engines.filter((e): e is EngineDeployment & { datasource: NonNullable<EngineDeployment['datasource']> } => e.datasource !== undefined && e.endpoints.query !== undefined);
   const uid = (engine: string) => withDs.find((e) => e.engine === engine)?.datasource.uid;
   const tempo = uid('tempo');
   const loki = uid('loki');

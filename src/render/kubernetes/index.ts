@@ -290,11 +290,11 @@ export function renderApplicationSets(stack: Stack, topologies: Topology[]): Ren
 }
 
 /** All environments of a stack for the kubernetes target (what the CLI calls). */
-export function renderKubernetesAll(stack: Stack, topologies: Topology[]): RenderResult {
+export function renderKubernetesAll(stack: Stack, topologies: Topology[], phase?: number): RenderResult {
   const files: FileSet = new Map();
   const findings: Finding[] = [];
   for (const t of topologies) {
-    const r = renderKubernetes({ stack, topology: t });
+    const r = renderKubernetes({ stack, topology: t, ...(phase !== undefined ? { phase } : {}) });
     for (const [k, v] of r.files) files.set(k, v);
     findings.push(...r.findings);
   }

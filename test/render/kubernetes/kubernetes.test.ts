@@ -18,7 +18,7 @@ describe('render kubernetes (examples/dts)', async () => {
   });
   const appSet = renderAll(appSetStack);
 
-  it('renders Applications, values, bucket jobs and datasources for every environment', () => {
+  it('renders Applications, values, bucket jobs and datasources for every environment (every phase: --phase 3)', () => {
     for (const env of stack.environments.map((e) => e.name)) {
       for (const f of ['applications/mimir.yaml', 'applications/tempo.yaml', 'applications/pyroscope.yaml', 'values/mimir.yaml', 'values/tempo.yaml', 'values/pyroscope.yaml', 'buckets-job.yaml', 'grafana-datasources.yaml']) {
         assert.ok(files.has(`kubernetes/${env}/${f}`), `missing kubernetes/${env}/${f}`);
@@ -161,6 +161,26 @@ describe('render kubernetes (examples/dts)', async () => {
     for (const b of t.kafka.bootstrap.split(',')) assert.ok(voters.includes(b.replace(':9092', ':9093')), `${b} is a voter`);
     assert.ok(files.has('kubernetes/prod/kafka/service.yaml') && files.has('kubernetes/prod/kafka/pdb.yaml'));
     assert.ok(!findings.some((f) => f.severity === 'error'), JSON.stringify(findings.filter((f) => f.severity === 'error')));
+  });
+
+  it('phases: the default render stops at currentPhase 1 (no Pyroscope Application, values, bucket or datasource); --phase 3 brings it back', () => {
+    assert.deepEqual(stack.environments.map((e) => e.currentPhase), [1, 1, 1]);
+    const phase1 = renderGolden(stack);
+    const phase3 = renderGolden(stack, 3);
+    const pyroscopeFiles = (fs: Map<string, string>) => [...fs.keys()].filter((k) => k.includes('pyroscope')).sort();
+    assert.deepEqual(pyroscopeFiles(phase1), []);
+    assert.deepEqual(pyroscopeFiles(phase3), ['applications', 'values'].flatMap((d) => ['dev', 'prod', 'test'].map((e) => `kubernetes/${e}/${d}/pyroscope.yaml`)).sort());
+    for (const env of ['dev', 'test', 'prod']) {
+      const job = (fs: Map<string, string>) => fs.get(`kubernetes/${env}/buckets-job.yaml`)!;
+      assert.ok(!job(phase1).includes(`dts-profiles-${env}-blocks`) && job(phase3).includes(`dts-profiles-${env}-blocks`), `${env}: the profiles bucket is created from phase 3`);
+      const ds = (fs: Map<string, string>) => fs.get(`kubernetes/${env}/grafana-datasources.yaml`)!;
+      assert.ok(!ds(phase1).includes('pyroscope') && ds(phase3).includes(`uid: pyroscope-${env}`), `${env}: the Pyroscope datasource from phase 3`);
+      assert.ok(!ds(phase1).includes('tracesToProfiles') && ds(phase3).includes('tracesToProfiles'), `${env}: the traces → profiles link follows`);
+    }
+    // exactly Pyroscope's files and lines differ; the phase 3 render is the renderers over the full topologies
+    const changed = diffFileSets(phase3, phase1).map((d) => d.path).sort();
+    assert.deepEqual(changed.filter((p) => !p.includes('pyroscope')), ['dev', 'prod', 'test'].flatMap((e) => [`kubernetes/${e}/buckets-job.yaml`, `kubernetes/${e}/grafana-datasources.yaml`]).sort());
+    for (const [p, text] of files) assert.equal(phase3.get(p), text, p);
   });
 
   it('golden: `render examples/dts --target kubernetes` matches examples/dts/rendered', () => {

@@ -6,7 +6,8 @@ import { readFileSet, type FileSet } from '../../../src/render/fileset.js';
 import { renderStack } from '../../../src/render/index.js';
 import { renderKubernetesAll } from '../../../src/render/kubernetes/index.js';
 import type { RenderResult } from '../../../src/render/types.js';
-import { expand } from '../../../src/topology/expand.js';
+import { renderTopology } from '../../../src/render/topology.js';
+import { highestPhase } from '../../../src/topology/transforms/phase.js';
 
 /** repository root (tests run from dist/test/render/kubernetes) */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -31,13 +32,18 @@ export async function exampleStack(): Promise<Stack> {
   return (await loadStack(EXAMPLE)).stack;
 }
 
-export function renderAll(stack: Stack): RenderResult {
-  return renderKubernetesAll(stack, stack.environments.map((e) => expand(stack, e.name)));
+/**
+ * The Kubernetes renderer over every environment at every phase (what `render --phase <highest>` writes, minus the
+ * shared review configs): examples/dts renders Pyroscope (phase 3) only like this, its default render stops at
+ * currentPhase 1.
+ */
+export function renderAll(stack: Stack, phase: number = highestPhase(stack)): RenderResult {
+  return renderKubernetesAll(stack, stack.environments.map((e) => renderTopology(stack, e.name, phase)), phase);
 }
 
-/** What `otelstack render examples/dts --target kubernetes` writes (Kubernetes objects plus shared configs). */
-export function renderGolden(stack: Stack): FileSet {
-  return renderStack(stack, { target: 'kubernetes' }).files;
+/** What `otelstack render examples/dts --target kubernetes [--phase N]` writes (Kubernetes objects plus shared configs). */
+export function renderGolden(stack: Stack, phase?: number): FileSet {
+  return renderStack(stack, { target: 'kubernetes', ...(phase !== undefined ? { phase } : {}) }).files;
 }
 
 /** The golden files, keyed like the rendered FileSet. */
