@@ -13,6 +13,7 @@ import { renderAlloyConfigs } from '../../../src/render/configs/alloy.js';
 import { renderStack } from '../../../src/render/index.js';
 import { renderKubernetesAll } from '../../../src/render/kubernetes/index.js';
 import { expandAll } from '../../../src/topology/expand.js';
+import { renderTopology } from '../../../src/render/topology.js';
 import { componentGraph, parseAlloy } from '../../support/alloy-parser.js';
 
 type Obj = Record<string, any>;
@@ -24,7 +25,9 @@ function withStack(s: Stack, patch: (s: Stack) => void): Stack {
   return c;
 }
 
-const render = (s: Stack) => renderKubernetesAll(s, expandAll(s));
+// at phase 3, where examples/dts has its Pyroscope (and so the profiles receivers); the render side's topologies
+const atPhase3 = (s: Stack) => s.environments.map((e) => renderTopology(s, e.name, 3));
+const render = (s: Stack) => renderKubernetesAll(s, atPhase3(s), 3);
 
 function assertKeysAllowed(values: Obj, where: string): void {
   const keys = CHART_VALUE_KEYS['alloy']!;
@@ -51,7 +54,7 @@ describe('alloy on kubernetes: examples/dts (existing shared Alloy, routing by n
     assert.equal(v['image'].tag, `v${versions.engines['alloy']}`);
     assert.equal(v['alloy'].configMap.create, true);
     const content = v['alloy'].configMap.content as string;
-    assert.equal(content, renderAlloyConfigs(stack, expandAll(stack)).files.get('configs/alloy/config.alloy'));
+    assert.equal(content, renderAlloyConfigs(stack, atPhase3(stack)).files.get('configs/alloy/config.alloy'));
     assert.ok(componentGraph(parseAlloy(content)).components.size > 0);
     assert.deepEqual(v['alloy'].extraPorts, [
       { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP' },

@@ -255,8 +255,9 @@ describe('kubernetes meta-monitoring: every series the dashboards and rules read
   });
 
   it('every component the configurations use has a stability fact, and none lowers the level (all generally-available)', () => {
-    for (const s of [production, dts]) {
-      const r = renderStack(s, { target: 'all' });
+    // dts at phase 3: its Pyroscope (and so the profiles path) arrives in phase 3
+    for (const [s, phase] of [[production, undefined], [dts, 3]] as const) {
+      const r = renderStack(s, { target: 'all', ...(phase ? { phase } : {}) });
       for (const [path, text] of r.files) {
         if (!path.startsWith('configs/alloy/')) continue;
         const used = alloyComponentsIn(text);
@@ -302,8 +303,9 @@ describe('profiles path: pyroscope.receive_http → pyroscope.write per environm
     }
   });
 
-  it('dts (one shared Alloy): one receiver per environment, each to its own Pyroscope, on distinct ports', () => {
-    const r = renderStack(dts, { target: 'all' });
+  it('dts (one shared Alloy): one receiver per environment, each to its own Pyroscope, on distinct ports — from phase 3, when Pyroscope arrives', () => {
+    assert.ok(!renderStack(dts, { target: 'all' }).files.get('configs/alloy/config.alloy')!.includes('pyroscope.receive_http'), 'not at currentPhase 1');
+    const r = renderStack(dts, { target: 'all', phase: 3 });
     const g = componentGraph(parseAlloy(r.files.get('configs/alloy/config.alloy')!));
     const ports: number[] = [];
     for (const e of dts.environments) {
