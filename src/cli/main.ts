@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   backup: async () => [(await import('./backup.js')).backupCommands],
   verify: async () => [(await import('./verify.js')).verifyCommand],
   load: async () => [(await import('./load.js')).loadCommand],
+  report: async () => [(await import('./report.js')).reportCommand],
 };
 const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
 

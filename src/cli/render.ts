@@ -8,7 +8,8 @@ import type { Finding } from '../plan/findings.js';
 import type { FileSet } from '../render/fileset.js';
 import { renderStack } from '../render/index.js';
 import { hydrateForCli } from './render-hydrate.js';
-import { formatValuePath, textPatch, valueChanges, type ValueChange } from '../render/output/diff.js';
+import { textPatch } from '../render/output/diff.js';
+import { environmentDiffs } from './env-diff.js';
 import { OutputError } from '../render/output/errors.js';
 import { fileOwners } from '../render/output/owners.js';
 import { planOutput, writeOutput, type OutputFinding, type OutputRequest } from '../render/output/write.js';
@@ -177,27 +178,7 @@ function readDisk(out: string, rel: string): string {
   return readFileSync(join(out, rel), 'utf8');
 }
 
-/** Strips the environment's own directory from paths so that dev's and test's files line up. */
-function byEnvironment(files: FileSet, env: string): FileSet {
-  const out: FileSet = new Map();
-  for (const [p, c] of files) {
-    const parts = p.split('/');
-    const i = parts.indexOf(env);
-    if (i >= 0) out.set([...parts.slice(0, i), '<env>', ...parts.slice(i + 1)].join('/'), c);
-  }
-  return out;
-}
-
-/** One file's difference between two environments (`diff --json`). */
-export interface EnvironmentFileDiff {
-  file: string;
-  /** added: only in --to; removed: only in --from */
-  change: 'changed' | 'added' | 'removed';
-  /** for YAML/JSON files: the key paths whose values differ */
-  values?: Array<Omit<ValueChange, 'path'> & { path: string; keys: Array<string | number> }>;
-  /** for other files (or YAML that does not parse): a unified diff */
-  patch?: string;
-}
+export type { EnvironmentFileDiff } from './env-diff.js';
 
 const short = (v: unknown): string => {
   const s = JSON.stringify(v) ?? 'undefined';
@@ -226,27 +207,12 @@ export function diffCommand(program: Command, run: Run): void {
           process.stderr.write(`error: ${v.errors.length} problem(s) prevent rendering; nothing was compared\n`);
           return EXIT.findings;
         }
-        const ra = renderStack(stack, { env: opts.from, ...(phase !== undefined ? { phase } : {}) });
-        const rb = renderStack(stack, { env: opts.to, ...(phase !== undefined ? { phase } : {}) });
-        const guard = [...ra.findings, ...rb.findings].filter((f) => f.severity === 'error');
+        const { guard, diffs } = environmentDiffs(stack, opts.from, opts.to, phase);
         if (guard.length) {
           printFindings(guard);
           process.stderr.write(`error: ${guard.length} problem(s) prevent rendering (a renderer refused what the plan accepted: please report it)\n`);
           return EXIT.findings;
         }
-        const a = byEnvironment(ra.files, opts.from);
-        const b = byEnvironment(rb.files, opts.to);
-        const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
-        const diffs: EnvironmentFileDiff[] = paths.flatMap((p): EnvironmentFileDiff[] => {
-          const x = a.get(p);
-          const y = b.get(p);
-          if (x === y) return [];
-          if (x === undefined) return [{ file: p, change: 'added' }];
-          if (y === undefined) return [{ file: p, change: 'removed' }];
-          const v = valueChanges(p, x, y);
-          if (!v) return [{ file: p, change: 'changed', patch: textPatch(p, x, y, opts.from, opts.to) }];
-          return [{ file: p, change: 'changed', values: v.changes.map((c) => ({ ...c, keys: c.path, path: formatValuePath(c, v.documents) })) }];
-        });
         const changed = diffs.filter((d) => d.change === 'changed').length;
         const onlyTo = diffs.filter((d) => d.change === 'added').length;
         const onlyFrom = diffs.filter((d) => d.change === 'removed').length;

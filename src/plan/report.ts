@@ -5,7 +5,8 @@ import type { PlanEnvironment, PlanReport, QuotaJson } from './index.js';
 
 export type Format = 'table' | 'markdown' | 'json';
 
-interface Grid {
+/** A table as rows of printed cells: the one source of the plan's tables (terminal, markdown and `otelstack report`'s HTML). */
+export interface Grid {
   head: string[];
   rows: string[][];
 }
@@ -27,7 +28,7 @@ function terminalTable(g: Grid, colour: boolean): string {
 
 const mem = (b: number | null) => (b === null || b === 0 ? '—' : formatBytes(b));
 
-function componentGrid(e: PlanEnvironment): Grid {
+export function componentGrid(e: PlanEnvironment): Grid {
   const rows = e.components.map((c) => [
     c.engine,
     c.known ? c.component : `${c.component} (!)`,
@@ -44,7 +45,7 @@ function componentGrid(e: PlanEnvironment): Grid {
   return { head: ['Engine', 'Component', 'Phase', 'Replicas', 'CPU req', 'Memory req', 'Memory limit', 'Storage', 'Note'], rows };
 }
 
-function quotaGrid(e: PlanEnvironment): Grid | undefined {
+export function quotaGrid(e: PlanEnvironment): Grid | undefined {
   const q = e.quota;
   if (!q) return undefined;
   const phases = [...new Set([...q.cpu.byPhase, ...q.memory.byPhase].map((p) => p.phase))].sort((a, b) => a - b);
@@ -63,7 +64,7 @@ function quotaGrid(e: PlanEnvironment): Grid | undefined {
   };
 }
 
-function fitLine(e: PlanEnvironment): string | undefined {
+export function fitLine(e: PlanEnvironment): string | undefined {
   if (!e.fit) return undefined;
   const a = e.fit.available;
   const pct = (used: number, avail: number) => (avail > 0 ? `${Math.round((used / avail) * 100)}%` : '—');
@@ -72,7 +73,7 @@ function fitLine(e: PlanEnvironment): string | undefined {
 }
 
 /** Which phase is current, and what render deploys in it against every phase. */
-function currentPhaseLine(e: PlanEnvironment): string {
+export function currentPhaseLine(e: PlanEnvironment): string {
   const c = e.currentPhase;
   const later = e.phases.filter((p) => p.phase > c.phase).map((p) => p.phase);
   const how = c.set ? 'currentPhase' : 'default: the highest phase the definition uses';
