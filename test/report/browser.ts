@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium (apt-get install chromium; CI: scripts/peers/chromium.sh). playwright-core brings no browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Starts the system Chromium headless; fails (never skips) when it is not installed. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Debian's Chromium is not installed at ${CHROMIUM}: the report's browser test needs it. Install it with \`apt-get install -y chromium\` or \`bash scripts/peers/install-all.sh chromium\`.`);
+  }
+  // --no-sandbox: CI and the sessions run as root, where Chromium refuses its sandbox
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
