@@ -48,7 +48,7 @@ figure { margin: 8px 0 16px; overflow-x: auto; border: 1px solid var(--line); bo
 svg.topology text { fill: var(--fg); } svg.topology text.t1 { font-weight: 700; } svg.topology .col-title { fill: var(--muted); font-weight: 700; }
 svg.topology rect { stroke: #8a93a6; stroke-width: 1; }
 svg.topology .group > rect { fill: #ffffff; } svg.topology .box > rect { fill: #eef2f8; }
-svg.topology .k-app > rect { fill: #e8f5e9; } svg.topology .k-collector > rect, svg.topology .k-processor > rect { fill: #e3f2fd; }
+svg.topology .k-app > rect { fill: #e8f5e9; } svg.topology .k-lb > rect { fill: #e0f7fa; } svg.topology .k-collector > rect, svg.topology .k-processor > rect { fill: #e3f2fd; }
 svg.topology .k-kafka > rect { fill: #fff8e1; } svg.topology .k-topic > rect { fill: #ffecb3; }
 svg.topology .k-engine > rect { fill: #f3e5f5; } svg.topology .k-component > rect { fill: #ffffff; }
 svg.topology .k-store > rect { fill: #efebe9; } svg.topology .k-bucket > rect { fill: #ffffff; }

@@ -2,7 +2,8 @@
  * The topology drawing of `otelstack report`: one environment's Topology as an SVG, generated (never drawn by hand).
  *
  * Why a layout of our own and no graph library: the allowed dependencies hold none (no dagre / elkjs / graphviz), and
- * the graph does not need one. Data always flows one way through fixed stages — applications → collectors → Kafka →
+ * the graph does not need one. Data always flows one way through fixed stages — applications → load balancer →
+ * collectors → Kafka →
  * processors → engines → buckets → Grafana — so a layered layout is just "one column per stage, boxes stacked in
  * the column, arrows left to right". Arrows between neighbouring columns are curves through the gap between them;
  * an arrow that skips columns is routed orthogonally through the gaps and a lane above every box, so no arrow
@@ -12,7 +13,7 @@
 import type { Topology, TopoComponent } from '../topology/types.js';
 import { esc } from './escape.js';
 
-export type NodeKind = 'app' | 'collector' | 'kafka' | 'topic' | 'processor' | 'engine' | 'component' | 'store' | 'bucket' | 'grafana' | 'datasource';
+export type NodeKind = 'app' | 'lb' | 'collector' | 'kafka' | 'topic' | 'processor' | 'engine' | 'component' | 'store' | 'bucket' | 'grafana' | 'datasource';
 
 /** A drawn rectangle: a group (a column's entry, with a title) or a child box inside a group. */
 export interface LayoutNode {
@@ -110,6 +111,15 @@ function drafts(t: Topology): { columns: Array<{ title: string; items: Draft[] }
     if (pr.length) processors.push({ kind: 'processor', key: `proc:${engine}`, lines: [`${engine} processors`, 'Kafka → engines'], children: pr });
   }
 
+  // What spreads OTLP over the gateway pool: on Kubernetes the collector's Service; on compose the HAProxy `otlp-lb`
+  // that src/render/compose/index.ts adds in front of several gateways or of the Kafka-buffered (scalable) pipeline.
+  const lbs: Draft[] = [];
+  if (ing && collectors.length) {
+    const gateways = ing.gatewayReplicas;
+    if (t.env.target === 'kubernetes') lbs.push({ kind: 'lb', key: 'lb', lines: [`Service ${ing.collector}`, `OTLP → ${gateways} gateway${gateways === 1 ? '' : 's'}`], children: [] });
+    else if (t.env.target === 'compose' && (gateways > 1 || (ing.kafkaBuffer && ing.processorReplicas > 0))) lbs.push({ kind: 'lb', key: 'lb', lines: ['HAProxy otlp-lb', `OTLP → ${gateways} gateway${gateways === 1 ? '' : 's'}`], children: [] });
+  }
+
   const kafka: Draft[] = [];
   if (t.kafka) {
     const k = t.kafka;
@@ -147,8 +157,9 @@ function drafts(t: Topology): { columns: Array<{ title: string; items: Draft[] }
   const collectorKeys = collectors.map((c) => c.key);
   const bySignal = (signal: string) => t.engines.filter((e) => e.signal === signal).map((e) => `e:${e.engine}`);
   if (collectorKeys.length === 0) for (const e of engines) edges.push({ from: 'apps', to: e.key, dashed: false });
+  for (const l of lbs) edges.push({ from: 'apps', to: l.key, dashed: false });
   for (const c of collectorKeys) {
-    edges.push({ from: 'apps', to: c, dashed: false });
+    edges.push({ from: lbs.length ? 'lb' : 'apps', to: c, dashed: false });
     if (ing?.kafkaBuffer && processors.length) {
       for (const tp of t.kafka?.topics.filter((x) => x.owner.startsWith('collector:')) ?? []) edges.push({ from: c, to: `t:${tp.name}`, dashed: false });
     } else for (const e of t.engines) edges.push({ from: c, to: `e:${e.engine}`, dashed: false });
@@ -168,6 +179,7 @@ function drafts(t: Topology): { columns: Array<{ title: string; items: Draft[] }
 
   const columns = [
     { title: 'Applications', items: [apps] },
+    { title: 'Load balancer', items: lbs },
     { title: 'Collectors', items: collectors },
     { title: 'Kafka', items: kafka },
     { title: 'Processors', items: processors },

@@ -74,7 +74,7 @@ describe('report: topology layout', async () => {
     assert.equal(edgeKeys.size, l.edges.length, 'no duplicate arrows');
     assert.ok(l.edges.length > 0 && l.edges.every((e) => /^M[\d.]+ [\d.]+ /.test(e.d)));
     // arrows name what they join (apps, col:<collector>, e:<engine>, b:<bucket>, d:<engine's datasource>, t:<topic>)
-    assert.ok(has('apps', 'col:alloy'));
+    assert.ok(has('apps', 'lb') && has('lb', 'col:alloy'), 'applications → the collector Service → the gateway');
     for (const e of dts.engines) assert.ok(has('col:alloy', `e:${e.engine}`), `gateway → ${e.engine}`);
     for (const b of dts.buckets) assert.ok(has(`e:${b.engine}`, `b:${b.name}`), `${b.engine} → ${b.name}`);
     for (const e of dts.engines) assert.ok(has(`e:${e.engine}`, `d:${e.engine}`), `${e.engine} → its datasource`);
@@ -84,13 +84,22 @@ describe('report: topology layout', async () => {
   it('routes the scalable example through Kafka: gateway → buffer topics → processors → engines', async () => {
     const t = all.find((x) => x.stack === 'scalable')!;
     const l = layoutTopology(t);
-    assert.deepEqual(l.columns.map((c) => c.title), ['Applications', 'Collectors', 'Kafka', 'Processors', 'Engines', 'Buckets', 'Grafana']);
+    assert.deepEqual(l.columns.map((c) => c.title), ['Applications', 'Load balancer', 'Collectors', 'Kafka', 'Processors', 'Engines', 'Buckets', 'Grafana']);
     for (const tp of t.kafka!.topics) {
       assert.ok(l.edges.some((e) => e.from === 'col:otelcol' && e.to === `t:${tp.name}`));
       assert.ok(l.edges.some((e) => e.from === `t:${tp.name}` && e.to === 'proc:otelcol'));
     }
     for (const e of t.engines) assert.ok(l.edges.some((x) => x.from === 'proc:otelcol' && x.to === `e:${e.engine}`));
+    assert.equal(l.groups.find((g) => g.kind === 'lb')!.full[0], 'HAProxy otlp-lb');
+    assert.ok(l.edges.some((e) => e.from === 'apps' && e.to === 'lb') && l.edges.some((e) => e.from === 'lb' && e.to === 'col:otelcol'));
     assert.equal(l.boxes.find((b) => b.component === 'otelcol/processor')!.full[0], `processor ×${t.ingestion!.processorReplicas}`);
+  });
+
+  it('draws no load balancer in front of a single compose gateway (it publishes OTLP itself)', () => {
+    const t = all.find((x) => x.stack === 'single' && x.env.name === 'local')!;
+    const l = layoutTopology(t);
+    assert.ok(!l.groups.some((g) => g.kind === 'lb'));
+    assert.ok(l.edges.some((e) => e.from === 'apps' && e.to === 'col:otelcol'));
   });
 
   it('escapes every text it draws (names come from the definition)', () => {
