@@ -32,6 +32,10 @@ describe('otelstack report in headless Chromium', () => {
     await browser?.close();
   });
 
+  it('fails with what to install when the browser is missing (no skipping)', async () => {
+    await assert.rejects(launchChromium(join(dir, 'no-chromium')), /Chromium is not installed at .*no-chromium[\s\S]*apt-get install -y chromium[\s\S]*scripts\/peers\/install-all\.sh chromium/);
+  });
+
   for (const example of EXAMPLES) {
     it(`${example}: loads with no console errors or requests, shows every environment (with its topology) and every finding`, async () => {
       const name = example.replace(/\W+/g, '-');

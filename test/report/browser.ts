@@ -5,10 +5,10 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Starts the system Chromium headless; fails (never skips) when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Debian's Chromium is not installed at ${CHROMIUM}: the report's browser test needs it. Install it with \`apt-get install -y chromium\` or \`bash scripts/peers/install-all.sh chromium\`.`);
+export async function launchChromium(executable = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executable)) {
+    throw new Error(`Debian's Chromium is not installed at ${executable}: the report's browser test needs it. Install it with \`apt-get install -y chromium\` or \`bash scripts/peers/install-all.sh chromium\`.`);
   }
   // --no-sandbox: CI and the sessions run as root, where Chromium refuses its sandbox
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: executable, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 }
