@@ -57,6 +57,8 @@ describe('otelstack report in headless Chromium', () => {
       });
       await page.goto(url, { waitUntil: 'load' });
       assert.equal(await page.title(), `otelstack report — ${stack.name}`);
+      // the generator's marker comment comes before <!DOCTYPE html>: the page must still render in standards mode
+      assert.equal(await page.evaluate('document.compatMode'), 'CSS1Compat');
 
       for (const e of stack.environments) {
         const section = page.locator(`section.environment[data-env="${e.name}"]`);
