@@ -208,6 +208,9 @@ const ANSIBLE_LINT = [
   '',
 ].join('\n');
 
+/** Run from ansible/: the roles beside the playbooks' directory. */
+const ANSIBLE_CFG = ['# Rendered by otelstack (ansible target): run ansible-playbook from this directory.', '[defaults]', 'roles_path = ./roles', 'interpreter_python = auto_silent', ''].join('\n');
+
 function readme(t: Topology): string {
   return [
     `# ansible/ — ${t.stack}`,
@@ -245,6 +248,7 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   for (const [k, v] of renderRoles()) files.set(`${ANSIBLE_DIR}/${k}`, v);
   for (const [k, v] of playbooks()) files.set(k, v);
   files.set(`${ANSIBLE_DIR}/.ansible-lint`, ANSIBLE_LINT);
+  files.set(`${ANSIBLE_DIR}/ansible.cfg`, ANSIBLE_CFG);
   files.set(`${ANSIBLE_DIR}/README.md`, readme(t));
 
   const envDir = (role: string) => `${ANSIBLE_DIR}/roles/${role}/files/${t.env.name}`;

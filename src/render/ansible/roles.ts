@@ -24,6 +24,24 @@ export const S3_ENV_FILE = `${ETC}/s3.env`;
 const j = (expr: string) => `{{ ${expr} }}`;
 const fill = (s: string, version: string) => s.replace(/\{version\}/g, version);
 
+/**
+ * The download URL as three variables (site, file, url) so no line passes yamllint's 160 characters: the site is
+ * the part before the first path segment naming the version.
+ */
+function downloadVars(p: string, url: string): Obj {
+  const segs = url.split('/');
+  const file = segs.pop()!;
+  const first = segs.findIndex((x) => x.includes('{version}'));
+  const site = (first < 0 ? segs : segs.slice(0, first)).join('/');
+  const middle = first < 0 ? [] : segs.slice(first);
+  const v = j(`${p}_version`);
+  return {
+    [`${p}_download_site`]: site,
+    [`${p}_download_file`]: fill(file, v),
+    [`${p}_download_url`]: [j(`${p}_download_site`), ...middle.map((m) => fill(m, v)), j(`${p}_download_file`)].join('/'),
+  };
+}
+
 /** The unit template: restart on failure, MemoryMax / CPUQuota from the group vars (absent = no limit). */
 function unitTemplate(o: { description: string; prefix: string; execStart: string; after: string; env?: string[]; envFiles?: string[]; user?: string }): string {
   return [
@@ -91,7 +109,7 @@ function processRole(files: Files, r: ProcessRole): void {
   const p = r.prefix;
   const defaults: Obj = {
     [`${p}_version`]: rel.version,
-    [`${p}_download_url`]: fill(rel.url, j(`${p}_version`)),
+    ...downloadVars(p, rel.url),
     [`${p}_home`]: home,
     [`${p}_binary`]: `${j(`${p}_home`)}/${fill(rel.binary, j(`${p}_version`))}`,
     [`${p}_memory_max`]: '',
@@ -112,7 +130,7 @@ function processRole(files: Files, r: ProcessRole): void {
     ...(rel.archive
       ? [{ name: `Unpack ${r.title}`, 'ansible.builtin.unarchive': { src: `${j(`${p}_home`)}/release.archive`, dest: j(`${p}_home`), remote_src: true, creates: j(`${p}_binary`), owner: 'root', group: 'root' } }]
       : []),
-    ...r.configs.map((c) => ({ name: `Place the ${r.title} config (${c.src})`, 'ansible.builtin.copy': { src: `${j('otelstack_env')}/${c.src}`, dest: c.dest, owner: 'root', group: SERVICE_USER, mode: '0640' }, notify: restart })),
+    ...r.configs.map((c) => ({ name: `Place the ${r.title} config ${c.dest}`, 'ansible.builtin.copy': { src: `${j('otelstack_env')}/${c.src}`, dest: c.dest, owner: 'root', group: SERVICE_USER, mode: '0640' }, notify: restart })),
     ...(r.templates ?? []).map((t) => ({ name: `Template ${t.dest}`, 'ansible.builtin.template': { src: t.src, dest: t.dest, owner: 'root', group: SERVICE_USER, mode: t.mode }, notify: restart })),
     { name: `Install the ${r.unit} unit`, 'ansible.builtin.template': { src: `${r.unit}.service.j2`, dest: unitDest, owner: 'root', group: 'root', mode: '0644' }, notify: restart },
     ...(r.before ?? []),
