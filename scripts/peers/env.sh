@@ -7,6 +7,7 @@
 #   OTELCOL_BIN       otelcol-otelstack (collector builder output)
 #   TELEMETRYGEN_BIN  telemetrygen
 #   HELM_BIN          helm (render --hydrate)
+#   ANSIBLE_BIN_DIR   directory of ansible-playbook, ansible-inventory, ansible-lint (the ansible target's tests)
 #   KAFKA_VERSION, KAFKA_LIB_DIR, KAFKA_CLASSPATH ("<libs>/*", for java -cp), KAFKA_RUN (kafka-run.sh)
 #   WEED_BIN          SeaweedFS weed
 #   PROMETHEUS_BIN, PROMTOOL_BIN, ALERTMANAGER_BIN
@@ -34,6 +35,8 @@ _otelstack_exe() { if [ -x "$1" ]; then printf '%s' "$1"; fi; }
 OTELCOL_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/otelcol-otelstack")"
 TELEMETRYGEN_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/telemetrygen")"
 HELM_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/helm")"
+ANSIBLE_BIN_DIR=""
+if [ -n "$(_otelstack_exe "$OTELSTACK_CACHE/bin/ansible-playbook")" ]; then ANSIBLE_BIN_DIR="$OTELSTACK_CACHE/bin"; fi
 WEED_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/weed")"
 PROMETHEUS_BIN="$(command -v prometheus 2>/dev/null || true)"
 PROMTOOL_BIN="$(command -v promtool 2>/dev/null || true)"
@@ -45,7 +48,7 @@ if [ -n "$KAFKA_VERSION" ] && [ -d "$OTELSTACK_CACHE/kafka-$KAFKA_VERSION/libs" 
   KAFKA_LIB_DIR="$OTELSTACK_CACHE/kafka-$KAFKA_VERSION/libs"
   KAFKA_CLASSPATH="$KAFKA_LIB_DIR/*"
 fi
-export OTELCOL_BIN TELEMETRYGEN_BIN HELM_BIN WEED_BIN PROMETHEUS_BIN PROMTOOL_BIN ALERTMANAGER_BIN
+export OTELCOL_BIN TELEMETRYGEN_BIN HELM_BIN ANSIBLE_BIN_DIR WEED_BIN PROMETHEUS_BIN PROMTOOL_BIN ALERTMANAGER_BIN
 export KAFKA_VERSION KAFKA_LIB_DIR KAFKA_CLASSPATH
 export KAFKA_RUN="$_otelstack_peers_dir/kafka-run.sh"
 

@@ -192,6 +192,48 @@ export const Capacity = z
     }
   });
 
+/** Host groups of a VM (ansible) environment: one inventory group each (src/render/ansible). */
+export const HOST_GROUPS = ['gateway', 'processor', 'kafka', 'storage', 'grafana'] as const;
+
+const hostAddress = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:]+)$/, {
+    error: 'must be an IP address or a DNS name, e.g. "10.0.1.10" or "collector-1.example.internal"',
+  })
+  .max(253);
+
+function hostList(what: string) {
+  return z
+    .array(hostAddress)
+    .min(1, { error: `give at least one ${what} host, or leave the group out` })
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, a] of list.entries()) {
+        if (seen.has(a)) {
+          ctx.addIssue({ code: 'custom', path: [i], message: `${a} is listed twice`, params: { expected: 'each address once per group', suggestion: `remove the second ${a}` } });
+        }
+        seen.add(a);
+      }
+    })
+    .describe(`addresses (ansible_host) of the ${what} VMs, one replica each`);
+}
+
+/**
+ * The VMs of an ansible environment, per host group (seed 002 "Option 3: Multi-VPS with Ansible"): the inventory's
+ * groups. Each collector pool replica, Kafka broker and Grafana replica runs on a host of its own; the storage group
+ * carries the object store and the engines (each monolithic engine on one host, spread over the group in start-up
+ * order). Whether a group has enough hosts for what the topology asks is a plan rule (ansible-hosts).
+ */
+export const EnvironmentHosts = z
+  .strictObject({
+    gateway: hostList('gateway collector').optional(),
+    processor: hostList('processor collector').optional(),
+    kafka: hostList('Kafka broker').optional(),
+    storage: hostList('storage (object store and engines)').optional(),
+    grafana: hostList('Grafana').optional(),
+  })
+  .describe('ansible target only: the VMs of each host group (inventory groups collectors_gateway, collectors_processor, kafka, storage, grafana)');
+
 export const Environment = z.strictObject({
   name: dnsLabel,
   namespace: dnsLabel,
@@ -206,6 +248,16 @@ export const Environment = z.strictObject({
     .describe(
       'the rollout phase this environment is in: render, render --check and diff emit only components, engines and buckets of phases up to it (`render --phase N` overrides it); the plan still shows every phase. Default: the highest phase the definition uses (everything renders)',
     ),
+  hosts: EnvironmentHosts.optional(),
+}).superRefine((e, ctx) => {
+  if (e.hosts && e.target !== 'ansible') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hosts'],
+      message: `hosts are the VMs of an ansible environment; ${e.name} has target ${e.target}`,
+      params: { expected: 'target: ansible, or no hosts', suggestion: `remove hosts from ${e.name}, or set target: ansible` },
+    });
+  }
 });
 
 const Pool = z.strictObject({
@@ -388,6 +440,8 @@ export type SignalName = (typeof SIGNALS)[number];
 export type Mode = (typeof MODES)[number];
 export type Target = (typeof TARGETS)[number];
 export type EnvironmentDef = Stack['environments'][number];
+export type HostGroup = (typeof HOST_GROUPS)[number];
+export type EnvironmentHostsDef = z.output<typeof EnvironmentHosts>;
 export type SignalDef = z.output<typeof Signal>;
 export type SignalEnvDef = z.output<typeof SignalEnvironment>;
 export type ComponentOverrideDef = z.output<typeof ComponentOverride>;

@@ -1,6 +1,7 @@
 import type { Stack, Target } from '../model/schema.js';
 import type { Finding } from '../plan/findings.js';
 import type { Topology } from '../topology/types.js';
+import { renderAnsible } from './ansible/index.js';
 import { renderCompose } from './compose/index.js';
 import { renderAlloyConfigs } from './configs/alloy.js';
 import { mergeFileSets, type FileSet } from './fileset.js';
@@ -9,12 +10,13 @@ import { renderTopology } from './topology.js';
 import type { Renderer } from './types.js';
 
 /**
- * One renderer per deployment target; ansible is not written yet. The plan's target-renderer rule refuses it (its
+ * One renderer per deployment target. The plan's target-renderer rule refuses a target without one (its
  * RENDERED_TARGETS names the keys here); the finding below is only the renderer's internal guard.
  */
 export const RENDERERS: Partial<Record<Target, Renderer>> = {
   kubernetes: renderKubernetes,
   compose: renderCompose,
+  ansible: renderAnsible,
 };
 
 export interface RenderAllResult {
@@ -44,7 +46,7 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
     }
     const renderer = RENDERERS[e.target];
     if (!renderer) {
-      findings.push({ severity: 'error', rule: 'target-renderer', env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} renderer is not available yet`, suggestion: 'use target kubernetes or compose for now' });
+      findings.push({ severity: 'error', rule: 'target-renderer', env: e.name, path: `environments[${stack.environments.indexOf(e)}].target`, message: `the ${e.target} target has no renderer`, suggestion: 'use target kubernetes, compose or ansible' });
       continue;
     }
     const r = renderer({ stack, topology: renderTopology(stack, e.name, opts.phase), ...(opts.phase !== undefined ? { phase: opts.phase } : {}) });

@@ -92,7 +92,7 @@ function refusals(): Case[] {
   const d = (name: string, rules: string[], mutate: (s: Input) => void): Case => ({ name, definition: variant(mutate), diff: ['dev', 'prod'], expect: 1, rules });
   return [
     { name: 'the base definition', definition: variant(() => {}), diff: ['dev', 'prod'], expect: 0 },
-    d('target: ansible', ['target-renderer'], (s) => { s['environments'][1].target = 'ansible'; }),
+    d('target: ansible without hosts, Mimir microservices', ['ansible-hosts'], (s) => { s['environments'][1].target = 'ansible'; }),
     d('collector: alloy on compose', ['compose-collector'], (s) => {
       s['environments'][0].target = 'compose';
       s['ingestion'] = { collector: 'alloy' };

@@ -16,13 +16,16 @@ describe('verdict: the plan rules for what render used to refuse on its own', ()
     assert.deepEqual(v.errors, []);
   });
 
-  it('target-renderer: an ansible environment, at its target, with the renderer\'s message', () => {
+  it('ansible-hosts: an ansible environment without hosts for what it runs, at its definition paths, as render refuses it', () => {
     const mutate = (s: M) => { s['environments'][1].target = 'ansible'; };
-    const e = errorsOf(mutate).filter((f) => f.rule === 'target-renderer');
-    assert.deepEqual(e.map((f) => [f.env, f.path, f.message]), [['prod', 'environments[1].target', 'the ansible renderer is not available yet']]);
-    assert.ok(renderErrors(mutate).some((f) => f.path === e[0]!.path && f.message === e[0]!.message));
-    // a selection without the ansible environment is not refused for it
-    assert.deepEqual(errorsOf(mutate, ['dev']).filter((f) => f.rule === 'target-renderer'), []);
+    const e = errorsOf(mutate).filter((f) => f.rule === 'ansible-hosts');
+    assert.deepEqual(e.map((f) => `${f.env} ${f.path}`).sort(), ['prod environments[1].hosts.grafana', 'prod environments[1].hosts.storage', 'prod signals.metrics.environments.prod']);
+    assert.match(e.find((f) => f.path.startsWith('signals'))!.message, /runs Mimir monolithic .*not microservices/);
+    // the renderer refuses with the same findings
+    for (const f of e) assert.ok(renderErrors(mutate).some((r) => r.path === f.path && r.message === f.message), f.message);
+    // ansible has a renderer now: target-renderer is quiet; a selection without the ansible environment is not refused for it
+    assert.deepEqual(errorsOf(mutate).filter((f) => f.rule === 'target-renderer'), []);
+    assert.deepEqual(errorsOf(mutate, ['dev']).filter((f) => f.rule === 'ansible-hosts'), []);
   });
 
   it('compose-collector: Alloy on a compose environment', () => {

@@ -27,8 +27,9 @@ import { composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topolog
 import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
-import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorEnvironment, collectorRoles, renderCollectorConfig, type CollectorRole } from '../configs/otelcol.js';
-import { ENGINE_DATA_DIRS, grafanaDatasources, lokiConfig, mimirConfig, prometheusConfig, tempoConfig } from '../configs/engines.js';
+import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, type CollectorRole } from '../configs/otelcol.js';
+import { ENGINE_DATA_DIRS, engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
+import { graceOf } from '../configs/lifecycle.js';
 import { renderDashboardsCompose } from '../grafana/index.js';
 import { renderRulesCompose } from '../rules/index.js';
 
@@ -162,7 +163,7 @@ function addSeaweedfs(c: Ctx): StoreDeps {
   const comp = componentOf(c.t, 'seaweedfs');
   c.volumes.add('seaweedfs-data');
   c.services['seaweedfs'] = {
-    ...base(image('seaweedfs'), '30s'),
+    ...base(image('seaweedfs'), graceOf('seaweedfs')),
     // `weed server -s3` runs master, volume, filer and the S3 gateway in one process (SeaweedFS 3.x wiki "Amazon
     // S3 API"); the S3 admin identity comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in s3.env.
     command: ['server', '-dir=/data', '-s3', `-s3.port=${store.s3Port}`, `-master.port=${p['master']}`, `-volume.port=${p['volume']}`, `-filer.port=${p['filer']}`],
@@ -187,7 +188,7 @@ function addMinio(c: Ctx): StoreDeps {
   const creds = c.t.objectStorage.credentials;
   c.volumes.add('minio-data');
   c.services['minio'] = {
-    ...base(extraImage('minio'), '30s'),
+    ...base(extraImage('minio'), graceOf('minio')),
     command: ['server', '/data', '--address', `:${store.s3Port}`, '--console-address', `:${MINIO_PORTS.console}`],
     env_file: [MINIO_ENV],
     volumes: ['minio-data:/data'],
@@ -252,11 +253,11 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
   const storeDeps = deps(c, store.healthy, store.completed);
   const vol = `${e.engine}-data`;
   if (e.engine === 'tempo' || e.engine === 'mimir' || e.engine === 'loki') {
-    const cfg = e.engine === 'tempo' ? tempoConfig(c.t, e) : e.engine === 'mimir' ? mimirConfig(c.t, e) : lokiConfig(c.t, e);
-    c.files.set(`${c.dir}/${e.engine}.yaml`, `# ${e.title} ${e.version} monolithic — shape from the ${e.title} ${e.documented} documentation; rendered by otelstack.\n${toYaml(cfg)}`);
+    const file = engineConfigFile(c.t, e)!;
+    c.files.set(`${c.dir}/${file.name}`, file.contents);
     c.volumes.add(vol);
     c.services[e.engine] = {
-      ...base(image(e.engine), e.engine === 'tempo' ? '60s' : '90s'),
+      ...base(image(e.engine), graceOf(e.engine)),
       command: [`-config.file=/etc/${e.engine}/config.yaml`, '-config.expand-env=true'],
       env_file: [S3_ENV],
       volumes: [`./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`, `${vol}:${ENGINE_DATA_DIRS[e.engine]}`],
@@ -268,10 +269,11 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
     return e.engine;
   }
   if (e.engine === 'prometheus') {
-    c.files.set(`${c.dir}/prometheus.yml`, `# Prometheus ${e.version} — rendered by otelstack.\n${toYaml(prometheusConfig())}`);
+    const file = engineConfigFile(c.t, e)!;
+    c.files.set(`${c.dir}/${file.name}`, file.contents);
     c.volumes.add(vol);
     c.services['prometheus'] = {
-      ...base(image('prometheus'), '60s'),
+      ...base(image('prometheus'), graceOf('prometheus')),
       command: ['--config.file=/etc/prometheus/prometheus.yml', `--storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus}`, '--web.enable-remote-write-receiver', '--web.enable-otlp-receiver'],
       volumes: ['./prometheus.yml:/etc/prometheus/prometheus.yml:ro', `${vol}:${ENGINE_DATA_DIRS.prometheus}`],
       ...loopbackPorts(c, 'prometheus'),
@@ -291,7 +293,7 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
   c.volumes.add(vol);
   const p = CATALOG.otelcol.ports;
   c.services[name] = {
-    ...base(image('otelcol'), '60s'),
+    ...base(image('otelcol'), graceOf('otelcol')),
     command: [`--config=${COLLECTOR_CONFIG_PATH}`],
     // the image runs as uid 10001 and a fresh named volume is root-owned: run as root so file_storage can create
     // its directory (create_directory: true)
@@ -322,7 +324,7 @@ function addKafka(c: Ctx): string[] {
     const vol = `${name}-data`;
     c.volumes.add(vol);
     c.services[name] = {
-      ...base(image('kafka'), '60s'),
+      ...base(image('kafka'), graceOf('kafka')),
       hostname: name,
       // KRaft combined broker+controller nodes (Kafka 4.x docker image environment variables)
       environment: {
@@ -423,7 +425,7 @@ function addLoadBalancer(c: Ctx, gateways: string[]): void {
 
 function addGrafana(c: Ctx, count: number, deps: string[]): void {
   const port = CATALOG.grafana.ports['http']!;
-  c.files.set(`${c.dir}/grafana/provisioning/datasources/datasources.yaml`, `# Grafana 12.3 datasource provisioning (file provider) — rendered by otelstack.\n${toYaml(grafanaDatasources(c.t))}`);
+  c.files.set(`${c.dir}/grafana/provisioning/datasources/datasources.yaml`, grafanaDatasourcesFile(c.t));
   const comp = componentOf(c.t, 'grafana');
   const deploy = comp ? deployOf(comp.perReplica) : limits({ cpuMillicores: 500, memoryBytes: 512 * MiB, cpuRequest: 100, memoryRequest: 256 * MiB });
   const shared = count > 1;
@@ -443,7 +445,7 @@ function addGrafana(c: Ctx, count: number, deps: string[]): void {
     const vol = `${name}-data`;
     c.volumes.add(vol);
     c.services[name] = {
-      ...base(image('grafana'), '30s'),
+      ...base(image('grafana'), graceOf('grafana')),
       environment: shared
         ? { GF_DATABASE_TYPE: 'postgres', GF_DATABASE_HOST: 'postgresql:5432', GF_SERVER_HTTP_PORT: String(port) }
         : { GF_SERVER_HTTP_PORT: String(port) },
@@ -506,7 +508,7 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
     findings.push({ severity: 'error', rule: 'render-compose', env: t.env.name, path: 'ingestion.collector', message: 'the compose target renders OpenTelemetry Collector pools only', suggestion: 'set ingestion.collector: otelcol' });
   }
   for (const role of roles) {
-    c.files.set(`${dir}/otelcol-${role}.yaml`, `# OpenTelemetry Collector ${role} v${CATALOG.otelcol.pinned} — rendered by otelstack.\n${toYaml(renderCollectorConfig(input, role, findings))}`);
+    c.files.set(`${dir}/otelcol-${role}.yaml`, collectorConfigFile(input, role, findings));
   }
 
   const gateways: string[] = [];

@@ -12,6 +12,7 @@ import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_API, MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
 import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
+import { toYaml } from '../fileset.js';
 
 export const ENGINE_DATA_DIRS = { tempo: '/var/tempo', mimir: '/data', loki: '/loki', prometheus: '/prometheus' } as const;
 
@@ -161,4 +162,25 @@ export function grafanaDatasources(t: Topology): Record<string, unknown> {
     }))
     .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
   return { apiVersion: 1, datasources };
+}
+
+/**
+ * One engine's config FILE, header included: the one home of the bytes both the compose target (beside
+ * docker-compose.yaml) and the ansible target (roles/<engine>/files/) place. Peer addresses inside (the object
+ * store, the metrics engine Tempo remote-writes to) are the topology's service names; on VMs the common role maps
+ * those names to the inventory's hosts (/etc/hosts), so the bytes are the same on both targets.
+ * undefined: an engine that has no monolithic config here.
+ */
+export function engineConfigFile(t: Topology, e: EngineDeployment): { name: string; contents: string } | undefined {
+  if (e.engine === 'tempo' || e.engine === 'mimir' || e.engine === 'loki') {
+    const cfg = e.engine === 'tempo' ? tempoConfig(t, e) : e.engine === 'mimir' ? mimirConfig(t, e) : lokiConfig(t, e);
+    return { name: `${e.engine}.yaml`, contents: `# ${e.title} ${e.version} monolithic — shape from the ${e.title} ${e.documented} documentation; rendered by otelstack.\n${toYaml(cfg)}` };
+  }
+  if (e.engine === 'prometheus') return { name: 'prometheus.yml', contents: `# Prometheus ${e.version} — rendered by otelstack.\n${toYaml(prometheusConfig())}` };
+  return undefined;
+}
+
+/** Grafana's datasource provisioning file, header included (compose and ansible place the same bytes). */
+export function grafanaDatasourcesFile(t: Topology): string {
+  return `# Grafana 12.3 datasource provisioning (file provider) — rendered by otelstack.\n${toYaml(grafanaDatasources(t))}`;
 }

@@ -261,6 +261,15 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
   };
 }
 
+/**
+ * One pool's collector config FILE as the compose and ansible targets place it (header included): the one home of
+ * those bytes. Kafka brokers and backends are the topology's service names (kafka-0, tempo, …); on VMs the common
+ * role maps them to the inventory's hosts, so the file is the same on both targets.
+ */
+export function collectorConfigFile(input: RenderInput, role: CollectorRole, findings: Finding[] = []): string {
+  return `# OpenTelemetry Collector ${role} v${CATALOG.otelcol.pinned} — rendered by otelstack.\n${toYaml(renderCollectorConfig(input, role, findings))}`;
+}
+
 /** The roles an environment runs: a gateway always, a processor behind Kafka. */
 export function collectorRoles(t: Topology): CollectorRole[] {
   return t.ingestion?.kafkaBuffer ? ['gateway', 'processor'] : ['gateway'];

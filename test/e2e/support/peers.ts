@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -58,6 +58,18 @@ export function helmBin(): string {
   const found = onPath('helm');
   if (found) return found;
   throw new MissingPeerError('helm', `no helm binary (HELM_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing; none on PATH): the render --hydrate tests run the real \`helm template\``);
+}
+
+/**
+ * An ansible tool (ansible-playbook, ansible-inventory, ansible-lint): in ANSIBLE_BIN_DIR, else the installer's
+ * $OTELSTACK_CACHE/bin (scripts/peers/ansible.sh: a venv with ansible-core and ansible-lint from PyPI).
+ */
+export function ansibleTool(name: 'ansible-playbook' | 'ansible-inventory' | 'ansible-lint'): string {
+  const dir = process.env['ANSIBLE_BIN_DIR'];
+  const dflt = join(cacheDir(), 'bin', name);
+  if (dir && executable(join(dir, name))) return join(dir, name);
+  if (executable(dflt)) return dflt;
+  throw new MissingPeerError('ansible', `no ${name} (ANSIBLE_BIN_DIR=${dir ? JSON.stringify(dir) : 'unset'}; ${dflt} missing): the ansible target's tests run the real Ansible tools`);
 }
 
 /** otelcol-otelstack, the collector built from scripts/peers/otelcol-builder.yaml. */

@@ -1,0 +1,394 @@
+/**
+ * The roles of the ansible target (roles/<role>/{tasks,handlers,templates,defaults}/main.yml and unit templates).
+ * Roles are the same for every environment: what an environment decided (ports, limits, topics, buckets, hosts)
+ * is in its inventory's group vars, and its config files are under roles/<role>/files/<env>/ (the compose
+ * target's bytes). Module names are fully qualified (ansible.builtin.*) and every task is named, for ansible-lint's
+ * production profile.
+ */
+import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR } from '../configs/otelcol.js';
+import { ENGINE_DATA_DIRS } from '../configs/engines.js';
+import { STOP_GRACE_SECONDS } from '../configs/lifecycle.js';
+import { VM_RELEASES, type VmReleaseId } from '../../catalog/vm-releases.js';
+import { CATALOG } from '../../catalog/index.js';
+import { ansibleYaml } from './yaml.js';
+
+type Obj = Record<string, unknown>;
+type Files = Map<string, string>;
+
+export const SERVICE_USER = 'otelstack';
+/** Where every config the roles place lives on a VM (collector: COLLECTOR_CONFIG_PATH, as in its container). */
+export const ETC = '/etc/otelstack';
+export const OPT = '/opt/otelstack';
+export const S3_ENV_FILE = `${ETC}/s3.env`;
+
+const j = (expr: string) => `{{ ${expr} }}`;
+const fill = (s: string, version: string) => s.replace(/\{version\}/g, version);
+
+/**
+ * The download URL as three variables (site, file, url) so no line passes yamllint's 160 characters: the site is
+ * the part before the first path segment naming the version.
+ */
+function downloadVars(p: string, url: string): Obj {
+  const segs = url.split('/');
+  const file = segs.pop()!;
+  const first = segs.findIndex((x) => x.includes('{version}'));
+  const site = (first < 0 ? segs : segs.slice(0, first)).join('/');
+  const middle = first < 0 ? [] : segs.slice(first);
+  const v = j(`${p}_version`);
+  return {
+    [`${p}_download_site`]: site,
+    [`${p}_download_file`]: fill(file, v),
+    [`${p}_download_url`]: [j(`${p}_download_site`), ...middle.map((m) => fill(m, v)), j(`${p}_download_file`)].join('/'),
+  };
+}
+
+/** The unit template: restart on failure, MemoryMax / CPUQuota from the group vars (absent = no limit). */
+function unitTemplate(o: { description: string; prefix: string; execStart: string; after: string; env?: string[]; envFiles?: string[]; user?: string }): string {
+  return [
+    '# Rendered by otelstack (ansible target); values from the inventory group vars.',
+    '[Unit]',
+    `Description=${o.description}`,
+    `After=${o.after}`,
+    `Wants=${o.after}`,
+    '',
+    '[Service]',
+    'Type=simple',
+    `User=${o.user ?? SERVICE_USER}`,
+    `Group=${SERVICE_USER}`,
+    ...(o.envFiles ?? []).map((f) => `EnvironmentFile=${f}`),
+    ...(o.env ?? []).map((e) => `Environment=${e}`),
+    `ExecStart=${o.execStart}`,
+    'Restart=on-failure',
+    'RestartSec=5s',
+    `TimeoutStopSec=${j(`${o.prefix}_stop_timeout_seconds`)}s`,
+    'KillSignal=SIGTERM',
+    'LimitNOFILE=65536',
+    `{% if ${o.prefix}_memory_max | length > 0 %}`,
+    `MemoryMax=${j(`${o.prefix}_memory_max`)}`,
+    '{% endif %}',
+    `{% if ${o.prefix}_cpu_quota | length > 0 %}`,
+    `CPUQuota=${j(`${o.prefix}_cpu_quota`)}`,
+    '{% endif %}',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+interface ProcessRole {
+  role: string;
+  /** variable prefix: the role name with "_" (ansible-lint var-naming[no-role-prefix]) */
+  prefix: string;
+  title: string;
+  release: VmReleaseId;
+  unit: string;
+  execStart: string;
+  env?: string[];
+  envFiles?: string[];
+  dataDirs: string[];
+  /** config files: file under files/<env>/ (per-env name from a variable) → destination */
+  configs: Array<{ src: string; dest: string }>;
+  templates?: Array<{ src: string; dest: string; mode: string; contents: string }>;
+  ready: { port: string; path: string };
+  /** a health check other than an HTTP GET of `ready` (a broker has no HTTP endpoint) */
+  readyTask?: Obj;
+  grace: number;
+  /** extra tasks after the service is ready (topics, buckets) */
+  after?: Obj[];
+  /** extra tasks before the service starts (Kafka's storage format) */
+  before?: Obj[];
+  packages?: string;
+  defaults?: Obj;
+}
+
+function processRole(files: Files, r: ProcessRole): void {
+  const rel = VM_RELEASES[r.release];
+  const dir = `roles/${r.role}`;
+  const home = `${OPT}/${r.release}-${j(`${r.prefix}_version`)}`;
+  const p = r.prefix;
+  const defaults: Obj = {
+    [`${p}_version`]: rel.version,
+    ...downloadVars(p, rel.url),
+    [`${p}_home`]: home,
+    [`${p}_binary`]: `${j(`${p}_home`)}/${fill(rel.binary, j(`${p}_version`))}`,
+    [`${p}_memory_max`]: '',
+    [`${p}_cpu_quota`]: '',
+    [`${p}_stop_timeout_seconds`]: r.grace,
+    [`${p}_ready_retries`]: 30,
+    [`${p}_ready_delay`]: 5,
+    ...(r.defaults ?? {}),
+  };
+  const unitDest = `/etc/systemd/system/${r.unit}.service`;
+  const restart = `Restart ${r.title}`;
+  const tasks: Obj[] = [
+    ...(r.packages ? [{ name: `Install what ${r.title} needs`, 'ansible.builtin.package': { name: j(r.packages), state: 'present' } }] : []),
+    { name: `Create the ${r.title} directories`, 'ansible.builtin.file': { path: j('item'), state: 'directory', owner: SERVICE_USER, group: SERVICE_USER, mode: '0750' }, loop: [j(`${p}_home`), ...r.dataDirs] },
+    rel.archive
+      ? { name: `Download ${r.title} ${j(`${p}_version`)}`, 'ansible.builtin.get_url': { url: j(`${p}_download_url`), dest: `${j(`${p}_home`)}/release.archive`, mode: '0644' } }
+      : { name: `Download ${r.title} ${j(`${p}_version`)}`, 'ansible.builtin.get_url': { url: j(`${p}_download_url`), dest: j(`${p}_binary`), mode: '0755' } },
+    ...(rel.archive
+      ? [{ name: `Unpack ${r.title}`, 'ansible.builtin.unarchive': { src: `${j(`${p}_home`)}/release.archive`, dest: j(`${p}_home`), remote_src: true, creates: j(`${p}_binary`), owner: 'root', group: 'root' } }]
+      : []),
+    ...r.configs.map((c) => ({ name: `Place the ${r.title} config ${c.dest}`, 'ansible.builtin.copy': { src: `${j('otelstack_env')}/${c.src}`, dest: c.dest, owner: 'root', group: SERVICE_USER, mode: '0640' }, notify: restart })),
+    ...(r.templates ?? []).map((t) => ({ name: `Template ${t.dest}`, 'ansible.builtin.template': { src: t.src, dest: t.dest, owner: 'root', group: SERVICE_USER, mode: t.mode }, notify: restart })),
+    { name: `Install the ${r.unit} unit`, 'ansible.builtin.template': { src: `${r.unit}.service.j2`, dest: unitDest, owner: 'root', group: 'root', mode: '0644' }, notify: restart },
+    ...(r.before ?? []),
+    { name: `Enable and start ${r.unit}`, 'ansible.builtin.systemd_service': { name: r.unit, enabled: true, state: 'started', daemon_reload: true } },
+    { name: 'Apply pending restarts before the health check', 'ansible.builtin.meta': 'flush_handlers' },
+    r.readyTask ?? {
+      name: `Wait until ${r.title} is ready`,
+      'ansible.builtin.uri': { url: `http://127.0.0.1:${r.ready.port}${r.ready.path}`, status_code: 200 },
+      register: `${p}_ready`,
+      until: `${p}_ready.status == 200`,
+      retries: j(`${p}_ready_retries`),
+      delay: j(`${p}_ready_delay`),
+    },
+    ...(r.after ?? []),
+  ];
+  files.set(`${dir}/defaults/main.yml`, ansibleYaml(defaults));
+  files.set(`${dir}/tasks/main.yml`, ansibleYaml(tasks));
+  files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: restart, 'ansible.builtin.systemd_service': { name: r.unit, state: 'restarted', daemon_reload: true } }]));
+  files.set(`${dir}/templates/${r.unit}.service.j2`, unitTemplate({ description: `${r.title} (otelstack)`, prefix: p, execStart: r.execStart, after: 'network-online.target', ...(r.env ? { env: r.env } : {}), ...(r.envFiles ? { envFiles: r.envFiles } : {}) }));
+  for (const t of r.templates ?? []) files.set(`${dir}/templates/${t.src}`, t.contents);
+}
+
+function commonRole(files: Files): void {
+  const dir = 'roles/common';
+  files.set(
+    `${dir}/defaults/main.yml`,
+    ansibleYaml({
+      common_user: SERVICE_USER,
+      common_sysctl: { 'fs.file-max': 1048576, 'net.core.somaxconn': 4096, 'vm.max_map_count': 262144, 'vm.swappiness': 1 },
+      common_nofile: 65536,
+      common_journal_max_use: '2G',
+      common_s3_access_key_id_name: 'AWS_ACCESS_KEY_ID',
+      common_s3_secret_access_key_name: 'AWS_SECRET_ACCESS_KEY',
+    }),
+  );
+  const tasks: Obj[] = [
+    { name: 'Create the otelstack group', 'ansible.builtin.group': { name: j('common_user'), system: true, state: 'present' } },
+    { name: 'Create the otelstack user', 'ansible.builtin.user': { name: j('common_user'), group: j('common_user'), system: true, shell: '/usr/sbin/nologin', create_home: false, state: 'present' } },
+    { name: 'Create the config directory', 'ansible.builtin.file': { path: ETC, state: 'directory', owner: 'root', group: j('common_user'), mode: '0750' } },
+    { name: 'Create the install directory', 'ansible.builtin.file': { path: OPT, state: 'directory', owner: 'root', group: 'root', mode: '0755' } },
+    {
+      // the configs name their peers as on compose (kafka-0, tempo, seaweedfs …): resolve them to the inventory's hosts
+      name: 'Resolve the stack service names to the inventory hosts',
+      'ansible.builtin.blockinfile': { path: '/etc/hosts', marker: '# {mark} otelstack service names', block: '{% for name, host in otelstack_names.items() %}\n{{ hostvars[host].ansible_host }} {{ name }}\n{% endfor %}', create: false },
+    },
+    { name: 'Kernel settings for the stack', 'ansible.builtin.template': { src: 'sysctl.conf.j2', dest: '/etc/sysctl.d/90-otelstack.conf', owner: 'root', group: 'root', mode: '0644' }, notify: 'Apply sysctl settings' },
+    { name: 'Open file limits for the service user', 'ansible.builtin.template': { src: 'limits.conf.j2', dest: '/etc/security/limits.d/90-otelstack.conf', owner: 'root', group: 'root', mode: '0644' } },
+    { name: 'Create the journald drop-in directory', 'ansible.builtin.file': { path: '/etc/systemd/journald.conf.d', state: 'directory', owner: 'root', group: 'root', mode: '0755' } },
+    { name: 'Log rotation: bound the journal the services log to', 'ansible.builtin.template': { src: 'journald.conf.j2', dest: '/etc/systemd/journald.conf.d/90-otelstack.conf', owner: 'root', group: 'root', mode: '0644' }, notify: 'Restart journald' },
+    {
+      name: 'S3 credentials for the engines (from vault variables)',
+      'ansible.builtin.template': { src: 's3.env.j2', dest: S3_ENV_FILE, owner: 'root', group: j('common_user'), mode: '0640' },
+      no_log: true,
+      when: "otelstack_s3_env | default(true) | bool",
+    },
+  ];
+  files.set(`${dir}/tasks/main.yml`, ansibleYaml(tasks));
+  files.set(
+    `${dir}/handlers/main.yml`,
+    ansibleYaml([
+      { name: 'Apply sysctl settings', 'ansible.builtin.command': { argv: ['sysctl', '--system'] }, changed_when: true },
+      { name: 'Restart journald', 'ansible.builtin.systemd_service': { name: 'systemd-journald', state: 'restarted' } },
+    ]),
+  );
+  files.set(`${dir}/templates/sysctl.conf.j2`, '# Rendered by otelstack (ansible target).\n{% for key, value in common_sysctl | dictsort %}\n{{ key }} = {{ value }}\n{% endfor %}\n');
+  files.set(`${dir}/templates/limits.conf.j2`, '# Rendered by otelstack (ansible target).\n{{ common_user }} soft nofile {{ common_nofile }}\n{{ common_user }} hard nofile {{ common_nofile }}\n');
+  files.set(`${dir}/templates/journald.conf.j2`, '# Rendered by otelstack (ansible target).\n[Journal]\nSystemMaxUse={{ common_journal_max_use }}\n');
+  // references only: the values are vault variables the site defines (ansible-vault), never rendered
+  files.set(`${dir}/templates/s3.env.j2`, '# Rendered by otelstack (ansible target): values from ansible-vault variables.\n{{ common_s3_access_key_id_name }}={{ vault_s3_access_key_id }}\n{{ common_s3_secret_access_key_name }}={{ vault_s3_secret_access_key }}\n');
+}
+
+function collectorRole(files: Files): void {
+  const p = CATALOG.otelcol.ports;
+  processRole(files, {
+    role: 'otel-collector',
+    prefix: 'otel_collector',
+    title: 'OpenTelemetry Collector',
+    release: 'otelcol',
+    unit: 'otelstack-otelcol',
+    execStart: `{{ otel_collector_binary }} --config=${COLLECTOR_CONFIG_PATH}`,
+    env: ['GOMEMLIMIT={{ otel_collector_gomemlimit }}'],
+    dataDirs: ['/etc/otelcol', COLLECTOR_QUEUE_DIR],
+    configs: [{ src: 'otelcol-{{ otel_collector_role }}.yaml', dest: COLLECTOR_CONFIG_PATH }],
+    ready: { port: String(p['health']), path: '/' },
+    grace: STOP_GRACE_SECONDS.otelcol,
+    defaults: { otel_collector_role: 'gateway', otel_collector_gomemlimit: '' },
+  });
+  // owned by the service user: the collector writes its persistent queue there
+}
+
+function kafkaRole(files: Files): void {
+  const p = CATALOG.kafka.ports;
+  const bin = '{{ kafka_home }}/kafka_2.13-{{ kafka_version }}/bin';
+  const props = [
+    '# Rendered by otelstack (ansible target): KRaft, combined broker + controller, as the compose target runs it.',
+    'process.roles=broker,controller',
+    'node.id={{ kafka_node_id }}',
+    `listeners=PLAINTEXT://:${p['client']},CONTROLLER://:${p['controller']}`,
+    `advertised.listeners=PLAINTEXT://{{ inventory_hostname }}:${p['client']}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    'controller.quorum.voters={{ kafka_controller_quorum_voters }}',
+    'auto.create.topics.enable=false',
+    'default.replication.factor={{ kafka_default_replication_factor }}',
+    'min.insync.replicas={{ kafka_min_insync_replicas }}',
+    'offsets.topic.replication.factor={{ kafka_default_replication_factor }}',
+    'transaction.state.log.replication.factor={{ kafka_default_replication_factor }}',
+    'transaction.state.log.min.isr={{ kafka_min_insync_replicas }}',
+    'log.dirs={{ kafka_data_dir }}',
+    '',
+  ].join('\n');
+  processRole(files, {
+    role: 'kafka',
+    prefix: 'kafka',
+    title: 'Kafka',
+    release: 'kafka',
+    unit: 'otelstack-kafka',
+    execStart: `${bin}/kafka-server-start.sh ${ETC}/kafka/server.properties`,
+    env: ['KAFKA_HEAP_OPTS={{ kafka_heap_opts }}'],
+    dataDirs: [`${ETC}/kafka`, '{{ kafka_data_dir }}'],
+    configs: [],
+    templates: [{ src: 'server.properties.j2', dest: `${ETC}/kafka/server.properties`, mode: '0640', contents: props }],
+    packages: 'kafka_java_package',
+    before: [
+      {
+        name: 'Format the KRaft storage (once)',
+        'ansible.builtin.command': { argv: [`${bin}/kafka-storage.sh`, 'format', '--cluster-id', '{{ kafka_cluster_id }}', '--config', `${ETC}/kafka/server.properties`, '--ignore-formatted'], creates: '{{ kafka_data_dir }}/meta.properties' },
+        become: true,
+        become_user: SERVICE_USER,
+      },
+    ],
+    // no HTTP endpoint on a broker: readiness is its client port, then the topics
+    ready: { port: String(p['client']), path: '' },
+    readyTask: { name: 'Wait until Kafka accepts clients', 'ansible.builtin.wait_for': { host: '127.0.0.1', port: p['client'], timeout: 300 } },
+    grace: STOP_GRACE_SECONDS.kafka,
+    after: [
+      {
+        name: 'Create the topics (partitions, replication, min ISR, retention)',
+        'ansible.builtin.command': {
+          argv: [
+            `${bin}/kafka-topics.sh`, '--bootstrap-server', `127.0.0.1:${p['client']}`, '--create', '--if-not-exists', '--topic', '{{ item.name }}',
+            '--partitions', '{{ item.partitions }}', '--replication-factor', '{{ item.replication }}',
+            '--config', 'min.insync.replicas={{ item.min_insync_replicas }}', '--config', 'retention.ms={{ item.retention_ms }}',
+          ],
+        },
+        loop: '{{ kafka_topics }}',
+        loop_control: { label: '{{ item.name }}' },
+        run_once: true,
+        register: 'kafka_topic_created',
+        changed_when: "'Created topic' in kafka_topic_created.stdout",
+      },
+    ],
+    defaults: { kafka_java_package: 'openjdk-21-jre-headless', kafka_data_dir: '/var/lib/kafka/data', kafka_heap_opts: '-Xmx512m -Xms512m', kafka_topics: [] },
+  });
+}
+
+function engineRoles(files: Files): void {
+  for (const engine of ['tempo', 'mimir', 'loki'] as const) {
+    const title = CATALOG[engine].title;
+    processRole(files, {
+      role: engine,
+      prefix: engine,
+      title,
+      release: engine,
+      unit: `otelstack-${engine}`,
+      execStart: `{{ ${engine}_binary }} -config.file=${ETC}/${engine}.yaml -config.expand-env=true`,
+      envFiles: [S3_ENV_FILE],
+      dataDirs: [ENGINE_DATA_DIRS[engine]],
+      configs: [{ src: `${engine}.yaml`, dest: `${ETC}/${engine}.yaml` }],
+      ready: { port: String(CATALOG[engine].ports['http']), path: '/ready' },
+      grace: STOP_GRACE_SECONDS[engine],
+    });
+  }
+  processRole(files, {
+    role: 'prometheus',
+    prefix: 'prometheus',
+    title: 'Prometheus',
+    release: 'prometheus',
+    unit: 'otelstack-prometheus',
+    execStart: `{{ prometheus_binary }} --config.file=${ETC}/prometheus.yml --storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
+    dataDirs: [ENGINE_DATA_DIRS.prometheus],
+    configs: [{ src: 'prometheus.yml', dest: `${ETC}/prometheus.yml` }],
+    ready: { port: String(CATALOG.prometheus.ports['http']), path: '/-/ready' },
+    grace: STOP_GRACE_SECONDS.prometheus,
+  });
+  const sp = CATALOG.seaweedfs.ports;
+  processRole(files, {
+    role: 'seaweedfs',
+    prefix: 'seaweedfs',
+    title: 'SeaweedFS',
+    release: 'seaweedfs',
+    unit: 'otelstack-seaweedfs',
+    // the same flags as the compose service (`weed server -s3`: master, volume, filer and the S3 gateway)
+    execStart: `{{ seaweedfs_binary }} server -dir={{ seaweedfs_data_dir }} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}`,
+    envFiles: [S3_ENV_FILE],
+    dataDirs: ['{{ seaweedfs_data_dir }}'],
+    configs: [],
+    ready: { port: String(sp['master']), path: '/cluster/status' },
+    grace: STOP_GRACE_SECONDS.seaweedfs,
+    after: [
+      {
+        name: 'Create the buckets',
+        'ansible.builtin.command': { argv: ['{{ seaweedfs_binary }}', 'shell', `-master=127.0.0.1:${sp['master']}`], stdin: "{% for b in seaweedfs_buckets %}s3.bucket.create -name {{ b }}\n{% endfor %}" },
+        register: 'seaweedfs_bucket_create',
+        changed_when: "'created' in seaweedfs_bucket_create.stdout | lower",
+      },
+    ],
+    defaults: { seaweedfs_data_dir: '/var/lib/seaweedfs', seaweedfs_s3_port: sp['s3'], seaweedfs_buckets: [] },
+  });
+}
+
+function grafanaRole(files: Files): void {
+  const port = CATALOG.grafana.ports['http']!;
+  const ini = [
+    '; Rendered by otelstack (ansible target); secrets are vault variables.',
+    '[server]',
+    'http_port = {{ grafana_http_port }}',
+    '[paths]',
+    `provisioning = ${ETC}/grafana/provisioning`,
+    'data = {{ grafana_data_dir }}',
+    '[security]',
+    'admin_password = {{ vault_grafana_admin_password }}',
+    '{% if grafana_database | length > 0 %}',
+    '; HA: every replica shares the PostgreSQL the definition references',
+    '[database]',
+    'type = postgres',
+    'host = {{ grafana_database.host }}',
+    'name = {{ grafana_database.name }}',
+    'ssl_mode = {{ grafana_database.ssl_mode }}',
+    'user = {{ vault_grafana_database_user }}',
+    'password = {{ vault_grafana_database_password }}',
+    '{% endif %}',
+    '',
+  ].join('\n');
+  processRole(files, {
+    role: 'grafana',
+    prefix: 'grafana',
+    title: 'Grafana',
+    release: 'grafana',
+    unit: 'otelstack-grafana',
+    execStart: `{{ grafana_binary }} server --homepath={{ grafana_home }}/grafana-v{{ grafana_version }} --config=${ETC}/grafana/grafana.ini`,
+    dataDirs: ['{{ grafana_data_dir }}', `${ETC}/grafana`, `${ETC}/grafana/provisioning`, `${ETC}/grafana/provisioning/datasources`],
+    configs: [{ src: 'datasources.yaml', dest: `${ETC}/grafana/provisioning/datasources/datasources.yaml` }],
+    templates: [{ src: 'grafana.ini.j2', dest: `${ETC}/grafana/grafana.ini`, mode: '0640', contents: ini }],
+    ready: { port: '{{ grafana_http_port }}', path: '/api/health' },
+    grace: STOP_GRACE_SECONDS.grafana,
+    defaults: { grafana_http_port: port, grafana_data_dir: '/var/lib/grafana', grafana_database: {} },
+  });
+}
+
+/** Every role, the same for every environment. */
+export function renderRoles(): Files {
+  const files: Files = new Map();
+  commonRole(files);
+  collectorRole(files);
+  kafkaRole(files);
+  engineRoles(files);
+  grafanaRole(files);
+  return files;
+}
