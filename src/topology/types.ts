@@ -158,6 +158,10 @@ export interface Topology {
     target: Target;
     ha: boolean;
     podDisruptionBudgets: boolean;
+    /** kubernetes: render NetworkPolicies (default-deny ingress plus the topology's flows) */
+    networkPolicies: boolean;
+    /** container log rotation (compose: json-file max-size / max-file) */
+    logs: { maxSize: string; maxFiles: number };
     /** position in the definition's ordered environments (dev → test → prod) */
     index: number;
   };
