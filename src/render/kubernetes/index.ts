@@ -1,7 +1,7 @@
 /**
  * Kubernetes target: per environment, ArgoCD Applications (or one ApplicationSet per engine) with Helm values built
  * from the topology, a PreSync Job creating the environment's buckets, PodDisruptionBudgets the charts do not
- * render, and Grafana datasource provisioning. Objects are built with @kubernetes-models classes, validated, and
+ * render, NetworkPolicies (default-deny ingress plus the topology's flows), and Grafana datasource provisioning. Objects are built with @kubernetes-models classes, validated, and
  * serialised once with toYaml.
  */
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'; // per-model modules (start-up time)
@@ -23,6 +23,7 @@ import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
 import { renderAlloyKubernetes } from './alloy.js';
 import { renderGrafanaKubernetes } from './grafana.js';
+import { renderNetworkPolicies } from './network-policies.js';
 import { renderDashboardsKubernetes } from '../grafana/index.js';
 import { renderRulesKubernetes } from '../rules/index.js';
 
@@ -187,6 +188,10 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
       files.set(`${base}/kafka/${kind}.yaml`, yamlOf(o));
     }
   }
+
+  // default-deny ingress plus exactly the topology's flows (environments[].networkPolicies), before anything runs
+  const policies = renderNetworkPolicies(stack, t, { wave: SYNC_WAVE.kafka });
+  if (policies) files.set(`${base}/network-policies.yaml`, policies);
 
   if (t.buckets.length > 0) {
     const job = bucketsJob(stack, t);
