@@ -33,6 +33,12 @@ function slug(labels: Readonly<Record<string, string>>): string {
   return `${instance}-${name}`;
 }
 
+/** flowsOf with what the topology does not carry: the receiver ports of the environment's own Alloy (Faro, profiles). */
+export function environmentFlows(stack: Stack, t: Topology): Flow[] {
+  const scope = alloyScopes(stack, [t]).find((s) => s.routing === 'per-environment');
+  return flowsOf(t, scope ? { collectorPorts: alloyListenPorts(scope).map((p) => p.port) } : {});
+}
+
 export interface NetworkPoliciesOptions {
   wave: number;
 }
@@ -41,8 +47,7 @@ export interface NetworkPoliciesOptions {
 export function networkPolicies(stack: Stack, t: Topology, opts: NetworkPoliciesOptions): Array<{ policy: NetworkPolicy; flows: Flow[] }> {
   if (t.env.target !== 'kubernetes' || !t.env.networkPolicies) return [];
   const ns = t.env.namespace;
-  const scope = alloyScopes(stack, [t]).find((s) => s.routing === 'per-environment');
-  const flows = flowsOf(t, scope ? { collectorPorts: alloyListenPorts(scope).map((p) => p.port) } : {});
+  const flows = environmentFlows(stack, t);
   const metadata = (name: string) => ({
     name: `${stack.name}-${name}`,
     namespace: ns,
