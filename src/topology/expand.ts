@@ -1,3 +1,4 @@
+import { applyAutoscaling } from './transforms/autoscaling.js';
 import { budgetChartWorkloads } from './transforms/chart-workloads.js';
 import { enableExemplars } from './transforms/exemplars.js';
 import { deployGrafana } from './transforms/grafana.js';
@@ -40,12 +41,13 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
- * engines, components and buckets first; links between signals; the collection layer; Kafka (which needs the
+ * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; Kafka (which needs the
  * engines' and the collectors' topics); Grafana; last, the workloads the engines' charts deploy beyond the
  * definition's components.
  */
 const TRANSFORMS: readonly TopologyTransform[] = [
   expandSignals,
+  applyAutoscaling,
   linkSpanMetrics,
   enableExemplars,
   addIngestion,

@@ -1,4 +1,5 @@
 import type { Rule } from '../findings.js';
+import { autoscaling } from './autoscaling.js';
 import { buckets } from './buckets.js';
 import { capacity } from './capacity.js';
 import { chartVersion } from './chart-version.js';
@@ -20,4 +21,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];

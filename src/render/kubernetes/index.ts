@@ -18,7 +18,7 @@ import type { Finding } from '../../plan/findings.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
-import { VALUES_BY_CHART, s3SecretEnv } from './values.js';
+import { VALUES_BY_CHART, autoscalingValues, s3SecretEnv } from './values.js';
 import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
 import { renderAlloyKubernetes } from './alloy.js';
@@ -175,6 +175,7 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
       findings.push(finding(t, `${e.definitionPath}.mode`, 'error', `${e.title} ${e.mode} writes through Kafka, and ${t.env.name} has no Kafka`, `add kafka.environments.${t.env.name} (managed: false with bootstrap)${e.engine === 'mimir' ? ', or set ingestStorage: false' : ''}`));
     }
     const r = build(t, e);
+    autoscalingValues(t, e, r.values);
     for (const n of r.notes) findings.push(finding(t, e.definitionPath, n.severity, n.message, n.suggestion));
     files.set(`${base}/values/${e.engine}.yaml`, toYaml(r.values));
     for (const u of r.uncoveredPdb) files.set(`${base}/pdbs/${e.release}-${u.component}.yaml`, yamlOf(pdb(t, e, u.component, u.selector)));
