@@ -94,6 +94,9 @@ export const Resources = z.strictObject({
   storage: StorageTotal,
 });
 
+/** targetCpu when an autoscaling block names no target */
+export const AUTOSCALING_DEFAULT_CPU = 80;
+
 export const ComponentOverride = z.strictObject({
   replicas: replicas.optional(),
   cpu: Cpu.optional().describe('CPU request per replica'),
@@ -101,6 +104,27 @@ export const ComponentOverride = z.strictObject({
   memoryLimit: Memory.optional().describe('memory limit per replica (only where the resource policy allows)'),
   cpuLimit: Cpu.optional().describe('CPU limit per replica (only where the resource policy allows)'),
   storage: Storage.optional().describe('persistent volume size per replica'),
+  autoscaling: z
+    .strictObject({
+      min: count(1, MAX_REPLICAS).describe('fewest replicas the HorizontalPodAutoscaler keeps'),
+      max: count(1, MAX_REPLICAS).describe('most replicas it scales to (the plan budgets this many)'),
+      targetCpu: count(1, 100).optional().describe('target average CPU utilisation, % of the CPU request'),
+      targetMemory: count(1, 100).optional().describe('target average memory utilisation, % of the memory request'),
+    })
+    .superRefine((a, ctx) => {
+      if (a.min > a.max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['min'],
+          message: `min (${a.min}) is above max (${a.max})`,
+          params: { expected: `1 ≤ min ≤ max ≤ ${MAX_REPLICAS}`, suggestion: `set min to at most ${a.max}, or raise max` },
+        });
+      }
+    })
+    .optional()
+    .describe(
+      `kubernetes, stateless components only: a HorizontalPodAutoscaler through the chart's autoscaling values (1 ≤ min ≤ max ≤ ${MAX_REPLICAS}; targets 1–100 %, targetCpu ${AUTOSCALING_DEFAULT_CPU} when neither is given); the plan budgets max replicas`,
+    ),
 });
 
 export const SignalEnvironment = z.strictObject({
@@ -234,6 +258,19 @@ export const EnvironmentHosts = z
   })
   .describe('ansible target only: the VMs of each host group (inventory groups collectors_gateway, collectors_processor, kafka, storage, grafana)');
 
+/** Docker's json-file log rotation (compose): size of one log file before it rotates, and how many files are kept. */
+export const LOG_ROTATION_DEFAULTS = { maxSize: '50m', maxFiles: 5 } as const;
+export const LogRotation = z
+  .strictObject({
+    maxSize: z
+      .string()
+      .regex(/^[1-9]\d*[kmg]$/, { error: 'must be a size with a k, m or g suffix, e.g. "50m" (the json-file driver\'s max-size)' })
+      .default(LOG_ROTATION_DEFAULTS.maxSize)
+      .describe('size of one container log file before it rotates (json-file max-size), e.g. "50m"'),
+    maxFiles: count(1, 100).default(LOG_ROTATION_DEFAULTS.maxFiles).describe('rotated log files kept per container (json-file max-file)'),
+  })
+  .describe('container log rotation (compose: the json-file logging driver of every service); at most maxSize × maxFiles of logs per container');
+
 export const Environment = z.strictObject({
   name: dnsLabel,
   namespace: dnsLabel,
@@ -243,6 +280,11 @@ export const Environment = z.strictObject({
   zones: z.array(z.string()).optional().describe('availability zones for zone-aware replication (HA)'),
   capacity: Capacity.optional(),
   podDisruptionBudgets: z.boolean().default(true).describe('render PodDisruptionBudgets (required in HA environments)'),
+  networkPolicies: z
+    .boolean()
+    .default(true)
+    .describe('kubernetes: render NetworkPolicies (default-deny ingress in the namespace, then exactly the flows the topology has); false = none'),
+  logs: LogRotation.default({ ...LOG_ROTATION_DEFAULTS }),
   currentPhase: phase
     .optional()
     .describe(

@@ -18,6 +18,8 @@ export interface PlanComponent extends Amounts {
   known: boolean;
   /** why the plan carries or changed it (chart workloads) */
   note: string | null;
+  /** a HorizontalPodAutoscaler's range: `replicas` (and the totals) are its max */
+  autoscaling?: { min: number; max: number; targetCpu?: number; targetMemory?: number };
   perReplica: { cpuRequestMillicores: number; memoryRequestBytes: number; memoryLimitBytes: number | null; cpuLimitMillicores: number | null; storageBytes: number };
 }
 
@@ -100,6 +102,7 @@ export function planEnvironment(t: Topology, current: { phase: number; set: bool
       budgeted: c.budgeted,
       known: c.known,
       note: c.note ?? null,
+      ...(c.autoscaling ? { autoscaling: { ...c.autoscaling } } : {}),
       ...componentTotals(c),
       perReplica: {
         cpuRequestMillicores: c.perReplica.cpuRequestMillicores,

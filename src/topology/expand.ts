@@ -1,3 +1,4 @@
+import { applyAutoscaling } from './transforms/autoscaling.js';
 import { budgetChartWorkloads } from './transforms/chart-workloads.js';
 import { enableExemplars } from './transforms/exemplars.js';
 import { deployGrafana } from './transforms/grafana.js';
@@ -40,12 +41,13 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
- * engines, components and buckets first; links between signals; the collection layer; Kafka (which needs the
+ * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; Kafka (which needs the
  * engines' and the collectors' topics); Grafana; last, the workloads the engines' charts deploy beyond the
  * definition's components.
  */
 const TRANSFORMS: readonly TopologyTransform[] = [
   expandSignals,
+  applyAutoscaling,
   linkSpanMetrics,
   enableExemplars,
   addIngestion,
@@ -69,7 +71,7 @@ export function expand(stack: Stack, envName: string): Topology {
   const capacity = env.capacity ? capacityOf(env.capacity) : undefined;
   const start: Topology = {
     stack: stack.name,
-    env: { name: env.name, namespace: env.namespace, target: env.target, ha: env.ha, podDisruptionBudgets: env.podDisruptionBudgets, index },
+    env: { name: env.name, namespace: env.namespace, target: env.target, ha: env.ha, podDisruptionBudgets: env.podDisruptionBudgets, networkPolicies: env.networkPolicies, logs: { ...env.logs }, index },
     objectStorage: { name: env.objectStorage, kind: os.kind, endpoint: os.endpoint, region: os.region, insecure: os.insecure, credentials: os.credentials },
     engines: [],
     components: [],

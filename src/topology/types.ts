@@ -13,6 +13,14 @@ export interface ReplicaResources {
   storageBytes: number;
 }
 
+export interface ComponentAutoscaling {
+  min: number;
+  max: number;
+  /** target average utilisation, % of the request; at least one of the two is set */
+  targetCpu?: number;
+  targetMemory?: number;
+}
+
 export interface TopoComponent {
   engine: EngineId;
   component: string;
@@ -30,6 +38,11 @@ export interface TopoComponent {
   perReplica: ReplicaResources;
   /** definition path of this component's overrides (or of the engine's environment entry) */
   definitionPath: string;
+  /**
+   * a HorizontalPodAutoscaler between min and max replicas (definition: components.<name>.autoscaling); `replicas`
+   * is then max, what the plan budgets and the quota must cover
+   */
+  autoscaling?: ComponentAutoscaling;
   /** why the plan carries it or changed it (e.g. a workload the engine's chart deploys by default) */
   note?: string;
   /**
@@ -158,6 +171,10 @@ export interface Topology {
     target: Target;
     ha: boolean;
     podDisruptionBudgets: boolean;
+    /** kubernetes: render NetworkPolicies (default-deny ingress plus the topology's flows) */
+    networkPolicies: boolean;
+    /** container log rotation (compose: json-file max-size / max-file) */
+    logs: { maxSize: string; maxFiles: number };
     /** position in the definition's ordered environments (dev → test → prod) */
     index: number;
   };

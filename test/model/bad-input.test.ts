@@ -65,6 +65,24 @@ describe('bad input: one clear message naming file, path, expectation, suggestio
     assert.match(`${i!.message} ${i!.expected}`, /1/);
     assert.equal(issuesOf((s) => { s['environments'][1].currentPhase = 2.5; })[0]!.path, 'environments[1].currentPhase');
   });
+  it('autoscaling: min above max, min 0, max beyond the replica range, a target above 100 %', () => {
+    const comp = (a: unknown) => (s: Record<string, any>) => { s['signals'].metrics.environments.prod.components = { distributor: { autoscaling: a } }; };
+    const base = 'signals.metrics.environments.prod.components.distributor.autoscaling';
+    const [i] = issuesOf(comp({ min: 5, max: 3 }));
+    assert.equal(i!.path, `${base}.min`);
+    assert.match(i!.message, /above max/);
+    assert.match(i!.suggestion, /at most 3/);
+    assert.equal(issuesOf(comp({ min: 0, max: 3 }))[0]!.path, `${base}.min`);
+    assert.equal(issuesOf(comp({ min: 1, max: 1001 }))[0]!.path, `${base}.max`);
+    assert.equal(issuesOf(comp({ min: 1, max: 3, targetCpu: 150 }))[0]!.path, `${base}.targetCpu`);
+    assert.equal(issuesOf(comp({ min: 1, max: 3, targetMemory: 0 }))[0]!.path, `${base}.targetMemory`);
+  });
+  it('log rotation: a size without a unit, and no files kept', () => {
+    const [i] = issuesOf((s) => { s['environments'][0].logs = { maxSize: '50' }; });
+    assert.equal(i!.path, 'environments[0].logs.maxSize');
+    assert.match(i!.message, /k, m or g/);
+    assert.equal(issuesOf((s) => { s['environments'][0].logs = { maxFiles: 0 }; })[0]!.path, 'environments[0].logs.maxFiles');
+  });
   it('fractional replicas', () => {
     const [i] = issuesOf((s) => { s['signals'].metrics.environments.dev.components = { ingester: { replicas: 1.5 } }; });
     assert.match(i!.message, /whole number/);

@@ -1,5 +1,5 @@
 import { MEMCACHED_POOL } from '../memcached.js';
-import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
+import { autoscalingValueKeys, hpaValues, type ChartAutoscalingFacts, type ChartFacts, type ChartValueKeys, type ChartWorkload } from './types.js';
 
 const MEMCACHED_POOL_ALLOCATED = { ...MEMCACHED_POOL, memcached: 'allocatedMemory' as const };
 
@@ -23,6 +23,27 @@ const MEMCACHED_POOL_ALLOCATED = { ...MEMCACHED_POOL, memcached: 'allocatedMemor
  *   default), `lokiCanary.enabled` (a DaemonSet, on by default), `test.enabled` (needs the canary), `ruler.enabled`.
  */
 export const LOKI_CHART_VERSION = '7.0.0';
+
+/**
+ * HorizontalPodAutoscalers of loki 7.0.0 (templates/<target>/hpa.yaml): each renders when `<key>.autoscaling.enabled`
+ * in its deployment mode (SingleBinary also needs object storage; the ingester's per zone); targets
+ * `<key>.autoscaling.target{CPU,Memory}UtilizationPercentage` (CPU default 60; null: no metric); the Deployments drop
+ * `replicas` while it is on.
+ */
+export const LOKI_AUTOSCALING: ChartAutoscalingFacts = {
+  verified: true,
+  source: 'grafana-community/helm-charts tag loki-7.0.0 charts/loki/values.yaml and templates/*/hpa.yaml',
+  components: {
+    loki: hpaValues('singleBinary.autoscaling'),
+    read: hpaValues('read.autoscaling'),
+    write: hpaValues('write.autoscaling'),
+    backend: hpaValues('backend.autoscaling'),
+    distributor: hpaValues('distributor.autoscaling'),
+    ingester: hpaValues('ingester.autoscaling'),
+    querier: hpaValues('querier.autoscaling'),
+    'query-frontend': hpaValues('queryFrontend.autoscaling'),
+  },
+};
 
 /** values key of each topology component, per deploymentMode */
 export const LOKI_TARGET_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -120,6 +141,7 @@ export const lokiKeys: ChartValueKeys = {
     'resultsCache.enabled',
     'lokiCanary.enabled',
     'test.enabled',
+    ...autoscalingValueKeys(LOKI_AUTOSCALING),
   ],
 };
 
@@ -139,6 +161,7 @@ export const LOKI_FACTS: ChartFacts = {
   // _helpers.tpl loki.name ("loki" unless enterprise or nameOverride) in loki.selectorLabels; every Loki target's port
   // http-metrics (3100). The nginx gateway names its port http-metrics too but serves no /metrics: skipped.
   scrape: { name: 'loki', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: ['gateway'] },
+  autoscaling: LOKI_AUTOSCALING,
   chart: 'loki',
   version: LOKI_CHART_VERSION,
   verified: true,

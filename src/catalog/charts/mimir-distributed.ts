@@ -110,6 +110,10 @@ export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
   // _helpers.tpl mimir.infixName ("mimir" unless enterprise legacy labels) in the selector labels; components' port
   // http-metrics (8080) — long-standing, unverified for 6.0.0. The gateway (nginx) serves no /metrics: skipped.
   scrape: { name: 'mimir', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: ['gateway'] },
+  // mimir-distributed 5.x scales through KEDA only (`<component>.kedaAutoscaling.*`, with a Prometheus address the
+  // ScaledObjects query); the 6.0.0 templates are unread: otelstack writes no autoscaling values for it (components
+  // asking for autoscaling run at their max replicas, a plan warning)
+  autoscaling: { verified: false, source: 'mimir-distributed 5.x values.yaml (kedaAutoscaling); 6.0.0 templates unread', components: {} },
   chart: 'mimir-distributed',
   version: '6.0.0',
   verified: false,

@@ -1,4 +1,4 @@
-import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
+import { autoscalingValueKeys, hpaValues, type ChartAutoscalingFacts, type ChartFacts, type ChartValueKeys, type ChartWorkload } from './types.js';
 
 /**
  * The pyroscope chart 1.16.0 (appVersion 1.16.0), grafana/pyroscope operations/pyroscope/helm/pyroscope at the
@@ -23,6 +23,17 @@ export const PYROSCOPE_CHART_VERSION = '1.16.0';
 export const PYROSCOPE_V1_COMPONENTS = ['ad-hoc-profiles', 'compactor', 'distributor', 'ingester', 'querier', 'query-frontend', 'query-scheduler', 'store-gateway', 'tenant-settings'] as const;
 /** v1 components the chart runs as StatefulSets (persistence only works for these: a Deployment needs an existing claim) */
 export const PYROSCOPE_V1_STATEFUL = ['compactor', 'ingester', 'store-gateway'] as const;
+/**
+ * HorizontalPodAutoscalers of pyroscope 1.16.0 (templates/hpa.yaml): one per microservices component whose
+ * `autoscaling` (merged over the chart's defaults: enabled false, CPU target 60) is enabled; the workload drops
+ * `replicaCount` while it is on. The merge keeps the chart's CPU target when the values give none (a null does not
+ * clear it).
+ */
+export const PYROSCOPE_AUTOSCALING: ChartAutoscalingFacts = {
+  verified: true,
+  source: 'grafana/pyroscope operations/pyroscope/helm/pyroscope at dee59f464: templates/hpa.yaml, _helpers.tpl pyroscope.defaultAutoscalingComponents',
+  components: Object.fromEntries(PYROSCOPE_V1_COMPONENTS.map((c) => [c, hpaValues(`architecture.microservices.v1.${c}.autoscaling`)])),
+};
 /**
  * v1 components the microservices read path cannot do without: Pyroscope 1.16 forces ring-based query-scheduler
  * discovery (query-frontend → query-scheduler → querier), and only store-gateways serve blocks from object storage.
@@ -72,6 +83,7 @@ export const pyroscopeKeys: ChartValueKeys = {
     'pyroscope.structuredConfig.storage.s3.secret_access_key',
     'pyroscope.structuredConfig.ingester.lifecycler.ring.replication_factor',
     'pyroscope.structuredConfig.store_gateway.sharding_ring.replication_factor',
+    ...autoscalingValueKeys(PYROSCOPE_AUTOSCALING),
   ],
 };
 
@@ -97,6 +109,7 @@ export const PYROSCOPE_FACTS: ChartFacts = {
   // _helpers.tpl pyroscope.selectorLabels (name = .Chart.Name "pyroscope"); deployments-statefulsets.yaml port
   // pyroscope.service.port_name (default http2, 4040), which serves /metrics
   scrape: { name: 'pyroscope', metricsPort: 'http2', metricsPath: '/metrics', skipComponents: [] },
+  autoscaling: PYROSCOPE_AUTOSCALING,
   chart: 'pyroscope',
   version: PYROSCOPE_CHART_VERSION,
   verified: true,

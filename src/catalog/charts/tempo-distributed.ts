@@ -1,5 +1,5 @@
 import { MEMCACHED_POOL } from '../memcached.js';
-import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
+import { autoscalingValueKeys, hpaValues, type ChartAutoscalingFacts, type ChartFacts, type ChartValueKeys, type ChartWorkload } from './types.js';
 
 /**
  * grafana-community/helm-charts charts/tempo-distributed at tag tempo-distributed-3.0.0 (appVersion 3.0.0, the
@@ -38,6 +38,25 @@ export const TEMPO_DISTRIBUTED_OPTIONAL = ['blockBuilder', 'liveStore', 'metrics
 export const TEMPO_DISTRIBUTED_NO_REPLICAS = ['backendScheduler'] as const;
 /** components the chart renders a PodDisruptionBudget for (podDisruptionBudget / maxUnavailable values) */
 export const TEMPO_DISTRIBUTED_CHART_PDB = ['distributor', 'querier', 'queryFrontend', 'metricsGenerator'] as const;
+
+/**
+ * HorizontalPodAutoscalers of tempo-distributed 3.0.3 (templates/<component>/hpa.yaml, values.yaml): distributor,
+ * querier and queryFrontend render one when `<key>.autoscaling.enabled` (targets `<key>.autoscaling.target*`; the
+ * Deployment then drops `replicas`); backendWorker needs `autoscaling.enabled` and `autoscaling.hpa.enabled`
+ * (targets under `autoscaling.hpa`, or KEDA under `autoscaling.keda`). The chart's CPU target default is 60 (100
+ * for the backend-worker); a null target renders no metric. No HPA for the metrics-generator, block-builder or
+ * live-store.
+ */
+export const TEMPO_DISTRIBUTED_AUTOSCALING: ChartAutoscalingFacts = {
+  verified: true,
+  source: 'grafana-community/helm-charts tag tempo-distributed-3.0.3 charts/tempo-distributed/values.yaml, templates/*/hpa.yaml, templates/lib/hpa.tpl',
+  components: {
+    distributor: hpaValues('distributor.autoscaling'),
+    querier: hpaValues('querier.autoscaling'),
+    'query-frontend': hpaValues('queryFrontend.autoscaling'),
+    'backend-worker': hpaValues('backendWorker.autoscaling', ['backendWorker.autoscaling.hpa.enabled'], 'backendWorker.autoscaling.hpa'),
+  },
+};
 
 const comps = Object.values(TEMPO_DISTRIBUTED_COMPONENT_KEYS);
 export const tempoDistributedKeys: ChartValueKeys = {
@@ -79,6 +98,7 @@ export const tempoDistributedKeys: ChartValueKeys = {
     'metricsGenerator.config.processor.**',
     'overrides.defaults.**',
     'tempo.structuredConfig.**',
+    ...autoscalingValueKeys(TEMPO_DISTRIBUTED_AUTOSCALING),
   ],
 };
 
@@ -102,6 +122,7 @@ export const tempoDistributedKeys: ChartValueKeys = {
 export const TEMPO_DISTRIBUTED_FACTS: ChartFacts = {
   // _helpers.tpl tempo.selectorLabels (name "tempo" unless nameOverride); every component's container port http-metrics (3200)
   scrape: { name: 'tempo', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: [] },
+  autoscaling: TEMPO_DISTRIBUTED_AUTOSCALING,
   chart: 'tempo-distributed',
   version: '3.0.3',
   verified: true,

@@ -129,6 +129,44 @@ export interface ChartFacts {
   lists: readonly ListRoute[];
   /** how the engine pods this chart deploys are found and scraped (self-monitoring on Kubernetes) */
   scrape?: ChartScrape;
+  /** the chart's own HorizontalPodAutoscaler values, per topology component (absent: none otelstack writes) */
+  autoscaling?: ChartAutoscalingFacts;
+}
+
+/**
+ * Values paths of one component's HorizontalPodAutoscaler in a chart: every `enabled` path set true renders it;
+ * minReplicas / maxReplicas / the two utilisation targets (a null target: no such metric).
+ */
+export interface ChartAutoscaling {
+  enabled: readonly string[];
+  minReplicas: string;
+  maxReplicas: string;
+  targetCpu: string;
+  targetMemory: string;
+}
+
+export interface ChartAutoscalingFacts {
+  /** false: not checked against the chart's templates (otelstack writes none and says so) */
+  verified: boolean;
+  source: string;
+  /** topology component → its values paths */
+  components: Readonly<Record<string, ChartAutoscaling>>;
+}
+
+/** The usual shape: `<prefix>.enabled`, `<prefix>.minReplicas`, … `<targets>.target{CPU,Memory}UtilizationPercentage`. */
+export function hpaValues(prefix: string, extraEnabled: readonly string[] = [], targets: string = prefix): ChartAutoscaling {
+  return {
+    enabled: [`${prefix}.enabled`, ...extraEnabled],
+    minReplicas: `${prefix}.minReplicas`,
+    maxReplicas: `${prefix}.maxReplicas`,
+    targetCpu: `${targets}.targetCPUUtilizationPercentage`,
+    targetMemory: `${targets}.targetMemoryUtilizationPercentage`,
+  };
+}
+
+/** Every values key the autoscaling facts may write (for a chart's key list). */
+export function autoscalingValueKeys(facts: ChartAutoscalingFacts): string[] {
+  return Object.values(facts.components).flatMap((a) => [...a.enabled, a.minReplicas, a.maxReplicas, a.targetCpu, a.targetMemory]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Rule } from '../findings.js';
 import { ansibleHosts } from './ansible-hosts.js';
+import { autoscaling } from './autoscaling.js';
 import { buckets } from './buckets.js';
 import { capacity } from './capacity.js';
 import { chartVersion } from './chart-version.js';
@@ -21,4 +22,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];

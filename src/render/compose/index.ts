@@ -7,6 +7,7 @@
  *    two Grafanas sharing PostgreSQL.
  * Object storage is what the definition names: SeaweedFS or MinIO as a local service answering at the definition's
  * endpoint (plus a one-shot bucket job), or an external S3 (no local service; a bucket job with the AWS CLI).
+ * Every service logs through the json-file driver with the environment's rotation (logs.maxSize / maxFiles).
  * Every long-running service: pinned image, restart: unless-stopped, stop_grace_period, deploy.resources limits,
  * depends_on service_healthy, named volumes for state, and a healthcheck that runs in its image (the catalog's
  * imageTools): where the image holds no probe tool (distroless Loki and Mimir, the scratch collector) a busybox
@@ -536,7 +537,14 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
     findings.push(...part.findings);
   }
 
-  const services = Object.fromEntries(Object.entries(c.services).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // log rotation (definition: environments[].logs): every service, one-shots and probes included, keeps at most
+  // maxSize × maxFiles of json-file logs, so container logs cannot fill the host's disk
+  const logging = { driver: 'json-file', options: { 'max-size': t.env.logs.maxSize, 'max-file': String(t.env.logs.maxFiles) } };
+  const services = Object.fromEntries(
+    Object.entries(c.services)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, svc]) => [name, { ...svc, logging: structuredClone(logging) }]),
+  );
   const volumes = Object.fromEntries([...c.volumes].sort().map((v) => [v, {}]));
   const compose = { name: `${t.stack}-${t.env.name}`, services, volumes };
   files.set(`${dir}/docker-compose.yaml`, `# ${t.stack}/${t.env.name} — rendered by otelstack (${scalable ? 'scalable' : 'single-node'}). See README.md for the env files to create.\n${toYaml(compose)}`);

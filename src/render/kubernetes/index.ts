@@ -1,7 +1,7 @@
 /**
  * Kubernetes target: per environment, ArgoCD Applications (or one ApplicationSet per engine) with Helm values built
  * from the topology, a PreSync Job creating the environment's buckets, PodDisruptionBudgets the charts do not
- * render, and Grafana datasource provisioning. Objects are built with @kubernetes-models classes, validated, and
+ * render, NetworkPolicies (default-deny ingress plus the topology's flows), and Grafana datasource provisioning. Objects are built with @kubernetes-models classes, validated, and
  * serialised once with toYaml.
  */
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'; // per-model modules (start-up time)
@@ -18,11 +18,12 @@ import type { Finding } from '../../plan/findings.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
-import { VALUES_BY_CHART, s3SecretEnv } from './values.js';
+import { VALUES_BY_CHART, autoscalingValues, s3SecretEnv } from './values.js';
 import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
 import { renderAlloyKubernetes } from './alloy.js';
 import { renderGrafanaKubernetes } from './grafana.js';
+import { renderNetworkPolicies } from './network-policies.js';
 import { renderDashboardsKubernetes } from '../grafana/index.js';
 import { renderRulesKubernetes } from '../rules/index.js';
 
@@ -174,6 +175,7 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
       findings.push(finding(t, `${e.definitionPath}.mode`, 'error', `${e.title} ${e.mode} writes through Kafka, and ${t.env.name} has no Kafka`, `add kafka.environments.${t.env.name} (managed: false with bootstrap)${e.engine === 'mimir' ? ', or set ingestStorage: false' : ''}`));
     }
     const r = build(t, e);
+    autoscalingValues(t, e, r.values);
     for (const n of r.notes) findings.push(finding(t, e.definitionPath, n.severity, n.message, n.suggestion));
     files.set(`${base}/values/${e.engine}.yaml`, toYaml(r.values));
     for (const u of r.uncoveredPdb) files.set(`${base}/pdbs/${e.release}-${u.component}.yaml`, yamlOf(pdb(t, e, u.component, u.selector)));
@@ -187,6 +189,10 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
       files.set(`${base}/kafka/${kind}.yaml`, yamlOf(o));
     }
   }
+
+  // default-deny ingress plus exactly the topology's flows (environments[].networkPolicies), before anything runs
+  const policies = renderNetworkPolicies(stack, t, { wave: SYNC_WAVE.kafka });
+  if (policies) files.set(`${base}/network-policies.yaml`, policies);
 
   if (t.buckets.length > 0) {
     const job = bucketsJob(stack, t);

@@ -119,6 +119,28 @@ export function chartWorkloadValues(t: Topology, e: EngineDeployment, values: Va
   }
 }
 
+/**
+ * HorizontalPodAutoscalers through the chart's own values (chart facts `autoscaling`) for the autoscaled components
+ * of one engine: enabled, min / max replicas and the utilisation targets (a target the definition does not give is
+ * null: the chart renders no such metric). Components the chart cannot scale keep their budgeted (max) replicas;
+ * the plan's autoscaling rule says so.
+ */
+export function autoscalingValues(t: Topology, e: EngineDeployment, values: Values): void {
+  if (!('name' in e.chart)) return;
+  const facts = CHART_FACTS[e.chart.name]?.autoscaling;
+  if (!facts) return;
+  for (const c of componentsOf(t, e)) {
+    const a = c.autoscaling;
+    const keys = facts.components[c.component];
+    if (!a || !keys || c.stateful || c.singleton) continue;
+    for (const p of keys.enabled) setPath(values, p, true);
+    setPath(values, keys.minReplicas, a.min);
+    setPath(values, keys.maxReplicas, a.max);
+    setPath(values, keys.targetCpu, a.targetCpu ?? null);
+    setPath(values, keys.targetMemory, a.targetMemory ?? null);
+  }
+}
+
 /** A problem the values cannot express; the renderer turns it into a finding. */
 export interface ValuesNote {
   severity: 'error' | 'warning';

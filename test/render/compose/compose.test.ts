@@ -42,7 +42,7 @@ function firstWord(test: string[]): string {
   return test[0]!;
 }
 
-function checkServices(doc: any) {
+function checkServices(doc: any, logs: { maxSize: string; maxFiles: number } = { maxSize: '50m', maxFiles: 5 }) {
   const volumes = Object.keys(doc.volumes ?? {});
   for (const [name, s] of Object.entries<any>(doc.services)) {
     assert.match(s.image, /:([0-9]|RELEASE\.)[\w.-]*$/, `${name}: pinned image`);
@@ -72,6 +72,7 @@ function checkServices(doc: any) {
       if (!src.startsWith('.')) assert.ok(volumes.includes(src), `${name}: ${src} is a declared named volume`);
     }
     assert.ok(!JSON.stringify(s).match(/SECRET_ACCESS_KEY=|PASSWORD=/), `${name}: no secret values`);
+    assert.deepEqual(s.logging, { driver: 'json-file', options: { 'max-size': logs.maxSize, 'max-file': String(logs.maxFiles) } }, `${name}: rotated json-file logs`);
   }
 }
 
@@ -101,6 +102,15 @@ for (const ex of ['single-node', 'scalable']) {
       assert.equal(validate({ ...(doc as object), services: { x: { image: 'a:1', restart_when: 'always' } } }), false);
     });
     it('every service carries the operational guarantees', () => checkServices(doc));
+    it('log rotation follows the definition (environments[].logs) and stays valid compose', async () => {
+      const custom = renderCompose(await input(ex, (s) => { s.environments[0]!.logs = { maxSize: '10m', maxFiles: 3 }; }));
+      const d = parse(custom.files.get('compose/local/docker-compose.yaml')!) as any;
+      checkServices(d, { maxSize: '10m', maxFiles: 3 });
+      assert.ok(validate(structuredClone(d)), JSON.stringify(validate.errors, null, 2));
+      // the schema checks the logging block: an unknown key there is rejected
+      const svc = Object.keys(d.services)[0]!;
+      assert.equal(validate({ ...d, services: { ...d.services, [svc]: { ...d.services[svc], logging: { driver: 'json-file', rotate: true } } } }), false);
+    });
     it('every healthcheck runs a tool the catalog says its image contains', () => checkTools(doc));
     it('bind-mounted files are rendered', () => {
       for (const s of Object.values<any>(doc.services)) for (const v of s.volumes ?? []) {

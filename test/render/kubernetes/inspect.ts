@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { DaemonSet, Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
@@ -18,6 +19,7 @@ export const MODELS: Record<string, (o: Obj) => { validate(): void }> = {
   'argoproj.io/v1alpha1/ApplicationSet': (o) => new ApplicationSet(o as never),
   'batch/v1/Job': (o) => new Job(o as never),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o as never),
+  'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o as never),
   'v1/ConfigMap': (o) => new ConfigMap(o as never),
   'v1/Service': (o) => new Service(o as never),
   'v1/ServiceAccount': (o) => new ServiceAccount(o as never),

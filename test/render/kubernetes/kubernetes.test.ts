@@ -179,10 +179,10 @@ describe('render kubernetes (examples/dts)', async () => {
     }
     // exactly Pyroscope's files and lines differ; the phase 3 render is the renderers over the full topologies
     const changed = diffFileSets(phase3, phase1).map((d) => d.path).sort();
-    // ... and the shared Alloy's profiles receivers and Pyroscope scrape (its config, and its values that embed it)
+    // ... the shared Alloy's profiles receivers and Pyroscope scrape (its config, and its values that embed it), and the flows to Pyroscope
     assert.deepEqual(
       changed.filter((p) => !p.includes('pyroscope')),
-      [...['dev', 'prod', 'test'].flatMap((e) => [`kubernetes/${e}/buckets-job.yaml`, `kubernetes/${e}/grafana-datasources.yaml`]), 'configs/alloy/config.alloy', 'kubernetes/shared/values/alloy.yaml'].sort(),
+      [...['dev', 'prod', 'test'].flatMap((e) => [`kubernetes/${e}/buckets-job.yaml`, `kubernetes/${e}/grafana-datasources.yaml`, `kubernetes/${e}/network-policies.yaml`]), 'configs/alloy/config.alloy', 'kubernetes/shared/values/alloy.yaml'].sort(),
     );
     assert.ok(!phase1.get('configs/alloy/config.alloy')!.includes('pyroscope') && phase3.get('configs/alloy/config.alloy')!.includes('pyroscope.receive_http'));
     for (const [p, text] of files) assert.equal(phase3.get(p), text, p);

@@ -1,0 +1,55 @@
+import { CHART_FACTS } from '../../catalog/charts/index.js';
+import { CATALOG } from '../../catalog/index.js';
+import type { Finding, Rule } from '../findings.js';
+
+/**
+ * Components with `autoscaling` (budgeted at max by the topology's autoscaling transform): only stateless ones may
+ * scale — a stateful component (WAL, local blocks, ring ownership) or a Kafka partition consumer (replicas = the
+ * topic's partitions) is refused; the chart must have HPA values for it (else it runs max replicas, fixed); on
+ * compose / VM targets nothing scales; in HA environments min keeps the replicas ha-replicas asks for.
+ */
+export const autoscaling: Rule = {
+  id: 'autoscaling',
+  description: 'only stateless components autoscale, through their chart\'s own HorizontalPodAutoscaler values, budgeted at max',
+  check({ topologies, stack }) {
+    const out: Finding[] = [];
+    for (const t of topologies) {
+      for (const c of t.components) {
+        const a = c.autoscaling;
+        if (!a) continue;
+        const path = `${c.definitionPath}.autoscaling`;
+        const who = `${c.engine} ${c.component} (${t.env.name})`;
+        const f = (severity: Finding['severity'], message: string, suggestion: string) => out.push({ severity, rule: this.id, env: t.env.name, path, message, suggestion });
+        const e = t.engines.find((x) => x.engine === c.engine);
+        const line = e ? CATALOG[e.engine].versions.find((v) => v.line === e.versionLine) : undefined;
+        if (c.stateful || c.singleton) {
+          f('error', `${who} is ${c.singleton ? 'a singleton' : `stateful (${c.path} path)`}: an autoscaler adding and removing its pods ${c.path === 'write' ? 'moves ring ownership and WAL data on every scale-down, risking writes' : 'drops its local state on every scale-down'}`, `remove autoscaling from ${c.component} and size its replicas; autoscale its stateless neighbours instead`);
+          continue;
+        }
+        if (line?.partitionConsumers?.includes(c.component)) {
+          f('error', `${who} consumes one Kafka partition per replica: its replicas must equal the ingest topic's partitions, which an autoscaler cannot follow`, `remove autoscaling from ${c.component}; set replicas (and kafka.partitions) instead`);
+          continue;
+        }
+        const override = e ? stack.signals[e.signal]?.environments[t.env.name]?.components?.[c.component] : undefined;
+        if (override?.replicas !== undefined) f('warning', `${who} gives both replicas (${override.replicas}) and autoscaling (${a.min}–${a.max}): replicas is ignored, the plan budgets ${a.max}`, 'drop replicas');
+        if (t.env.ha && a.min < 2) {
+          f(c.path === 'backend' ? 'warning' : 'error', `${who} may scale down to ${a.min} replica in an HA environment: a rolling update or a lost pod then interrupts the ${c.path} path`, 'set autoscaling.min: 2');
+        }
+        if (t.env.target !== 'kubernetes') {
+          f('warning', `${t.env.name} is a ${t.env.target} environment: nothing autoscales there, ${c.component} runs ${a.max} replicas`, 'remove autoscaling, or set replicas');
+          continue;
+        }
+        if (!e || 'none' in e.chart) continue;
+        const facts = CHART_FACTS[e.chart.name]?.autoscaling;
+        if (!facts?.components[c.component]) {
+          f(
+            'warning',
+            `the ${e.chart.name} chart has no autoscaling values otelstack writes for ${c.component}${facts && !facts.verified ? ` (its autoscaling facts are unverified: ${facts.source})` : ''}: ${who} runs ${a.max} replicas, fixed`,
+            `remove autoscaling and set replicas, or add a HorizontalPodAutoscaler for ${c.component} by hand`,
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,165 @@
+/**
+ * The network flows of one Kubernetes environment, derived from its topology in one place (flowsOf): who opens a
+ * connection to which pods of the environment's namespace, on which ports. The NetworkPolicies
+ * (src/render/kubernetes/network-policies.ts) allow exactly these and deny every other ingress.
+ *
+ * Pods are named by the labels their charts put on them (src/catalog/charts/* `scrape`: app.kubernetes.io/name and
+ * app.kubernetes.io/instance = the release). Engines are selected per release, not per component: the catalog has
+ * no per-component call graph and the charts' app.kubernetes.io/component values are not all checked (mimir-distributed
+ * is unverified), so a flow inside an engine (memberlist, and the read / write path on gRPC and HTTP:
+ * distributor → ingester, query-frontend → querier → store-gateway / ingester, caches) is one release-wide flow.
+ * HTTP is the engine's named container port (the chart's metrics port: the same name sits on its nginx gateway, whose
+ * container port differs from the engine's), gRPC / memberlist / OTLP / memcached are the catalog's numeric ports.
+ * Egress is not part of the model: object storage may be outside the cluster.
+ */
+import { CHART_FACTS, type ChartScrape } from '../catalog/charts/index.js';
+import { GRAFANA_HA_PORT } from '../catalog/grafana.js';
+import { CATALOG } from '../catalog/index.js';
+import type { EngineDeployment, Topology } from './types.js';
+
+/** A port of a destination pod: a number, or the name of a container port. */
+export type FlowPort = number | string;
+
+/** The label key Kubernetes sets on every namespace to its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export type FlowSource =
+  /** pods with these labels; namespace '*' = in any namespace (a deployment otelstack does not place) */
+  | { kind: 'pods'; namespace: string; labels: Readonly<Record<string, string>>; what: string }
+  /** any client, in or outside the cluster (receivers applications send to, admission webhooks) */
+  | { kind: 'anywhere'; what: string };
+
+export interface Flow {
+  from: FlowSource;
+  /** destination pods in the environment's namespace */
+  to: { labels: Readonly<Record<string, string>>; what: string };
+  /** empty = every port */
+  ports: readonly FlowPort[];
+  why: string;
+}
+
+const NAME = 'app.kubernetes.io/name';
+const INSTANCE = 'app.kubernetes.io/instance';
+
+/** Release names of deployments otelstack renders outside the engines (render/kubernetes/{alloy,grafana,kafka}.ts). */
+export const FLOW_RELEASES = { alloy: 'alloy', grafana: 'grafana', kafka: 'kafka' } as const;
+
+/** Pod labels of a chart release. */
+export function releaseLabels(name: string, release: string): Record<string, string> {
+  return { [NAME]: name, [INSTANCE]: release };
+}
+
+function scrapeOf(e: EngineDeployment): ChartScrape | undefined {
+  return 'none' in e.chart ? undefined : CHART_FACTS[e.chart.name]?.scrape;
+}
+
+/** Managed engines whose pods run in the namespace and whose chart labels are known, with those facts. */
+function localEngines(t: Topology): Array<{ e: EngineDeployment; scrape: ChartScrape; labels: Record<string, string> }> {
+  return t.engines
+    .filter((e) => e.managed)
+    .map((e) => ({ e, scrape: scrapeOf(e) }))
+    .filter((x): x is { e: EngineDeployment; scrape: ChartScrape } => x.scrape !== undefined)
+    .map(({ e, scrape }) => ({ e, scrape, labels: releaseLabels(scrape.name, e.release) }))
+    .sort((a, b) => (a.e.release < b.e.release ? -1 : a.e.release > b.e.release ? 1 : 0));
+}
+
+/** Ports a collector pushes to: the engine's OTLP port when the push endpoint names one, else its HTTP port. */
+function pushPorts(e: EngineDeployment, http: string): FlowPort[] {
+  const ports = CATALOG[e.engine].ports;
+  const out = new Set<FlowPort>();
+  for (const url of [e.endpoints.push, e.endpoints.otlp]) {
+    if (!url) continue;
+    const p = Number(new URL(url).port);
+    out.add(p === ports['otlpGrpc'] || p === ports['otlpHttp'] ? p : http);
+  }
+  return [...out];
+}
+
+/** The collection layer's pods as a flow source: where the environment's Alloy runs (undefined: no Alloy). */
+function collector(t: Topology): { source: FlowSource; local: boolean } | undefined {
+  const ing = t.ingestion;
+  if (t.env.target !== 'kubernetes' || !ing || ing.collector !== 'alloy') return undefined;
+  const labels = releaseLabels('alloy', FLOW_RELEASES.alloy);
+  // ingestion.shared: an existing Alloy deployed elsewhere (namespace unknown); by-namespace: otelstack's shared one
+  const namespace = ing.shared ? '*' : ing.routing === 'by-namespace' ? `${t.stack}-shared` : t.env.namespace;
+  return { source: { kind: 'pods', namespace, labels, what: `the Alloy collectors (${namespace === '*' ? 'any namespace' : namespace})` }, local: namespace === t.env.namespace };
+}
+
+export interface FlowOptions {
+  /** the receiver ports of the environment's own Alloy (alloyListenPorts); default: OTLP gRPC and HTTP */
+  collectorPorts?: readonly number[];
+}
+
+/** Every flow into the environment's namespace, in a stable order. Empty outside Kubernetes. */
+export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
+  if (t.env.target !== 'kubernetes') return [];
+  const ns = t.env.namespace;
+  const flows: Flow[] = [];
+  const engines = localEngines(t);
+  const coll = collector(t);
+  const pods = (labels: Record<string, string>, what: string): FlowSource => ({ kind: 'pods', namespace: ns, labels, what });
+  const grafanaDeployed = t.components.some((c) => c.engine === 'grafana' && c.component === 'grafana');
+  const grafanaLabels = releaseLabels('grafana', FLOW_RELEASES.grafana);
+  const grafana: FlowSource = grafanaDeployed
+    ? pods(grafanaLabels, 'Grafana')
+    : { kind: 'pods', namespace: '*', labels: { [NAME]: 'grafana' }, what: 'Grafana (deployed elsewhere: any namespace, app.kubernetes.io/name=grafana)' };
+  const hasMetrics = t.engines.some((e) => e.signal === 'metrics');
+
+  for (const { e, scrape, labels } of engines) {
+    const to = { labels, what: `${e.title} (${e.release})` };
+    const ports = CATALOG[e.engine].ports;
+    const http = scrape.metricsPort;
+    const self = pods(labels, `${e.title} (${e.release})`);
+    // collectors → push
+    if (coll && (e.endpoints.push || e.endpoints.otlp)) flows.push({ from: coll.source, to, ports: pushPorts(e, http), why: `collectors push ${e.signal} to ${e.title}` });
+    // inside the engine: the write / read path (gRPC and HTTP), the memberlist ring, the chart's caches
+    const internal: FlowPort[] = [http];
+    if (ports['grpc'] !== undefined) internal.push(ports['grpc']);
+    const caches = (t.chartWorkloads ?? []).some((d) => d.engine === e.engine && d.action === 'budget' && /memcached|cache/.test(d.component ?? ''));
+    if (caches) internal.push(CATALOG.memcached.ports['client']!);
+    flows.push({ from: self, to, ports: internal, why: `${e.title} components call each other (write and read path: gRPC and HTTP${caches ? ', memcached' : ''})` });
+    if (ports['memberlist'] !== undefined) flows.push({ from: self, to, ports: [ports['memberlist']], why: `${e.title} memberlist ring gossip` });
+    // Grafana → query endpoints
+    if (e.datasource || e.endpoints.query) flows.push({ from: grafana, to, ports: [http], why: `Grafana queries ${e.title}` });
+    // the metrics scraper (the Alloy's self-monitoring) → /metrics
+    if (coll && hasMetrics) flows.push({ from: coll.source, to, ports: [http], why: `the Alloy scrapes ${e.title} /metrics (${http})` });
+    // the rollout-operator's admission webhooks are called by the API server (not a pod)
+    if (t.components.some((c) => c.engine === e.engine && c.component === 'rollout-operator')) {
+      flows.push({ from: { kind: 'anywhere', what: 'the Kubernetes API server (admission webhooks)' }, to: { labels: releaseLabels('rollout-operator', e.release), what: `${e.title}'s rollout-operator` }, ports: [], why: 'the API server calls the rollout-operator admission webhooks (ports not checked: every port)' });
+    }
+  }
+
+  // engine → engine: Tempo's metrics-generator remote-writes to the metrics engine
+  for (const { e } of engines) {
+    if (!e.metricsGenerator) continue;
+    const m = engines.find((x) => x.e.signal === 'metrics');
+    if (m) flows.push({ from: pods(releaseLabels(scrapeOf(e)!.name, e.release), `${e.title} (${e.release})`), to: { labels: m.labels, what: `${m.e.title} (${m.e.release})` }, ports: [m.scrape.metricsPort], why: `${e.title}'s metrics-generator remote-writes span metrics to ${m.e.title}` });
+  }
+
+  // Kafka: clients → brokers, brokers ↔ brokers (KRaft controller quorum and replication)
+  if (t.kafka?.managed) {
+    const kp = CATALOG.kafka.ports;
+    const brokers = releaseLabels('kafka', `${FLOW_RELEASES.kafka}-${t.env.name}`);
+    const to = { labels: brokers, what: 'Kafka brokers' };
+    for (const { e, labels } of engines) if (e.kafka) flows.push({ from: pods(labels, `${e.title} (${e.release})`), to, ports: [kp['client']!], why: `${e.title} reads and writes its ingest topic` });
+    if (coll && t.ingestion?.kafkaBuffer) flows.push({ from: coll.source, to, ports: [kp['client']!], why: 'collectors buffer through Kafka (gateway → Kafka → processor)' });
+    flows.push({ from: pods(brokers, 'Kafka brokers'), to, ports: [kp['client']!, kp['controller']!], why: 'brokers replicate and run the KRaft controller quorum' });
+  }
+
+  // the Alloy of this namespace: applications send telemetry from anywhere; clustered replicas talk over HTTP
+  if (coll?.local && coll.source.kind === 'pods') {
+    const to = { labels: coll.source.labels, what: 'the Alloy collectors' };
+    const ap = CATALOG.alloy.ports;
+    const receivers = [...(opts.collectorPorts ?? [ap['otlpGrpc']!, ap['otlpHttp']!])].sort((a, b) => a - b);
+    flows.push({ from: { kind: 'anywhere', what: 'applications sending telemetry' }, to, ports: receivers, why: 'applications send OTLP (and Faro / profiles) to the collectors' });
+    flows.push({ from: coll.source, to, ports: [ap['http']!], why: 'Alloy clustering (peers share scrape targets)' });
+  }
+
+  // Grafana deployed here: users reach its UI, replicas gossip for unified alerting HA
+  if (grafanaDeployed) {
+    const to = { labels: grafanaLabels, what: 'Grafana' };
+    flows.push({ from: { kind: 'anywhere', what: 'users (ingress controller, port-forward)' }, to, ports: [CATALOG.grafana.ports['http']!], why: 'the Grafana UI and API' });
+    flows.push({ from: pods(grafanaLabels, 'Grafana'), to, ports: [GRAFANA_HA_PORT], why: 'Grafana replicas share alerting state (ha_peers)' });
+  }
+  return flows;
+}

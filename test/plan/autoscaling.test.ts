@@ -1,0 +1,94 @@
+// Autoscaling: the topology budgets an autoscaled component at max (the quota covers it), the plan shows min–max,
+// the rule refuses stateful and partition-consuming components, and the Kubernetes values carry the chart's own
+// HorizontalPodAutoscaler keys (chart facts), allowed by the chart's key list.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CHART_VALUE_KEYS, keyAllowed, valueKeyPaths } from '../../src/catalog/charts/index.js';
+import { loadStack } from '../../src/model/load.js';
+import type { Stack } from '../../src/model/schema.js';
+import { buildPlan } from '../../src/plan/index.js';
+import { renderPlan } from '../../src/plan/report.js';
+import { renderKubernetes } from '../../src/render/kubernetes/index.js';
+import { expand } from '../../src/topology/expand.js';
+import { parse } from 'yaml';
+import { stackOf } from '../fixtures/stacks.js';
+import { ROOT } from '../support/paths.js';
+
+type M = Record<string, any>;
+const rule = (s: Stack) => buildPlan(s, 'test.yaml').findings.filter((f) => f.rule === 'autoscaling');
+const dts = async (mutate: (s: M) => void): Promise<Stack> => {
+  const s = structuredClone((await loadStack(`${ROOT}examples/dts`)).stack) as unknown as M;
+  mutate(s);
+  return s as unknown as Stack;
+};
+const prodTraces = (s: M) => s['signals'].traces.environments.prod.components;
+
+describe('autoscaling', () => {
+  it('topology: budgeted at max, with the range and a default CPU target; totals grow with max', () => {
+    const base = expand(stackOf(), 'prod');
+    const s = stackOf((x: M) => { x['signals'].metrics.environments.prod.components = { querier: { autoscaling: { min: 2, max: 6 } } }; });
+    const t = expand(s, 'prod');
+    const q = t.components.find((c) => c.component === 'querier')!;
+    assert.equal(q.replicas, 6);
+    assert.deepEqual(q.autoscaling, { min: 2, max: 6, targetCpu: 80 });
+    const p = buildPlan(s, 'test.yaml').environments.find((e) => e.name === 'prod')!;
+    const pb = buildPlan(stackOf(), 'test.yaml').environments.find((e) => e.name === 'prod')!;
+    const before = base.components.find((c) => c.component === 'querier')!;
+    assert.equal(p.totals.cpuRequestMillicores - pb.totals.cpuRequestMillicores, (6 - before.replicas) * q.perReplica.cpuRequestMillicores);
+    assert.deepEqual(p.components.find((c) => c.component === 'querier')!.autoscaling, { min: 2, max: 6, targetCpu: 80 });
+    assert.match(renderPlan(buildPlan(s, 'test.yaml'), 'markdown'), /×2–6 \(HPA; budget ×6\)/);
+    // only a memory target: no CPU target is invented
+    const m = expand(stackOf((x: M) => { x['signals'].metrics.environments.prod.components = { querier: { autoscaling: { min: 2, max: 4, targetMemory: 70 } } }; }), 'prod');
+    assert.deepEqual(m.components.find((c) => c.component === 'querier')!.autoscaling, { min: 2, max: 4, targetMemory: 70 });
+  });
+
+  it('rule: a stateful write-path component (Mimir ingester) is refused with an error', () => {
+    const f = rule(stackOf((x: M) => { x['signals'].metrics.environments.prod.components = { ingester: { autoscaling: { min: 3, max: 6 } } }; }));
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.severity, 'error');
+    assert.equal(f[0]!.path, 'signals.metrics.environments.prod.components.ingester.autoscaling');
+    assert.match(f[0]!.message, /stateful \(write path\)/);
+  });
+  it('rule: mimir-distributed has no autoscaling values otelstack writes (unverified): a warning, runs max', () => {
+    const f = rule(stackOf((x: M) => { x['signals'].metrics.environments.prod.components = { distributor: { autoscaling: { min: 2, max: 5 } } }; }));
+    assert.deepEqual(f.map((x) => x.severity), ['warning']);
+    assert.match(f[0]!.message, /unverified.*runs 5 replicas, fixed/);
+  });
+  it('rule: HA min below 2 on a serving path is an error; replicas beside autoscaling is a warning', () => {
+    const f = rule(stackOf((x: M) => { x['signals'].metrics.environments.prod.components = { querier: { replicas: 3, autoscaling: { min: 1, max: 5 } } }; }));
+    assert.deepEqual(f.map((x) => x.severity).sort(), ['error', 'warning', 'warning']);
+    assert.ok(f.some((x) => x.severity === 'error' && /scale down to 1/.test(x.message)));
+    assert.ok(f.some((x) => /replicas is ignored/.test(x.message)));
+  });
+  it('rule: Tempo\'s block-builder (a Kafka partition consumer) is refused', async () => {
+    const f = rule(await dts((s) => { prodTraces(s)['block-builder'] = { ...(prodTraces(s)['block-builder'] ?? {}), autoscaling: { min: 2, max: 4 } }; }));
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.severity, 'error');
+    assert.match(f[0]!.message, /partition/);
+  });
+  it('render: tempo-distributed querier and distributor get the chart\'s HPA values, allowed by its key list', async () => {
+    const s = await dts((x) => {
+      prodTraces(x)['querier'] = { ...(prodTraces(x)['querier'] ?? {}), autoscaling: { min: 2, max: 8, targetCpu: 70 } };
+      delete prodTraces(x)['querier'].replicas;
+      prodTraces(x)['distributor'] = { ...(prodTraces(x)['distributor'] ?? {}), autoscaling: { min: 2, max: 4, targetMemory: 75 } };
+      delete prodTraces(x)['distributor'].replicas;
+    });
+    assert.deepEqual(rule(s), []);
+    const t = expand(s, 'prod');
+    const r = renderKubernetes({ stack: s, topology: t });
+    assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+    const values = parse(r.files.get('kubernetes/prod/values/tempo.yaml')!) as M;
+    assert.deepEqual(values['querier'].autoscaling, { enabled: true, minReplicas: 2, maxReplicas: 8, targetCPUUtilizationPercentage: 70, targetMemoryUtilizationPercentage: null });
+    assert.deepEqual(values['distributor'].autoscaling, { enabled: true, minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: null, targetMemoryUtilizationPercentage: 75 });
+    assert.equal(values['querier'].replicas, 8, 'the budgeted max (the chart drops replicas while the HPA is on)');
+    for (const k of valueKeyPaths(values)) assert.ok(keyAllowed(k, CHART_VALUE_KEYS['tempo-distributed']!.keys), `${k} is a tempo-distributed value`);
+  });
+  it('the chart facts name HPA keys for the stateless components of Tempo, Loki and Pyroscope', async () => {
+    const { TEMPO_DISTRIBUTED_AUTOSCALING, LOKI_AUTOSCALING, PYROSCOPE_AUTOSCALING, MIMIR_DISTRIBUTED_FACTS } = await import('../../src/catalog/charts/index.js');
+    assert.deepEqual(Object.keys(TEMPO_DISTRIBUTED_AUTOSCALING.components).sort(), ['backend-worker', 'distributor', 'querier', 'query-frontend']);
+    assert.deepEqual(TEMPO_DISTRIBUTED_AUTOSCALING.components['backend-worker']!.enabled, ['backendWorker.autoscaling.enabled', 'backendWorker.autoscaling.hpa.enabled']);
+    assert.equal(LOKI_AUTOSCALING.components['read']!.targetCpu, 'read.autoscaling.targetCPUUtilizationPercentage');
+    assert.equal(PYROSCOPE_AUTOSCALING.components['querier']!.maxReplicas, 'architecture.microservices.v1.querier.autoscaling.maxReplicas');
+    assert.equal(MIMIR_DISTRIBUTED_FACTS.autoscaling?.verified, false);
+  });
+});
