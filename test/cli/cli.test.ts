@@ -101,9 +101,10 @@ describe('otelstack render / diff', () => {
     assert.ok(!dj.files.some((f) => f.includes('pyroscope')), 'no Pyroscope file in the phase 1 render');
     const p3 = run('render', 'examples/dts', '--phase', '3', '--out', dir);
     assert.equal(p3.code, 0, p3.err);
-    // created: Pyroscope's Application and values per environment; replaced: each bucket job and datasources file,
-    // and the shared Alloy's config and values (its profiles receivers)
-    assert.match(p3.out, /rendered \d+ files for dev, test, prod \(phase 3\) into .* \(6 created, 8 replaced, 0 removed, \d+ unchanged\)/);
+    // created: Pyroscope's Application and values per environment; replaced: each environment's bucket job,
+    // datasources and NetworkPolicies (Pyroscope's flows), and the shared Alloy's config and values (its profiles
+    // receivers and Pyroscope scrape)
+    assert.match(p3.out, /rendered \d+ files for dev, test, prod \(phase 3\) into .* \(6 created, 11 replaced, 0 removed, \d+ unchanged\)/);
     for (const env of ['dev', 'test', 'prod']) for (const f of ['applications', 'values']) assert.ok(readdirSync(join(dir, 'kubernetes', env, f)).includes('pyroscope.yaml'), `${env} ${f}/pyroscope.yaml`);
     assert.equal(run('render', 'examples/dts', '--phase', '3', '--out', dir, '--check').code, 0, '--check agrees with --phase 3');
     const c = run('render', 'examples/dts', '--out', dir, '--check');
@@ -112,7 +113,7 @@ describe('otelstack render / diff', () => {
     assert.equal(run('render', 'examples/dts', '--out', `${ROOT}examples/dts/rendered`, '--check', '--phase', '3').code, 1, 'the golden output is phase 1');
     const back = run('render', 'examples/dts', '--out', dir);
     assert.equal(back.code, 0, back.err);
-    assert.match(back.out, /\(phase 1\) into .* \(0 created, 8 replaced, 6 removed, /);
+    assert.match(back.out, /\(phase 1\) into .* \(0 created, 11 replaced, 6 removed, /);
     const diff = run('diff', 'examples/dts', '--from', 'dev', '--to', 'test', '--phase', '3', '--json');
     assert.equal(diff.code, 0, diff.err);
     const dd = JSON.parse(diff.out) as { phases: Record<string, number>; diffs: Array<{ file: string }> };
