@@ -6,7 +6,9 @@
 export const STOP_GRACE_SECONDS = {
   otelcol: 60,
   kafka: 60,
-  tempo: 60,
+  // real Tempo 3.0.1 monolithic took ~62 s to exit after SIGTERM (the backend worker's 30 s backoff, then the
+  // metrics-generator's 30 s remote-write flush): 60 s would kill it mid-flush
+  tempo: 90,
   mimir: 90,
   loki: 90,
   prometheus: 60,
