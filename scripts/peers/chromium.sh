@@ -11,17 +11,10 @@ PEER_NAME=chromium
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 need_cmd timeout
 
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot apt-get install"
-  SUDO="sudo -n"
-fi
+apt_sudo
 
 PKGS=(chromium fonts-dejavu-core)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+mapfile -t missing < <(apt_missing "${PKGS[@]}")
 
 if ((${#missing[@]} == 0)); then
   log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"

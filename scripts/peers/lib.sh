@@ -101,3 +101,20 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+
+# For the apt-get installers: SUDO is empty as root, else "sudo -n" (dies when there is no sudo).
+apt_sudo() {
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot apt-get install"
+    SUDO="sudo -n"
+  fi
+}
+
+# The packages among "$@" that dpkg has not installed, one per line.
+apt_missing() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$p"
+  done
+}

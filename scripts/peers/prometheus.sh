@@ -16,17 +16,10 @@ need_cmd node timeout
 PINNED="$(peer_version prometheus)"
 [[ "$PINNED" == debian ]] || die "peers.prometheus is '$PINNED'; this installer only knows 'debian' (the Debian package)"
 
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot apt-get install"
-  SUDO="sudo -n"
-fi
+apt_sudo
 
 PKGS=(prometheus prometheus-alertmanager)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+mapfile -t missing < <(apt_missing "${PKGS[@]}")
 
 if ((${#missing[@]} == 0)); then
   log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
