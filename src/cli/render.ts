@@ -7,7 +7,6 @@ import { MAX_PHASE, TARGETS, type Stack, type Target } from '../model/schema.js'
 import type { Finding } from '../plan/findings.js';
 import type { FileSet } from '../render/fileset.js';
 import { renderStack } from '../render/index.js';
-import { hydrateForCli } from './render-hydrate.js';
 import { textPatch } from '../render/output/diff.js';
 import { environmentDiffs } from './env-diff.js';
 import { OutputError } from '../render/output/errors.js';
@@ -116,6 +115,8 @@ export function renderCommand(program: Command, run: Run): void {
           else process.stderr.write(`error: ${errors.length} problem(s) prevent rendering; nothing was written${v.ok ? ' (a renderer refused what the plan accepted: please report it)' : ''}\n`);
           return EXIT.findings;
         }
+        // loaded only with --hydrate (helm, chart archives): a plain render does not pay for it
+        const { hydrateForCli } = await import('./render-hydrate.js');
         const hydrated = await hydrateForCli(stack, r, opts); // adds kubernetes/<env>/hydrated/* to r.files; throws UsageError on bad input
         const req: OutputRequest = {
           outDir: opts.out,
