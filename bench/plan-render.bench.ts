@@ -38,7 +38,7 @@ async function bench(name: string, fn: () => unknown): Promise<void> {
 
 const t0 = performance.now();
 const dts = await loadStack(`${root}examples/dts`);
-console.log(`${'load examples/dts/stack.ts (tsx, first load)'.padEnd(44)} ${(performance.now() - t0).toFixed(1)} ms`);
+console.log(`${'load examples/dts/stack.ts (esbuild, first load)'.padEnd(44)} ${(performance.now() - t0).toFixed(1)} ms`);
 const asWritten = await loadStack(`${root}examples/dts/as-written`);
 
 await bench('plan examples/dts (all environments)', () => buildPlan(dts.stack, dts.file));
