@@ -10,7 +10,6 @@ import { renderStack } from '../render/index.js';
 import { textPatch } from '../render/output/diff.js';
 import { environmentDiffs } from './env-diff.js';
 import { OutputError } from '../render/output/errors.js';
-import { fileOwners } from '../render/output/owners.js';
 import { planOutput, writeOutput, type OutputFinding, type OutputRequest } from '../render/output/write.js';
 import { verdict } from '../plan/index.js';
 import { currentPhase, highestPhase } from '../topology/transforms/phase.js';
@@ -122,7 +121,7 @@ export function renderCommand(program: Command, run: Run): void {
           outDir: opts.out,
           stack: stack.name,
           files: r.files,
-          owners: fileOwners(stack, r.files, r.environments, target, phase),
+          owners: r.owners,
           scope: {
             selected: Object.fromEntries(r.environments.map((e) => [e, stack.environments.find((x) => x.name === e)!.target])),
             definitionEnvironments: stack.environments.map((e) => e.name),

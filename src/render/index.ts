@@ -23,6 +23,13 @@ export interface RenderAllResult {
   files: FileSet;
   findings: Finding[];
   environments: string[];
+  /**
+   * Which selected environments produce each file, for the manifest: a file of dev's render is dev's; a file every
+   * environment renders (kubernetes/shared/…, an ApplicationSet, the shared Alloy's config) is theirs together; a
+   * file only the combined render produces belongs to every selected environment. The same answer as rendering
+   * each environment alone (src/render/output/owners.ts), without rendering twice.
+   */
+  owners: Map<string, string[]>;
   /** `--phase N` when given (every environment rendered at phase N); undefined = each environment's currentPhase */
   phase?: number;
 }
@@ -36,6 +43,10 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
   const envs = stack.environments.filter((e) => (!opts.env || e.name === opts.env) && (!opts.target || opts.target === 'all' || e.target === opts.target));
   const sets: FileSet[] = [];
   const findings: Finding[] = [];
+  const owned = new Map<string, Set<string>>();
+  const own = (env: string, files: Iterable<string>) => {
+    for (const p of files) owned.set(p, (owned.get(p) ?? new Set()).add(env));
+  };
   // ApplicationSet style: one ApplicationSet per engine across the selected Kubernetes environments, rendered once
   const appSets = stack.kubernetes.argocd.style === 'applicationset';
   const kubernetesTopologies: Topology[] = [];
@@ -50,18 +61,34 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
       continue;
     }
     const r = renderer({ stack, topology: renderTopology(stack, e.name, opts.phase), ...(opts.phase !== undefined ? { phase: opts.phase } : {}) });
+    own(e.name, r.files.keys());
     sets.push(r.files);
     findings.push(...r.findings);
   }
+  // the parts rendered over several environments at once: each environment owns what it renders alone
+  const byEnvironment = (topologies: Topology[], part: (ts: Topology[]) => FileSet): void => {
+    if (topologies.length === 1) own(topologies[0]!.env.name, part(topologies).keys());
+    else for (const t of topologies) own(t.env.name, part([t]).keys());
+  };
   if (kubernetesTopologies.length > 0) {
     const r = renderKubernetesAll(stack, kubernetesTopologies, opts.phase);
     sets.push(r.files);
     findings.push(...r.findings);
+    byEnvironment(kubernetesTopologies, (ts) => (ts.length === kubernetesTopologies.length ? r.files : renderKubernetesAll(stack, ts, opts.phase).files));
   }
   // The shared Alloy's config as a plain file too, for review (seed 000: "Alloy config diff reviewed and merged").
   if (stack.ingestion?.collector === 'alloy' && envs.length > 0) {
-    const r = renderAlloyConfigs(stack, envs.map((e) => renderTopology(stack, e.name, opts.phase)));
+    const topologies = envs.map((e) => renderTopology(stack, e.name, opts.phase));
+    const r = renderAlloyConfigs(stack, topologies);
     sets.push(r.files);
+    byEnvironment(topologies, (ts) => (ts.length === topologies.length ? r.files : renderAlloyConfigs(stack, ts).files));
   }
-  return { files: mergeFileSets(...sets), findings, environments: envs.map((e) => e.name), ...(opts.phase !== undefined ? { phase: opts.phase } : {}) };
+  const files = mergeFileSets(...sets);
+  const environments = envs.map((e) => e.name);
+  const owners = new Map<string, string[]>();
+  for (const p of files.keys()) {
+    const o = owned.get(p);
+    owners.set(p, o ? environments.filter((e) => o.has(e)) : [...environments]);
+  }
+  return { files, findings, environments, owners, ...(opts.phase !== undefined ? { phase: opts.phase } : {}) };
 }
