@@ -115,3 +115,20 @@ describe('examples/dts: the corrected rollout', async () => {
     assert.equal(j['environments'][0].quota, null);
   });
 });
+
+describe('the READMEs show the plan as it prints today', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { stack, file } = await loadStack(`${ROOT}examples/dts`);
+  const markdown = renderPlan(buildPlan(stack, file), 'markdown');
+  it("README.md's quota-request table for prod is the plan's own rows", () => {
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+    const rows = readme.split('\n').filter((l) => /^\| (CPU|Memory|Storage) \| /.test(l));
+    assert.equal(rows.length, 3, 'the README has the CPU, Memory and Storage rows');
+    for (const r of rows) assert.ok(markdown.includes(r), `README row not in the plan: ${r}`);
+  });
+  it("examples/dts/README.md's pasted plan is the plan's markdown (headings two levels down)", () => {
+    const readme = readFileSync(`${ROOT}examples/dts/README.md`, 'utf8');
+    const pasted = readme.slice(readme.indexOf('### Plan for dts'));
+    assert.equal(pasted.trimEnd(), markdown.replace(/^(#+) /gm, (_m, h: string) => `${h}## `).trimEnd());
+  });
+});
