@@ -51,12 +51,21 @@ describe('alloy syntax: builder → text → parser', () => {
     const g = componentGraph(f);
     assert.deepEqual(g.edges, [{ from: 'otelcol.receiver.otlp.default', to: 'otelcol.exporter.otlp.tempo_dev', field: 'input', at: 'output.traces' }]);
     assert.match(text, /^\/\/ header line\n/);
-    assert.equal(formatAlloy({ header: [], body: [exp.block] }), 'otelcol.exporter.otlp "tempo_dev" {\n  client {\n    endpoint = "tempo:4317"\n  }\n}\n');
+    assert.equal(formatAlloy({ header: [], body: [exp.block] }), 'otelcol.exporter.otlp "tempo_dev" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\t}\n}\n');
   });
 
-  it('aligns the = of consecutive attributes', () => {
+  // alloy fmt's layout (Go's tabwriter, as gofmt): tabs, and `=` aligned within a section of consecutive
+  // attributes that a multi-line value closes; the real Alloy 1.12.0's `alloy fmt` leaves the bundled examples'
+  // rendered configurations byte-identical (checked locally, it is not in CI)
+  it('aligns the = of consecutive attributes, indents with tabs', () => {
     const text = formatAlloy({ header: [], body: [block('b', [attr('a', num(1)), attr('longer', num(2))])] });
-    assert.equal(text, 'b {\n  a      = 1\n  longer = 2\n}\n');
+    assert.equal(text, 'b {\n\ta      = 1\n\tlonger = 2\n}\n');
+  });
+  it('a multi-line value closes its alignment section: the attribute after it aligns anew', () => {
+    const text = formatAlloy({ header: [], body: [block('rule', [attr('action', str('keep')), attr('source_labels', list([str('a'), str('b')])), attr('regex', str('x')), attr('target_label', str('job'))])] });
+    assert.equal(text, 'rule {\n\taction        = "keep"\n\tsource_labels = [\n\t\t"a",\n\t\t"b",\n\t]\n\tregex        = "x"\n\ttarget_label = "job"\n}\n');
+    const o = formatAlloy({ header: [], body: [attr('o', obj([['k', list([str('a'), str('b')])], ['longer', num(1)], ['z', num(2)]]))] });
+    assert.equal(o, 'o = {\n\tk = [\n\t\t"a",\n\t\t"b",\n\t],\n\tlonger = 1,\n\tz      = 2,\n}\n');
   });
 
   it('refuses what is not Alloy syntax', () => {
