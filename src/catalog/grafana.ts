@@ -13,6 +13,7 @@ export const grafana: EngineFacts = {
   // grafana/grafana Dockerfile: ARG BASE_IMAGE=alpine:3.x (the default tag; -ubuntu tags are the other base) — busybox wget
   imageTools: { tools: ['grafana', 'wget', 'sh'], source: 'grafana/grafana Dockerfile (BASE_IMAGE alpine)' },
   ports: { http: 3000 },
+  ready: { port: 'http', path: '/api/health' },
   buckets: [],
   versions: [
     {

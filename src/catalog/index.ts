@@ -62,3 +62,10 @@ export const ALL_COMPONENT_NAMES: readonly string[] = [
     ...CHART_WORKLOAD_COMPONENTS,
   ]),
 ].sort();
+
+/** An engine's readiness endpoint (its catalog `ready` fact) on `host`, e.g. http://127.0.0.1:3200/ready. */
+export function readyUrl(id: EngineId, host: string): string {
+  const r = CATALOG[id].ready;
+  if (!r) throw new Error(`catalog: ${id} has no readiness endpoint`);
+  return `http://${host}:${CATALOG[id].ports[r.port]}${r.path}`;
+}

@@ -20,6 +20,7 @@ export const loki: EngineFacts = {
   // shell, no wget); cmd/loki/main.go has no health flag — the compose target probes /ready from a busybox service
   imageTools: { tools: ['/usr/bin/loki'], source: 'grafana/loki@v3.6.3 cmd/loki/Dockerfile, cmd/loki/main.go' },
   ports: { http: 3100, grpc: 9095, memberlist: 7946 },
+  ready: { port: 'http', path: '/ready' },
   buckets: [
     { purpose: 'chunks', contents: 'compressed log chunks and TSDB index' },
     { purpose: 'ruler', usedBy: 'ruler', contents: 'rule groups' },
@@ -91,7 +92,7 @@ export const LOKI_API = {
   flush: '/flush',
   /** ingester.chunk_idle_period default: how long a quiet chunk stays in memory without a flush (ms). */
   chunkIdlePeriodMs: 30 * 60_000,
-  ready: '/ready',
+  ready: loki.ready!.path,
   tenantHeader: 'X-Scope-OrgID',
   noAuthTenant: 'fake',
   serviceNameLabel: 'service_name',

@@ -50,6 +50,7 @@ export const mimir: EngineFacts = {
   // alpine); no health flag — the compose target probes /ready from a busybox service
   imageTools: { tools: ['/bin/mimir'], source: 'grafana/mimir cmd/mimir/Dockerfile (3.x, distroless static-debian12)' },
   ports: { http: 8080, grpc: 9095, memberlist: 7946 },
+  ready: { port: 'http', path: '/ready' },
   buckets: [
     { purpose: 'blocks', contents: 'TSDB blocks (2h ranges, compacted)' },
     { purpose: 'ruler', usedBy: 'ruler', contents: 'recording and alerting rule groups' },
@@ -137,7 +138,7 @@ export const MIMIR_API = {
   otlpMetrics: '/otlp/v1/metrics',
   /** Flushes in-memory series of the ingesters to blocks in object storage. */
   flush: '/ingester/flush',
-  ready: '/ready',
+  ready: mimir.ready!.path,
   tenantHeader: 'X-Scope-OrgID',
   anonymousTenant: 'anonymous',
   exemplarsLimit: 'limits.max_global_exemplars_per_user',

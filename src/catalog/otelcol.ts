@@ -16,6 +16,7 @@ export const otelcol: EngineFacts = {
   // the compose target probes the health_check extension (:13133) from a busybox service instead
   imageTools: { tools: ['/otelcol-contrib'], source: 'open-telemetry/opentelemetry-collector-releases distributions/otelcol-contrib Dockerfile (FROM scratch)' },
   ports: { otlpGrpc: 4317, otlpHttp: 4318, metrics: 8888, health: 13133 },
+  ready: { port: 'health', path: '/' },
   buckets: [],
   versions: [
     {

@@ -14,6 +14,7 @@ export const prometheus: EngineFacts = {
   // prometheus/prometheus Dockerfile: FROM quay.io/prometheus/busybox — busybox applets, wget among them
   imageTools: { tools: ['/bin/prometheus', '/bin/promtool', 'wget', 'sh'], source: 'prometheus/prometheus Dockerfile (FROM quay.io/prometheus/busybox)' },
   ports: { http: 9090 },
+  ready: { port: 'http', path: '/-/ready' },
   buckets: [],
   versions: [
     {
@@ -64,7 +65,7 @@ export const PROMETHEUS_API = {
   queryExemplars: '/api/v1/query_exemplars',
   /** Remote-write receiver (--web.enable-remote-write-receiver). */
   remoteWrite: '/api/v1/write',
-  ready: '/-/ready',
+  ready: prometheus.ready!.path,
   exemplarTraceIdLabel: 'trace_id',
   exemplarSpanIdLabel: 'span_id',
 } as const;

@@ -12,6 +12,7 @@ export const seaweedfs: EngineFacts = {
   // seaweedfs/seaweedfs docker/Dockerfile.go_build: final stage FROM alpine with /usr/bin/weed — busybox wget and sh
   imageTools: { tools: ['weed', 'wget', 'sh', '/bin/sh'], source: 'seaweedfs/seaweedfs docker/Dockerfile.go_build (FROM alpine)' },
   ports: { s3: 8333, master: 9333, volume: 8080, filer: 8888 },
+  ready: { port: 'master', path: '/cluster/status' },
   buckets: [],
   versions: [
     {

@@ -24,6 +24,7 @@ export const tempo: EngineFacts = {
   // /tempo; cmd/tempo/main.go + health.go: `-health` GETs `-health.url` (default http://localhost:3200/ready), exit 0/1
   imageTools: { tools: ['/tempo'], selfProbe: ['/tempo', '-health', '-health.url=http://127.0.0.1:3200/ready'], source: 'grafana/tempo@v3.0.1 cmd/tempo/Dockerfile, cmd/tempo/main.go' },
   ports: { http: 3200, grpc: 9095, otlpGrpc: 4317, otlpHttp: 4318, memberlist: 7946 },
+  ready: { port: 'http', path: '/ready' },
   buckets: [{ purpose: 'blocks', contents: 'Parquet trace blocks and bloom filters' }],
   versions: [
     {
@@ -121,7 +122,7 @@ export const TEMPO_API = {
   traceByIdV2: '/api/v2/traces/',
   /** GET ?q=<TraceQL>&start=&end=&limit=: `{traces: [{traceID, rootServiceName, ...}], metrics}`. */
   search: '/api/search',
-  ready: '/ready',
+  ready: tempo.ready!.path,
   /**
    * Tempo 3 serves no flush endpoint: the 2.x ingester's `/flush` went with the ingester (v3.0.1
    * cmd/tempo/app/modules.go registers only `/live-store/prepare-downscale` and `/live-store/prepare-partition-downscale`

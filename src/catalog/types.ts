@@ -130,6 +130,8 @@ export interface EngineFacts {
   imageTools?: ImageTools;
   versions: EngineVersionFacts[];
   ports: Record<string, number>;
+  /** Readiness: an HTTP GET of `path` on the port named `port` answers 200 once the process serves (healthchecks). */
+  ready?: { port: string; path: string };
   buckets: BucketPurpose[];
   endpoints?: (ctx: EndpointContext) => Endpoints;
 }

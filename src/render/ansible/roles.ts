@@ -10,6 +10,7 @@ import { ENGINE_DATA_DIRS } from '../configs/engines.js';
 import { STOP_GRACE_SECONDS } from '../configs/lifecycle.js';
 import { VM_RELEASES, type VmReleaseId } from '../../catalog/vm-releases.js';
 import { CATALOG } from '../../catalog/index.js';
+import type { EngineId } from '../../catalog/types.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -22,6 +23,8 @@ export const OPT = '/opt/otelstack';
 export const S3_ENV_FILE = `${ETC}/s3.env`;
 
 const j = (expr: string) => `{{ ${expr} }}`;
+/** The catalog's readiness endpoint of an engine, as the role's health check polls it on the host. */
+const readyOf = (id: EngineId): { port: string; path: string } => ({ port: String(CATALOG[id].ports[CATALOG[id].ready!.port]), path: CATALOG[id].ready!.path });
 const fill = (s: string, version: string) => s.replace(/\{version\}/g, version);
 
 /**
@@ -301,7 +304,7 @@ function engineRoles(files: Files): void {
       envFiles: [S3_ENV_FILE],
       dataDirs: [ENGINE_DATA_DIRS[engine]],
       configs: [{ src: `${engine}.yaml`, dest: `${ETC}/${engine}.yaml` }],
-      ready: { port: String(CATALOG[engine].ports['http']), path: '/ready' },
+      ready: readyOf(engine),
       grace: STOP_GRACE_SECONDS[engine],
     });
   }
@@ -314,7 +317,7 @@ function engineRoles(files: Files): void {
     execStart: `{{ prometheus_binary }} --config.file=${ETC}/prometheus.yml --storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
     dataDirs: [ENGINE_DATA_DIRS.prometheus],
     configs: [{ src: 'prometheus.yml', dest: `${ETC}/prometheus.yml` }],
-    ready: { port: String(CATALOG.prometheus.ports['http']), path: '/-/ready' },
+    ready: readyOf('prometheus'),
     grace: STOP_GRACE_SECONDS.prometheus,
   });
   const sp = CATALOG.seaweedfs.ports;
@@ -329,7 +332,7 @@ function engineRoles(files: Files): void {
     envFiles: [S3_ENV_FILE],
     dataDirs: ['{{ seaweedfs_data_dir }}'],
     configs: [],
-    ready: { port: String(sp['master']), path: '/cluster/status' },
+    ready: readyOf('seaweedfs'),
     grace: STOP_GRACE_SECONDS.seaweedfs,
     after: [
       {
@@ -376,7 +379,7 @@ function grafanaRole(files: Files): void {
     dataDirs: ['{{ grafana_data_dir }}', `${ETC}/grafana`, `${ETC}/grafana/provisioning`, `${ETC}/grafana/provisioning/datasources`],
     configs: [{ src: 'datasources.yaml', dest: `${ETC}/grafana/provisioning/datasources/datasources.yaml` }],
     templates: [{ src: 'grafana.ini.j2', dest: `${ETC}/grafana/grafana.ini`, mode: '0640', contents: ini }],
-    ready: { port: '{{ grafana_http_port }}', path: '/api/health' },
+    ready: { port: '{{ grafana_http_port }}', path: CATALOG.grafana.ready!.path },
     grace: STOP_GRACE_SECONDS.grafana,
     defaults: { grafana_http_port: port, grafana_data_dir: '/var/lib/grafana', grafana_database: {} },
   });

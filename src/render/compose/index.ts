@@ -19,7 +19,7 @@
  * service_completed_successfully. Secrets are env_file references only (files the user creates).
  * Compose file shape: the Compose Specification (compose-spec/compose-spec schema/compose-spec.json).
  */
-import { CATALOG } from '../../catalog/index.js';
+import { CATALOG, readyUrl } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
@@ -172,7 +172,7 @@ function addSeaweedfs(c: Ctx): StoreDeps {
     volumes: ['seaweedfs-data:/data'],
     ...loopbackPorts(c, 'seaweedfs'),
     ...aliasOf(c),
-    healthcheck: httpProbe(`http://127.0.0.1:${p['master']}/cluster/status`, '30s'),
+    healthcheck: httpProbe(readyUrl('seaweedfs', '127.0.0.1'), '30s'),
     deploy: comp ? deployOf(comp.perReplica) : limits({ cpuMillicores: 1000, memoryBytes: 1024 * MiB, cpuRequest: 200, memoryRequest: 512 * MiB }),
   };
   const script = bucketNames(c).map((b) => `s3.bucket.create -name ${b}`).join('\n');
@@ -239,12 +239,11 @@ function addObjectStorage(c: Ctx): StoreDeps {
  * The healthcheck of an engine service, from what its image holds (catalog imageTools): the binary's own probe
  * (Tempo's -health), else the image's wget, else none here and a probe service (addProbe) beside it.
  */
-function engineHealth(c: Ctx, engine: 'tempo' | 'mimir' | 'loki' | 'prometheus', path: string, startPeriod: string): Obj {
+function engineHealth(c: Ctx, engine: 'tempo' | 'mimir' | 'loki' | 'prometheus', startPeriod: string): Obj {
   const tools = CATALOG[engine].imageTools;
-  const port = CATALOG[engine].ports['http'];
   if (tools?.selfProbe) return { healthcheck: health(['CMD', ...tools.selfProbe], startPeriod) };
-  if (tools?.tools.includes('wget')) return { healthcheck: httpProbe(`http://127.0.0.1:${port}${path}`, startPeriod) };
-  const probe = addProbe(c, engine, `http://${engine}:${port}${path}`, startPeriod);
+  if (tools?.tools.includes('wget')) return { healthcheck: httpProbe(readyUrl(engine, '127.0.0.1'), startPeriod) };
+  const probe = addProbe(c, engine, readyUrl(engine, engine), startPeriod);
   return { labels: { 'otelstack.ready-probe': probe } };
 }
 
@@ -263,7 +262,7 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
       env_file: [S3_ENV],
       volumes: [`./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`, `${vol}:${ENGINE_DATA_DIRS[e.engine]}`],
       ...loopbackPorts(c, e.engine),
-      ...engineHealth(c, e.engine, '/ready', e.engine === 'mimir' ? '60s' : '30s'),
+      ...engineHealth(c, e.engine, e.engine === 'mimir' ? '60s' : '30s'),
       ...(Object.keys(storeDeps).length > 0 ? { depends_on: storeDeps } : {}),
       deploy,
     };
@@ -278,7 +277,7 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
       command: ['--config.file=/etc/prometheus/prometheus.yml', `--storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus}`, '--web.enable-remote-write-receiver', '--web.enable-otlp-receiver'],
       volumes: ['./prometheus.yml:/etc/prometheus/prometheus.yml:ro', `${vol}:${ENGINE_DATA_DIRS.prometheus}`],
       ...loopbackPorts(c, 'prometheus'),
-      ...engineHealth(c, 'prometheus', '/-/ready', '30s'),
+      ...engineHealth(c, 'prometheus', '30s'),
       deploy,
     };
     return 'prometheus';
@@ -303,7 +302,7 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
     volumes: [`./otelcol-${role}.yaml:${COLLECTOR_CONFIG_PATH}:ro`, `${vol}:${COLLECTOR_QUEUE_DIR}`],
     // The contrib image is built FROM scratch (catalog imageTools: the binary only, no probe subcommand): its
     // health_check extension (:13133) is probed from the busybox service `<name>-ready` instead
-    labels: { 'otelstack.ready-probe': addProbe(c, name, `http://${name}:${p['health']}/`, '20s') },
+    labels: { 'otelstack.ready-probe': addProbe(c, name, readyUrl('otelcol', name), '20s') },
     depends_on: deps,
     deploy: deployOf(comp.perReplica),
     expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health']].map(String),
@@ -454,7 +453,7 @@ function addGrafana(c: Ctx, count: number, deps: string[]): void {
       env_file: ['grafana.env'],
       ports: [`${3000 + i}:${port}`],
       volumes: ['./grafana/provisioning:/etc/grafana/provisioning:ro', `${vol}:/var/lib/grafana`],
-      healthcheck: httpProbe(`http://127.0.0.1:${port}/api/health`, '30s'),
+      healthcheck: httpProbe(readyUrl('grafana', '127.0.0.1'), '30s'),
       depends_on: healthyDeps(shared ? [...deps, 'postgresql'] : deps, [], c.probes),
       deploy,
     };
