@@ -21,14 +21,7 @@ if ((${#missing[@]} == 0)); then
 else
   need_cmd apt-get
   stage_begin "apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  lists_age=$(( $(date +%s) - $(stat -c %Y /var/lib/apt/lists/partial 2>/dev/null || echo 0) ))
-  if ! apt-cache show chromium >/dev/null 2>&1 || (( lists_age > 86400 )); then
-    $SUDO apt-get update -qq || die "apt-get update failed"
-  fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    >"$OTELSTACK_CACHE/apt-chromium.log" 2>&1 \
-    || { tail -n 30 "$OTELSTACK_CACHE/apt-chromium.log" >&2; die "apt-get install ${missing[*]} failed"; }
+  apt_install "${missing[@]}"
   stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
 fi
 

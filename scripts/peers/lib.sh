@@ -118,3 +118,16 @@ apt_missing() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$p"
   done
 }
+
+# apt-get install "$@" (after apt_sudo) without recommends, quietly, logging to $OTELSTACK_CACHE/apt-$PEER_NAME.log;
+# the package lists are refreshed first when they lack the first package or are older than a day.
+apt_install() {
+  local log="$OTELSTACK_CACHE/apt-$PEER_NAME.log" lists_age
+  export DEBIAN_FRONTEND=noninteractive
+  lists_age=$(( $(date +%s) - $(stat -c %Y /var/lib/apt/lists/partial 2>/dev/null || echo 0) ))
+  if ! apt-cache show "$1" >/dev/null 2>&1 || (( lists_age > 86400 )); then
+    $SUDO apt-get update -qq || die "apt-get update failed"
+  fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$log" 2>&1 \
+    || { tail -n 30 "$log" >&2; die "apt-get install $* failed"; }
+}

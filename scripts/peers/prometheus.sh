@@ -37,14 +37,7 @@ else
   fi
   restore_policy() { if ((own_policy)); then $SUDO rm -f "$policy"; fi; }
   trap restore_policy EXIT
-  export DEBIAN_FRONTEND=noninteractive
-  lists_age=$(( $(date +%s) - $(stat -c %Y /var/lib/apt/lists/partial 2>/dev/null || echo 0) ))
-  if ! apt-cache show prometheus >/dev/null 2>&1 || (( lists_age > 86400 )); then
-    $SUDO apt-get update -qq || die "apt-get update failed"
-  fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    >"$OTELSTACK_CACHE/apt-prometheus.log" 2>&1 \
-    || { tail -n 30 "$OTELSTACK_CACHE/apt-prometheus.log" >&2; die "apt-get install ${missing[*]} failed"; }
+  apt_install "${missing[@]}"
   restore_policy; trap - EXIT
   stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
 fi
