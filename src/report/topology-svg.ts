@@ -10,6 +10,7 @@
  * crosses a box. Text width is estimated from a monospace font (0.6 em per character), so the same topology gives
  * the same bytes everywhere.
  */
+import { composeLoadBalanced } from '../topology/loopback.js';
 import type { Topology, TopoComponent } from '../topology/types.js';
 import { esc } from './escape.js';
 
@@ -112,12 +113,12 @@ function drafts(t: Topology): { columns: Array<{ title: string; items: Draft[] }
   }
 
   // What spreads OTLP over the gateway pool: on Kubernetes the collector's Service; on compose the HAProxy `otlp-lb`
-  // that src/render/compose/index.ts adds in front of several gateways or of the Kafka-buffered (scalable) pipeline.
+  // the compose renderer adds where composeLoadBalanced says so (several gateways, or the Kafka-buffered pipeline).
   const lbs: Draft[] = [];
   if (ing && collectors.length) {
     const gateways = ing.gatewayReplicas;
     if (t.env.target === 'kubernetes') lbs.push({ kind: 'lb', key: 'lb', lines: [`Service ${ing.collector}`, `OTLP → ${gateways} gateway${gateways === 1 ? '' : 's'}`], children: [] });
-    else if (t.env.target === 'compose' && (gateways > 1 || (ing.kafkaBuffer && ing.processorReplicas > 0))) lbs.push({ kind: 'lb', key: 'lb', lines: ['HAProxy otlp-lb', `OTLP → ${gateways} gateway${gateways === 1 ? '' : 's'}`], children: [] });
+    else if (t.env.target === 'compose' && composeLoadBalanced(t)) lbs.push({ kind: 'lb', key: 'lb', lines: ['HAProxy otlp-lb', `OTLP → ${gateways} gateway${gateways === 1 ? '' : 's'}`], children: [] });
   }
 
   const kafka: Draft[] = [];

@@ -207,3 +207,12 @@ export function composeHostUrl(t: Topology, url: string): string {
   const i = url.indexOf(authority);
   return url.slice(0, i) + `${LOOPBACK_HOST}:${p.hostPort}` + url.slice(i + authority.length);
 }
+
+/**
+ * Whether a compose environment puts the HAProxy `otlp-lb` in front of its gateways: always with the Kafka buffer
+ * (the scalable layout), else when there is more than one gateway; a single gateway publishes OTLP itself. The
+ * compose renderer and the report's drawing both ask this.
+ */
+export function composeLoadBalanced(t: Topology): boolean {
+  return t.ingestion !== undefined && (t.ingestion.kafkaBuffer || t.ingestion.gatewayReplicas > 1);
+}

@@ -24,7 +24,7 @@ import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
-import { composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
+import { composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
@@ -144,7 +144,8 @@ function aliasOf(c: Ctx): Obj {
 const bucketNames = (c: Ctx): string[] => [...new Set(c.t.buckets.map((b) => b.name))].sort();
 const envRef = (key: string): string => `"$\${${key}}"`;
 
-function oneShot(img: string, script: string, dependsOn: Obj, envFile: string[] = [S3_ENV]): Service {
+/** A one-shot init service (buckets, topics): a shell script, restarted until it succeeds, waited for by its dependants. */
+function oneShot(img: string, script: string, dependsOn: Obj, envFile: string[] = [S3_ENV], size = { cpuMillicores: 200, memoryBytes: 128 * MiB }): Service {
   return {
     image: img,
     restart: 'on-failure',
@@ -153,7 +154,7 @@ function oneShot(img: string, script: string, dependsOn: Obj, envFile: string[] 
     command: [script],
     ...(envFile.length > 0 ? { env_file: envFile } : {}),
     ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
-    deploy: limits({ cpuMillicores: 200, memoryBytes: 128 * MiB }),
+    deploy: limits(size),
     labels: { 'otelstack.one-shot': 'true' },
   };
 }
@@ -360,16 +361,8 @@ function addKafka(c: Ctx): string[] {
         `${KAFKA_IMAGE_SCRIPTS_DIR}/kafka-topics.sh --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${tp.name} --partitions ${tp.partitions} --replication-factor ${Math.min(tp.replication, n)} --config min.insync.replicas=${Math.min(tp.minInSyncReplicas, n)} --config retention.ms=${tp.retentionHours * 3600 * 1000}`,
     )
     .join(' && ');
-  c.services['kafka-init'] = {
-    image: image('kafka'),
-    restart: 'on-failure',
-    stop_grace_period: '10s',
-    entrypoint: ['/bin/sh', '-c'],
-    command: [script],
-    depends_on: healthyDeps(names),
-    deploy: limits({ cpuMillicores: 500, memoryBytes: 512 * MiB }),
-    labels: { 'otelstack.one-shot': 'true' },
-  };
+  // the Kafka CLI is a JVM: more room than the bucket jobs
+  c.services['kafka-init'] = oneShot(image('kafka'), script, healthyDeps(names), [], { cpuMillicores: 500, memoryBytes: 512 * MiB });
   return names;
 }
 
@@ -525,7 +518,7 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
     for (let i = 0; i < (t.ingestion?.gatewayReplicas ?? 1); i++) gateways.push(collectorService(c, 'gateway', i, deps(c, backends)));
     // one gateway publishes OTLP on the host itself; several sit behind the load balancer (as in the scalable path)
     const p = CATALOG.otelcol.ports;
-    if (gateways.length > 1) addLoadBalancer(c, gateways);
+    if (composeLoadBalanced(t)) addLoadBalancer(c, gateways);
     else if (gateways[0]) c.services[gateways[0]]!['ports'] = [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`];
   }
 
