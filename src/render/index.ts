@@ -66,22 +66,21 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
     findings.push(...r.findings);
   }
   // the parts rendered over several environments at once: each environment owns what it renders alone
-  const byEnvironment = (topologies: Topology[], part: (ts: Topology[]) => FileSet): void => {
-    if (topologies.length === 1) own(topologies[0]!.env.name, part(topologies).keys());
-    else for (const t of topologies) own(t.env.name, part([t]).keys());
+  const byEnvironment = (topologies: Topology[], combined: FileSet, alone: (t: Topology) => FileSet): void => {
+    for (const t of topologies) own(t.env.name, (topologies.length === 1 ? combined : alone(t)).keys());
   };
   if (kubernetesTopologies.length > 0) {
     const r = renderKubernetesAll(stack, kubernetesTopologies, opts.phase);
     sets.push(r.files);
     findings.push(...r.findings);
-    byEnvironment(kubernetesTopologies, (ts) => (ts.length === kubernetesTopologies.length ? r.files : renderKubernetesAll(stack, ts, opts.phase).files));
+    byEnvironment(kubernetesTopologies, r.files, (t) => renderKubernetesAll(stack, [t], opts.phase).files);
   }
   // The shared Alloy's config as a plain file too, for review (seed 000: "Alloy config diff reviewed and merged").
   if (stack.ingestion?.collector === 'alloy' && envs.length > 0) {
     const topologies = envs.map((e) => renderTopology(stack, e.name, opts.phase));
     const r = renderAlloyConfigs(stack, topologies);
     sets.push(r.files);
-    byEnvironment(topologies, (ts) => (ts.length === topologies.length ? r.files : renderAlloyConfigs(stack, ts).files));
+    byEnvironment(topologies, r.files, (t) => renderAlloyConfigs(stack, [t]).files);
   }
   const files = mergeFileSets(...sets);
   const environments = envs.map((e) => e.name);
