@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { StackSchema } from './schema.js';
 
 /** JSON Schema (draft 2020-12) of what a definition file may contain, i.e. the input side with defaults optional. */

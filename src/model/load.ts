@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine, type ComponentFacts } from '../catalog/index.js';
 import { DefinitionError, closest, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
 import { MAX_REPLICAS, SIGNALS, StackSchema, type Stack } from './schema.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Render's own directory inside an output directory: manifests, the lock and staging areas. */
 export const STATE_DIR = '.otelstack';
