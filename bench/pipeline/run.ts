@@ -40,7 +40,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 function stepLine(p: Pipeline, r: StepResult): string {
   const stages = r.stages.map((s) => `${s.label} ${s.cores.toFixed(2)} cores, ${fmt(s.eventsPerSecondPerCore)}/core, queue ≤${s.peakQueue}${s.peakLag !== undefined ? `, lag ≤${fmt(s.peakLag)}` : ''}`).join('; ');
   const m = r.machine;
-  return `  ${p.name.padEnd(38)} ${r.signal.padEnd(7)} offered ${fmt(r.offered).padStart(8)}/s → ${r.sustained ? 'sustained' : 'NOT sustained'} (accepted ${fmt(r.achieved)}/s, lost ${r.lost}, drain ${(r.drainMs / 1000).toFixed(1)} s; ${stages}) [machine: ${m.busyCores.toFixed(2)} cores busy, ${m.otherCores.toFixed(2)} of them others; load avg ${m.loadAverage.toFixed(2)}]${r.sustained ? '' : ` — ${r.why.join('; ')}`}`;
+  return `  ${p.name.padEnd(38)} ${r.signal.padEnd(7)} offered ${fmt(r.offered).padStart(8)}/s → ${r.sustained ? 'sustained' : 'NOT sustained'} (accepted ${fmt(r.achieved)}/s, lost ${r.lost}, drain ${(r.drainMs / 1000).toFixed(1)} s; ${stages}) [machine: ${m.busyCores.toFixed(2)} cores busy — generator+sink ${m.benchCores.toFixed(2)}, other processes ${m.otherCores.toFixed(2)}; load avg ${m.loadAverage.toFixed(2)}]${r.sustained ? '' : ` — ${r.why.join('; ')}`}`;
 }
 
 /** Refuses to replace a file that is not a calibration file (commands never overwrite what they did not write). */
