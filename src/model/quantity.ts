@@ -135,3 +135,45 @@ export function toK8sBytes(bytes: number): string {
 export function toK8sCpu(millicores: number): string {
   return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
 }
+
+/**
+ * Event rates (the expected load of a signal: spans, data points or log records per second): a number with an
+ * optional SI multiplier (k / K = 10³, M = 10⁶, G = 10⁹) and an optional "/s", "/min" or "/h"; a bare number is per
+ * second. "50k/s", "1.5M/s", "3000/min", 12000. Parsed by hand like the other quantities: the grammar is tiny and
+ * the errors must point at the usual slips ("50m/s" is milli, "50kps", "50 k/sec").
+ */
+export function parseRate(raw: string | number): QuantityResult {
+  if (typeof raw === 'number') {
+    return Number.isFinite(raw) && raw >= 0
+      ? { ok: true, value: raw }
+      : { ok: false, expected: 'a non-negative rate such as "50k/s"', suggestion: 'write e.g. "50k/s" or 50000 (per second)' };
+  }
+  const s = raw.trim();
+  const m = /^(\d+(?:\.\d+)?)\s*([kKMG]?)\s*(?:\/\s*(s|sec|min|m|h))?$/.exec(s);
+  const expected = 'a rate such as "50k/s", "1.5M/s" or "3000/min" (k = thousand, M = million, G = billion; per second when no unit)';
+  if (m) {
+    const [, num, mult = '', per = 's'] = m;
+    if (per === 'm') return { ok: false, expected, suggestion: `"/m" is ambiguous: write "${num}${mult}/min" (per minute) or "${num}${mult}/s"` };
+    const factor = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9 }[mult]!;
+    const perSecond = { s: 1, sec: 1, min: 60, h: 3600 }[per]!;
+    return { ok: true, value: (Number(num) * factor) / perSecond };
+  }
+  const n = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)/.exec(s);
+  if (!n) return { ok: false, expected, suggestion: 'write e.g. "50k/s"' };
+  const [, num, unit = ''] = n;
+  if (unit === 'm') return { ok: false, expected, suggestion: `"m" is milli; did you mean "${num}M/s" (million per second) or "${num}k/s"?` };
+  const mult = /^[kKMG]/.exec(unit)?.[0] ?? '';
+  return { ok: false, expected, suggestion: `did you mean "${num}${mult === 'K' ? 'k' : mult}/s"?` };
+}
+
+/** An expected load: 0 (the signal carries nothing) up to 10 G events/s, beyond any single stack. */
+export const RATE: QuantityRange = { min: 0, max: 1e10, format: (v) => formatRate(v), example: '"50k/s"' };
+
+/** "50k/s", "1.2M/s", "800/s": three significant digits at most. */
+export function formatRate(perSecond: number): string {
+  const fmt = (v: number) => String(Number(v.toPrecision(3)));
+  if (perSecond >= 1e9) return `${fmt(perSecond / 1e9)}G/s`;
+  if (perSecond >= 1e6) return `${fmt(perSecond / 1e6)}M/s`;
+  if (perSecond >= 1e3) return `${fmt(perSecond / 1e3)}k/s`;
+  return `${fmt(perSecond)}/s`;
+}

@@ -11,6 +11,8 @@ import {
   inRange,
   parseBytes,
   parseCpu,
+  parseRate,
+  RATE,
   type QuantityRange,
   type QuantityResult,
 } from './quantity.js';
@@ -42,7 +44,7 @@ function quantity(parse: (v: string | number) => QuantityResult, what: string, r
           message: `${typeof v === 'string' ? `"${v}"` : String(v)} is out of range: ${what} must be ${describeRange(range)}`,
           params: {
             expected: b.expected,
-            suggestion: typeof v === 'number' && what !== 'CPU' && r.value < range.min ? `${b.suggestion}; a bare number is bytes` : b.suggestion,
+            suggestion: typeof v === 'number' && (what === 'memory' || what === 'storage') && r.value < range.min ? `${b.suggestion}; a bare number is bytes` : b.suggestion,
           },
         });
       }
@@ -302,6 +304,40 @@ export const Environment = z.strictObject({
   }
 });
 
+/** What the sizing keeps free at the expected load when a load block names no headroom: capacity ≥ load × 1.3. */
+export const LOAD_DEFAULT_HEADROOM_PERCENT = 30;
+
+const Rate = quantity(parseRate, 'rate', RATE);
+
+/**
+ * The expected load of one environment's ingestion, per signal, in the units the collector counts (spans, data
+ * points, log records per second). The plan sizes the gateway and processor pools, the buffer topics' partitions and
+ * the Kafka brokers from it (src/plan/sizing.ts), with a calibration file from `npm run bench:pipeline` or, without
+ * one, seed 002's tables.
+ */
+export const Load = z
+  .strictObject({
+    traces: Rate.optional().describe('spans per second, e.g. "50k/s"'),
+    metrics: Rate.optional().describe('data points per second, e.g. "200k/s"'),
+    logs: Rate.optional().describe('log records per second, e.g. "20k/s"'),
+    headroomPercent: z
+      .number()
+      .min(0)
+      .max(400)
+      .default(LOAD_DEFAULT_HEADROOM_PERCENT)
+      .describe(`capacity kept above the load: pools are sized for load × (1 + headroom/100); default ${LOAD_DEFAULT_HEADROOM_PERCENT}`),
+  })
+  .superRefine((l, ctx) => {
+    if (l.traces === undefined && l.metrics === undefined && l.logs === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a load names at least one signal',
+        params: { expected: 'traces, metrics and/or logs as rates such as "50k/s"', suggestion: 'add e.g. traces: "50k/s", or remove load' },
+      });
+    }
+  })
+  .describe('expected ingestion load per signal (spans / data points / log records per second); the plan sizes the pools from it');
+
 const Pool = z.strictObject({
   replicas: replicas.default(1),
   cpu: Cpu.optional(),
@@ -342,6 +378,7 @@ export const Ingestion = z.strictObject({
           .enum(['deployment', 'daemonset'])
           .default('deployment')
           .describe('daemonset: one gateway pod per node (seed 001); gateway.replicas is then the node count the plan budgets'),
+        load: Load.optional(),
       }),
     )
     .default({}),
@@ -487,4 +524,5 @@ export type EnvironmentHostsDef = z.output<typeof EnvironmentHosts>;
 export type SignalDef = z.output<typeof Signal>;
 export type SignalEnvDef = z.output<typeof SignalEnvironment>;
 export type ComponentOverrideDef = z.output<typeof ComponentOverride>;
+export type LoadDef = z.output<typeof Load>;
 export type GrafanaDeploymentDef = z.output<typeof GrafanaDeployment>;

@@ -1,5 +1,6 @@
 import type { Stack } from '../model/schema.js';
 import type { Topology } from '../topology/types.js';
+import type { SizingBasis } from './calibration.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -18,6 +19,8 @@ export interface RuleContext {
   stack: Stack;
   file: string;
   topologies: Topology[];
+  /** what pool sizing divides by (a calibration file); seed 002's figures when absent */
+  sizing?: SizingBasis;
 }
 
 export interface Rule {

@@ -6,6 +6,9 @@ import { SEVERITY_ORDER, type Finding } from './findings.js';
 import { quotaPlan, type QuotaLine, type QuotaPlan } from './quota.js';
 import { add, componentTotals, environmentTotals, phaseTotals, zero, type Amounts } from './resources.js';
 import { RULES } from './rules/index.js';
+import type { SizingBasis } from './calibration.js';
+import { seedBasis } from './calibration.js';
+import { sizeEnvironment, type EnvironmentSizing } from './sizing.js';
 
 export type { Finding } from './findings.js';
 
@@ -49,6 +52,8 @@ export interface PlanEnvironment {
     memory: QuotaJson;
     storage: QuotaJson;
   };
+  /** only for an environment whose definition gives an expected load (ingestion.environments.<env>.load) */
+  sizing?: EnvironmentSizing;
 }
 /** One quota line as printed: the computed line without the bookkeeping flag. */
 export type QuotaJson = Omit<QuotaLine, 'givenRequested'>;
@@ -67,7 +72,12 @@ function quotaJson(q: QuotaPlan): PlanEnvironment['quota'] {
   return { targetHeadroomPercent: q.targetHeadroomPercent, cpu: j(q.cpu), memory: j(q.memory), storage: j(q.storage) };
 }
 
-export function planEnvironment(t: Topology, current: { phase: number; set: boolean } = { phase: Math.max(1, ...t.components.map((c) => c.phase), ...t.engines.map((e) => e.phase)), set: false }): PlanEnvironment {
+export function planEnvironment(
+  t: Topology,
+  current: { phase: number; set: boolean } = { phase: Math.max(1, ...t.components.map((c) => c.phase), ...t.engines.map((e) => e.phase)), set: false },
+  sizing: SizingBasis = seedBasis(),
+): PlanEnvironment {
+  const sized = sizeEnvironment(t, sizing);
   const totals = environmentTotals(t);
   const phases = phaseTotals(t);
   const currentTotals = phases.filter((p) => p.phase <= current.phase).reduce<Amounts>((acc, p) => add(acc, p), zero());
@@ -119,13 +129,14 @@ export function planEnvironment(t: Topology, current: { phase: number; set: bool
     currentPhase: { phase: current.phase, set: current.set, totals: currentTotals, fits: t.capacity ? fits(currentTotals) : null },
     fit: t.capacity ? { kind: t.capacity.kind, available: t.capacity.available, fits: fits(totals) } : null,
     quota: q ? quotaJson(q) : null,
+    ...(sized ? { sizing: sized } : {}),
   };
 }
 
 /** Every rule's findings over the given topologies, in a stable order (severity, environment, rule, path, message). */
-function runRules(stack: Stack, file: string, topologies: Topology[]): Finding[] {
+function runRules(stack: Stack, file: string, topologies: Topology[], sizing?: SizingBasis): Finding[] {
   const envOrder = (name: string | undefined) => (name === undefined ? -1 : stack.environments.findIndex((e) => e.name === name));
-  return RULES.flatMap((r) => r.check({ stack, file, topologies })).sort(
+  return RULES.flatMap((r) => r.check({ stack, file, topologies, ...(sizing ? { sizing } : {}) })).sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || envOrder(a.env) - envOrder(b.env) || a.rule.localeCompare(b.rule) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
   );
 }
@@ -135,22 +146,25 @@ function runRules(stack: Stack, file: string, topologies: Topology[]): Finding[]
  * rules' findings, and whether any is an error. render and diff refuse (exit 1) exactly when `plan` reports an
  * error finding for the same selection; renderers do not decide refusals of their own.
  */
-export function verdict(stack: Stack, file: string, envs?: readonly string[]): { ok: boolean; errors: Finding[]; findings: Finding[] } {
+export function verdict(stack: Stack, file: string, envs?: readonly string[], sizing?: SizingBasis): { ok: boolean; errors: Finding[]; findings: Finding[] } {
   const topologies = stack.environments.filter((e) => !envs || envs.includes(e.name)).map((e) => expand(stack, e.name));
-  const findings = runRules(stack, file, topologies);
+  const findings = runRules(stack, file, topologies, sizing);
   const errors = findings.filter((f) => f.severity === 'error');
   return { ok: errors.length === 0, errors, findings };
 }
 
-/** The whole plan: per-environment breakdowns and every rule's findings, in a stable order. */
-export function buildPlan(stack: Stack, file: string, envFilter?: string): PlanReport {
+/**
+ * The whole plan: per-environment breakdowns and every rule's findings, in a stable order. `sizing`: what pools are
+ * sized by where the definition gives a load (a calibration file's basis; seed 002's figures by default).
+ */
+export function buildPlan(stack: Stack, file: string, envFilter?: string, sizing?: SizingBasis): PlanReport {
   const envs = stack.environments.filter((e) => !envFilter || e.name === envFilter);
   const topologies = envs.map((e) => expand(stack, e.name));
-  const findings = runRules(stack, file, topologies);
+  const findings = runRules(stack, file, topologies, sizing);
   return {
     stack: stack.name,
     file,
-    environments: topologies.map((t) => planEnvironment(t, { phase: currentPhase(stack, t.env.name), set: stack.environments[t.env.index]?.currentPhase !== undefined })),
+    environments: topologies.map((t) => planEnvironment(t, { phase: currentPhase(stack, t.env.name), set: stack.environments[t.env.index]?.currentPhase !== undefined }, sizing)),
     deprecatedDatasources: stack.grafana.deprecatedDatasources
       .filter((d) => !envFilter || !d.env || d.env === envFilter)
       .map((d) => ({ name: d.name, env: d.env ?? null, reason: d.reason ?? null })),

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { formatBytes, formatCpu } from '../model/quantity.js';
+import { formatBytes, formatCpu, formatRate } from '../model/quantity.js';
 import type { PlanEnvironment, PlanReport, QuotaJson } from './index.js';
 
 export type Format = 'table' | 'markdown' | 'json';
@@ -64,6 +64,29 @@ export function quotaGrid(e: PlanEnvironment): Grid | undefined {
   };
 }
 
+/** The sizing of the collection layer against the expected load (environments with a load only). */
+export function sizingGrid(e: PlanEnvironment): Grid | undefined {
+  const z = e.sizing;
+  if (!z) return undefined;
+  const status = (have: number, need: number) => (have >= need ? 'ok' : `UNDER: needs ${need}`);
+  const rows: string[][] = [];
+  for (const p of z.pools) {
+    const per = (['traces', 'metrics', 'logs'] as const).filter((s) => z.load[s] !== undefined).map((s) => `${s} ${formatRate(p.perReplica[s])}${p.sources[s] === 'seed' && z.source === 'calibration' ? ' (seed)' : ''}`);
+    rows.push([`${p.pool} replicas`, `${p.role}, ${formatCpu(p.cpuPerReplicaMillicores)} each: ${per.join(', ')} per replica`, `${p.coresNeeded.toFixed(2)} cores → ${p.needed}`, String(p.replicas), status(p.replicas, p.needed)]);
+  }
+  for (const t of z.topics) rows.push([`${t.topic} partitions`, `${t.signal} ${formatRate(z.load[t.signal]!)}`, String(t.needed), String(t.partitions), status(t.partitions, t.needed)]);
+  if (z.kafka) rows.push(['Kafka brokers', `${z.kafka.tier} tier (${z.kafka.tierSource})`, String(z.kafka.needed), String(z.kafka.brokers), z.kafka.managed ? status(z.kafka.brokers, z.kafka.needed) : 'existing cluster']);
+  return { head: ['What', 'Basis', 'Needed', 'Defined', 'Status'], rows };
+}
+
+/** The sizing's header line: the load and where the per-core figures come from. */
+export function sizingLine(e: PlanEnvironment): string | undefined {
+  const z = e.sizing;
+  if (!z) return undefined;
+  const load = (['traces', 'metrics', 'logs'] as const).filter((s) => z.load[s] !== undefined).map((s) => `${s} ${formatRate(z.load[s]!)}`).join(', ');
+  return `Load: ${load} (+${z.headroomPercent}% headroom = ${formatRate(z.totalWithHeadroom).replace('/s', '')} events/s); sized from ${z.basis}`;
+}
+
 export function fitLine(e: PlanEnvironment): string | undefined {
   if (!e.fit) return undefined;
   const a = e.fit.available;
@@ -101,6 +124,12 @@ export function renderPlan(report: PlanReport, format: Format, colour = false): 
     const qg = quotaGrid(e);
     if (qg && e.quota) {
       out.push(h(3, `Quota increase request for ${e.namespace} (target headroom ${e.quota.targetHeadroomPercent}%)`), '', table(qg), '');
+    }
+    const sg = sizingGrid(e);
+    if (sg) {
+      out.push(h(3, 'Sizing for the expected load'), '', sizingLine(e)!, '', table(sg), '');
+      for (const n of e.sizing!.notes) out.push(`- ${n}`);
+      if (e.sizing!.notes.length) out.push('');
     }
     const chartWorkloads = e.chartWorkloads.filter((w) => w.action !== 'component');
     const volumeNotes = e.components.filter((c) => c.note && !chartWorkloads.some((w) => w.engine === c.engine && w.component === c.component));

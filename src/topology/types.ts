@@ -149,6 +149,17 @@ export interface IngestionPlan {
   processorReplicas: number;
   topics: KafkaTopicPlan[];
   definitionPath: string;
+  /** the expected load the definition gives (ingestion.environments.<env>.load), in events per second */
+  load?: IngestionLoad;
+}
+
+/** Expected ingestion load: spans, data points and log records per second (a signal without a figure is absent). */
+export interface IngestionLoad {
+  traces?: number;
+  metrics?: number;
+  logs?: number;
+  headroomPercent: number;
+  definitionPath: string;
 }
 
 export interface CapacityFacts {

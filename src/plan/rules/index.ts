@@ -10,6 +10,7 @@ import { composeObjectStorage } from './compose-object-storage.js';
 import { haReplicas } from './ha-replicas.js';
 import { kafka } from './kafka.js';
 import { phases } from './phases.js';
+import { poolSizing } from './pool-sizing.js';
 import { pipelineHoles } from './pipeline-holes.js';
 import { rateLimits } from './rate-limits.js';
 import { knownComponents } from './known-components.js';
@@ -22,4 +23,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing];

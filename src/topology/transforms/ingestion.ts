@@ -6,7 +6,8 @@
 import { CATALOG } from '../../catalog/index.js';
 import { ALLOY_CONFIG_RELOADER } from '../../catalog/charts/alloy.js';
 import { resources, type TopologyTransform } from '../resources.js';
-import type { KafkaTopicPlan, TopoComponent } from '../types.js';
+import { parseRate } from '../../model/quantity.js';
+import type { IngestionLoad, KafkaTopicPlan, TopoComponent } from '../types.js';
 
 export const addIngestion: TopologyTransform = (t, { stack, env, memoryLimitRequired }) => {
   const ing = stack.ingestion;
@@ -71,6 +72,18 @@ export const addIngestion: TopologyTransform = (t, { stack, env, memoryLimitRequ
       });
     }
   }
+  let load: IngestionLoad | undefined;
+  if (ingEnv?.load) {
+    load = { headroomPercent: ingEnv.load.headroomPercent, definitionPath: `ingestion.environments.${env.name}.load` };
+    for (const s of ['traces', 'metrics', 'logs'] as const) {
+      const v = ingEnv.load[s];
+      // validated by the schema: parseRate succeeds
+      if (v !== undefined) {
+        const r = parseRate(v);
+        if (r.ok) load[s] = r.value;
+      }
+    }
+  }
   return {
     ...t,
     components,
@@ -83,6 +96,7 @@ export const addIngestion: TopologyTransform = (t, { stack, env, memoryLimitRequ
       processorReplicas: kafkaBuffer ? (ingEnv?.processor?.replicas ?? 1) : 0,
       topics,
       definitionPath: 'ingestion',
+      ...(load ? { load } : {}),
     },
   };
 };

@@ -29,6 +29,8 @@ export interface CollectorSpec {
   readonly dir: string;
   /** a change to the rendered config object before it is written (only where a test says why) */
   readonly adjust?: (config: CollectorConfig) => CollectorConfig;
+  /** the process environment instead of the rendered one (GOMEMLIMIT), for configs that are not rendered (bench fixtures) */
+  readonly env?: Readonly<Record<string, string>>;
   /** health wait; default 60 s */
   readonly startTimeoutMs?: number;
 }
@@ -61,7 +63,7 @@ export class Collector {
     const proc = ManagedProcess.start(spec.name, bin, {
       args: [`--config=${configFile}`],
       logFile: join(home, 'collector.log'),
-      env: collectorEnvironment(spec.input, spec.role),
+      env: spec.env ?? collectorEnvironment(spec.input, spec.role),
     });
     const c = new Collector(spec, ports, configFile, storageDir, config, proc);
     await c.waitHealthy(spec.startTimeoutMs ?? 60_000);
