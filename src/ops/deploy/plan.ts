@@ -109,6 +109,15 @@ function graceSeconds(service: string, declared: string | undefined, process: Gr
   return Number(m[1]);
 }
 
+function phaseOfService(name: string, t: Topology): DeployPhase | undefined {
+  if (/^gateway-\d+$/.test(name)) return 'gateways';
+  if (/^processor-\d+$/.test(name)) return 'processors';
+  if (/^kafka-\d+$/.test(name)) return 'brokers';
+  if (/^grafana(-\d+)?$/.test(name)) return 'grafana';
+  if (t.engines.some((e) => e.engine === name)) return 'engines';
+  return undefined;
+}
+
 export function planDeploy(t: Topology, compose: ComposeDocument, options: PlanOptions = {}): DeployPlan {
   if (t.env.target !== 'compose') {
     throw new DeployError(`environment ${t.env.name} runs on ${t.env.target}, not compose`, 'otelstack deploy rolls compose environments; Kubernetes rolls Deployments itself (PodDisruptionBudgets are rendered)');
@@ -206,7 +215,10 @@ export function planDeploy(t: Topology, compose: ComposeDocument, options: PlanO
     if (s.labels?.[PROBE_OF_LABEL]) why = `readiness probe of ${s.labels[PROBE_OF_LABEL]} (busybox; nothing to update)`;
     else if (s.labels?.[ONE_SHOT_LABEL]) why = 'one-shot job (buckets, topics): run by docker compose up, not rolled';
     else if (name === LB_SERVICE) why = 'the load balancer itself: restarting it drops every OTLP connection; restart it in a maintenance window';
-    else if (/^grafana|^kafka-|^gateway-|^processor-/.test(name) || t.engines.some((e) => e.engine === name)) why = `phase not selected (--only ${[...only].join(',')})`;
+    else if (phaseOfService(name, t) !== undefined) {
+      const phase = phaseOfService(name, t)!;
+      why = only.has(phase) ? `not in the ${phase} of this topology` : `phase ${phase} not selected (--only ${[...only].join(',')})`;
+    }
     else why = 'stateful store the engines depend on: not rolled by deploy';
     untouched.push({ service: name, why });
   }

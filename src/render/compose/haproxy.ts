@@ -42,9 +42,11 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
   const port = (k: 'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi'): number =>
     placement.ports?.[k] ?? (k === 'monitor' || k === 'runtimeApi' ? HAPROXY.ports[k] : p[k]!);
   const list = (backend: 'grpc' | 'http') =>
-    servers.map((s) => `  server ${s.name} ${s.host}:${backend === 'grpc' ? s.otlpGrpc : s.otlpHttp} ${backend === 'grpc' ? 'proto h2 ' : ''}check port ${s.health}`).join('\n');
+    servers.map((s) => `  server ${s.name} ${s.host}:${backend === 'grpc' ? s.otlpGrpc : s.otlpHttp} ${backend === 'grpc' ? 'proto h2 ' : ''}check port ${s.health}${backend === 'grpc' ? ' check-proto h1' : ''}`).join('\n');
   // HAProxy 3.2 configuration manual: gRPC over HTTP/2 cleartext needs `proto h2` on both sides, so requests
-  // (not connections) are balanced; health from the collectors' health_check extension. The runtime API is what
+  // (not connections) are balanced; health from the collectors' health_check extension, which speaks HTTP/1.1 only:
+  // a check inherits the server's `proto h2` unless `check-proto h1` says otherwise (seen on the real HAProxy: every
+  // gRPC server DOWN, "Socket error", without it). The runtime API is what
   // `otelstack deploy` drains a gateway through (catalog HAPROXY).
   return [
     '# HAProxy in front of the OTLP gateways — rendered by otelstack.',
