@@ -35,3 +35,27 @@ export const HAPROXY_CONFIG_PATH = '/usr/local/etc/haproxy/haproxy.cfg';
 
 /** MinIO's ports (minio server defaults: S3 API :9000, console as rendered with --console-address :9001). */
 export const MINIO_PORTS = { s3: 9000, console: 9001 } as const;
+
+/**
+ * HAProxy facts the compose target and `otelstack deploy` use (HAProxy 3.2 configuration manual and management
+ * guide, "Runtime API"; the same commands and CSV columns in the 2.6 of Debian 12 the tests run):
+ *  - `stats socket ipv4@<addr>:<port> level admin` in `global` opens the runtime API on a TCP port; one command per
+ *    connection (non-interactive mode: HAProxy answers, then closes).
+ *  - `set server <backend>/<server> state drain` gives the server weight 0: no new requests are balanced to it
+ *    (HTTP requests, and gRPC streams over h2, are balanced one by one), requests under way finish;
+ *    `state ready` puts it back. `show stat` answers CSV whose header line starts with `# `; the columns used here
+ *    are pxname (backend), svname (server), scur (current sessions) and status (UP, DOWN, DRAIN, MAINT, `UP 1/2`…).
+ *  - `resolvers <name>` with `parse-resolv-conf` reads the nameservers of /etc/resolv.conf (in a compose container:
+ *    Docker's embedded DNS), so a gateway recreated with a new address is found again; `init-addr last,libc,none`
+ *    lets HAProxy start (and `haproxy -c` pass) while a server name does not resolve yet.
+ *  - `monitor-uri` answers 200 on a frontend of its own: the load balancer's own liveness.
+ * The runtime API listens on every interface inside the container and is published on the host's 127.0.0.1 only.
+ */
+export const HAPROXY = {
+  ports: { runtimeApi: 9999, monitor: 8405 },
+  monitorUri: '/healthz',
+  /** runtime API: the server's administrative state */
+  setServerState: (backend: string, server: string, state: 'drain' | 'ready' | 'maint'): string => `set server ${backend}/${server} state ${state}`,
+  showStat: 'show stat',
+  statColumns: { backend: 'pxname', server: 'svname', sessions: 'scur', status: 'status' },
+} as const;

@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   verify: async () => [(await import('./verify.js')).verifyCommand],
   load: async () => [(await import('./load.js')).loadCommand],
   report: async () => [(await import('./report.js')).reportCommand],
+  deploy: async () => [(await import('./deploy.js')).deployCommand],
 };
 const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
 

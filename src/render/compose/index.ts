@@ -21,7 +21,7 @@
  */
 import { CATALOG, readyUrl } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
-import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
+import { HAPROXY, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
 import { composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
@@ -31,6 +31,7 @@ import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, type CollectorRole } from '../configs/otelcol.js';
 import { ENGINE_DATA_DIRS, engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import { graceOf } from '../configs/lifecycle.js';
+import { composeHaproxyServers, haproxyConfig } from './haproxy.js';
 import { renderDashboardsCompose } from '../grafana/index.js';
 import { renderRulesCompose } from '../rules/index.js';
 
@@ -366,50 +367,15 @@ function addKafka(c: Ctx): string[] {
   return names;
 }
 
-function haproxyConfig(c: Ctx, gateways: string[]): string {
-  const p = CATALOG.otelcol.ports;
-  const servers = (port: number, check: string) => gateways.map((g) => `  server ${g} ${g}:${port} ${check}`).join('\n');
-  // HAProxy 3.2 configuration manual: gRPC over HTTP/2 cleartext needs `proto h2` on both sides, so requests
-  // (not connections) are balanced; health from the collectors' health_check extension.
-  return [
-    '# HAProxy in front of the OTLP gateways — rendered by otelstack.',
-    'global',
-    '  log stdout format raw local0',
-    'defaults',
-    '  log global',
-    '  mode http',
-    '  timeout connect 5s',
-    '  timeout client 60s',
-    '  timeout server 60s',
-    'frontend otlp_grpc',
-    `  bind :${p['otlpGrpc']} proto h2`,
-    '  default_backend gateways_grpc',
-    'frontend otlp_http',
-    `  bind :${p['otlpHttp']}`,
-    '  default_backend gateways_http',
-    'frontend health',
-    '  bind :8405',
-    '  monitor-uri /healthz',
-    'backend gateways_grpc',
-    '  balance roundrobin',
-    '  option httpchk GET /',
-    servers(p['otlpGrpc']!, `proto h2 check port ${p['health']}`),
-    'backend gateways_http',
-    '  balance roundrobin',
-    '  option httpchk GET /',
-    servers(p['otlpHttp']!, `check port ${p['health']}`),
-    '',
-  ].join('\n');
-}
-
-/** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP on the host. */
+/** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP on the host (haproxy.ts). */
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
-  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(c, gateways));
+  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways)));
   const p = CATALOG.otelcol.ports;
   c.services['otlp-lb'] = {
     ...base(extraImage('haproxy'), '30s'),
     volumes: [`./haproxy.cfg:${HAPROXY_CONFIG_PATH}:ro`],
-    ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`],
+    // OTLP for everyone; the runtime API (otelstack deploy drains gateways through it) on the host's loopback only
+    ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`, `${LOOPBACK_HOST}:${HAPROXY.ports.runtimeApi}:${HAPROXY.ports.runtimeApi}`],
     healthcheck: health(['CMD', 'haproxy', '-c', '-f', HAPROXY_CONFIG_PATH], '10s'),
     depends_on: deps(c, gateways),
     deploy: limits({ cpuMillicores: 1000, memoryBytes: 256 * MiB, cpuRequest: 200, memoryRequest: 128 * MiB }),

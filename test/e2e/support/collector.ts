@@ -124,6 +124,11 @@ export class Collector {
     await this.proc.kill9();
   }
 
+  /** Starts the process again (same ports, same queue directory, whatever config file is there now) without waiting. */
+  startAgain(): void {
+    this.proc.restart();
+  }
+
   /** Starts the same config again (same ports, same queue directory) and waits for health. */
   async restart(timeoutMs = 60_000): Promise<void> {
     this.proc.restart();

@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -88,6 +88,15 @@ export function prometheusBin(): string {
   const found = onPath('prometheus') ?? [join(cacheDir(), 'bin', 'prometheus'), '/usr/bin/prometheus'].find(executable);
   if (found) return found;
   throw new MissingPeerError('prometheus', `no prometheus binary (PROMETHEUS_BIN=${env ? JSON.stringify(env) : 'unset'}, none on PATH)`);
+}
+
+/** HAProxy (Debian package): the load balancer of the rolling-deploy test, and `haproxy -c` of the rendered config. */
+export function haproxyBin(): string {
+  const env = process.env['HAPROXY_BIN'];
+  if (executable(env)) return env;
+  const found = [join(cacheDir(), 'bin', 'haproxy'), '/usr/sbin/haproxy'].find(executable) ?? onPath('haproxy');
+  if (found) return found;
+  throw new MissingPeerError('haproxy', `no haproxy binary (HAPROXY_BIN=${env ? JSON.stringify(env) : 'unset'}; ${join(cacheDir(), 'bin', 'haproxy')} and /usr/sbin/haproxy missing)`);
 }
 
 /** SeaweedFS `weed` (its S3 gateway). */

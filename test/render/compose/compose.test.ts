@@ -233,7 +233,7 @@ describe('compose: several gateways without a Kafka buffer', () => {
     assert.ok(validate(doc as object), JSON.stringify(validate.errors));
     checkServices(doc);
     checkTools(doc);
-    assert.deepEqual(doc.services['otlp-lb'].ports, ['4317:4317', '4318:4318']);
+    assert.deepEqual(doc.services['otlp-lb'].ports, ['4317:4317', '4318:4318', '127.0.0.1:9999:9999'], 'OTLP for everyone; the HAProxy runtime API (deploy) on loopback only');
     for (const g of ['gateway-0', 'gateway-1', 'gateway-2']) {
       assert.equal(doc.services[g].ports, undefined, `${g} does not publish`);
       assert.equal(doc.services['otlp-lb'].depends_on[`${g}-ready`].condition, 'service_healthy');

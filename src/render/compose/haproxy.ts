@@ -1,0 +1,85 @@
+/**
+ * The HAProxy `otlp-lb` configuration in front of the OTLP gateways (compose target), and the names `otelstack
+ * deploy` drains servers by. One function renders it for the container layout (the default) and for any other
+ * placement (the real-engine tests run it on 127.0.0.1 with their own ports), so both run the same bytes but for
+ * addresses.
+ */
+import { CATALOG } from '../../catalog/index.js';
+import { HAPROXY } from '../../catalog/support.js';
+
+/** The backends of the rendered config: every gateway is a server of each, under its service name. */
+export const HAPROXY_BACKENDS = { grpc: 'gateways_grpc', http: 'gateways_http' } as const;
+
+/** Name of the resolvers section (Docker's embedded DNS, read from /etc/resolv.conf). */
+const RESOLVERS = 'compose';
+
+export interface HaproxyServer {
+  /** server name in the backends: the gateway's compose service name */
+  readonly name: string;
+  /** address the gateway answers at (its service name in compose) */
+  readonly host: string;
+  readonly otlpGrpc: number;
+  readonly otlpHttp: number;
+  /** the collector's health_check extension port */
+  readonly health: number;
+}
+
+export interface HaproxyPlacement {
+  /** interface the frontends and the runtime API bind to; default every interface (inside the container) */
+  readonly bindHost?: string;
+  readonly ports?: Partial<Record<'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi', number>>;
+}
+
+/** Servers for compose gateways: service name = host, the catalog's collector ports. */
+export function composeHaproxyServers(gateways: readonly string[]): HaproxyServer[] {
+  const p = CATALOG.otelcol.ports;
+  return gateways.map((g) => ({ name: g, host: g, otlpGrpc: p['otlpGrpc']!, otlpHttp: p['otlpHttp']!, health: p['health']! }));
+}
+
+export function haproxyConfig(servers: readonly HaproxyServer[], placement: HaproxyPlacement = {}): string {
+  const p = CATALOG.otelcol.ports;
+  const host = placement.bindHost ?? '';
+  const port = (k: 'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi'): number =>
+    placement.ports?.[k] ?? (k === 'monitor' || k === 'runtimeApi' ? HAPROXY.ports[k] : p[k]!);
+  const list = (backend: 'grpc' | 'http') =>
+    servers.map((s) => `  server ${s.name} ${s.host}:${backend === 'grpc' ? s.otlpGrpc : s.otlpHttp} ${backend === 'grpc' ? 'proto h2 ' : ''}check port ${s.health}${backend === 'grpc' ? ' check-proto h1' : ''}`).join('\n');
+  // HAProxy 3.2 configuration manual: gRPC over HTTP/2 cleartext needs `proto h2` on both sides, so requests
+  // (not connections) are balanced; health from the collectors' health_check extension, which speaks HTTP/1.1 only:
+  // a check inherits the server's `proto h2` unless `check-proto h1` says otherwise (seen on the real HAProxy: every
+  // gRPC server DOWN, "Socket error", without it). The runtime API is what
+  // `otelstack deploy` drains a gateway through (catalog HAPROXY).
+  return [
+    '# HAProxy in front of the OTLP gateways — rendered by otelstack.',
+    'global',
+    '  log stdout format raw local0',
+    `  stats socket ipv4@${host || '0.0.0.0'}:${port('runtimeApi')} level admin`,
+    `resolvers ${RESOLVERS}`,
+    '  parse-resolv-conf',
+    '  hold valid 10s',
+    'defaults',
+    '  log global',
+    '  mode http',
+    '  timeout connect 5s',
+    '  timeout client 60s',
+    '  timeout server 60s',
+    `  default-server init-addr last,libc,none resolvers ${RESOLVERS}`,
+    'frontend otlp_grpc',
+    `  bind ${host}:${port('otlpGrpc')} proto h2`,
+    `  default_backend ${HAPROXY_BACKENDS.grpc}`,
+    'frontend otlp_http',
+    `  bind ${host}:${port('otlpHttp')}`,
+    `  default_backend ${HAPROXY_BACKENDS.http}`,
+    'frontend health',
+    `  bind ${host}:${port('monitor')}`,
+    `  monitor-uri ${HAPROXY.monitorUri}`,
+    `backend ${HAPROXY_BACKENDS.grpc}`,
+    '  balance roundrobin',
+    '  option httpchk GET /',
+    list('grpc'),
+    `backend ${HAPROXY_BACKENDS.http}`,
+    '  balance roundrobin',
+    '  option httpchk GET /',
+    list('http'),
+    '',
+  ].join('\n');
+}
