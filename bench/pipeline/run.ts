@@ -81,7 +81,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   } finally {
     await rig.stop();
     killAllTracked();
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    if (process.env["OTELSTACK_E2E_KEEP"]) console.log(`# kept ${dir}`); else rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
   log('');

@@ -7,6 +7,21 @@ import { engineVersion } from './versions.js';
 /** Where the apache/kafka image keeps kafka-topics.sh and friends. */
 export const KAFKA_IMAGE_SCRIPTS_DIR = '/opt/kafka/bin';
 
+/**
+ * The largest record the collector's kafka exporter sends: its `producer.max_message_bytes` default (1000000, the
+ * Kafka producer's max.request.size default; the broker's message.max.bytes default 1048588 is above it). A
+ * record over it is a permanent error and the exporter drops it (otelcol-contrib 0.158 kafka_exporter.go: "kafka
+ * record exceeds max message size", then "Exporting failed. Dropping data.") — seen on the real collector by
+ * bench:pipeline when 16384-item batches of logs became 1.03–1.14 MB records.
+ */
+export const KAFKA_PRODUCER_MAX_MESSAGE_BYTES = 1_000_000;
+/**
+ * The exporter's batch, by bytes of the OTLP protobuf (the record is that encoding, uncompressed, plus a small
+ * header): at most 3/4 of the largest record, so a batch can never become a record the exporter drops.
+ */
+export const KAFKA_EXPORTER_BATCH_MAX_BYTES = Math.floor(KAFKA_PRODUCER_MAX_MESSAGE_BYTES * 0.75);
+export const KAFKA_EXPORTER_BATCH_MIN_BYTES = 256 * 1024;
+
 export const kafka: EngineFacts = {
   id: 'kafka',
   title: 'Kafka',

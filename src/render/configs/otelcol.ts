@@ -19,6 +19,7 @@
  *    so it could not have a persistent queue.
  */
 import { CATALOG } from '../../catalog/index.js';
+import { KAFKA_EXPORTER_BATCH_MAX_BYTES, KAFKA_EXPORTER_BATCH_MIN_BYTES, KAFKA_PRODUCER_MAX_MESSAGE_BYTES } from '../../catalog/kafka.js';
 import { collectorMemory } from '../../topology/collector-memory.js';
 import type { EngineDeployment, KafkaTopicPlan, Topology } from '../../topology/types.js';
 import type { Finding } from '../../plan/findings.js';
@@ -68,7 +69,11 @@ function hostPort(url: string): string {
   return url.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
 }
 
-function queueAndRetry(input: RenderInput): Record<string, unknown> {
+/** The exporter queue's batch: by items for OTLP exporters, by bytes under the largest record for Kafka. */
+const ITEM_BATCH = { flush_timeout: '200ms', sizer: 'items', min_size: 8192, max_size: 16384 };
+const KAFKA_BATCH = { flush_timeout: '200ms', sizer: 'bytes', min_size: KAFKA_EXPORTER_BATCH_MIN_BYTES, max_size: KAFKA_EXPORTER_BATCH_MAX_BYTES };
+
+function queueAndRetry(input: RenderInput, batch: Record<string, unknown> = ITEM_BATCH): Record<string, unknown> {
   const ing = input.stack.ingestion!;
   const q: Record<string, unknown> = {
     enabled: true,
@@ -77,7 +82,7 @@ function queueAndRetry(input: RenderInput): Record<string, unknown> {
     num_consumers: 10,
     // batching moved from the batch processor into the exporter's queue; it runs on the consumer side of a
     // persistent queue, so nothing is held only in memory before it is on disk.
-    batch: { flush_timeout: '200ms', sizer: 'items', min_size: 8192, max_size: 16384 },
+    batch,
   };
   if (ing.persistentQueue.enabled) q['storage'] = OTELCOL_TYPES.fileStorage;
   return {
@@ -201,8 +206,9 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
           [s]: { topic: topic?.name ?? `otlp-${s}`, encoding: 'otlp_proto' },
           // whole traces land on one partition, so one processor sees every span of a trace (tail sampling)
           ...(s === 'traces' ? { partition_traces_by_id: true } : {}),
-          producer: { required_acks: -1, allow_auto_topic_creation: false, compression: 'lz4' },
-          ...queueAndRetry(input),
+          // max_message_bytes written out: the batch below is sized from it
+          producer: { required_acks: -1, allow_auto_topic_creation: false, compression: 'lz4', max_message_bytes: KAFKA_PRODUCER_MAX_MESSAGE_BYTES },
+          ...queueAndRetry(input, KAFKA_BATCH),
         };
       } else {
         const b = backends.get(s);
