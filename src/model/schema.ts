@@ -99,6 +99,29 @@ export const Resources = z.strictObject({
 /** targetCpu when an autoscaling block names no target */
 export const AUTOSCALING_DEFAULT_CPU = 80;
 
+/** A HorizontalPodAutoscaler range (components and collector pools alike). */
+export const Autoscaling = z
+  .strictObject({
+    min: count(1, MAX_REPLICAS).describe('fewest replicas the HorizontalPodAutoscaler keeps'),
+    max: count(1, MAX_REPLICAS).describe('most replicas it scales to (the plan budgets this many)'),
+    targetCpu: count(1, 100).optional().describe('target average CPU utilisation, % of the CPU request'),
+    targetMemory: count(1, 100).optional().describe('target average memory utilisation, % of the memory request'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.min > a.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['min'],
+        message: `min (${a.min}) is above max (${a.max})`,
+        params: { expected: `1 ≤ min ≤ max ≤ ${MAX_REPLICAS}`, suggestion: `set min to at most ${a.max}, or raise max` },
+      });
+    }
+  })
+  .optional()
+  .describe(
+    `kubernetes, stateless components only: a HorizontalPodAutoscaler through the chart's autoscaling values (1 ≤ min ≤ max ≤ ${MAX_REPLICAS}; targets 1–100 %, targetCpu ${AUTOSCALING_DEFAULT_CPU} when neither is given); the plan budgets max replicas`,
+  );
+
 export const ComponentOverride = z.strictObject({
   replicas: replicas.optional(),
   cpu: Cpu.optional().describe('CPU request per replica'),
@@ -106,27 +129,7 @@ export const ComponentOverride = z.strictObject({
   memoryLimit: Memory.optional().describe('memory limit per replica (only where the resource policy allows)'),
   cpuLimit: Cpu.optional().describe('CPU limit per replica (only where the resource policy allows)'),
   storage: Storage.optional().describe('persistent volume size per replica'),
-  autoscaling: z
-    .strictObject({
-      min: count(1, MAX_REPLICAS).describe('fewest replicas the HorizontalPodAutoscaler keeps'),
-      max: count(1, MAX_REPLICAS).describe('most replicas it scales to (the plan budgets this many)'),
-      targetCpu: count(1, 100).optional().describe('target average CPU utilisation, % of the CPU request'),
-      targetMemory: count(1, 100).optional().describe('target average memory utilisation, % of the memory request'),
-    })
-    .superRefine((a, ctx) => {
-      if (a.min > a.max) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['min'],
-          message: `min (${a.min}) is above max (${a.max})`,
-          params: { expected: `1 ≤ min ≤ max ≤ ${MAX_REPLICAS}`, suggestion: `set min to at most ${a.max}, or raise max` },
-        });
-      }
-    })
-    .optional()
-    .describe(
-      `kubernetes, stateless components only: a HorizontalPodAutoscaler through the chart's autoscaling values (1 ≤ min ≤ max ≤ ${MAX_REPLICAS}; targets 1–100 %, targetCpu ${AUTOSCALING_DEFAULT_CPU} when neither is given); the plan budgets max replicas`,
-    ),
+  autoscaling: Autoscaling,
 });
 
 export const SignalEnvironment = z.strictObject({
@@ -344,6 +347,9 @@ const Pool = z.strictObject({
   memory: Memory.optional(),
   memoryLimit: Memory.optional(),
   storage: Storage.optional().describe('persistent-queue volume per replica'),
+  autoscaling: Autoscaling.describe(
+    `kubernetes, the Alloy gateway pool otelstack deploys: a HorizontalPodAutoscaler through the alloy chart (controller.autoscaling.horizontal; targetCpu ${AUTOSCALING_DEFAULT_CPU} when no target is given); the plan budgets max replicas`,
+  ),
 });
 
 export const KafkaTopic = z.strictObject({

@@ -47,10 +47,10 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
  */
 const TRANSFORMS: readonly TopologyTransform[] = [
   expandSignals,
-  applyAutoscaling,
   linkSpanMetrics,
   enableExemplars,
   addIngestion,
+  applyAutoscaling,
   addKafka,
   deployGrafana,
   budgetChartWorkloads,

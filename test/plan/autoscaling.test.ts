@@ -91,4 +91,40 @@ describe('autoscaling', () => {
     assert.equal(PYROSCOPE_AUTOSCALING.components['querier']!.maxReplicas, 'architecture.microservices.v1.querier.autoscaling.maxReplicas');
     assert.equal(MIMIR_DISTRIBUTED_FACTS.autoscaling?.verified, false);
   });
+
+  describe('collector pools (ingestion.environments.<env>.gateway / .processor)', () => {
+    const owned = (mutate: (x: M) => void = () => {}) =>
+      dts((x) => {
+        x['ingestion'].shared = false;
+        x['ingestion'].environments = { ...(x['ingestion'].environments ?? {}), prod: { ...(x['ingestion'].environments?.prod ?? {}), gateway: { replicas: 1, autoscaling: { min: 2, max: 6 } } } };
+        mutate(x);
+      });
+    it('the Alloy gateway is budgeted at max with its config-reloader sidecar, and the alloy chart gets its HPA values', async () => {
+      const s = await owned();
+      const t = expand(s, 'prod');
+      const gw = t.components.find((c) => c.engine === 'alloy' && c.component === 'gateway')!;
+      assert.equal(gw.replicas, 6);
+      assert.deepEqual(gw.autoscaling, { min: 2, max: 6, targetCpu: 80 });
+      assert.equal(t.components.find((c) => c.engine === 'alloy' && c.component === 'config-reloader')!.replicas, 6, 'one sidecar per gateway pod');
+      const f = rule(s).filter((x) => x.env === 'prod');
+      assert.deepEqual(f.map((x) => x.severity), ['warning'], JSON.stringify(f));
+      assert.match(f[0]!.message, /persistent queues on a volume per replica/);
+      const r = renderKubernetes({ stack: s, topology: t });
+      const file = [...r.files.keys()].find((k) => /values\/alloy\.yaml$/.test(k))!;
+      const values = parse(r.files.get(file)!) as M;
+      assert.deepEqual(values['controller'].autoscaling, { horizontal: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: null } });
+      assert.ok(values['alloy'].resources.requests.cpu, 'the chart requires a CPU request for a CPU target');
+    });
+    it('refused where it cannot work: the shared Alloy, a DaemonSet, a Kafka-fed processor pool, and HA min 1', async () => {
+      const shared = rule(await dts((x) => { x['ingestion'].environments = { prod: { gateway: { replicas: 1, autoscaling: { min: 2, max: 4 } } } }; }));
+      assert.ok(shared.some((f) => f.severity === 'error' && /ingestion\.shared: true/.test(f.message)), JSON.stringify(shared));
+      const ds = rule(await owned((x) => { x['ingestion'].environments.prod.controller = 'daemonset'; }));
+      assert.ok(ds.some((f) => f.severity === 'error' && /DaemonSet/.test(f.message)));
+      const proc = rule(await owned((x) => { Object.assign(x['ingestion'].environments.prod, { kafkaBuffer: true, processor: { replicas: 1, autoscaling: { min: 2, max: 4 } } }); }));
+      const p = proc.find((f) => f.path === 'ingestion.environments.prod.processor.autoscaling');
+      assert.ok(p && p.severity === 'error' && /consumer lag/.test(p.message), JSON.stringify(proc));
+      const one = rule(await owned((x) => { x['ingestion'].environments.prod.gateway.autoscaling.min = 1; }));
+      assert.ok(one.some((f) => f.severity === 'error' && /scale down to 1/.test(f.message)));
+    });
+  });
 });

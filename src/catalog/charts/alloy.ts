@@ -52,6 +52,20 @@ export const ALLOY_CHART_DEFAULT_STABILITY = 'generally-available';
 export const ALLOY_CHART_RBAC = { createDefault: true, podDiscovery: true, nodeMetrics: true } as const;
 /** The chart's config-reloader sidecar in every Alloy pod (container `config-reloader`; chart default requests 10m / 50Mi). */
 export const ALLOY_CONFIG_RELOADER = { container: 'config-reloader', cpu: 10, memory: 50 * 1024 ** 2 } as const;
+/**
+ * The alloy chart's HorizontalPodAutoscaler for the controller (1.4.0 templates/hpa.yaml, values.yaml
+ * controller.autoscaling.horizontal): Deployment or StatefulSet only; a target left null renders no such metric
+ * (the chart's own default for memory is 80 %, so otelstack writes both).
+ */
+export const ALLOY_CHART_HPA = {
+  key: 'controller.autoscaling.horizontal',
+  enabled: 'enabled',
+  minReplicas: 'minReplicas',
+  maxReplicas: 'maxReplicas',
+  targetCpu: 'targetCPUUtilizationPercentage',
+  targetMemory: 'targetMemoryUtilizationPercentage',
+} as const;
+
 export const ALLOY_FACTS: ChartFacts = {
   chart: 'alloy',
   version: '1.4.0',

@@ -1,6 +1,46 @@
 import { CHART_FACTS } from '../../catalog/charts/index.js';
 import { CATALOG } from '../../catalog/index.js';
+import type { Stack } from '../../model/schema.js';
+import type { TopoComponent, Topology } from '../../topology/types.js';
 import type { Finding, Rule } from '../findings.js';
+
+type Report = (severity: Finding['severity'], message: string, suggestion: string) => void;
+
+/**
+ * A collector pool's autoscaling: the Alloy gateway otelstack deploys on Kubernetes scales through the alloy
+ * chart's HorizontalPodAutoscaler (controller.autoscaling.horizontal); a Kafka-fed processor pool scales on
+ * consumer lag (seed 002 "Consumer lag → auto-scaling"), which needs KEDA objects otelstack does not render.
+ */
+function collectorPool(stack: Stack, t: Topology, c: TopoComponent, f: Report): void {
+  const ing = stack.ingestion!;
+  const a = c.autoscaling!;
+  const pools = ing.environments[t.env.name];
+  if (c.component === 'processor') {
+    f('error', `the processor pool (${t.env.name}) reads Kafka: it scales on consumer lag (seed 002), not on CPU, and otelstack renders no KEDA ScaledObject for it yet`, 'remove processor.autoscaling and size processor.replicas to the buffer topics\' partitions');
+    return;
+  }
+  if (t.env.target !== 'kubernetes') {
+    f('warning', `${t.env.name} is a ${t.env.target} environment: nothing autoscales there, the gateway pool runs ${a.max} replicas`, 'remove gateway.autoscaling, or set gateway.replicas');
+    return;
+  }
+  if (ing.shared) {
+    f('error', `the gateway is the shared ${ing.collector} (ingestion.shared: true), deployed elsewhere: otelstack renders its configuration, not its pods, so it cannot autoscale it`, 'remove gateway.autoscaling, or set ingestion.shared: false so otelstack deploys the gateway');
+    return;
+  }
+  if (ing.collector !== 'alloy') {
+    f('warning', `otelstack deploys no ${ing.collector} gateway on Kubernetes: the gateway pool runs ${a.max} replicas, fixed`, "use ingestion.collector: alloy (the alloy chart's HorizontalPodAutoscaler), or remove gateway.autoscaling");
+    return;
+  }
+  if (pools?.controller === 'daemonset') {
+    f('error', 'the gateway runs as a DaemonSet (one pod per node): a HorizontalPodAutoscaler cannot scale it', 'use controller: deployment, or remove gateway.autoscaling');
+    return;
+  }
+  if (t.env.ha && a.min < 2) f('error', `the gateway pool (${t.env.name}) may scale down to ${a.min} replica in an HA environment: a rolling update or a lost pod then stops ingestion`, 'set gateway.autoscaling.min: 2');
+  if (ing.persistentQueue.enabled) {
+    f('warning', `the gateway pool (${t.env.name}) keeps persistent queues on a volume per replica: when the autoscaler removes a pod, what its queue still holds waits on that volume until the pool grows back to it`, 'keep autoscaling.min at the replicas normal load needs, so scale-downs remove only pods that drained; or turn off ingestion.persistentQueue');
+  }
+  if (pools?.gateway.replicas !== undefined && pools.gateway.replicas !== 1) f('warning', `the gateway pool (${t.env.name}) gives both replicas (${pools.gateway.replicas}) and autoscaling (${a.min}–${a.max}): replicas is ignored, the plan budgets ${a.max}`, 'drop gateway.replicas');
+}
 
 /**
  * Components with `autoscaling` (budgeted at max by the topology's autoscaling transform): only stateless ones may
@@ -20,6 +60,10 @@ export const autoscaling: Rule = {
         const path = `${c.definitionPath}.autoscaling`;
         const who = `${c.engine} ${c.component} (${t.env.name})`;
         const f = (severity: Finding['severity'], message: string, suggestion: string) => out.push({ severity, rule: this.id, env: t.env.name, path, message, suggestion });
+        if (stack.ingestion && c.engine === stack.ingestion.collector) {
+          collectorPool(stack, t, c, f);
+          continue;
+        }
         const e = t.engines.find((x) => x.engine === c.engine);
         const line = e ? CATALOG[e.engine].versions.find((v) => v.line === e.versionLine) : undefined;
         if (c.stateful || c.singleton) {

@@ -17,7 +17,7 @@
  */
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application'; // the model's own module (start-up time)
 import { ALLOY_CHART_DEFAULT_STORAGE_PATH, ALLOY_STORAGE_PATH, alloyComponentsIn, alloyImageTag, requiredStability } from '../../catalog/alloy.js';
-import { ALLOY_CHART_DEFAULT_STABILITY, ALLOY_CHART_RBAC } from '../../catalog/charts/alloy.js';
+import { ALLOY_CHART_DEFAULT_STABILITY, ALLOY_CHART_HPA, ALLOY_CHART_RBAC } from '../../catalog/charts/alloy.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { ChartRef } from '../../catalog/types.js';
 import type { Stack } from '../../model/schema.js';
@@ -28,7 +28,7 @@ import { alloyListenPorts, alloyScopes, alloyTopologies, renderAlloyConfig, type
 import { toYaml, type FileSet } from '../fileset.js';
 import { renderTopology } from '../topology.js';
 import type { RenderInput, RenderResult } from '../types.js';
-import { bytesQuantity, resourcesOf } from './values.js';
+import { bytesQuantity, resourcesOf, setPath } from './values.js';
 
 const RULE = 'render-alloy';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'otelstack' };
@@ -96,6 +96,18 @@ export function alloyValues(stack: Stack, scope: AlloyScope, findings: Finding[]
     } else {
       if (gw.replicas > 1) alloy['clustering'] = { enabled: true };
       values['controller'] = { type: 'deployment', replicas: gw.replicas };
+    }
+    const a = gw.autoscaling;
+    const ctl = values['controller'] as Record<string, unknown>;
+    if (a && ctl['type'] !== 'daemonset') {
+      // the controller keeps the budgeted max as its starting count; the HorizontalPodAutoscaler then owns it
+      setPath(values, ALLOY_CHART_HPA.key, {
+        [ALLOY_CHART_HPA.enabled]: true,
+        [ALLOY_CHART_HPA.minReplicas]: a.min,
+        [ALLOY_CHART_HPA.maxReplicas]: a.max,
+        [ALLOY_CHART_HPA.targetCpu]: a.targetCpu ?? null,
+        [ALLOY_CHART_HPA.targetMemory]: a.targetMemory ?? null,
+      });
     }
   }
   if (!owned && scope.routes.some((r) => r.metrics)) {

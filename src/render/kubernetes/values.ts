@@ -75,7 +75,7 @@ export function componentsOf(t: Topology, e: EngineDeployment): TopoComponent[] 
 }
 
 /** Sets a dotted path in a values object, creating maps on the way. */
-function setPath(values: Values, path: string, value: unknown): void {
+export function setPath(values: Values, path: string, value: unknown): void {
   const segs = path.split('.');
   let cur = values;
   for (const seg of segs.slice(0, -1)) {

@@ -1,26 +1,46 @@
 /**
- * Autoscaling (definition: signals.<s>.environments.<env>.components.<name>.autoscaling): the component carries its
- * HorizontalPodAutoscaler range and is budgeted at `max` replicas, so the plan's totals and the quota request cover
- * the most it can scale to. Whether the component may scale at all (stateless only) and whether its chart can
- * express it are the plan's rules (src/plan/rules/autoscaling.ts); this transform only records what was asked.
+ * Autoscaling: a component carries its HorizontalPodAutoscaler range and is budgeted at `max` replicas, so the
+ * plan's totals and the quota request cover the most it can scale to. Two places in the definition ask for it:
+ *  - an engine's component: signals.<s>.environments.<env>.components.<name>.autoscaling;
+ *  - a collector pool: ingestion.environments.<env>.gateway.autoscaling (and .processor.autoscaling, which the plan
+ *    refuses: a Kafka-fed pool scales on consumer lag, not CPU); sidecars of the pool (the alloy chart's
+ *    config-reloader) follow it to max.
+ * Whether the component may scale at all (stateless only) and whether its chart can express it are the plan's
+ * rules (src/plan/rules/autoscaling.ts); this transform only records what was asked. It runs after the
+ * collection layer is added, so the pools are there to scale.
  */
-import { AUTOSCALING_DEFAULT_CPU } from '../../model/schema.js';
+import { AUTOSCALING_DEFAULT_CPU, type Autoscaling } from '../../model/schema.js';
+import type { z } from 'zod';
 import type { TopologyTransform } from '../resources.js';
-import type { TopoComponent } from '../types.js';
+import type { ComponentAutoscaling, TopoComponent } from '../types.js';
+
+type Asked = NonNullable<z.infer<typeof Autoscaling>>;
+
+function range(a: Asked): ComponentAutoscaling {
+  const targetCpu = a.targetCpu ?? (a.targetMemory === undefined ? AUTOSCALING_DEFAULT_CPU : undefined);
+  return { min: a.min, max: a.max, ...(targetCpu !== undefined ? { targetCpu } : {}), ...(a.targetMemory !== undefined ? { targetMemory: a.targetMemory } : {}) };
+}
 
 export const applyAutoscaling: TopologyTransform = (t, { stack, env }) => {
-  let changed = false;
-  const components = t.components.map((c): TopoComponent => {
+  const ing = stack.ingestion;
+  const pools = ing?.environments[env.name];
+  const asked = (c: TopoComponent): Asked | undefined => {
+    if (ing && c.engine === ing.collector) return c.component === 'gateway' ? pools?.gateway.autoscaling : c.component === 'processor' ? pools?.processor?.autoscaling : undefined;
     const signal = t.engines.find((e) => e.engine === c.engine)?.signal;
-    const a = signal ? stack.signals[signal]?.environments[env.name]?.components?.[c.component]?.autoscaling : undefined;
-    if (!a) return c;
-    changed = true;
-    const targetCpu = a.targetCpu ?? (a.targetMemory === undefined ? AUTOSCALING_DEFAULT_CPU : undefined);
-    return {
-      ...c,
-      replicas: a.max,
-      autoscaling: { min: a.min, max: a.max, ...(targetCpu !== undefined ? { targetCpu } : {}), ...(a.targetMemory !== undefined ? { targetMemory: a.targetMemory } : {}) },
-    };
+    return signal ? stack.signals[signal]?.environments[env.name]?.components?.[c.component]?.autoscaling : undefined;
+  };
+  const scaled = new Map<string, ComponentAutoscaling>();
+  for (const c of t.components) {
+    const a = asked(c);
+    if (a) scaled.set(`${c.engine}/${c.component}`, range(a));
+  }
+  if (scaled.size === 0) return t;
+  const components = t.components.map((c): TopoComponent => {
+    const a = scaled.get(`${c.engine}/${c.component}`);
+    if (a) return { ...c, replicas: a.max, autoscaling: a };
+    // a sidecar runs in every pod of the component it belongs to
+    const of = c.sidecarOf ? scaled.get(`${c.engine}/${c.sidecarOf.component}`) : undefined;
+    return of ? { ...c, replicas: of.max } : c;
   });
-  return changed ? { ...t, components } : t;
+  return { ...t, components };
 };
