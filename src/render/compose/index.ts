@@ -24,7 +24,7 @@ import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
-import { composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
+import { COMPOSE_OTLP_LB, composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
@@ -406,7 +406,7 @@ function haproxyConfig(c: Ctx, gateways: string[]): string {
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
   c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(c, gateways));
   const p = CATALOG.otelcol.ports;
-  c.services['otlp-lb'] = {
+  c.services[COMPOSE_OTLP_LB] = {
     ...base(extraImage('haproxy'), '30s'),
     volumes: [`./haproxy.cfg:${HAPROXY_CONFIG_PATH}:ro`],
     ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`],
