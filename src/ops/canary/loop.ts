@@ -16,7 +16,7 @@ export interface CanaryLoopOptions extends RoundOptions {
   readonly intervalMs: number;
   /** one round per environment, then stop */
   readonly once?: boolean;
-  /** stops the loop: no new round starts; running rounds finish (bounded by their deadline) */
+  /** stops the loop: no new round starts, and rounds still waiting are abandoned (their items are not counted) */
   readonly signal?: AbortSignal;
   readonly onRound?: (r: RoundReport) => void;
   readonly onError?: (env: string, e: Error) => void;
@@ -26,7 +26,7 @@ export function maxInFlight(intervalMs: number, deadlineMs: number, storageDeadl
   return Math.ceil(Math.max(deadlineMs, storageDeadlineMs) / intervalMs) + 1;
 }
 
-/** Runs until `signal` aborts (or one round each with `once`); resolves when every started round has finished. */
+/** Runs until `signal` aborts, or one round per environment with `once` (then resolves when those have finished). */
 export async function runCanary(envs: readonly CanaryEnvironment[], metrics: CanaryMetrics, o: CanaryLoopOptions): Promise<RoundReport[]> {
   const clock: Clock = o.clock ?? REAL_CLOCK;
   const cap = maxInFlight(o.intervalMs, o.deadlineMs, o.checkStorage ? o.storageDeadlineMs : 0);
@@ -71,6 +71,14 @@ export async function runCanary(envs: readonly CanaryEnvironment[], metrics: Can
     if (wait < 0) next = clock.now();
     else await clock.sleep(wait, o.signal);
   }
-  while (running.size > 0) await Promise.all([...running]);
+  while (running.size > 0 && !o.signal?.aborted) await Promise.race([Promise.all([...running]), aborted(o.signal)]);
   return done;
+}
+
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
