@@ -2,49 +2,20 @@
 // `promtool check rules`, and exercised by `promtool test rules` on series named as the canary exposes them
 // (src/catalog/canary.ts): a lost item, a slow write→read path, the canary down, no successful round.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 
 import { CANARY_ALERTS, CANARY_METRICS as M } from '../../../src/catalog/canary.js';
-import type { Stack } from '../../../src/model/schema.js';
 import { stackRules } from '../../../src/render/rules/index.js';
 import { expand } from '../../../src/topology/expand.js';
+import { alertsOf, expected, run, withCanary } from './canary-support.js';
 import { example, promtool, render, ruleFiles } from './support.js';
 
 const work = mkdtempSync(join(tmpdir(), 'otelstack-canary-rules-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-export function withCanary(stack: Stack, o: Partial<NonNullable<Stack['canary']>> = {}): Stack {
-  return { ...stack, canary: { enabled: true, interval: '30s', deadline: '2m', checkStorage: false, ...o } };
-}
-
-export function run(bin: string, args: string[]): { code: number; out: string } {
-  try {
-    return { code: 0, out: execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }) };
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string };
-    return { code: err.status ?? 1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
-
-type AlertRule = { alert: string; annotations: Record<string, string>; labels: Record<string, string> };
-
-export function alertsOf(text: string): Map<string, AlertRule> {
-  const doc = parse(text) as { groups: Array<{ rules: Array<Partial<AlertRule>> }> };
-  return new Map(doc.groups.flatMap((g) => g.rules).filter((r): r is AlertRule => r.alert !== undefined).map((r) => [r.alert, r]));
-}
-
-/** What promtool expects of a firing alert: the rule's labels plus the series', annotations with $labels filled in. */
-export function expected(rules: Map<string, AlertRule>, alert: string, labels: Record<string, string>) {
-  const r = rules.get(alert);
-  assert.ok(r, `rule ${alert} rendered`);
-  const fill = (s: string) => s.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, k: string) => labels[k] ?? '');
-  return { exp_labels: { ...r.labels, ...labels }, exp_annotations: Object.fromEntries(Object.entries(r.annotations).map(([k, v]) => [k, fill(v)])) };
-}
 
 const lbl = (o: Record<string, string>) => `{${Object.entries(o).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 
