@@ -19,6 +19,8 @@ export const CANARY_NAME = 'otelstack-canary';
 /** The canary's /metrics port (prom-client's default registry served by the canary). */
 export const CANARY_PORT = 9465;
 export const CANARY_METRICS_PATH = '/metrics';
+/** Name of the /metrics container port (Kubernetes: what the Alloy's pod scrape keeps). */
+export const CANARY_PORT_NAME = 'http-metrics';
 /** The path of the rendered definition the canary reads inside its container / on its VM. */
 export const CANARY_DEFINITION_DIR = '/etc/otelstack';
 

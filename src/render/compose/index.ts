@@ -24,8 +24,9 @@ import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
+import { canaryArgs, canaryDefinitionFile, canaryDefinitionName, canaryDefinitionPath } from '../configs/canary.js';
 import { COMPOSE_OTLP_LB, composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
-import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
+import type { CanaryPlan, EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, type CollectorRole } from '../configs/otelcol.js';
@@ -416,6 +417,25 @@ function addLoadBalancer(c: Ctx, gateways: string[]): void {
   };
 }
 
+/**
+ * `otelstack canary` (src/render/configs/canary.ts) on the definition copy beside the compose file, after the
+ * ingestion endpoint is up; its /metrics published on the host's loopback only.
+ */
+function addCanary(c: Ctx, k: CanaryPlan, gateways: string[]): void {
+  const file = canaryDefinitionName(c.t.stack);
+  c.files.set(`${c.dir}/otelstack/${file}`, canaryDefinitionFile(c.input.stack));
+  const front = composeLoadBalanced(c.t) ? [COMPOSE_OTLP_LB] : gateways.slice(0, 1);
+  c.services[k.name] = {
+    ...base(k.image, '10s'),
+    command: canaryArgs(c.t, k),
+    volumes: [`./otelstack/${file}:${canaryDefinitionPath(c.t.stack)}:ro`],
+    // the load balancer has a healthcheck of its own; a gateway is probed by its busybox service
+    depends_on: deps(c, front),
+    deploy: deployOf(k.perReplica),
+    ports: [`${LOOPBACK_HOST}:${k.port}:${k.port}`],
+  };
+}
+
 function addGrafana(c: Ctx, count: number, deps: string[]): void {
   const port = CATALOG.grafana.ports['http']!;
   c.files.set(`${c.dir}/grafana/provisioning/datasources/datasources.yaml`, grafanaDatasourcesFile(c.t));
@@ -523,6 +543,7 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
   }
 
   addGrafana(c, scalable ? 2 : 1, backends);
+  if (t.canary) addCanary(c, t.canary, gateways);
   // dashboards: a file provider under the provisioning directory Grafana mounts; rule files for the metrics backend
   for (const part of [renderDashboardsCompose(input), renderRulesCompose(input)]) {
     for (const [k, v] of part.files) files.set(k, v);
