@@ -24,6 +24,7 @@ import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
+import { CANARY_METRICS_PATH } from '../../catalog/canary.js';
 import { canaryArgs, canaryDefinitionFile, canaryDefinitionName, canaryDefinitionPath } from '../configs/canary.js';
 import { COMPOSE_OTLP_LB, composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { CanaryPlan, EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
@@ -426,8 +427,10 @@ function addCanary(c: Ctx, k: CanaryPlan, gateways: string[]): void {
   c.files.set(`${c.dir}/otelstack/${file}`, canaryDefinitionFile(c.input.stack));
   const front = composeLoadBalanced(c.t) ? [COMPOSE_OTLP_LB] : gateways.slice(0, 1);
   c.services[k.name] = {
-    ...base(k.image, '10s'),
+    ...base(extraImage('otelstack'), '10s'),
     command: canaryArgs(c.t, k),
+    // the image holds node: GET its own /metrics
+    healthcheck: health(['CMD', 'node', '-e', `fetch('http://127.0.0.1:${k.port}${CANARY_METRICS_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], '20s'),
     volumes: [`./otelstack/${file}:${canaryDefinitionPath(c.t.stack)}:ro`],
     // the load balancer has a healthcheck of its own; a gateway is probed by its busybox service
     depends_on: deps(c, front),
