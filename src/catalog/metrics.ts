@@ -30,6 +30,7 @@
  *    instrumentation `prometheus_http_requests_total`.
  *  - Kubernetes kubelet (/metrics and /metrics/cadvisor): kubelet_volume_stats_*, container_* (cAdvisor).
  */
+import { CANARY_METRICS } from './canary.js';
 import { engineVersion } from './versions.js';
 import { CHART_FACTS } from './charts/index.js';
 import type { EngineDeployment, Topology } from '../topology/types.js';
@@ -46,6 +47,7 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
  *    metrics backend (present when the environment's Tempo runs one: spanMetrics, and a metrics engine to write to)
  *  - scrape: series a Prometheus-compatible scraper adds for every target (up, scrape_*)
  *  - kubelet: the kubelet and its embedded cAdvisor, on every Kubernetes node
+ *  - otelstack-canary: `otelstack canary` (src/catalog/canary.ts), where the definition deploys it
  */
 export type MetricSource =
   | 'otelcol'
@@ -58,7 +60,8 @@ export type MetricSource =
   | 'loki'
   | 'prometheus'
   | 'scrape'
-  | 'kubelet';
+  | 'kubelet'
+  | 'otelstack-canary';
 
 export interface MetricFamily {
   /** the family name as exposed (histograms: without _bucket/_sum/_count) */
@@ -240,6 +243,7 @@ export const SOURCE_PREFIXES: Readonly<Record<MetricSource, readonly string[]>> 
   prometheus: ['prometheus_'],
   scrape: ['up', 'scrape_'],
   kubelet: ['kubelet_', 'container_'],
+  'otelstack-canary': ['otelstack_canary_'],
 };
 
 /** The label a Kubernetes scrape puts the target's namespace in (the kubernetes_sd relabelling convention). */
@@ -315,6 +319,17 @@ export const METRIC_FAMILIES: ReadonlyMap<string, MetricFamily> = (() => {
     fam(KUBELET_METRICS.volumeCapacity, 'gauge', 'kubelet', ['namespace', 'persistentvolumeclaim'], 'capacity of a mounted PersistentVolumeClaim'),
     fam(KUBELET_METRICS.containerCpu, 'counter', 'kubelet', ['namespace', 'pod', 'container'], 'CPU seconds used by a container'),
     fam(KUBELET_METRICS.containerMemory, 'gauge', 'kubelet', ['namespace', 'pod', 'container'], 'working set of a container, bytes'),
+    fam(CANARY_METRICS.latency, 'histogram', 'otelstack-canary', ['env', 'signal', 'stage'], 'seconds from a canary push until a stage (accepted, visible, linked, stored)'),
+    fam(CANARY_METRICS.pushed, 'counter', 'otelstack-canary', ['env', 'signal'], 'canary items pushed'),
+    fam(CANARY_METRICS.found, 'counter', 'otelstack-canary', ['env', 'signal'], 'canary items read back within the deadline'),
+    fam(CANARY_METRICS.missing, 'counter', 'otelstack-canary', ['env', 'signal'], 'canary items not visible within the deadline'),
+    fam(CANARY_METRICS.duplicated, 'counter', 'otelstack-canary', ['env', 'signal'], 'canary items returned more than once'),
+    fam(CANARY_METRICS.brokenLinks, 'counter', 'otelstack-canary', ['env', 'signal'], 'found canary items whose link did not lead to their trace'),
+    fam(CANARY_METRICS.queryErrors, 'counter', 'otelstack-canary', ['env', 'signal', 'kind'], 'failed backend reads of the canary, by kind'),
+    fam(CANARY_METRICS.pushErrors, 'counter', 'otelstack-canary', ['env', 'signal'], 'canary pushes not accepted'),
+    fam(CANARY_METRICS.rounds, 'counter', 'otelstack-canary', ['env', 'result'], 'canary rounds by result'),
+    fam(CANARY_METRICS.lastSuccess, 'gauge', 'otelstack-canary', ['env'], 'unix time of the last fully successful round'),
+    fam(CANARY_METRICS.inFlight, 'gauge', 'otelstack-canary', ['env'], 'canary rounds still waiting'),
   ];
   const m = new Map<string, MetricFamily>();
   for (const f of all) {
@@ -413,6 +428,12 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
             `Tempo in ${t.env.name} has no metrics-generator, so no span metrics or service-graph metrics reach the metrics backend ` +
               `(spanMetrics: true runs it with the ${METRICS_GENERATOR_SETUP.processors.join(' and ')} processors, dimension ${METRICS_GENERATOR_SETUP.namespaceAttribute}, remote-writing to ${t.env.name}'s metrics engine)`,
           );
+    case 'otelstack-canary': {
+      if (!t.canary) return no(`${t.env.name} runs no canary (definition: canary)`);
+      if (t.env.target !== 'kubernetes') return { present: true };
+      const k = kubernetesSelfScrape(t);
+      return k.scraped ? { present: true } : no(k.reason);
+    }
     case 'scrape':
     case 'kubelet': {
       if (t.env.target !== 'kubernetes') return no(source === 'scrape' ? `the ${t.env.target} target renders no scraper for the stack's /metrics endpoints` : `the ${t.env.target} target has no kubelet`);

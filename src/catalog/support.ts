@@ -1,3 +1,4 @@
+import { CANARY_IMAGE } from './canary.js';
 import type { ImageTools } from './types.js';
 import { engineVersion } from './versions.js';
 
@@ -28,6 +29,9 @@ export const SUPPORT_IMAGES = {
   awsCli: { image: 'amazon/aws-cli', version: engineVersion('aws-cli'), imageTools: { tools: ['aws', '/bin/sh'], source: 'aws/aws-cli docker/Dockerfile (amazonlinux base)' } },
   // docker-library/busybox: the busybox applets (wget, sh, tail)
   busybox: { image: 'busybox', version: engineVersion('busybox'), imageTools: { tools: ['wget', 'sh', 'tail'], source: 'docker-library/busybox (busybox applets)' } },
+  // otelstack's own image (the canary, src/catalog/canary.ts): Node with the otelstack package, whose binary is the
+  // entrypoint; a healthcheck can run node
+  otelstack: { image: CANARY_IMAGE.repository, version: CANARY_IMAGE.tag, imageTools: { tools: ['otelstack', 'node'], source: 'the otelstack image: Node 20 with the otelstack npm package (entrypoint otelstack)' } },
 } as const satisfies Record<string, SupportImage>;
 
 /** Configuration path the official haproxy image reads. */

@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   },
   backup: async () => [(await import('./backup.js')).backupCommands],
   verify: async () => [(await import('./verify.js')).verifyCommand],
+  canary: async () => [(await import('./canary.js')).canaryCommand],
   load: async () => [(await import('./load.js')).loadCommand],
   report: async () => [(await import('./report.js')).reportCommand],
   deploy: async () => [(await import('./deploy.js')).deployCommand],

@@ -462,6 +462,25 @@ export const KafkaCluster = z.strictObject({
   bootstrap: z.string().optional().describe('host:port list of an existing cluster'),
 });
 
+/** A duration that is more than zero ("30s", "2m"). */
+const positiveDuration = z.string().regex(/^[1-9]\d*(ms|s|m|h)$/, { error: 'must be a duration more than zero, such as "30s" or "2m"' });
+
+/**
+ * `otelstack canary` deployed in every environment (src/topology/transforms/canary.ts): every interval it pushes a
+ * trace, a metric with an exemplar and a log line through the ingestion endpoint and reads each back. Off unless the
+ * definition has this block: it writes into every backend of the environment all the time and runs an image the
+ * environment must be able to pull.
+ */
+export const Canary = z.strictObject({
+  enabled: z.boolean().default(true).describe('false keeps the block but deploys no canary'),
+  interval: positiveDuration.default('30s').describe('time between rounds'),
+  deadline: positiveDuration.default('2m').describe('an item not visible this long after its push counts as missing'),
+  checkStorage: z.boolean().default(false).describe('also wait for new objects in each data bucket (Tempo flushes blocks after minutes: rounds then last that long)'),
+  cpu: Cpu.optional(),
+  memory: Memory.optional(),
+  memoryLimit: Memory.optional(),
+});
+
 export const StackSchema = z.strictObject({
   name: dnsLabel,
   conventions: z
@@ -482,6 +501,7 @@ export const StackSchema = z.strictObject({
     .optional()
     .describe('Kafka clusters per environment, for engines that write through Kafka and for collector buffering'),
   ingestion: Ingestion.optional(),
+  canary: Canary.optional().describe('a continuous canary for traces, metrics and logs through the ingestion path (otelstack canary), in every environment'),
   policy: z
     .strictObject({
       cpuLimits: z.array(z.string()).default([]).describe('component names that may have a CPU limit'),
@@ -532,3 +552,4 @@ export type SignalEnvDef = z.output<typeof SignalEnvironment>;
 export type ComponentOverrideDef = z.output<typeof ComponentOverride>;
 export type LoadDef = z.output<typeof Load>;
 export type GrafanaDeploymentDef = z.output<typeof GrafanaDeployment>;
+export type CanaryDef = z.output<typeof Canary>;

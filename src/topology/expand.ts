@@ -2,6 +2,7 @@ import { applyAutoscaling } from './transforms/autoscaling.js';
 import { budgetChartWorkloads } from './transforms/chart-workloads.js';
 import { enableExemplars } from './transforms/exemplars.js';
 import { deployGrafana } from './transforms/grafana.js';
+import { addCanary } from './transforms/canary.js';
 import { addIngestion } from './transforms/ingestion.js';
 import { addKafka } from './transforms/kafka.js';
 import { expandSignals } from './transforms/signals.js';
@@ -42,8 +43,8 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
  * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; Kafka (which needs the
- * engines' and the collectors' topics); Grafana; last, the workloads the engines' charts deploy beyond the
- * definition's components.
+ * engines' and the collectors' topics); Grafana; the workloads the engines' charts deploy beyond the
+ * definition's components; last, the canary (it reads the ingestion layer).
  */
 const TRANSFORMS: readonly TopologyTransform[] = [
   expandSignals,
@@ -54,6 +55,7 @@ const TRANSFORMS: readonly TopologyTransform[] = [
   addKafka,
   deployGrafana,
   budgetChartWorkloads,
+  addCanary,
 ];
 
 /**
@@ -79,8 +81,8 @@ export function expand(stack: Stack, envName: string): Topology {
     policy: { cpuLimits: [...stack.policy.cpuLimits], memoryLimits: [...stack.policy.memoryLimits] },
   };
   // the keys in their documented order (types.ts), whatever order the transforms added them in, so `plan --json` reads in the same order as always
-  const { kafka, ingestion, policy, chartWorkloads, ...built } = TRANSFORMS.reduce((t, transform) => transform(t, ctx), start);
-  return { ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) };
+  const { kafka, ingestion, canary, policy, chartWorkloads, ...built } = TRANSFORMS.reduce((t, transform) => transform(t, ctx), start);
+  return { ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(canary ? { canary } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) };
 }
 
 /** Every environment in the definition's order. */

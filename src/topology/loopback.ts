@@ -208,6 +208,9 @@ export function composeHostUrl(t: Topology, url: string): string {
   return url.slice(0, i) + `${LOOPBACK_HOST}:${p.hostPort}` + url.slice(i + authority.length);
 }
 
+/** The compose service name of the HAProxy in front of the gateways (composeLoadBalanced). */
+export const COMPOSE_OTLP_LB = 'otlp-lb';
+
 /**
  * Whether a compose environment puts the HAProxy `otlp-lb` in front of its gateways: always with the Kafka buffer
  * (the scalable layout), else when there is more than one gateway; a single gateway publishes OTLP itself. The

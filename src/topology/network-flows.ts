@@ -155,6 +155,16 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
     flows.push({ from: coll.source, to, ports: [ap['http']!], why: 'Alloy clustering (peers share scrape targets)' });
   }
 
+  // the canary (otelstack canary) reads back from the engines' query ports; the Alloy scrapes its /metrics
+  if (t.canary) {
+    const k = t.canary;
+    const self = pods(releaseLabels(k.name, k.name), 'the canary');
+    for (const { e, scrape, labels } of engines) {
+      if (e.signal === 'traces' || e.signal === 'metrics' || e.signal === 'logs') flows.push({ from: self, to: { labels, what: `${e.title} (${e.release})` }, ports: [scrape.metricsPort], why: `the canary reads back what it pushed from ${e.title}` });
+    }
+    if (coll && hasMetrics) flows.push({ from: coll.source, to: { labels: releaseLabels(k.name, k.name), what: 'the canary' }, ports: [k.port], why: `the Alloy scrapes the canary's /metrics (${k.port})` });
+  }
+
   // Grafana deployed here: users reach its UI, replicas gossip for unified alerting HA
   if (grafanaDeployed) {
     const to = { labels: grafanaLabels, what: 'Grafana' };

@@ -162,6 +162,21 @@ export interface IngestionLoad {
   definitionPath: string;
 }
 
+export interface CanaryPlan {
+  /** workload, service and scrape job name */
+  name: string;
+  /** otelstack's image at otelstack's version (catalog) */
+  image: string;
+  /** its /metrics port */
+  port: number;
+  /** durations as the definition gives them ("30s", "2m") */
+  interval: string;
+  deadline: string;
+  checkStorage: boolean;
+  perReplica: ReplicaResources;
+  definitionPath: string;
+}
+
 export interface CapacityFacts {
   kind: 'headroom' | 'quota';
   /** free today: headroom, or quota − used */
@@ -211,6 +226,8 @@ export interface Topology {
     definitionPath: string;
   };
   ingestion?: IngestionPlan;
+  /** `otelstack canary` in this environment (definition: canary) */
+  canary?: CanaryPlan;
   capacity?: CapacityFacts;
   /** per chart workload of the managed engines: budgeted as which component, or switched off, and why */
   chartWorkloads?: ChartWorkloadDecision[];

@@ -18,4 +18,4 @@ export {
   type VerifyOptions,
   type VerifyReport,
 } from './run.js';
-export { ingestionEndpoint, resolveTargets, VerifyInputError, type StorageBucketTarget, type VerifyOverrides, type VerifyProtocol, type VerifyTargets } from './targets.js';
+export { ingestionEndpoint, resolveTargets, VerifyInputError, type StorageBucketTarget, type TargetView, type VerifyOverrides, type VerifyProtocol, type VerifyTargets } from './targets.js';

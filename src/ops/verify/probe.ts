@@ -34,6 +34,8 @@ export interface ProbeOptions {
   readonly traceId?: string;
   /** ms since the epoch; default Date.now() */
   readonly now?: number;
+  /** service.name of the items; default otelstack-verify (the canary names itself) */
+  readonly service?: string;
 }
 
 export function buildProbe(o: ProbeOptions): Probe {
@@ -42,7 +44,7 @@ export function buildProbe(o: ProbeOptions): Probe {
   const childSpanId = randomSpanId();
   const now = o.now ?? Date.now();
   const resource = {
-    'service.name': VERIFY_SERVICE,
+    'service.name': o.service ?? VERIFY_SERVICE,
     'service.namespace': o.stack,
     'deployment.environment.name': o.env,
     'k8s.namespace.name': o.namespace,

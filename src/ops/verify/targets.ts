@@ -6,7 +6,7 @@ import { LOKI_API } from '../../catalog/loki.js';
 import { MIMIR_API } from '../../catalog/mimir.js';
 import { TEMPO_API } from '../../catalog/tempo.js';
 import type { EngineId } from '../../catalog/types.js';
-import { composeHostUrl, LOOPBACK_HOST } from '../../topology/loopback.js';
+import { COMPOSE_OTLP_LB, composeHostUrl, composeLoadBalanced, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { Topology } from '../../topology/types.js';
 import { mimirPrometheusUrl } from '../backends/prometheus.js';
 import type { TempoTraceApi } from '../backends/tempo.js';
@@ -41,7 +41,14 @@ export interface VerifyOverrides {
   readonly tenant?: string;
   /** Extra OTLP headers, e.g. authorization. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Where the caller runs: `host` (default; a compose stack is reached through what it publishes on 127.0.0.1) or
+   * `network` (inside the environment's network, as the rendered canary does: compose / VM service names).
+   */
+  readonly view?: TargetView;
 }
+
+export type TargetView = 'host' | 'network';
 
 export interface BackendTarget<E extends EngineId> {
   readonly engine: E;
@@ -87,13 +94,19 @@ function checkUrl(flag: string, v: string | undefined): string | undefined {
  * collector (`alloy` / `otelcol`) in the environment's namespace — seed 000 pushes to http://alloy:4317 from each
  * namespace.
  */
-export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol): string {
+export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol, view: TargetView = 'host'): string {
   if (!t.ingestion) {
     throw new VerifyInputError(`environment ${t.env.name} has no ingestion layer (ingestion.collector) to push through`, 'pass --otlp-endpoint');
   }
   const ports = CATALOG[t.ingestion.collector].ports;
   const port = protocol === 'grpc' ? ports['otlpGrpc'] : ports['otlpHttp'];
   if (port === undefined) throw new VerifyInputError(`the catalog has no OTLP ${protocol} port for ${t.ingestion.collector}`, 'pass --otlp-endpoint');
+  if (t.env.target === 'compose' && view === 'network') {
+    // the compose service in front of the gateways: the load balancer when there is one, else the one gateway
+    return `http://${composeLoadBalanced(t) ? COMPOSE_OTLP_LB : 'gateway-0'}:${port}`;
+  }
+  // on VMs the rendered canary runs beside a gateway (the first of the collectors_gateway group) and pushes to it
+  if (t.env.target === 'ansible' && view === 'network') return `http://${LOOPBACK_HOST}:${port}`;
   if (t.env.target === 'compose') return `http://${LOOPBACK_HOST}:${port}`;
   return `http://${t.ingestion.collector}.${t.env.namespace}.svc.cluster.local:${port}`;
 }
@@ -112,7 +125,8 @@ const DATA_BUCKET_PURPOSE: Partial<Record<EngineId, string>> = { tempo: 'blocks'
 export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTargets {
   const protocol = o.protocol ?? 'grpc';
   if (protocol !== 'grpc' && protocol !== 'http') throw new VerifyInputError(`--protocol must be grpc or http, got ${JSON.stringify(protocol)}`);
-  const endpoint = checkUrl('--otlp-endpoint', o.otlpEndpoint) ?? ingestionEndpoint(t, protocol);
+  const view = o.view ?? 'host';
+  const endpoint = checkUrl('--otlp-endpoint', o.otlpEndpoint) ?? ingestionEndpoint(t, protocol, view);
   checkUrl('--tempo-url', o.tempoUrl);
   checkUrl('--prometheus-url', o.prometheusUrl);
   checkUrl('--mimir-url', o.mimirUrl);
@@ -128,7 +142,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   const byEngine = new Map(t.engines.map((e) => [e.signal, e] as const));
   // Compose service names do not resolve on the host: read through what the renderer publishes on 127.0.0.1
   // (composeLoopbackPorts); flags still override each URL.
-  const fromHost = (url: string | undefined): string | undefined => (url === undefined || t.env.target !== 'compose' ? url : composeHostUrl(t, url));
+  const fromHost = (url: string | undefined): string | undefined => (url === undefined || t.env.target !== 'compose' || view === 'network' ? url : composeHostUrl(t, url));
   const tenantOf = (signal: 'traces' | 'metrics' | 'logs'): string | undefined => o.tenant ?? byEngine.get(signal)?.tenant;
 
   let traces: VerifyTargets['traces'];

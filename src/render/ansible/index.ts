@@ -17,6 +17,7 @@ import type { Finding } from '../../plan/findings.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { vmPlacement, type VmHost, type VmPlacement } from '../../topology/vm-placement.js';
 import { collectorConfigFile, collectorEnvironment, collectorRoles } from '../configs/otelcol.js';
+import { canaryArgs, canaryDefinitionFile, canaryDefinitionName } from '../configs/canary.js';
 import { engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
@@ -112,6 +113,16 @@ function inventory(input: RenderInput, pl: VmPlacement): Obj {
     };
   }
 
+  // the canary beside the first gateway (it pushes to that gateway on 127.0.0.1)
+  if (t.canary && pl.gateway[0]) {
+    const k = t.canary;
+    const l = unitLimits(k.perReplica);
+    children['canary'] = {
+      hosts: hostsOf(pl.gateway.slice(0, 1)),
+      vars: { otelstack_canary_definition: canaryDefinitionName(t.stack), otelstack_canary_args: canaryArgs(t, k), otelstack_canary_port: k.port, otelstack_canary_memory_max: l.memoryMax, otelstack_canary_cpu_quota: l.cpuQuota },
+    };
+  }
+
   const os = t.objectStorage;
   return {
     all: {
@@ -186,11 +197,12 @@ function playbooks(): FileSet {
   );
   files.set(`${pb}/collectors.yml`, ansibleYaml(collectors, header));
   files.set(`${pb}/grafana.yml`, ansibleYaml([play('Grafana', 'grafana', ['grafana'], { serial: 1 })], header));
+  files.set(`${pb}/canary.yml`, ansibleYaml([play('The canary (otelstack canary)', 'canary', ['otelstack-canary'])], `${header}\n# Matches no host where the definition has no canary.`));
   files.set(
     `${pb}/site.yml`,
     ansibleYaml(
-      ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml'].map((f) => ({ name: `Import ${f}`, 'ansible.builtin.import_playbook': f })),
-      `${header}\n# Start-up order of every target: object store and Kafka, then the engines, then the collectors, Grafana last.`,
+      ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml'].map((f) => ({ name: `Import ${f}`, 'ansible.builtin.import_playbook': f })),
+      `${header}\n# Start-up order of every target: object store and Kafka, then the engines, then the collectors, Grafana, and the canary watching them.`,
     ),
   );
   return files;
@@ -260,5 +272,6 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
     if (f) files.set(`${envDir(e.engine)}/${f.name}`, f.contents);
   }
   if (pl.grafana.length > 0) files.set(`${envDir('grafana')}/datasources.yaml`, grafanaDatasourcesFile(t));
+  if (t.canary) files.set(`${envDir('otelstack-canary')}/${canaryDefinitionName(t.stack)}`, canaryDefinitionFile(input.stack));
   return { files: sorted(files), findings };
 };

@@ -9,6 +9,7 @@ import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR } from '../configs/otelcol.j
 import { ENGINE_DATA_DIRS } from '../configs/engines.js';
 import { STOP_GRACE_SECONDS } from '../configs/lifecycle.js';
 import { VM_RELEASES, type VmReleaseId } from '../../catalog/vm-releases.js';
+import { CANARY_DEFINITION_DIR, CANARY_METRICS_PATH, CANARY_PACKAGE, CANARY_PORT } from '../../catalog/canary.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { EngineId } from '../../catalog/types.js';
 import { ansibleYaml } from './yaml.js';
@@ -385,6 +386,60 @@ function grafanaRole(files: Files): void {
   });
 }
 
+/**
+ * otelstack-canary: `otelstack canary` from the npm package at otelstack's version (catalog), on the VM of the first
+ * gateway (it pushes to that gateway on 127.0.0.1 and reads the engines by service name), as a systemd unit. The
+ * arguments come from the inventory (the environment's name, interval, deadline); the definition copy from
+ * files/<env>/.
+ */
+function canaryRole(files: Files): void {
+  const dir = 'roles/otelstack-canary';
+  const p = 'otelstack_canary';
+  const restart = 'Restart the canary';
+  files.set(
+    `${dir}/defaults/main.yml`,
+    ansibleYaml({
+      [`${p}_package`]: `${CANARY_PACKAGE.name}@${CANARY_PACKAGE.version}`,
+      [`${p}_node_packages`]: ['nodejs', 'npm'],
+      [`${p}_prefix`]: `${OPT}/canary`,
+      [`${p}_binary`]: `${OPT}/canary/bin/${CANARY_PACKAGE.binary}`,
+      [`${p}_definition`]: '',
+      [`${p}_args`]: [],
+      [`${p}_port`]: CANARY_PORT,
+      [`${p}_memory_max`]: '',
+      [`${p}_cpu_quota`]: '',
+      [`${p}_stop_timeout_seconds`]: 10,
+      [`${p}_ready_retries`]: 30,
+      [`${p}_ready_delay`]: 5,
+    }),
+  );
+  const tasks: Obj[] = [
+    { name: 'Install Node.js and npm', 'ansible.builtin.package': { name: j(`${p}_node_packages`), state: 'present' } },
+    {
+      name: `Install ${j(`${p}_package`)}`,
+      'ansible.builtin.command': { argv: ['npm', 'install', '--global', '--prefix', j(`${p}_prefix`), '--no-audit', '--no-fund', j(`${p}_package`)], creates: j(`${p}_binary`) },
+    },
+    { name: 'Place the definition the canary reads', 'ansible.builtin.copy': { src: `${j('otelstack_env')}/${j(`${p}_definition`)}`, dest: `${CANARY_DEFINITION_DIR}/${j(`${p}_definition`)}`, owner: 'root', group: SERVICE_USER, mode: '0640' }, notify: restart },
+    { name: 'Install the otelstack-canary unit', 'ansible.builtin.template': { src: 'otelstack-canary.service.j2', dest: '/etc/systemd/system/otelstack-canary.service', owner: 'root', group: 'root', mode: '0644' }, notify: restart },
+    { name: 'Enable and start otelstack-canary', 'ansible.builtin.systemd_service': { name: 'otelstack-canary', enabled: true, state: 'started', daemon_reload: true } },
+    { name: 'Apply pending restarts before the health check', 'ansible.builtin.meta': 'flush_handlers' },
+    {
+      name: 'Wait until the canary serves its metrics',
+      'ansible.builtin.uri': { url: `http://127.0.0.1:${j(`${p}_port`)}${CANARY_METRICS_PATH}`, status_code: 200 },
+      register: `${p}_ready`,
+      until: `${p}_ready.status == 200`,
+      retries: j(`${p}_ready_retries`),
+      delay: j(`${p}_ready_delay`),
+    },
+  ];
+  files.set(`${dir}/tasks/main.yml`, ansibleYaml(tasks));
+  files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: restart, 'ansible.builtin.systemd_service': { name: 'otelstack-canary', state: 'restarted', daemon_reload: true } }]));
+  files.set(
+    `${dir}/templates/otelstack-canary.service.j2`,
+    unitTemplate({ description: 'otelstack canary: traces, metrics and logs through the ingestion path', prefix: p, execStart: `${j(`${p}_binary`)} {{ ${p}_args | join(' ') }}`, after: 'network-online.target', ...{ envFiles: [`-${S3_ENV_FILE}`] } }),
+  );
+}
+
 /** Every role, the same for every environment. */
 export function renderRoles(): Files {
   const files: Files = new Map();
@@ -393,5 +448,6 @@ export function renderRoles(): Files {
   kafkaRole(files);
   engineRoles(files);
   grafanaRole(files);
+  canaryRole(files);
   return files;
 }

@@ -24,8 +24,10 @@ import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { HAPROXY, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
-import { composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
-import type { EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
+import { CANARY_METRICS_PATH } from '../../catalog/canary.js';
+import { canaryArgs, canaryDefinitionFile, canaryDefinitionName, canaryDefinitionPath } from '../configs/canary.js';
+import { COMPOSE_OTLP_LB, composeLoadBalanced, composeLoopbackPorts, composeStore, LOOPBACK_HOST } from '../../topology/loopback.js';
+import type { CanaryPlan, EngineDeployment, ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, type CollectorRole } from '../configs/otelcol.js';
@@ -371,7 +373,7 @@ function addKafka(c: Ctx): string[] {
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
   c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways)));
   const p = CATALOG.otelcol.ports;
-  c.services['otlp-lb'] = {
+  c.services[COMPOSE_OTLP_LB] = {
     ...base(extraImage('haproxy'), '30s'),
     volumes: [`./haproxy.cfg:${HAPROXY_CONFIG_PATH}:ro`],
     // OTLP for everyone; the runtime API (otelstack deploy drains gateways through it) on the host's loopback only
@@ -379,6 +381,27 @@ function addLoadBalancer(c: Ctx, gateways: string[]): void {
     healthcheck: health(['CMD', 'haproxy', '-c', '-f', HAPROXY_CONFIG_PATH], '10s'),
     depends_on: deps(c, gateways),
     deploy: limits({ cpuMillicores: 1000, memoryBytes: 256 * MiB, cpuRequest: 200, memoryRequest: 128 * MiB }),
+  };
+}
+
+/**
+ * `otelstack canary` (src/render/configs/canary.ts) on the definition copy beside the compose file, after the
+ * ingestion endpoint is up; its /metrics published on the host's loopback only.
+ */
+function addCanary(c: Ctx, k: CanaryPlan, gateways: string[]): void {
+  const file = canaryDefinitionName(c.t.stack);
+  c.files.set(`${c.dir}/otelstack/${file}`, canaryDefinitionFile(c.input.stack));
+  const front = composeLoadBalanced(c.t) ? [COMPOSE_OTLP_LB] : gateways.slice(0, 1);
+  c.services[k.name] = {
+    ...base(extraImage('otelstack'), '10s'),
+    command: canaryArgs(c.t, k),
+    // the image holds node: GET its own /metrics
+    healthcheck: health(['CMD', 'node', '-e', `fetch('http://127.0.0.1:${k.port}${CANARY_METRICS_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], '20s'),
+    volumes: [`./otelstack/${file}:${canaryDefinitionPath(c.t.stack)}:ro`],
+    // the load balancer has a healthcheck of its own; a gateway is probed by its busybox service
+    depends_on: deps(c, front),
+    deploy: deployOf(k.perReplica),
+    ports: [`${LOOPBACK_HOST}:${k.port}:${k.port}`],
   };
 }
 
@@ -489,6 +512,7 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
   }
 
   addGrafana(c, scalable ? 2 : 1, backends);
+  if (t.canary) addCanary(c, t.canary, gateways);
   // dashboards: a file provider under the provisioning directory Grafana mounts; rule files for the metrics backend
   for (const part of [renderDashboardsCompose(input), renderRulesCompose(input)]) {
     for (const [k, v] of part.files) files.set(k, v);

@@ -59,6 +59,8 @@ export interface SelfMonitoringRoute {
   env: string;
   namespace: string;
   engines: ScrapedEngine[];
+  /** the environment's canary (otelstack canary): its pods carry app.kubernetes.io/name and instance = its name */
+  canary?: { name: string; port: string };
   /** where scraped series of this environment go (the namespace-keeping relabel, or the remote_write itself) */
   sink: AlloyExpr;
   /** the environment's remote_write receiver (Alloy's own metrics go there directly) */
@@ -93,13 +95,17 @@ export function selfMonitoringNodes(o: SelfMonitoringOptions): AlloyNode[] {
 
   // the stack's engine pods
   const engines = routes.flatMap((r) => r.engines.map((e) => ({ r, ...e })));
-  if (engines.length) {
+  const canaries = routes.flatMap((r) => (r.canary ? [{ r, ...r.canary }] : []));
+  if (engines.length || canaries.length) {
     const pods = component(C.kubernetesDiscovery, o.label('pods'), [
       attr('role', str('pod')),
       block('namespaces', [attr('names', list(namespaces.map(str)))]),
       o.nodeLocal && nodeSelector('pod', 'spec.nodeName'),
     ]);
-    const keep = engines.map((e) => [e.r.namespace, e.scrape.name, e.engine.release, e.scrape.metricsPort].map(escapeRe).join(';'));
+    const keep = [
+      ...engines.map((e) => [e.r.namespace, e.scrape.name, e.engine.release, e.scrape.metricsPort].map(escapeRe).join(';')),
+      ...canaries.map((k) => [k.r.namespace, k.name, k.name, k.port].map(escapeRe).join(';')),
+    ];
     const skip = engines.flatMap((e) => e.scrape.skipComponents.map((c) => [e.r.namespace, e.scrape.name, e.engine.release, c].map(escapeRe).join(';')));
     const ns = K8S_META.namespace;
     const name = K8S_META.podLabel(K8S_APP_LABELS.name);
@@ -122,7 +128,10 @@ export function selfMonitoringNodes(o: SelfMonitoringOptions): AlloyNode[] {
       attr('job_name', str('otelstack-pods')),
       clustering,
     ]);
-    const what = engines.map((e) => `${e.engine.title} (${e.r.namespace}: ${e.scrape.name}/${e.engine.release}, port ${e.scrape.metricsPort})`).join(', ');
+    const what = [
+      ...engines.map((e) => `${e.engine.title} (${e.r.namespace}: ${e.scrape.name}/${e.engine.release}, port ${e.scrape.metricsPort})`),
+      ...canaries.map((k) => `the canary (${k.r.namespace}: ${k.name}, port ${k.port})`),
+    ].join(', ');
     nodes.push(
       comment(
         `Self-monitoring: the stack's own /metrics — ${what}.`,

@@ -33,6 +33,7 @@ import { collectorMemory } from '../../topology/collector-memory.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderResult } from '../types.js';
+import { CANARY_PORT_NAME } from '../../catalog/canary.js';
 import { profilesBasePort, profilesNodes, scrapedEngines, selfMonitoringNodes, type ProfilesRoute, type ScrapedEngine, type SelfMonitoringRoute } from './alloy-self-monitoring.js';
 import {
   type AlloyExpr,
@@ -69,6 +70,8 @@ export interface AlloyRoute {
   profiles?: { engine: EngineDeployment; port: number };
   /** managed engines whose pods this Alloy scrapes (self-monitoring), when the environment has a metrics engine */
   scraped: ScrapedEngine[];
+  /** the environment's canary pod, scraped with the engines */
+  canary?: { name: string; port: string };
 }
 
 /** What one Alloy configuration serves: every environment (by-namespace) or one (per-environment). */
@@ -106,7 +109,7 @@ export function alloyScopes(stack: Stack, topologies: Topology[], findings: Find
   const route = (t: Topology, i: number): AlloyRoute => {
     const by = (s: string) => t.engines.find((e) => e.signal === s);
     const metrics = by('metrics');
-    const r: AlloyRoute = { env: t.env.name, namespace: t.env.namespace, scraped: metrics ? scrapedEngines(t) : [] };
+    const r: AlloyRoute = { env: t.env.name, namespace: t.env.namespace, scraped: metrics ? scrapedEngines(t) : [], ...(metrics && t.canary ? { canary: { name: t.canary.name, port: CANARY_PORT_NAME } } : {}) };
     const traces = by('traces');
     const logs = by('logs');
     const profiles = by('profiles');
@@ -378,7 +381,7 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
   const smRoutes: SelfMonitoringRoute[] = [];
   for (const r of scope.routes) {
     const i = inputsByEnv.get(r.env)!;
-    if (i.remoteWrite && i.scraped) smRoutes.push({ env: r.env, namespace: r.namespace, engines: r.scraped, sink: i.scraped, remoteWrite: i.remoteWrite });
+    if (i.remoteWrite && i.scraped) smRoutes.push({ env: r.env, namespace: r.namespace, engines: r.scraped, ...(r.canary ? { canary: r.canary } : {}), sink: i.scraped, remoteWrite: i.remoteWrite });
   }
   nodes.push(...selfMonitoringNodes({ routes: smRoutes, nodeLocal: scope.nodeLocal, labelAlloyNamespace: scope.owned, label }));
 

@@ -26,8 +26,10 @@ import {
   TEMPO_METRICS,
   type Signal3,
 } from '../../catalog/metrics.js';
+import { CANARY_ALERTS, CANARY_LABELS, CANARY_METRICS } from '../../catalog/canary.js';
 import { anyOf, sel, sumBy, type Matchers } from '../rules/promql.js';
 import {
+  ENV_VARIABLE,
   NAMESPACE_VARIABLE,
   PanelIds,
   SERVICE_VARIABLE,
@@ -445,6 +447,47 @@ function backendRows(d: DashboardBuilder, ids: PanelIds, scope: DashboardScope, 
   }
 }
 
+/**
+ * The canary (otelstack canary), where an environment of the scope runs one: write→visible latency per signal and
+ * stage, items found / missing / duplicated, query errors by kind, and the time since the last successful round.
+ * Selected by the canary's own `env` label, bound to the environment selector.
+ */
+function canaryRows(d: DashboardBuilder, ids: PanelIds, scope: DashboardScope, m: DsRef): void {
+  if (!scope.envs.some((t) => t.canary)) return;
+  const C = CANARY_METRICS;
+  const e = { [CANARY_LABELS.env]: `$${ENV_VARIABLE}` };
+  d.withRow(new RowBuilder('Canary (write → read)').id(ids.next()))
+    .withPanel(
+      timeseries(ids, 'Write → visible latency (p99)', m, [{ expr: `histogram_quantile(0.99, ${sumBy(['le', 'signal', 'stage'], rate(sel(`${C.latency}_bucket`, e)))})`, legend: '{{signal}} {{stage}}' }], {
+        description: 'p99 seconds from a canary push until the item was accepted by the ingestion endpoint, visible in its backend, linked to its trace, stored in object storage.',
+        unit: 's',
+        w: 12,
+        thresholds: [[CANARY_ALERTS.latencySeconds, 'red']],
+      }),
+    )
+    .withPanel(
+      timeseries(ids, 'Canary items', m, [
+        { expr: sumBy(['signal'], `increase(${sel(C.found, e)}[${RATE}])`), legend: '{{signal}} found' },
+        { expr: sumBy(['signal'], `increase(${sel(C.missing, e)}[${RATE}])`), legend: '{{signal}} missing' },
+        { expr: sumBy(['signal'], `increase(${sel(C.duplicated, e)}[${RATE}])`), legend: '{{signal}} duplicated' },
+        { expr: sumBy(['signal'], `increase(${sel(C.brokenLinks, e)}[${RATE}])`), legend: '{{signal}} link broken' },
+      ], { description: 'Canary items read back within the deadline, missing (the OtelstackCanaryLoss alert), returned twice, or with a link that did not lead to their trace.', w: 12 }),
+    )
+    .withPanel(
+      timeseries(ids, 'Canary query and push errors', m, [
+        { expr: sumBy(['signal', 'kind'], rate(sel(C.queryErrors, e))), legend: '{{signal}} {{kind}}' },
+        { expr: sumBy(['signal'], rate(sel(C.pushErrors, e))), legend: '{{signal}} push' },
+      ], { description: 'Failed reads of the backends by kind (unreachable, timeout, http, bad-response), and pushes the ingestion endpoint did not accept.', w: 12 }),
+    )
+    .withPanel(
+      stat(ids, 'Since the last successful round', m, [{ expr: `time() - ${sumBy([CANARY_LABELS.env], sel(C.lastSuccess, e), 'max')}`, legend: '{{env}}' }], {
+        description: 'Seconds since a canary round passed every check.',
+        unit: 's',
+        w: 12,
+      }),
+    );
+}
+
 /** 4. The stack itself. */
 export function stackDashboard(scope: DashboardScope): RenderedDashboard | undefined {
   const metrics = datasourceVariable(scope, 'metrics');
@@ -456,6 +499,7 @@ export function stackDashboard(scope: DashboardScope): RenderedDashboard | undef
     .withVariable(promLabelVariable(NAMESPACE_VARIABLE, 'Namespace', m, `label_values(${SCRAPE_METRICS.up}, ${NAMESPACE_LABEL})`, 'Namespaces the stack runs in'));
   collectorRows(d, ids, scope, m);
   backendRows(d, ids, scope, m);
+  canaryRows(d, ids, scope, m);
   d.withRow(new RowBuilder('Targets').id(ids.next())).withPanel(
     promTable(ids, 'Scrape targets down', m, [{ expr: `${sel(SCRAPE_METRICS.up, { [NAMESPACE_LABEL]: ns })} == 0`, legend: 'down' }], {
       description: 'Targets of the stack not answering their scrape (the StackTargetDown alert).',

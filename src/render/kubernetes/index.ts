@@ -22,6 +22,7 @@ import { VALUES_BY_CHART, autoscalingValues, s3SecretEnv } from './values.js';
 import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
 import { renderAlloyKubernetes } from './alloy.js';
+import { canaryObjects } from './canary.js';
 import { renderGrafanaKubernetes } from './grafana.js';
 import { renderNetworkPolicies } from './network-policies.js';
 import { renderDashboardsKubernetes } from '../grafana/index.js';
@@ -231,6 +232,8 @@ export const renderKubernetes: Renderer = (input: RenderInput): RenderResult => 
   if (t.env.target === 'kubernetes') {
     // Grafana itself where the definition deploys it (grafana.deploy), after the datasources it reads
     for (const [k, v] of renderGrafanaKubernetes(stack, t, { wave: SYNC_WAVE.datasources, managedBy: MANAGED_BY })) r.files.set(k, v);
+    // the canary after the engines it reads from (definition: canary)
+    for (const [k, v] of canaryObjects(stack, t, { wave: SYNC_WAVE.datasources, managedBy: MANAGED_BY })) r.files.set(k, v);
     for (const part of [renderDashboardsKubernetes(input, { syncWave: SYNC_WAVE.datasources }), renderRulesKubernetes(input)]) {
       for (const [k, v] of part.files) r.files.set(k, v);
       r.findings.push(...part.findings);

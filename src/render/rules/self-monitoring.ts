@@ -6,6 +6,7 @@
  * metrics. A rule is rendered for an environment only when every metric it reads is produced there
  * (`producedMetrics`); what is left out is reported with the reason.
  */
+import { CANARY_ALERTS, CANARY_LABELS, CANARY_METRICS } from '../../catalog/canary.js';
 import {
   COLLECTOR_METRICS,
   KUBELET_METRICS,
@@ -281,6 +282,69 @@ function platformGroup(c: Ctx): RuleGroup | undefined {
   return rules.length ? { name: `${c.stack.name}-platform`, rules } : undefined;
 }
 
+/** Seconds of a definition duration ("30s", "2m", "500ms", "1h"). */
+function seconds(d: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(d);
+  if (!m) throw new Error(`rules: not a duration: ${d}`);
+  return (Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h']);
+}
+
+/**
+ * The canary's alerts (definition: canary; metric names src/catalog/canary.ts), scoped by the canary's own `env`
+ * label: an item lost (not visible within the deadline), the p99 write→visible latency over a threshold, the
+ * canary down (its series gone, or its scrape failing where otelstack renders the scrape), and no successful round
+ * for many intervals.
+ */
+function canaryGroup(c: Ctx): RuleGroup | undefined {
+  const k = c.t.canary;
+  if (!k) return undefined;
+  const M = CANARY_METRICS;
+  if (!readable(c, 'OtelstackCanary*', [M.missing, `${M.latency}_bucket`, M.rounds, M.lastSuccess])) return undefined;
+  const env = { [CANARY_LABELS.env]: c.t.env.name };
+  const w = CANARY_ALERTS.window;
+  const by = [CANARY_LABELS.env, CANARY_LABELS.signal];
+  const absentRounds = `absent(${sel(M.rounds, env)})`;
+  const scraped = familyPresence(c.t, familyOf(SCRAPE_METRICS.up)!).present;
+  const upJob = `${c.t.env.namespace}/${k.name}`;
+  const stale = CANARY_ALERTS.staleIntervals * seconds(k.interval);
+  const rules: Rule[] = [
+    alert(
+      'OtelstackCanaryLoss',
+      `${sumBy(by, `increase(${sel(M.missing, env)}[${w}])`)} > 0`,
+      '0s',
+      'critical',
+      'Canary {{ $labels.signal }} lost in {{ $labels.env }}',
+      `A canary {{ $labels.signal }} item pushed through the ingestion endpoint was not visible in its backend within the deadline (${k.deadline}) in the last ${w}. Data written now may be lost: check the collectors' export failures and the backend's ingestion errors.`,
+    ),
+    alert(
+      'OtelstackCanarySlow',
+      `histogram_quantile(0.99, ${sumBy([...by, 'le'], rate(sel(`${M.latency}_bucket`, { ...env, [CANARY_LABELS.stage]: 'visible' }), w))}) > ${CANARY_ALERTS.latencySeconds}`,
+      '10m',
+      'warning',
+      'Canary {{ $labels.signal }} write→read latency high in {{ $labels.env }}',
+      `The p99 time from a canary push until the {{ $labels.signal }} item can be read back is over ${CANARY_ALERTS.latencySeconds} s: a queue is building up between the collectors and the backend.`,
+    ),
+    alert(
+      'OtelstackCanaryDown',
+      scraped ? `(${sel(SCRAPE_METRICS.up, { job: upJob })} == 0) or ${absentRounds}` : absentRounds,
+      '5m',
+      'critical',
+      'The canary of {{ $labels.env }} is down',
+      `otelstack canary (${k.name}) ${scraped ? 'cannot be scraped, or its series are gone' : 'exposes no series'}: nothing watches the write path of ${c.t.env.name}.`,
+      { env: c.t.env.name },
+    ),
+    alert(
+      'OtelstackCanaryNoSuccess',
+      `time() - ${sumBy([CANARY_LABELS.env], sel(M.lastSuccess, env), 'max')} > ${stale}`,
+      '5m',
+      'warning',
+      'No successful canary round in {{ $labels.env }}',
+      `No canary round has passed every check (every item found, every link followed) for ${CANARY_ALERTS.staleIntervals} intervals (${stale} s).`,
+    ),
+  ];
+  return { name: `${c.stack.name}-canary`, rules };
+}
+
 /** RED recording rule names (Prometheus naming convention level:metric:operations). */
 export const RED_RECORDS = {
   requests: 'namespace_service:traces_spanmetrics_calls:rate5m',
@@ -324,6 +388,6 @@ function scopes(t: Topology): { scope: Matchers; collectorScope: Matchers } {
 export function stackRules(stack: Stack, t: Topology): RuleSet {
   const skipped: RuleSkip[] = [];
   const c: Ctx = { stack, t, skipped, ...scopes(t) };
-  const groups = [collectorGroup(c), backendGroup(c), platformGroup(c), redGroup(c)].filter((g): g is RuleGroup => g !== undefined);
+  const groups = [collectorGroup(c), backendGroup(c), platformGroup(c), canaryGroup(c), redGroup(c)].filter((g): g is RuleGroup => g !== undefined);
   return { file: { groups }, skipped };
 }

@@ -70,7 +70,10 @@ describe('ansible target: examples/vms', async () => {
   it('inventory: seed 002 host groups with the definition\'s addresses, replicas → hosts', () => {
     const prod = inv('prod')['all'];
     const ch = prod.children;
-    assert.deepEqual(Object.keys(ch).sort(), ['collectors', 'grafana', 'kafka', 'storage']);
+    assert.deepEqual(Object.keys(ch).sort(), ['canary', 'collectors', 'grafana', 'kafka', 'storage']);
+    // the canary beside the first gateway, pushing to it on 127.0.0.1 (--view network)
+    assert.deepEqual(Object.keys(ch.canary.hosts), ['gateway-0']);
+    assert.deepEqual(ch.canary.vars.otelstack_canary_args.slice(0, 6), ['canary', '/etc/otelstack/vms.stack.yaml', '--env', 'prod', '--view', 'network']);
     assert.deepEqual(Object.keys(ch.collectors.children).sort(), ['collectors_gateway', 'collectors_processor']);
     const gw = ch.collectors.children.collectors_gateway;
     assert.deepEqual(Object.entries(gw.hosts).map(([n, h]: [string, any]) => [n, h.ansible_host]), [['gateway-0', '10.0.1.10'], ['gateway-1', '10.0.1.11'], ['gateway-2', '10.0.1.12']]);
@@ -98,7 +101,7 @@ describe('ansible target: examples/vms', async () => {
 
   it('playbooks: start-up order, pools roll one host at a time, a collector drains before it stops', () => {
     const site = yaml('playbooks/site.yml') as Obj[];
-    assert.deepEqual(site.map((p) => p['ansible.builtin.import_playbook']), ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml']);
+    assert.deepEqual(site.map((p) => p['ansible.builtin.import_playbook']), ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml']);
     const storage = yaml('playbooks/storage.yml') as Obj[];
     assert.equal(storage[0]!['hosts'], 'seaweedfs', 'the object store before the engines');
     const collectors = yaml('playbooks/collectors.yml') as Obj[];

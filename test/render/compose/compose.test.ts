@@ -129,7 +129,7 @@ for (const ex of ['single-node', 'scalable']) {
     });
     if (ex === 'single-node') {
       it('single node: a gateway exporting directly, Grafana with datasources', () => {
-        assert.deepEqual(Object.keys(doc.services).sort(), ['buckets-init', 'gateway-0', 'gateway-0-ready', 'grafana', 'loki', 'loki-ready', 'mimir', 'mimir-ready', 'seaweedfs', 'tempo']);
+        assert.deepEqual(Object.keys(doc.services).sort(), ['buckets-init', 'gateway-0', 'gateway-0-ready', 'grafana', 'loki', 'loki-ready', 'mimir', 'mimir-ready', 'otelstack-canary', 'seaweedfs', 'tempo']);
         assert.equal(doc.services['gateway-0'].environment.GOMEMLIMIT, '716MiB');
         const ds = parse(r.files.get('compose/local/grafana/provisioning/datasources/datasources.yaml')!);
         assert.deepEqual(ds.datasources.map((d: any) => d.type).sort(), ['loki', 'prometheus', 'tempo']);

@@ -5,6 +5,8 @@
 // Plus the profiles path (pyroscope.receive_http → pyroscope.write) and the plan rule for unscraped environments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
+import { CANARY_PORT_NAME } from '../../../src/catalog/canary.js';
 import { parse } from 'yaml';
 import { ALLOY_COMPONENT_STABILITY, K8S_APP_LABELS, K8S_META, KUBELET_SCRAPE, alloyComponentsIn, requiredStability } from '../../../src/catalog/alloy.js';
 import { CHART_FACTS } from '../../../src/catalog/charts/index.js';
@@ -136,6 +138,21 @@ function unproduced(t: Topology, config: string, read: Map<string, string[]>): {
       case 'scrape': {
         const pods = t.engines.filter((e) => e.managed && 'name' in e.chart && CHART_FACTS[e.chart.name]?.scrape).flatMap((e) => podsOf(t, e));
         return delivered(scrapedSeries(g, name, sources({ pods, alloy: true })), true);
+      }
+      case 'otelstack-canary': {
+        // the canary's pod as src/render/kubernetes/canary.ts labels it
+        if (!t.canary) return false;
+        const pod: Labels = {
+          __address__: '10.0.0.99:9465',
+          [K8S_META.namespace]: t.env.namespace,
+          [K8S_META.podName]: `${t.canary.name}-0`,
+          [K8S_META.podPhase]: 'Running',
+          [K8S_META.containerName]: 'canary',
+          [K8S_META.containerPortName]: CANARY_PORT_NAME,
+          [K8S_META.podLabel(K8S_APP_LABELS.name)]: t.canary.name,
+          [K8S_META.podLabel(K8S_APP_LABELS.instance)]: t.canary.name,
+        };
+        return delivered(scrapedSeries(g, name, sources({ pods: [pod] })), true);
       }
       case 'tempo-metrics-generator':
         return hasMetricsGenerator(t) && t.engines.find((e) => e.engine === 'tempo')!.metricsGenerator!.remoteWrite === push;

@@ -1,0 +1,31 @@
+/**
+ * The canary (definition: `canary`): `otelstack canary` running in the environment, one replica, pushing through the
+ * environment's ingestion endpoint and reading back from its engines. Only where there is an ingestion layer to push
+ * through. Image, port and default sizing are catalog facts (src/catalog/canary.ts).
+ */
+import { CANARY_DEFAULTS, CANARY_IMAGE, CANARY_NAME, CANARY_PORT } from '../../catalog/canary.js';
+import { bytes, cpu, type TopologyTransform } from '../resources.js';
+
+export const addCanary: TopologyTransform = (t, { stack }) => {
+  const c = stack.canary;
+  if (!c || !c.enabled || !t.ingestion) return t;
+  const memoryLimit = c.memoryLimit !== undefined ? bytes(c.memoryLimit) : CANARY_DEFAULTS.memoryLimitBytes;
+  return {
+    ...t,
+    canary: {
+      name: CANARY_NAME,
+      image: `${CANARY_IMAGE.repository}:${CANARY_IMAGE.tag}`,
+      port: CANARY_PORT,
+      interval: c.interval,
+      deadline: c.deadline,
+      checkStorage: c.checkStorage,
+      perReplica: {
+        cpuRequestMillicores: c.cpu !== undefined ? cpu(c.cpu) : CANARY_DEFAULTS.cpuMillicores,
+        memoryRequestBytes: c.memory !== undefined ? bytes(c.memory) : CANARY_DEFAULTS.memoryBytes,
+        memoryLimitBytes: memoryLimit,
+        storageBytes: 0,
+      },
+      definitionPath: 'canary',
+    },
+  };
+};
