@@ -61,10 +61,8 @@ interface Run {
 
 describe('compose: the rendered files are accepted by the real docker-compose config', async () => {
   const all = await cases();
-  let bin = '';
   let work = '';
   before(() => {
-    bin = composeBin();
     work = mkdtempSync(join(tmpdir(), 'otelstack-compose-config-'));
   });
   after(() => {
@@ -72,7 +70,9 @@ describe('compose: the rendered files are accepted by the real docker-compose co
   });
 
   /** docker-compose with no daemon, no user config and none of the caller's COMPOSE_* variables. */
+  // looked up in each test, so a missing binary fails every test with the installer to run (not cancelled by a hook)
   const compose = (dir: string, args: string[]): Run => {
+    const bin = composeBin();
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COMPOSE_') && !k.startsWith('DOCKER_')) env[k] = v;
     env['DOCKER_HOST'] = `unix://${join(work, 'no-docker.sock')}`;
