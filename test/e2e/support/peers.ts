@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -97,6 +97,15 @@ export function haproxyBin(): string {
   const found = [join(cacheDir(), 'bin', 'haproxy'), '/usr/sbin/haproxy'].find(executable) ?? onPath('haproxy');
   if (found) return found;
   throw new MissingPeerError('haproxy', `no haproxy binary (HAPROXY_BIN=${env ? JSON.stringify(env) : 'unset'}; ${join(cacheDir(), 'bin', 'haproxy')} and /usr/sbin/haproxy missing)`);
+}
+
+/** Docker Compose v2 (scripts/peers/compose.sh, built from the Go module proxy): `config` of the rendered compose files. */
+export function composeBin(): string {
+  const env = process.env['COMPOSE_BIN'];
+  const dflt = join(cacheDir(), 'bin', 'docker-compose');
+  if (executable(env)) return env;
+  if (executable(dflt)) return dflt;
+  throw new MissingPeerError('compose', `no docker-compose binary (COMPOSE_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing): the compose render tests run the real \`docker-compose config\``);
 }
 
 /** SeaweedFS `weed` (its S3 gateway). */
