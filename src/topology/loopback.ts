@@ -175,8 +175,8 @@ export interface ComposePublishedPort {
 
 /**
  * What a compose environment publishes on 127.0.0.1 for `otelstack verify` (and people) on the host: each managed
- * engine's query port and the local object store's S3 port, host port = container port. The renderer publishes
- * exactly these and verify reads through them, so the two cannot disagree.
+ * engine's query port, the local object store's S3 port and the canary's /metrics, host port = container port. The
+ * renderer publishes exactly these and verify reads through them, so the two cannot disagree.
  */
 export function composeLoopbackPorts(t: Topology): ComposePublishedPort[] {
   if (t.env.target !== 'compose') return [];
@@ -189,6 +189,7 @@ export function composeLoopbackPorts(t: Topology): ComposePublishedPort[] {
   }
   const store = composeStore(t);
   if (store) out.push({ service: store.service, authority: `${store.host}:${store.s3Port}`, containerPort: store.s3Port, hostPort: store.s3Port });
+  if (t.canary) out.push({ service: t.canary.name, authority: `${t.canary.name}:${t.canary.port}`, containerPort: t.canary.port, hostPort: t.canary.port });
   return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : a.containerPort - b.containerPort));
 }
 

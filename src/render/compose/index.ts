@@ -401,7 +401,7 @@ function addCanary(c: Ctx, k: CanaryPlan, gateways: string[]): void {
     // the load balancer has a healthcheck of its own; a gateway is probed by its busybox service
     depends_on: deps(c, front),
     deploy: deployOf(k.perReplica),
-    ports: [`${LOOPBACK_HOST}:${k.port}:${k.port}`],
+    ...loopbackPorts(c, k.name),
   };
 }
 
