@@ -36,6 +36,20 @@ describe('verdict: the plan rules for what render used to refuse on its own', ()
     assert.deepEqual(errorsOf((s) => { s['environments'][0].target = 'compose'; s['ingestion'] = { collector: 'otelcol' }; }).filter((f) => f.rule === 'compose-collector'), []);
   });
 
+  it('kubernetes-kafka-buffer: a collector Kafka buffer on a Kubernetes environment, refused by plan and render alike', () => {
+    const mutate = (s: M) => {
+      s['kafka'] = { environments: { prod: { brokers: 3, cpu: '500m', memory: '2Gi', storage: '20Gi' } } };
+      s['ingestion'] = { collector: 'alloy', environments: { prod: { kafkaBuffer: true, gateway: { replicas: 2 } } } };
+    };
+    const e = errorsOf(mutate).filter((f) => f.rule === 'kubernetes-kafka-buffer');
+    assert.deepEqual(e.map((f) => [f.env, f.path]), [['prod', 'ingestion.environments.prod.kafkaBuffer']]);
+    assert.match(e[0]!.message, /renders no Kafka buffer between collectors/);
+    assert.ok(renderErrors(mutate).some((f) => f.path === e[0]!.path && f.message === e[0]!.message));
+    // the same definition on compose renders its buffer: nothing to refuse
+    const onCompose = (s: M) => { mutate(s); s['environments'][1].target = 'compose'; s['ingestion'].collector = 'otelcol'; };
+    assert.deepEqual(errorsOf(onCompose).filter((f) => f.rule === 'kubernetes-kafka-buffer'), []);
+  });
+
   it('chart-version: Mimir 2 needs mimir-distributed 5.x, whose values otelstack does not write', () => {
     const mutate = (s: M) => { s['signals'].metrics.version = '2.16.0'; };
     const e = errorsOf(mutate).filter((f) => f.rule === 'chart-version');

@@ -27,6 +27,7 @@ import { renderGrafanaKubernetes } from './grafana.js';
 import { renderNetworkPolicies } from './network-policies.js';
 import { renderDashboardsKubernetes } from '../grafana/index.js';
 import { renderRulesKubernetes } from '../rules/index.js';
+import { kubernetesKafkaBufferProblems } from '../../plan/rules/kubernetes-kafka-buffer.js';
 
 export { VALUES_BY_CHART } from './values.js';
 
@@ -156,6 +157,7 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
   const base = `kubernetes/${t.env.name}`;
   const engineValues: Array<{ engine: EngineDeployment; chart: ChartRef; values: Record<string, unknown> }> = [];
   if (t.env.target !== 'kubernetes') return { files, findings, engineValues };
+  findings.push(...kubernetesKafkaBufferProblems(t));
 
   for (const e of deployable(t)) {
     if (!isChart(e.chart)) {
