@@ -41,21 +41,26 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
 };
 const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
 
-const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const key = requested === undefined ? undefined : (ALIASES[requested] ?? requested);
-const versionOnly = key === undefined && process.argv.slice(2).some((a) => a === '--version' || a === '-V');
-const chosen = versionOnly ? [] : key !== undefined && COMMANDS[key] && requested !== 'help' ? [COMMANDS[key]] : Object.values(COMMANDS);
-for (const load of chosen) for (const register of await load()) register(program, run);
+/** The whole CLI: registers the requested command (all of them for help) and runs it; sets process.exitCode. */
+export async function main(): Promise<void> {
+  const requested = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const key = requested === undefined ? undefined : (ALIASES[requested] ?? requested);
+  const versionOnly = key === undefined && process.argv.slice(2).some((a) => a === '--version' || a === '-V');
+  const chosen = versionOnly ? [] : key !== undefined && COMMANDS[key] && requested !== 'help' ? [COMMANDS[key]] : Object.values(COMMANDS);
+  for (const load of chosen) for (const register of await load()) register(program, run);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-    // commander has printed the message to stderr; --json gets the same error as every other bad input
-    if (!ok && wantsJson()) writeJsonError({ kind: 'usage', message: e.message.replace(/^error: /, '') });
-    process.exitCode = ok ? EXIT.ok : EXIT.usage;
-  } else {
-    process.exitCode = reportError(e);
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      // commander has printed the message to stderr; --json gets the same error as every other bad input
+      if (!ok && wantsJson()) writeJsonError({ kind: 'usage', message: e.message.replace(/^error: /, '') });
+      process.exitCode = ok ? EXIT.ok : EXIT.usage;
+    } else {
+      process.exitCode = reportError(e);
+    }
   }
 }
+
+void main();

@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtFile } from '../package-root.js';
+import { dynamicImport } from '../dynamic-import.js';
 
 /** This package's entry, as a file: URL: dist/src/index.js, or the CLI bundle's own copy of it (same instances). */
 const SELF = pathToFileURL(builtFile('index.js', 'index.js')).href;
@@ -30,7 +31,7 @@ export class TsDefinitionError extends Error {
 }
 
 export async function importTsDefinition(file: string): Promise<Record<string, unknown>> {
-  const esbuild = await import('esbuild');
+  const esbuild = await dynamicImport<typeof import('esbuild')>('esbuild');
   let code: string;
   try {
     const r = await esbuild.build({
@@ -72,7 +73,7 @@ export async function importTsDefinition(file: string): Promise<Record<string, u
     }
     throw new TsDefinitionError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
   }
-  return (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as Record<string, unknown>;
+  return dynamicImport(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 }
 
 /** For tests: where `otelstack` resolves to in a definition. */
