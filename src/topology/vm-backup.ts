@@ -8,6 +8,8 @@ import type { Topology } from './types.js';
 import type { VmHost, VmPlacement } from './vm-placement.js';
 
 export interface VmBackupPlan {
+  /** false: no timer is rendered (`otelstack backup` still runs by hand) */
+  readonly enabled: boolean;
   /** OnCalendar= */
   readonly schedule: string;
   /** RandomizedDelaySec= */
@@ -22,15 +24,15 @@ export interface VmBackupPlan {
   readonly definitionPath: string;
 }
 
-/** The backup plan of an ansible environment; undefined when it is not one, backs nothing up or says enabled: false. */
+/** The backup plan of an ansible environment; undefined when it is not one or its storage hosts run nothing. */
 export function vmBackupPlan(stack: Stack, t: Topology, pl: VmPlacement): VmBackupPlan | undefined {
   const env = stack.environments[t.env.index]!;
   if (env.target !== 'ansible') return undefined;
   const b = { ...VM_BACKUP_DEFAULTS, ...(env.backup ?? {}) };
-  if (!b.enabled || pl.storage.length === 0) return undefined;
+  if (pl.storage.length === 0) return undefined;
   const hosts = pl.storage
     .map((host) => ({ host, groups: pl.engines.filter((e) => e.host.name === host.name).map((e) => e.group) }))
     .filter((h) => h.groups.length > 0);
   if (hosts.length === 0) return undefined;
-  return { schedule: b.schedule, randomizedDelay: b.randomizedDelay, keep: b.keep, dir: b.dir, hosts, definitionPath: `environments[${t.env.index}].backup` };
+  return { enabled: b.enabled, schedule: b.schedule, randomizedDelay: b.randomizedDelay, keep: b.keep, dir: b.dir, hosts, definitionPath: `environments[${t.env.index}].backup` };
 }

@@ -280,7 +280,8 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   if (problems.length > 0) return { files: new Map(), findings: problems };
 
   const files: FileSet = new Map();
-  const backup = vmBackupPlan(input.stack, t, pl);
+  const plannedBackup = vmBackupPlan(input.stack, t, pl);
+  const backup = plannedBackup?.enabled ? plannedBackup : undefined;
   files.set(`${ANSIBLE_DIR}/inventory/${t.env.name}.yml`, ansibleYaml(inventory(input, pl, backup), `# ${t.stack}/${t.env.name} — rendered by otelstack (ansible target).`));
   for (const [k, v] of renderRoles()) files.set(`${ANSIBLE_DIR}/${k}`, v);
   for (const [k, v] of playbooks()) files.set(k, v);
