@@ -222,7 +222,7 @@ function playbooks(): FileSet {
     `${pb}/site.yml`,
     ansibleYaml(
       ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml', 'backup.yml'].map((f) => ({ name: `Import ${f}`, 'ansible.builtin.import_playbook': f })),
-      `${header}\n# Start-up order of every target: object store and Kafka, then the engines, then the collectors, Grafana, and the canary watching them; then the storage hosts' backup timers.`,
+      `${header}\n# Start-up order of every target: object store and Kafka, then the engines, then the collectors, Grafana, and the canary watching them.\n# Then the storage hosts' backup timers.`,
     ),
   );
   return files;
