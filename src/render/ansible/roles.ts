@@ -57,7 +57,8 @@ function unitTemplate(o: { description: string; prefix: string; execStart: strin
     `User=${o.user ?? SERVICE_USER}`,
     `Group=${SERVICE_USER}`,
     ...(o.envFiles ?? []).map((f) => `EnvironmentFile=${f}`),
-    ...(o.env ?? []).map((e) => `Environment=${e}`),
+    // quoted: a value with spaces (KAFKA_HEAP_OPTS) is one assignment, not several
+    ...(o.env ?? []).map((e) => `Environment="${e}"`),
     `ExecStart=${o.execStart}`,
     'Restart=on-failure',
     'RestartSec=5s',
