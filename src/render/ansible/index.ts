@@ -260,7 +260,7 @@ function readme(t: Topology): string {
     '',
     'Backups: every storage host runs `otelstack backup` of its data directories and configs on a systemd timer',
     '(otelstack-backup.timer; schedule, delay and the archives kept from environments[].backup) into',
-    '`otelstack_backup_dir`; its engines stop while they are archived. Restore on the host with `otelstack restore <archive> --force`.',
+    '`otelstack_backup_dir`; its engines stop while they are archived. Restore on the host, its engines stopped: `otelstack restore <archive> --force`.',
     '',
     'Optional: `otelstack_lb_drain_url` / `otelstack_lb_enable_url` — your load balancer\'s calls to take a collector out',
     'and put it back during a rolling update (playbooks/collectors.yml).',
