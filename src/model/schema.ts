@@ -276,6 +276,35 @@ export const LogRotation = z
   })
   .describe('container log rotation (compose: the json-file logging driver of every service); at most maxSize × maxFiles of logs per container');
 
+/**
+ * Backups of an ansible environment's storage hosts (seed 002 §5 "Automated Backups"): a systemd timer on every
+ * storage host runs `otelstack backup` there (the data directories and configs the roles placed, one checksummed
+ * archive per host) and keeps the newest `keep` archives. Without this block an ansible environment gets the
+ * defaults (VM_BACKUP_DEFAULTS).
+ */
+export const VM_BACKUP_DEFAULTS = { enabled: true, schedule: 'daily', randomizedDelay: '1h', keep: 7, dir: '/var/backups/otelstack' } as const;
+export const VmBackup = z
+  .strictObject({
+    enabled: z.boolean().default(VM_BACKUP_DEFAULTS.enabled).describe('false renders no backup timer'),
+    schedule: z
+      .string()
+      .regex(/^[A-Za-z0-9*:,.~/_+ -]+$/, { error: 'must be a systemd calendar expression (OnCalendar=), e.g. "daily" or "*-*-* 02:00:00"' })
+      .default(VM_BACKUP_DEFAULTS.schedule)
+      .describe('when the backup runs: a systemd OnCalendar= expression, e.g. "daily", "*-*-* 02:00:00", "Sun 03:00"'),
+    randomizedDelay: z
+      .string()
+      .regex(/^(0|[1-9]\d*(s|min|h))$/, { error: 'must be a time span such as "0", "30min" or "1h" (RandomizedDelaySec=)' })
+      .default(VM_BACKUP_DEFAULTS.randomizedDelay)
+      .describe('a random delay up to this long after the scheduled time, so that hosts do not back up at once (RandomizedDelaySec=)'),
+    keep: count(1, 1000).default(VM_BACKUP_DEFAULTS.keep).describe('archives kept per host: older ones are removed after a backup (otelstack backup --retention)'),
+    dir: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'must be an absolute path without spaces, e.g. "/var/backups/otelstack"' })
+      .default(VM_BACKUP_DEFAULTS.dir)
+      .describe('directory on each storage host the archives go to (mount the backup disk there)'),
+  })
+  .describe('ansible target only: backups of the storage hosts on a systemd timer, with retention');
+
 export const Environment = z.strictObject({
   name: dnsLabel,
   namespace: dnsLabel,
@@ -296,6 +325,7 @@ export const Environment = z.strictObject({
       'the rollout phase this environment is in: render, render --check and diff emit only components, engines and buckets of phases up to it (`render --phase N` overrides it); the plan still shows every phase. Default: the highest phase the definition uses (everything renders)',
     ),
   hosts: EnvironmentHosts.optional(),
+  backup: VmBackup.optional(),
 }).superRefine((e, ctx) => {
   if (e.hosts && e.target !== 'ansible') {
     ctx.addIssue({
@@ -303,6 +333,14 @@ export const Environment = z.strictObject({
       path: ['hosts'],
       message: `hosts are the VMs of an ansible environment; ${e.name} has target ${e.target}`,
       params: { expected: 'target: ansible, or no hosts', suggestion: `remove hosts from ${e.name}, or set target: ansible` },
+    });
+  }
+  if (e.backup && e.target !== 'ansible') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['backup'],
+      message: `backup schedules the storage hosts' systemd timer of an ansible environment; ${e.name} has target ${e.target}`,
+      params: { expected: 'target: ansible, or no backup block', suggestion: e.target === 'compose' ? `remove backup from ${e.name}; back a compose environment up with otelstack backup --retention N (cron or a timer of your own)` : `remove backup from ${e.name}` },
     });
   }
 });

@@ -84,14 +84,14 @@ function digest(entries: ManifestEntry[]): { files: number; bytes: number; sha25
 
 // ── names and retention ─────────────────────────────────────────────────────
 
-/** `<stack>-<env>-20260122T020000.123Z.tar.gz` (UTC; sorts by time). */
+/** `<stack>-<env>-20260122T020000.123Z.tar.gz` (UTC; sorts by time); on a VM `<stack>-<env>-<host>-…` (label `<env>-<host>`). */
 export function archiveName(stack: string, env: string, at: Date): string {
   return `${stack}-${env}-${at.toISOString().replace(/[-:]/g, '')}.tar.gz`;
 }
 
 const STAMP = /^\d{8}T\d{6}\.\d{3}Z\.tar\.gz$/;
 
-/** Archives of one stack environment in `dir`, newest first. */
+/** Archives of one stack environment (or label) in `dir`, newest first: exactly `<stack>-<label>-<time>.tar.gz`, so a label never counts another's. */
 export async function listArchives(dir: string, stack: string, env: string): Promise<string[]> {
   const prefix = `${stack}-${env}-`;
   let names: string[];
@@ -250,6 +250,13 @@ export interface BackupOptions {
   stack: string;
   env: string;
   project: string;
+  /** recorded in the manifest (absent: compose) */
+  target?: 'compose' | 'ansible';
+  host?: string;
+  /** what the archive names start with after the stack, and what retention counts: default the env (`<stack>-<env>-<time>`) */
+  archiveLabel?: string;
+  /** what to tell the user when data changed while it was archived (default: stop the compose stack) */
+  quiesceHint?: string;
   sources: BackupSource[];
   /** rendered configuration files (relative path → content), archived under configs/ */
   configs: FileSet;
@@ -284,7 +291,9 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
   const now = o.now ?? new Date();
   const outDir = resolve(o.outDir);
   await mkdir(outDir, { recursive: true });
-  const archive = join(outDir, archiveName(o.stack, o.env, now));
+  const label = o.archiveLabel ?? o.env;
+  const quiesce = o.quiesceHint ?? 'stop the stack (docker compose stop) so its volumes do not change, and back up again';
+  const archive = join(outDir, archiveName(o.stack, label, now));
   if (await stat(archive).then(() => true, () => false)) throw new BackupError(`${archive} exists already`, 'input', 'wait a moment, or remove it');
   const names = new Set<string>();
   for (const s of o.sources) {
@@ -329,6 +338,8 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
       stack: o.stack,
       env: o.env,
       project: o.project,
+      ...(o.target ? { target: o.target } : {}),
+      ...(o.host ? { host: o.host } : {}),
       createdAt: now.toISOString(),
       sources,
       configs: digest(configs.entries),
@@ -344,18 +355,18 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
         [MANIFEST_NAME, ...entries.map((e) => e.path)],
       );
     } catch (e) {
-      throw new BackupError(`archiving failed: ${e instanceof Error ? e.message : String(e)}`, 'verification', 'stop the stack (docker compose stop) so its volumes do not change, and back up again');
+      throw new BackupError(`archiving failed: ${e instanceof Error ? e.message : String(e)}`, 'verification', quiesce);
     }
     try {
       await verifyArchive(partial, manifest, o.onProgress ? (done) => o.onProgress!({ phase: 'verifying', done, total: entries.length + 1 }) : undefined);
     } catch (e) {
       const m = e instanceof Error ? e.message : String(e);
-      throw new BackupError(`the archive does not match the data it was made from (did the stack write while it was archived?): ${m}`, 'verification', 'stop the stack (docker compose stop) and back up again');
+      throw new BackupError(`the archive does not match the data it was made from (did the stack write while it was archived?): ${m}`, 'verification', quiesce);
     }
     await rename(partial, archive);
     const bytes = (await stat(archive)).size;
     const sha256 = await sha256File(archive);
-    const pruned = o.retention !== undefined ? await pruneArchives(outDir, o.stack, o.env, o.retention) : [];
+    const pruned = o.retention !== undefined ? await pruneArchives(outDir, o.stack, label, o.retention) : [];
     return { archive, manifest, bytes, sha256, pruned, skipped };
   } finally {
     for (const h of opened) await h.release();

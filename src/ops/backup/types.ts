@@ -5,7 +5,8 @@
  * Archive layout (format "otelstack-backup/1"):
  *   manifest.json            always the first entry
  *   configs/<path>           the rendered files of the environment (compose/<env>/…)
- *   volumes/<name>/<path>    one directory per named volume (BackupSource kind "volume")
+ *   volumes/<name>/<path>    one directory per named volume (BackupSource kind "volume"); on a VM (ansible target)
+ *                            one per data directory the roles place (src/render/ansible/layout.ts)
  *   buckets/<name>/<path>    reserved for S3 buckets (BackupSource kind "bucket", not implemented yet)
  */
 
@@ -81,8 +82,12 @@ export interface BackupManifest {
   format: typeof MANIFEST_FORMAT;
   stack: string;
   env: string;
-  /** compose project name (the prefix of the Docker volume names) */
+  /** compose: the project name (the prefix of the Docker volume names); ansible: the inventory host */
   project: string;
+  /** where the archive was made: absent (archives before it) or "compose"; "ansible": a VM's data directories (vm.ts) */
+  target?: 'compose' | 'ansible';
+  /** ansible: the storage host (inventory name) the archive was made on */
+  host?: string;
   createdAt: string;
   sources: SourceSummary[];
   configs: { files: number; bytes: number; sha256: string };

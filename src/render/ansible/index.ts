@@ -15,12 +15,14 @@
 import { CATALOG } from '../../catalog/index.js';
 import type { Finding } from '../../plan/findings.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
+import { vmBackupPlan, type VmBackupPlan } from '../../topology/vm-backup.js';
 import { vmPlacement, type VmHost, type VmPlacement } from '../../topology/vm-placement.js';
 import { collectorConfigFile, collectorEnvironment, collectorRoles } from '../configs/otelcol.js';
 import { canaryArgs, canaryDefinitionFile, canaryDefinitionName } from '../configs/canary.js';
 import { engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
+import { VM_STORAGE_GROUPS, VM_STORAGE_LAYOUT, isVmStorageGroup } from './layout.js';
 import { renderRoles } from './roles.js';
 import { ansibleYaml } from './yaml.js';
 
@@ -50,7 +52,7 @@ function limitVars(prefix: string, r: ReplicaResources | undefined): Obj {
 const hostsOf = (list: VmHost[], extra: (h: VmHost, i: number) => Obj = () => ({})): Obj =>
   Object.fromEntries(list.map((h, i) => [h.name, { ansible_host: h.address, ...extra(h, i) }]));
 
-function inventory(input: RenderInput, pl: VmPlacement): Obj {
+function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | undefined): Obj {
   const t = input.topology;
   const stack = input.stack;
   const children: Obj = {};
@@ -123,6 +125,20 @@ function inventory(input: RenderInput, pl: VmPlacement): Obj {
     };
   }
 
+  // the storage hosts' backup timers: each host stops (and restarts) the units of what it runs while archiving it
+  if (backup) {
+    children['backup'] = {
+      hosts: Object.fromEntries(backup.hosts.map(({ host, groups }) => [host.name, { otelstack_backup_units: groups.filter(isVmStorageGroup).map((g) => `${VM_STORAGE_LAYOUT[g].unit}.service`) }])),
+      vars: {
+        otelstack_backup_definition: canaryDefinitionName(t.stack),
+        otelstack_backup_schedule: backup.schedule,
+        otelstack_backup_randomized_delay: backup.randomizedDelay,
+        otelstack_backup_keep: backup.keep,
+        otelstack_backup_dir: backup.dir,
+      },
+    };
+  }
+
   const os = t.objectStorage;
   return {
     all: {
@@ -189,7 +205,7 @@ function playbooks(): FileSet {
   const header = '# Rendered by otelstack (ansible target).';
   // Kafka brokers roll one at a time: the others keep the partitions' in-sync replicas
   files.set(`${pb}/kafka.yml`, ansibleYaml([play('Kafka brokers (KRaft)', 'kafka', ['kafka'], { serial: 1 })], header));
-  const storage = ['seaweedfs', 'tempo', 'mimir', 'loki', 'prometheus'].map((g) => play(g === 'seaweedfs' ? 'Object store (SeaweedFS)' : `${CATALOG[g as 'tempo'].title} (monolithic)`, g, [g]));
+  const storage = VM_STORAGE_GROUPS.map((g) => play(g === 'seaweedfs' ? 'Object store (SeaweedFS)' : `${CATALOG[g as 'tempo'].title} (monolithic)`, g, [g]));
   files.set(`${pb}/storage.yml`, ansibleYaml(storage, `${header}\n# Object store first, then the engines (each play matches no host where the environment does not run it).`));
   // processors before gateways: nothing is produced to Kafka before something consumes it towards the engines
   const collectors = ['processor', 'gateway'].map((role) =>
@@ -199,10 +215,14 @@ function playbooks(): FileSet {
   files.set(`${pb}/grafana.yml`, ansibleYaml([play('Grafana', 'grafana', ['grafana'], { serial: 1 })], header));
   files.set(`${pb}/canary.yml`, ansibleYaml([play('The canary (otelstack canary)', 'canary', ['otelstack-canary'])], `${header}\n# Matches no host where the definition has no canary.`));
   files.set(
+    `${pb}/backup.yml`,
+    ansibleYaml([play('Backups of the storage hosts (otelstack backup on a systemd timer)', 'backup', ['otelstack-backup'])], `${header}\n# Matches no host where the environment backs nothing up (environments[].backup.enabled: false).`),
+  );
+  files.set(
     `${pb}/site.yml`,
     ansibleYaml(
-      ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml'].map((f) => ({ name: `Import ${f}`, 'ansible.builtin.import_playbook': f })),
-      `${header}\n# Start-up order of every target: object store and Kafka, then the engines, then the collectors, Grafana, and the canary watching them.`,
+      ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml', 'backup.yml'].map((f) => ({ name: `Import ${f}`, 'ansible.builtin.import_playbook': f })),
+      `${header}\n# Start-up order of every target: object store and Kafka, then the engines, then the collectors, Grafana, and the canary watching them.\n# Then the storage hosts' backup timers.`,
     ),
   );
   return files;
@@ -238,6 +258,10 @@ function readme(t: Topology): string {
     '- `vault_s3_access_key_id`, `vault_s3_secret_access_key`: the S3 identity the engines and SeaweedFS use.',
     '- `vault_grafana_admin_password`; with HA Grafana also `vault_grafana_database_user`, `vault_grafana_database_password`.',
     '',
+    'Backups: every storage host runs `otelstack backup` of its data directories and configs on a systemd timer',
+    '(otelstack-backup.timer; schedule, delay and the archives kept from environments[].backup) into',
+    '`otelstack_backup_dir`; its engines stop while they are archived. Restore on the host, its engines stopped: `otelstack restore <archive> --force`.',
+    '',
     'Optional: `otelstack_lb_drain_url` / `otelstack_lb_enable_url` — your load balancer\'s calls to take a collector out',
     'and put it back during a rolling update (playbooks/collectors.yml).',
     '',
@@ -256,7 +280,9 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   if (problems.length > 0) return { files: new Map(), findings: problems };
 
   const files: FileSet = new Map();
-  files.set(`${ANSIBLE_DIR}/inventory/${t.env.name}.yml`, ansibleYaml(inventory(input, pl), `# ${t.stack}/${t.env.name} — rendered by otelstack (ansible target).`));
+  const plannedBackup = vmBackupPlan(input.stack, t, pl);
+  const backup = plannedBackup?.enabled ? plannedBackup : undefined;
+  files.set(`${ANSIBLE_DIR}/inventory/${t.env.name}.yml`, ansibleYaml(inventory(input, pl, backup), `# ${t.stack}/${t.env.name} — rendered by otelstack (ansible target).`));
   for (const [k, v] of renderRoles()) files.set(`${ANSIBLE_DIR}/${k}`, v);
   for (const [k, v] of playbooks()) files.set(k, v);
   files.set(`${ANSIBLE_DIR}/.ansible-lint`, ANSIBLE_LINT);
@@ -273,5 +299,6 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   }
   if (pl.grafana.length > 0) files.set(`${envDir('grafana')}/datasources.yaml`, grafanaDatasourcesFile(t));
   if (t.canary) files.set(`${envDir('otelstack-canary')}/${canaryDefinitionName(t.stack)}`, canaryDefinitionFile(input.stack));
+  if (backup) files.set(`${envDir('otelstack-backup')}/${canaryDefinitionName(t.stack)}`, canaryDefinitionFile(input.stack));
   return { files: sorted(files), findings };
 };

@@ -6,22 +6,19 @@
  * production profile.
  */
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR } from '../configs/otelcol.js';
-import { ENGINE_DATA_DIRS } from '../configs/engines.js';
 import { STOP_GRACE_SECONDS } from '../configs/lifecycle.js';
 import { VM_RELEASES, type VmReleaseId } from '../../catalog/vm-releases.js';
 import { CANARY_DEFINITION_DIR, CANARY_METRICS_PATH, CANARY_PACKAGE, CANARY_PORT } from '../../catalog/canary.js';
+import { VM_BACKUP_DEFAULTS } from '../../model/schema.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { EngineId } from '../../catalog/types.js';
+import { ETC, OPT, S3_ENV_FILE, SEAWEEDFS_DATA_DIR, VM_BACKUP_PREFIX, VM_BACKUP_UNIT, VM_DEFINITION_DIR, VM_STORAGE_LAYOUT, type VmStorageGroup } from './layout.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
 type Files = Map<string, string>;
 
 export const SERVICE_USER = 'otelstack';
-/** Where every config the roles place lives on a VM (collector: COLLECTOR_CONFIG_PATH, as in its container). */
-export const ETC = '/etc/otelstack';
-export const OPT = '/opt/otelstack';
-export const S3_ENV_FILE = `${ETC}/s3.env`;
 
 const j = (expr: string) => `{{ ${expr} }}`;
 /** The catalog's readiness endpoint of an engine, as the role's health check polls it on the host. */
@@ -60,7 +57,8 @@ function unitTemplate(o: { description: string; prefix: string; execStart: strin
     `User=${o.user ?? SERVICE_USER}`,
     `Group=${SERVICE_USER}`,
     ...(o.envFiles ?? []).map((f) => `EnvironmentFile=${f}`),
-    ...(o.env ?? []).map((e) => `Environment=${e}`),
+    // quoted: a value with spaces (KAFKA_HEAP_OPTS) is one assignment, not several
+    ...(o.env ?? []).map((e) => `Environment="${e}"`),
     `ExecStart=${o.execStart}`,
     'Restart=on-failure',
     'RestartSec=5s',
@@ -292,6 +290,12 @@ function kafkaRole(files: Files): void {
   });
 }
 
+/** The storage group's role settings from the shared layout: unit, data directories, configs placed from files/<env>/. */
+function storageLayout(group: VmStorageGroup): Pick<ProcessRole, 'unit' | 'dataDirs' | 'configs'> {
+  const l = VM_STORAGE_LAYOUT[group];
+  return { unit: l.unit, dataDirs: Object.values(l.data), configs: l.configs.map((c) => ({ src: c.file, dest: c.dest })) };
+}
+
 function engineRoles(files: Files): void {
   for (const engine of ['tempo', 'mimir', 'loki'] as const) {
     const title = CATALOG[engine].title;
@@ -300,24 +304,21 @@ function engineRoles(files: Files): void {
       prefix: engine,
       title,
       release: engine,
-      unit: `otelstack-${engine}`,
-      execStart: `{{ ${engine}_binary }} -config.file=${ETC}/${engine}.yaml -config.expand-env=true`,
+      ...storageLayout(engine),
+      execStart: `{{ ${engine}_binary }} -config.file=${VM_STORAGE_LAYOUT[engine].configs[0]!.dest} -config.expand-env=true`,
       envFiles: [S3_ENV_FILE],
-      dataDirs: [ENGINE_DATA_DIRS[engine]],
-      configs: [{ src: `${engine}.yaml`, dest: `${ETC}/${engine}.yaml` }],
       ready: readyOf(engine),
       grace: STOP_GRACE_SECONDS[engine],
     });
   }
+  const prom = VM_STORAGE_LAYOUT.prometheus;
   processRole(files, {
     role: 'prometheus',
     prefix: 'prometheus',
     title: 'Prometheus',
     release: 'prometheus',
-    unit: 'otelstack-prometheus',
-    execStart: `{{ prometheus_binary }} --config.file=${ETC}/prometheus.yml --storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
-    dataDirs: [ENGINE_DATA_DIRS.prometheus],
-    configs: [{ src: 'prometheus.yml', dest: `${ETC}/prometheus.yml` }],
+    ...storageLayout('prometheus'),
+    execStart: `{{ prometheus_binary }} --config.file=${prom.configs[0]!.dest} --storage.tsdb.path=${prom.data['prometheus']} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
     ready: readyOf('prometheus'),
     grace: STOP_GRACE_SECONDS.prometheus,
   });
@@ -327,12 +328,11 @@ function engineRoles(files: Files): void {
     prefix: 'seaweedfs',
     title: 'SeaweedFS',
     release: 'seaweedfs',
-    unit: 'otelstack-seaweedfs',
-    // the same flags as the compose service (`weed server -s3`: master, volume, filer and the S3 gateway)
-    execStart: `{{ seaweedfs_binary }} server -dir={{ seaweedfs_data_dir }} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}`,
+    ...storageLayout('seaweedfs'),
+    // the same flags as the compose service (`weed server -s3`: master, volume, filer and the S3 gateway); the data
+    // directory is the layout's (what the backup timer archives)
+    execStart: `{{ seaweedfs_binary }} server -dir=${SEAWEEDFS_DATA_DIR} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}`,
     envFiles: [S3_ENV_FILE],
-    dataDirs: ['{{ seaweedfs_data_dir }}'],
-    configs: [],
     ready: readyOf('seaweedfs'),
     grace: STOP_GRACE_SECONDS.seaweedfs,
     after: [
@@ -343,7 +343,7 @@ function engineRoles(files: Files): void {
         changed_when: "'created' in seaweedfs_bucket_create.stdout | lower",
       },
     ],
-    defaults: { seaweedfs_data_dir: '/var/lib/seaweedfs', seaweedfs_s3_port: sp['s3'], seaweedfs_buckets: [] },
+    defaults: { seaweedfs_s3_port: sp['s3'], seaweedfs_buckets: [] },
   });
 }
 
@@ -440,6 +440,95 @@ function canaryRole(files: Files): void {
   );
 }
 
+/**
+ * otelstack-backup (storage hosts, playbooks/backup.yml): `otelstack backup` of the host on a systemd timer — the
+ * data directories and configs the storage roles placed there (layout.ts), one checksummed archive per run in
+ * otelstack_backup_dir, the newest otelstack_backup_keep kept. The service is Type=oneshot and run only by the
+ * timer; it stops the host's engines while their data is archived (a running engine's files change under the
+ * archiver, which fails the backup's verification) and starts them again afterwards, also when the backup fails
+ * (ExecStopPost). Schedule, delay, retention and directory come from the inventory (environments[].backup).
+ */
+function backupRole(files: Files): void {
+  const dir = 'roles/otelstack-backup';
+  const p = 'otelstack_backup';
+  const restart = 'Restart the backup timer';
+  files.set(
+    `${dir}/defaults/main.yml`,
+    ansibleYaml({
+      [`${p}_package`]: `${CANARY_PACKAGE.name}@${CANARY_PACKAGE.version}`,
+      [`${p}_node_packages`]: ['nodejs', 'npm'],
+      [`${p}_prefix`]: VM_BACKUP_PREFIX,
+      [`${p}_binary`]: `${VM_BACKUP_PREFIX}/bin/${CANARY_PACKAGE.binary}`,
+      [`${p}_definition`]: '',
+      [`${p}_dir`]: VM_BACKUP_DEFAULTS.dir,
+      [`${p}_schedule`]: VM_BACKUP_DEFAULTS.schedule,
+      [`${p}_randomized_delay`]: VM_BACKUP_DEFAULTS.randomizedDelay,
+      [`${p}_keep`]: VM_BACKUP_DEFAULTS.keep,
+      [`${p}_units`]: [],
+    }),
+  );
+  const tasks: Obj[] = [
+    { name: 'Install Node.js and npm', 'ansible.builtin.package': { name: j(`${p}_node_packages`), state: 'present' } },
+    {
+      name: `Install ${j(`${p}_package`)}`,
+      'ansible.builtin.command': { argv: ['npm', 'install', '--global', '--prefix', j(`${p}_prefix`), '--no-audit', '--no-fund', j(`${p}_package`)], creates: j(`${p}_binary`) },
+    },
+    { name: 'Create the backup directory', 'ansible.builtin.file': { path: j(`${p}_dir`), state: 'directory', owner: 'root', group: 'root', mode: '0700' } },
+    { name: 'Place the definition otelstack backup reads', 'ansible.builtin.copy': { src: `${j('otelstack_env')}/${j(`${p}_definition`)}`, dest: `${VM_DEFINITION_DIR}/${j(`${p}_definition`)}`, owner: 'root', group: SERVICE_USER, mode: '0640' } },
+    { name: `Install the ${VM_BACKUP_UNIT} service`, 'ansible.builtin.template': { src: `${VM_BACKUP_UNIT}.service.j2`, dest: `/etc/systemd/system/${VM_BACKUP_UNIT}.service`, owner: 'root', group: 'root', mode: '0644' }, notify: restart },
+    { name: `Install the ${VM_BACKUP_UNIT} timer`, 'ansible.builtin.template': { src: `${VM_BACKUP_UNIT}.timer.j2`, dest: `/etc/systemd/system/${VM_BACKUP_UNIT}.timer`, owner: 'root', group: 'root', mode: '0644' }, notify: restart },
+    { name: `Enable and start ${VM_BACKUP_UNIT}.timer`, 'ansible.builtin.systemd_service': { name: `${VM_BACKUP_UNIT}.timer`, enabled: true, state: 'started', daemon_reload: true } },
+  ];
+  files.set(`${dir}/tasks/main.yml`, ansibleYaml(tasks));
+  files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: restart, 'ansible.builtin.systemd_service': { name: `${VM_BACKUP_UNIT}.timer`, state: 'restarted', daemon_reload: true } }]));
+  const units = `{{ ${p}_units | join(' ') }}`;
+  files.set(
+    `${dir}/templates/${VM_BACKUP_UNIT}.service.j2`,
+    [
+      `# Rendered by otelstack (ansible target); values from the inventory. Started by ${VM_BACKUP_UNIT}.timer only.`,
+      '[Unit]',
+      'Description=otelstack backup of {{ inventory_hostname }} ({{ otelstack_env }}): data directories and configs',
+      'After=network-online.target',
+      '',
+      '[Service]',
+      'Type=oneshot',
+      'User=root',
+      'Group=root',
+      'UMask=0077',
+      `{% if ${p}_units | length > 0 %}`,
+      '# the engines stop while their data is archived and start again afterwards, also when the backup fails',
+      `ExecStartPre=/usr/bin/systemctl stop ${units}`,
+      '{% endif %}',
+      `ExecStart=${j(`${p}_binary`)} backup ${VM_DEFINITION_DIR}/${j(`${p}_definition`)} --env ${j('otelstack_env')} --host ${j('inventory_hostname')} --out ${j(`${p}_dir`)} --retention ${j(`${p}_keep`)}`,
+      `{% if ${p}_units | length > 0 %}`,
+      `ExecStopPost=/usr/bin/systemctl start ${units}`,
+      '{% endif %}',
+      'Nice=10',
+      'IOSchedulingClass=idle',
+      '',
+    ].join('\n'),
+  );
+  files.set(
+    `${dir}/templates/${VM_BACKUP_UNIT}.timer.j2`,
+    [
+      '# Rendered by otelstack (ansible target); schedule and delay from the inventory (environments[].backup).',
+      '[Unit]',
+      'Description=otelstack backup of {{ inventory_hostname }} ({{ otelstack_backup_schedule }})',
+      '',
+      '[Timer]',
+      `OnCalendar=${j(`${p}_schedule`)}`,
+      `RandomizedDelaySec=${j(`${p}_randomized_delay`)}`,
+      '# a run missed while the host was down happens at the next boot',
+      'Persistent=true',
+      `Unit=${VM_BACKUP_UNIT}.service`,
+      '',
+      '[Install]',
+      'WantedBy=timers.target',
+      '',
+    ].join('\n'),
+  );
+}
+
 /** Every role, the same for every environment. */
 export function renderRoles(): Files {
   const files: Files = new Map();
@@ -449,5 +538,6 @@ export function renderRoles(): Files {
   engineRoles(files);
   grafanaRole(files);
   canaryRole(files);
+  backupRole(files);
   return files;
 }

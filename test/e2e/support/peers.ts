@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -88,6 +88,15 @@ export function prometheusBin(): string {
   const found = onPath('prometheus') ?? [join(cacheDir(), 'bin', 'prometheus'), '/usr/bin/prometheus'].find(executable);
   if (found) return found;
   throw new MissingPeerError('prometheus', `no prometheus binary (PROMETHEUS_BIN=${env ? JSON.stringify(env) : 'unset'}, none on PATH)`);
+}
+
+/** systemd-analyze (Debian's systemd package): `verify` of the ansible target's rendered units. */
+export function systemdAnalyzeBin(): string {
+  const env = process.env['SYSTEMD_ANALYZE_BIN'];
+  if (executable(env)) return env;
+  const found = [join(cacheDir(), 'bin', 'systemd-analyze'), '/usr/bin/systemd-analyze'].find(executable) ?? onPath('systemd-analyze');
+  if (found) return found;
+  throw new MissingPeerError('systemd', `no systemd-analyze (SYSTEMD_ANALYZE_BIN=${env ? JSON.stringify(env) : 'unset'}; ${join(cacheDir(), 'bin', 'systemd-analyze')} and /usr/bin/systemd-analyze missing): the ansible target's units are checked with the real systemd-analyze verify`);
 }
 
 /** HAProxy (Debian package): the load balancer of the rolling-deploy test, and `haproxy -c` of the rendered config. */

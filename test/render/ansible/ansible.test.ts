@@ -14,12 +14,13 @@ import { VMS, VMS_GOLDEN_DIR, vmsStack } from './support.js';
 
 type Obj = Record<string, any>;
 
-/** The same stack with every environment on compose (no hosts): what the compose target renders for it. */
+/** The same stack with every environment on compose (no hosts, no VM backup timer): what the compose target renders for it. */
 function onCompose(stack: Stack): Stack {
   const raw = structuredClone(stack) as Obj;
   for (const e of raw['environments']) {
     e.target = 'compose';
     delete e.hosts;
+    delete e.backup;
   }
   return validateDefinition('compose-variant.yaml', raw);
 }
@@ -70,7 +71,7 @@ describe('ansible target: examples/vms', async () => {
   it('inventory: seed 002 host groups with the definition\'s addresses, replicas → hosts', () => {
     const prod = inv('prod')['all'];
     const ch = prod.children;
-    assert.deepEqual(Object.keys(ch).sort(), ['canary', 'collectors', 'grafana', 'kafka', 'storage']);
+    assert.deepEqual(Object.keys(ch).sort(), ['backup', 'canary', 'collectors', 'grafana', 'kafka', 'storage']);
     // the canary beside the first gateway, pushing to it on 127.0.0.1 (--view network)
     assert.deepEqual(Object.keys(ch.canary.hosts), ['gateway-0']);
     assert.deepEqual(ch.canary.vars.otelstack_canary_args.slice(0, 6), ['canary', '/etc/otelstack/vms.stack.yaml', '--env', 'prod', '--view', 'network']);
@@ -101,7 +102,7 @@ describe('ansible target: examples/vms', async () => {
 
   it('playbooks: start-up order, pools roll one host at a time, a collector drains before it stops', () => {
     const site = yaml('playbooks/site.yml') as Obj[];
-    assert.deepEqual(site.map((p) => p['ansible.builtin.import_playbook']), ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml']);
+    assert.deepEqual(site.map((p) => p['ansible.builtin.import_playbook']), ['kafka.yml', 'storage.yml', 'collectors.yml', 'grafana.yml', 'canary.yml', 'backup.yml']);
     const storage = yaml('playbooks/storage.yml') as Obj[];
     assert.equal(storage[0]!['hosts'], 'seaweedfs', 'the object store before the engines');
     const collectors = yaml('playbooks/collectors.yml') as Obj[];
