@@ -8,6 +8,7 @@ import { loadStack } from '../../src/model/load.js';
 import type { Stack } from '../../src/model/schema.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { renderPlan } from '../../src/plan/report.js';
+import { renderStack } from '../../src/render/index.js';
 import { renderKubernetes } from '../../src/render/kubernetes/index.js';
 import { expand } from '../../src/topology/expand.js';
 import { parse } from 'yaml';
@@ -114,6 +115,20 @@ describe('autoscaling', () => {
       const values = parse(r.files.get(file)!) as M;
       assert.deepEqual(values['controller'].autoscaling, { horizontal: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: null } });
       assert.ok(values['alloy'].resources.requests.cpu, 'the chart requires a CPU request for a CPU target');
+    });
+    it('the pool size the renderers and the sizing read is max too: a compose gateway pool runs max gateways behind its load balancer', async () => {
+      const s = await loadStack(`${ROOT}examples/single-node`);
+      const m = structuredClone(s.stack) as unknown as M;
+      const env = m['environments'][0].name as string;
+      m['ingestion'].environments = { ...(m['ingestion'].environments ?? {}), [env]: { ...(m['ingestion'].environments?.[env] ?? {}), gateway: { replicas: 1, autoscaling: { min: 2, max: 3 } } } };
+      const t = expand(m as unknown as Stack, env);
+      assert.equal(t.ingestion!.gatewayReplicas, 3);
+      assert.equal(t.components.find((c) => c.engine === 'otelcol' && c.component === 'gateway')!.replicas, 3);
+      const f = rule(m as unknown as Stack);
+      assert.ok(f.some((x) => x.severity === 'warning' && /runs 3 replicas/.test(x.message)), JSON.stringify(f));
+      const compose = parse(renderStack(m as unknown as Stack).files.get(`compose/${env}/docker-compose.yaml`)!) as M;
+      assert.deepEqual(Object.keys(compose['services']).filter((k) => /^gateway-\d+$/.test(k)).sort(), ['gateway-0', 'gateway-1', 'gateway-2']);
+      assert.ok(compose['services']['otlp-lb'], 'the gateways share one endpoint');
     });
     it('refused where it cannot work: the shared Alloy, a DaemonSet, a Kafka-fed processor pool, and HA min 1', async () => {
       const shared = rule(await dts((x) => { x['ingestion'].environments = { prod: { gateway: { replicas: 1, autoscaling: { min: 2, max: 4 } } } }; }));

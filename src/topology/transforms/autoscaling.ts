@@ -7,12 +7,13 @@
  *    config-reloader) follow it to max.
  * Whether the component may scale at all (stateless only) and whether its chart can express it are the plan's
  * rules (src/plan/rules/autoscaling.ts); this transform only records what was asked. It runs after the
- * collection layer is added, so the pools are there to scale.
+ * collection layer is added, so the pools are there to scale, and sets the layer's pool sizes to max as well:
+ * what renders the pools (compose, VMs, deploy) and the sizing read those, and must count what the plan budgets.
  */
 import { AUTOSCALING_DEFAULT_CPU, type Autoscaling } from '../../model/schema.js';
 import type { z } from 'zod';
 import type { TopologyTransform } from '../resources.js';
-import type { ComponentAutoscaling, TopoComponent } from '../types.js';
+import type { ComponentAutoscaling, IngestionPlan, TopoComponent } from '../types.js';
 
 type Asked = NonNullable<z.infer<typeof Autoscaling>>;
 
@@ -42,5 +43,14 @@ export const applyAutoscaling: TopologyTransform = (t, { stack, env }) => {
     const of = c.sidecarOf ? scaled.get(`${c.engine}/${c.sidecarOf.component}`) : undefined;
     return of ? { ...c, replicas: of.max } : c;
   });
-  return { ...t, components };
+  const ingestion = t.ingestion && ing ? poolSizes(t.ingestion, scaled.get(`${ing.collector}/gateway`), scaled.get(`${ing.collector}/processor`)) : t.ingestion;
+  return { ...t, components, ...(ingestion ? { ingestion } : {}) };
 };
+
+function poolSizes(layer: IngestionPlan, gateway: ComponentAutoscaling | undefined, processor: ComponentAutoscaling | undefined): IngestionPlan {
+  return {
+    ...layer,
+    ...(gateway ? { gatewayReplicas: gateway.max } : {}),
+    ...(processor && layer.kafkaBuffer ? { processorReplicas: processor.max } : {}),
+  };
+}
