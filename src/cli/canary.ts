@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { CANARY_DEFAULTS, CANARY_METRICS_PATH, CANARY_PORT } from '../catalog/canary.js';
 import { loadStack } from '../model/load.js';
+import type { Stack } from '../model/schema.js';
 import { CanaryMetrics, runCanary, serveMetrics, type CanaryEnvironment, type MetricsServer, type RoundReport } from '../ops/canary/index.js';
 import { LoadInputError, parseDuration, parseHeaders } from '../ops/load/options.js';
 import { createVerifyClients, resolveTargets, VerifyInputError, type OwnedClients, type TargetView, type VerifyProtocol } from '../ops/verify/index.js';
@@ -100,7 +101,10 @@ export function canaryCommand(program: Command, run: Run): void {
         const intervalMs = duration('--interval', opts.interval ?? c?.interval ?? CANARY_DEFAULTS.interval);
         const deadlineMs = duration('--deadline', opts.deadline ?? c?.deadline ?? CANARY_DEFAULTS.deadline);
         const storageDeadlineMs = duration('--storage-deadline', opts.storageDeadline);
-        if (intervalMs < 1000) throw new UsageError(`--interval must be at least 1s, got ${JSON.stringify(opts.interval)}`, 'e.g. --interval 30s');
+        if (intervalMs < 1000) {
+          const from = opts.interval !== undefined ? `--interval ${opts.interval}` : `canary.interval ${c?.interval} in ${file}`;
+          throw new UsageError(`the canary's interval must be at least 1s, got ${from}`, 'e.g. 30s');
+        }
         const checkStorage = opts.checkStorage ?? c?.checkStorage ?? false;
 
         const names = stack.environments.map((e) => e.name);
@@ -136,7 +140,7 @@ export function canaryCommand(program: Command, run: Run): void {
               if (e instanceof VerifyInputError) throw new UsageError(`${env}: ${e.message}`, e.suggestion);
               throw e;
             }
-            const s3 = process.env['AWS_ACCESS_KEY_ID'] && process.env['AWS_SECRET_ACCESS_KEY'] ? { s3Credentials: { accessKeyId: process.env['AWS_ACCESS_KEY_ID'], secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] } } : {};
+            const s3 = s3CredentialsFromEnv(stack, env);
             envs.push({ targets, clients: createVerifyClients(targets, { pushBudgetMs: Math.min(deadlineMs, 10_000), ...s3 }) });
           }
         } catch (e) {
@@ -193,4 +197,18 @@ export function canaryCommand(program: Command, run: Run): void {
         }
       }),
     );
+}
+
+/**
+ * The S3 identity for --check-storage, from the process environment: under the variable names the definition's
+ * objectStorage credentials give (the keys of the compose s3.env file the user writes), else the AWS SDK's own
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (what the Kubernetes Deployment maps its Secret to).
+ */
+function s3CredentialsFromEnv(stack: Stack, envName: string): { s3Credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  const e = stack.environments.find((x) => x.name === envName);
+  const creds = e ? stack.objectStorage[e.objectStorage]?.credentials : undefined;
+  const read = (names: Array<string | undefined>) => names.map((n) => (n ? process.env[n] : undefined)).find((v) => v);
+  const accessKeyId = read([creds?.accessKeyIdKey, 'AWS_ACCESS_KEY_ID']);
+  const secretAccessKey = read([creds?.secretAccessKeyKey, 'AWS_SECRET_ACCESS_KEY']);
+  return accessKeyId && secretAccessKey ? { s3Credentials: { accessKeyId, secretAccessKey } } : {};
 }

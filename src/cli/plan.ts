@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStack } from '../model/load.js';
-import { calibrationBasis, calibrationNextTo, readCalibration, seedBasis } from '../plan/calibration.js';
+import { sizingBasisFor } from '../plan/calibration.js';
 import { buildPlan } from '../plan/index.js';
 import { renderPlan, type Format } from '../plan/report.js';
 import { EXIT, UsageError } from './errors.js';
@@ -22,9 +22,7 @@ export function planCommand(program: Command, run: (fn: () => Promise<number>) =
         if (opts.env && !stack.environments.some((e) => e.name === opts.env)) {
           throw new UsageError(`${file} has no environment "${opts.env}"`, `use one of: ${stack.environments.map((e) => e.name).join(', ')}`);
         }
-        const calibrationFile = opts.calibration ?? calibrationNextTo(file);
-        const sizing = calibrationFile ? calibrationBasis(calibrationFile, readCalibration(calibrationFile)) : seedBasis('no calibration file (npm run bench:pipeline writes one; pass it with --calibration or put calibration.json next to the definition)');
-        const report = buildPlan(stack, file, opts.env, sizing);
+        const report = buildPlan(stack, file, opts.env, sizingBasisFor(file, opts.calibration));
         process.stdout.write(renderPlan(report, format, format === 'table' && process.stdout.isTTY === true));
         return report.summary.errors > 0 ? EXIT.findings : EXIT.ok;
       }),

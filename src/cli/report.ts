@@ -8,6 +8,7 @@ import { REPORT_MARKER, reportHtml, type DiffSection } from '../report/html.js';
 import { expand } from '../topology/expand.js';
 import { environmentDiffs } from './env-diff.js';
 import { EXIT, UsageError } from './errors.js';
+import { sizingBasisFor } from '../plan/calibration.js';
 
 /** dev → test → prod: the rendered differences between each environment and the one before it. */
 function differences(stack: Stack, file: string, envs: readonly string[]): DiffSection[] {
@@ -50,14 +51,15 @@ export function reportCommand(program: Command, run: (fn: () => Promise<number>)
     .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
     .requiredOption('--out <file>', 'the HTML file to write (only this file; an existing one only if a report wrote it)')
     .option('--env <name>', 'only this environment')
+    .option('--calibration <file>', 'events/s per core from npm run bench:pipeline, as for plan (default: calibration.json next to the definition)')
     .option('--force', 'overwrite --out even if otelstack report did not write it')
-    .action((definition: string, opts: { out: string; env?: string; force?: boolean }) =>
+    .action((definition: string, opts: { out: string; env?: string; force?: boolean; calibration?: string }) =>
       run(async () => {
         const { file, stack } = await loadStack(definition);
         if (opts.env && !stack.environments.some((e) => e.name === opts.env)) throw new UsageError(`${file} has no environment "${opts.env}"`, `use one of: ${stack.environments.map((e) => e.name).join(', ')}`);
         const out = resolve(opts.out);
         checkTarget(out, opts.force === true);
-        const plan = buildPlan(stack, file, opts.env);
+        const plan = buildPlan(stack, file, opts.env, sizingBasisFor(file, opts.calibration));
         const envs = plan.environments.map((e) => e.name);
         const html = reportHtml({
           plan,

@@ -177,3 +177,12 @@ export function formatRate(perSecond: number): string {
   if (perSecond >= 1e3) return `${fmt(perSecond / 1e3)}k/s`;
   return `${fmt(perSecond)}/s`;
 }
+
+/**
+ * Milliseconds of a definition duration: a whole number and one unit, "500ms", "30s", "2m", "1h" (the grammar the
+ * schema's durations accept). undefined when it is not one.
+ */
+export function durationMs(d: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(d.trim());
+  return m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'] : undefined;
+}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import {
   BYTES_STEP,
+  durationMs,
   BYTES_TOTAL,
   CPU_PER_REPLICA,
   CPU_STEP,
@@ -511,7 +512,10 @@ const positiveDuration = z.string().regex(/^[1-9]\d*(ms|s|m|h)$/, { error: 'must
  */
 export const Canary = z.strictObject({
   enabled: z.boolean().default(true).describe('false keeps the block but deploys no canary'),
-  interval: positiveDuration.default('30s').describe('time between rounds'),
+  interval: positiveDuration
+    .refine((d) => (durationMs(d) ?? 0) >= 1000, { error: 'must be at least 1s (the canary refuses shorter rounds), such as "30s"' })
+    .default('30s')
+    .describe('time between rounds, at least 1s'),
   deadline: positiveDuration.default('2m').describe('an item not visible this long after its push counts as missing'),
   checkStorage: z.boolean().default(false).describe('also wait for new objects in each data bucket (Tempo flushes blocks after minutes: rounds then last that long)'),
   cpu: Cpu.optional(),

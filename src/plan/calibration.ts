@@ -121,3 +121,12 @@ export function calibrationBasis(file: string, c: Calibration): SizingBasis {
     },
   };
 }
+
+/**
+ * The sizing basis a command uses for a definition: the calibration file it is given, else calibration.json next
+ * to the definition, else seed 002's tables. One lookup, so plan and report size pools alike.
+ */
+export function sizingBasisFor(definitionFile: string, given?: string): SizingBasis {
+  const file = given ?? calibrationNextTo(definitionFile);
+  return file ? calibrationBasis(file, readCalibration(file)) : seedBasis('no calibration file (npm run bench:pipeline writes one; pass it with --calibration or put calibration.json next to the definition)');
+}

@@ -148,7 +148,8 @@ export function sizeEnvironment(t: Topology, given: SizingBasis): EnvironmentSiz
         const tp = ing.topics.find((x) => x.owner === `collector:${s}`);
         if (v === undefined || !tp) continue;
         const path = tp.definitionPath === `ingestion.topics.${s}` ? `${tp.definitionPath}.partitions` : `ingestion.topics.${s}.partitions`;
-        topics.push({ signal: s, topic: tp.name, partitions: tp.partitions, needed: partitionsFor(v, h, pr.perReplica[s], pr.needed), path });
+        // a partition per consumer: processor replicas beyond the partitions would sit idle
+        topics.push({ signal: s, topic: tp.name, partitions: tp.partitions, needed: partitionsFor(v, h, pr.perReplica[s], Math.max(pr.needed, pr.replicas)), path });
       }
     }
     const engineTopics = t.kafka?.topics.filter((x) => !x.owner.startsWith('collector:')).map((x) => x.name) ?? [];

@@ -186,6 +186,13 @@ describe('sizing arithmetic', () => {
     assert.deepEqual(z.topics.map((x) => [x.topic, x.needed]), [['otlp-traces', 21]]);
     assert.deepEqual(z.kafka && { needed: z.kafka.needed, tier: z.kafka.tier }, { needed: 3, tier: 'Small' });
   });
+  it('a topic gets a partition for every processor replica the definition runs, beyond what the load needs', () => {
+    const t = expand(stackOf('scalable', (r) => { withLoad({ traces: '1k/s' })(r); r['ingestion'].environments.local.processor = { ...(r['ingestion'].environments.local.processor ?? {}), replicas: 5 }; }), 'local');
+    const z = sizeEnvironment(t, seedBasis())!;
+    assert.equal(z.pools.find((p) => p.pool === 'processor')!.needed, 1);
+    assert.deepEqual(z.topics.map((x) => [x.topic, x.needed]), [['otlp-traces', 5]]);
+  });
+
   it('calibration basis: its per-core figures, per role; a role it lacks falls back to the seed figure', () => {
     const t = expand(stackOf('scalable', withLoad({ traces: '50k/s' })), 'local');
     const c = calibration(40_000);

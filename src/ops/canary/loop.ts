@@ -45,15 +45,22 @@ export async function runCanary(envs: readonly CanaryEnvironment[], metrics: Can
     perEnv.set(env, n + 1);
     metrics.roundStarted(env);
     const p: Promise<void> = runRound(e.targets, e.clients, o)
-      .then((r) => {
-        metrics.record(r);
-        if (o.once) done.push(r);
-        o.onRound?.(r);
-      })
-      .catch((err: unknown) => {
-        metrics.roundCrashed(env);
-        o.onError?.(env, err instanceof Error ? err : new Error(String(err)));
-      })
+      .then(
+        (r) => {
+          metrics.record(r);
+          if (o.once) done.push(r);
+          // the caller's report of a finished round (stderr, a test's hook): its failure is not a crashed round
+          try {
+            o.onRound?.(r);
+          } catch (err) {
+            o.onError?.(env, err instanceof Error ? err : new Error(String(err)));
+          }
+        },
+        (err: unknown) => {
+          metrics.roundCrashed(env);
+          o.onError?.(env, err instanceof Error ? err : new Error(String(err)));
+        },
+      )
       .finally(() => {
         perEnv.set(env, (perEnv.get(env) ?? 1) - 1);
         running.delete(p);

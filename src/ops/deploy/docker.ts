@@ -41,6 +41,10 @@ function run(bin: string, args: readonly string[], timeoutMs: number): Promise<R
         reject(new Error(`${bin} not found: otelstack deploy drives Docker Compose v2 (install Docker, or give --docker <path>)`));
         return;
       }
+      if (err && (err as { killed?: boolean }).killed) {
+        reject(new Error(`${bin} ${args.join(' ')} timed out after ${Math.round(timeoutMs / 1000)} s`));
+        return;
+      }
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });

@@ -154,7 +154,8 @@ export async function executeDeploy(plan: DeployPlan, pm: ProcessManager, lb: Lo
     stack: plan.stack,
     env: plan.env,
     deployed: [...deployed],
-    notReached: plan.units.map((u) => u.service).filter((s) => !deployed.includes(s) && s !== extra.failed?.service),
+    // the failed service is reported as failed, not as not reached; a failed pull stopped nothing, so every service is not reached
+    notReached: plan.units.map((u) => u.service).filter((s) => !deployed.includes(s) && (extra.failed?.action === 'pull' || s !== extra.failed?.service)),
     steps: records,
     ...extra,
   });
@@ -193,9 +194,9 @@ export async function executeDeploy(plan: DeployPlan, pm: ProcessManager, lb: Lo
         await step('wait-queues', u.service, async () => {
           await until(`${u.service}'s exporter queues to empty`, to.queuesS, async () => {
             depth = queueDepth(await pm.metricsText(u.service, u.metrics!));
-            return depth === undefined || depth === 0 ? true : undefined;
-          }, () => `${depth} items queued`);
-          return depth === undefined ? 'no sending queue reported' : 'queues empty';
+            return depth === 0 ? true : undefined;
+          }, () => (depth === undefined ? `${u.service} reports no exporter queue size: it cannot be told drained` : `${depth} items queued`));
+          return 'queues empty';
         });
       }
       action = 'stop';

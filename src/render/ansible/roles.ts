@@ -401,8 +401,10 @@ function canaryRole(files: Files): void {
     ansibleYaml({
       [`${p}_package`]: `${CANARY_PACKAGE.name}@${CANARY_PACKAGE.version}`,
       [`${p}_node_packages`]: ['nodejs', 'npm'],
-      [`${p}_prefix`]: `${OPT}/canary`,
-      [`${p}_binary`]: `${OPT}/canary/bin/${CANARY_PACKAGE.binary}`,
+      // one prefix per version: `creates` skips the install only when this version is there, and the unit's
+      // ExecStart (the binary's path) changes with it, which restarts the canary on an upgrade
+      [`${p}_prefix`]: `${OPT}/canary/${CANARY_PACKAGE.version}`,
+      [`${p}_binary`]: `${OPT}/canary/${CANARY_PACKAGE.version}/bin/${CANARY_PACKAGE.binary}`,
       [`${p}_definition`]: '',
       [`${p}_args`]: [],
       [`${p}_port`]: CANARY_PORT,
@@ -457,8 +459,9 @@ function backupRole(files: Files): void {
     ansibleYaml({
       [`${p}_package`]: `${CANARY_PACKAGE.name}@${CANARY_PACKAGE.version}`,
       [`${p}_node_packages`]: ['nodejs', 'npm'],
-      [`${p}_prefix`]: VM_BACKUP_PREFIX,
-      [`${p}_binary`]: `${VM_BACKUP_PREFIX}/bin/${CANARY_PACKAGE.binary}`,
+      // one prefix per version (as the canary's): an upgrade installs, and the service then runs the new binary
+      [`${p}_prefix`]: `${VM_BACKUP_PREFIX}/${CANARY_PACKAGE.version}`,
+      [`${p}_binary`]: `${VM_BACKUP_PREFIX}/${CANARY_PACKAGE.version}/bin/${CANARY_PACKAGE.binary}`,
       [`${p}_definition`]: '',
       [`${p}_dir`]: VM_BACKUP_DEFAULTS.dir,
       [`${p}_schedule`]: VM_BACKUP_DEFAULTS.schedule,

@@ -398,6 +398,8 @@ function addCanary(c: Ctx, k: CanaryPlan, gateways: string[]): void {
     // the image holds node: GET its own /metrics
     healthcheck: health(['CMD', 'node', '-e', `fetch('http://127.0.0.1:${k.port}${CANARY_METRICS_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], '20s'),
     volumes: [`./otelstack/${file}:${canaryDefinitionPath(c.t.stack)}:ro`],
+    // checkStorage lists the buckets with the engines' identity (s3.env; the canary reads the definition's key names)
+    ...(k.checkStorage ? { env_file: [S3_ENV] } : {}),
     // the load balancer has a healthcheck of its own; a gateway is probed by its busybox service
     depends_on: deps(c, front),
     deploy: deployOf(k.perReplica),

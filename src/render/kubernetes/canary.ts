@@ -15,13 +15,12 @@ import { releaseLabels } from '../../topology/network-flows.js';
 import type { Topology } from '../../topology/types.js';
 import { canaryArgs, canaryDefinitionFile, canaryDefinitionName } from '../configs/canary.js';
 import { toYaml, type FileSet } from '../fileset.js';
+import { resourcesOf, s3SecretEnv } from './values.js';
 
 function yamlOf(model: { validate(): void; toJSON(): unknown }): string {
   model.validate();
   return toYaml(model.toJSON());
 }
-
-const mebi = (b: number) => `${Math.ceil(b / 1024 ** 2)}Mi`;
 
 export function canaryObjects(stack: Stack, t: Topology, o: { wave: number; managedBy: Record<string, string> }): FileSet {
   const files: FileSet = new Map();
@@ -33,7 +32,6 @@ export function canaryObjects(stack: Stack, t: Topology, o: { wave: number; mana
   const definition = `${k.name}-definition`;
   const base = `kubernetes/${t.env.name}/canary`;
   files.set(`${base}/configmap.yaml`, yamlOf(new ConfigMap({ metadata: metadata(definition), data: { [canaryDefinitionName(stack.name)]: canaryDefinitionFile(stack) } })));
-  const r = k.perReplica;
   const deployment = new Deployment({
     metadata: metadata(k.name),
     spec: {
@@ -49,11 +47,10 @@ export function canaryObjects(stack: Stack, t: Topology, o: { wave: number; mana
               name: 'canary',
               image: k.image,
               args: canaryArgs(t, k),
+              // checkStorage lists the buckets with the engines' S3 identity, from the same Secret reference
+              ...(k.checkStorage ? { env: s3SecretEnv(t) as Array<{ name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }> } : {}),
               ports: [{ name: CANARY_PORT_NAME, containerPort: k.port, protocol: 'TCP' }],
-              resources: {
-                requests: { cpu: `${r.cpuRequestMillicores}m`, memory: mebi(r.memoryRequestBytes) },
-                limits: { ...(r.memoryLimitBytes !== undefined ? { memory: mebi(r.memoryLimitBytes) } : {}), ...(r.cpuLimitMillicores !== undefined ? { cpu: `${r.cpuLimitMillicores}m` } : {}) },
-              },
+              resources: resourcesOf(k),
               readinessProbe: { httpGet: { path: CANARY_METRICS_PATH, port: CANARY_PORT_NAME }, periodSeconds: 10 },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [{ name: 'definition', mountPath: CANARY_DEFINITION_DIR, readOnly: true }],

@@ -39,7 +39,7 @@ export function cpuQuantity(m: number): string {
 }
 
 /** requests always; limits only where the topology carries them (the policy is decided upstream). */
-export function resourcesOf(c: TopoComponent): Values {
+export function resourcesOf(c: Pick<TopoComponent, 'perReplica'>): Values {
   const r = c.perReplica;
   const limits: Values = {};
   if (r.cpuLimitMillicores !== undefined) limits['cpu'] = cpuQuantity(r.cpuLimitMillicores);

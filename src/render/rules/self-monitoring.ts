@@ -29,6 +29,7 @@ import { collectorMemory } from '../../topology/collector-memory.js';
 import type { Topology } from '../../topology/types.js';
 import type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './model.js';
 import { anyOf, rate, sel, sumBy, type Matchers } from './promql.js';
+import { durationMs } from '../../model/quantity.js';
 
 /** Evaluation window of rates in alerts. */
 export const RATE_WINDOW = '5m';
@@ -282,11 +283,11 @@ function platformGroup(c: Ctx): RuleGroup | undefined {
   return rules.length ? { name: `${c.stack.name}-platform`, rules } : undefined;
 }
 
-/** Seconds of a definition duration ("30s", "2m", "500ms", "1h"). */
+/** Seconds of a definition duration ("30s", "2m", "500ms", "1h"; validated by the schema). */
 function seconds(d: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(d);
-  if (!m) throw new Error(`rules: not a duration: ${d}`);
-  return (Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h']);
+  const ms = durationMs(d);
+  if (ms === undefined) throw new Error(`rules: not a duration: ${d}`);
+  return ms / 1000;
 }
 
 /**

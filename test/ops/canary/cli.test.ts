@@ -4,7 +4,7 @@
 // canary loads back to the same stack.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,7 +72,7 @@ describe('otelstack canary (CLI)', () => {
     for (const [args, want] of [
       [['--listen', 'nowhere'], /--listen must be host:port/],
       [['--interval', 'soon'], /--interval must be a duration/],
-      [['--interval', '100ms'], /--interval must be at least 1s/],
+      [['--interval', '100ms'], /interval must be at least 1s, got --interval 100ms/],
       [['--view', 'inside'], /--view must be host or network/],
       [['--env', 'nope'], /has no environment "nope"/],
     ] as const) {
@@ -80,6 +80,12 @@ describe('otelstack canary (CLI)', () => {
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, want);
     }
+    // the definition's own interval is held to the same bound where it is written
+    const short = join(dir, 'short.stack.yaml');
+    writeFileSync(short, readFileSync(join(ROOT, 'examples', 'single-node', 'stack.yaml'), 'utf8').replace(/canary: \{ interval: 30s/, 'canary: { interval: 500ms'));
+    const bad = await otelstack(['plan', short]);
+    assert.equal(bad.code, 2, bad.err);
+    assert.match(bad.err, /canary\.interval[\s\S]*at least 1s/);
     const several = await otelstack(['canary', 'examples/dts']);
     assert.equal(several.code, 2);
     assert.match(several.err, /several environments[\s\S]*--env with one of: dev, test, prod/);

@@ -250,6 +250,26 @@ describe('canary schedule', () => {
     assert.equal(sample(text, M.missing, { env: 'dev', signal: 'traces' }), 0);
   });
 
+  it('a failing onRound report does not count the round as crashed too', async () => {
+    const env = memoryEnv();
+    const m = new CanaryMetrics();
+    const errors: string[] = [];
+    await runCanary([env], m, {
+      ...ROUND,
+      intervalMs: 1000,
+      once: true,
+      clock: virtualClock(),
+      onRound: () => {
+        throw new Error('EPIPE');
+      },
+      onError: (_env, e) => errors.push(e.message),
+    });
+    const text = await m.text();
+    assert.equal(sample(text, M.rounds, { env: 'dev', result: 'ok' }), 1);
+    assert.equal(sample(text, M.rounds, { env: 'dev', result: 'failed' }), 0);
+    assert.deepEqual(errors, ['EPIPE']);
+  });
+
   it('starts a round every interval until stopped', async () => {
     const env = memoryEnv();
     const m = new CanaryMetrics();

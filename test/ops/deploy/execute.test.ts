@@ -161,6 +161,27 @@ describe('deploy executor', async () => {
     assert.ok([...w.lb.values()].every((v) => v.state === 'ready'));
   });
 
+  it('a gateway that reports no exporter queue size is not stopped: nothing tells it drained', async () => {
+    const w = new World(plan);
+    w.metricsText = async () => '# TYPE up gauge\nup 1\n';
+    const r = await executeDeploy(plan, w, w, FAST);
+    assert.equal(r.failed?.action, 'wait-queues');
+    assert.equal(r.failed?.service, 'gateway-0');
+    assert.match(r.failed!.message, /reports no exporter queue size/);
+    assert.ok(!w.calls.some((c) => c.startsWith('stop')));
+  });
+
+  it('a failed pull stops nothing and leaves every service not reached', async () => {
+    const w = new World(plan);
+    w.pull = async () => {
+      throw new Error('registry unreachable');
+    };
+    const r = await executeDeploy(plan, w, w, FAST);
+    assert.equal(r.failed?.action, 'pull');
+    assert.deepEqual(r.notReached, plan.units.map((u) => u.service));
+    assert.ok(!w.calls.some((c) => c.startsWith('stop')));
+  });
+
   it('a rollback that fails too says so', async () => {
     const w = new World(plan);
     w.brokenNew.add('tempo');

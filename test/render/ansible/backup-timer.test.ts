@@ -15,6 +15,7 @@ import { vmHostBackupPlan } from '../../../src/ops/backup/index.js';
 import { canaryDefinitionFile } from '../../../src/render/configs/canary.js';
 import { renderStack } from '../../../src/render/index.js';
 import { vmsStack } from './support.js';
+import { CANARY_PACKAGE } from '../../../src/catalog/canary.js';
 
 type Obj = Record<string, any>;
 
@@ -61,7 +62,7 @@ describe('ansible target: the otelstack-backup role', () => {
     assert.equal(d['otelstack_backup_randomized_delay'], VM_BACKUP_DEFAULTS.randomizedDelay);
     assert.equal(d['otelstack_backup_keep'], VM_BACKUP_DEFAULTS.keep);
     assert.equal(d['otelstack_backup_dir'], VM_BACKUP_DEFAULTS.dir);
-    assert.equal(d['otelstack_backup_binary'], '/opt/otelstack/backup/bin/otelstack');
+    assert.equal(d['otelstack_backup_binary'], `/opt/otelstack/backup/${CANARY_PACKAGE.version}/bin/otelstack`);
     assert.match(d['otelstack_backup_package'], /^otelstack@\d+\.\d+\.\d+$/);
     const tasks = yaml('roles/otelstack-backup/tasks/main.yml') as Obj[];
     for (const t of tasks) {

@@ -21,6 +21,7 @@ import { renderStack } from '../../../src/render/index.js';
 import { ansibleTool, systemdAnalyzeBin } from '../../e2e/support/peers.js';
 import { BIN } from '../../support/paths.js';
 import { vmsStack } from './support.js';
+import { CANARY_PACKAGE } from '../../../src/catalog/canary.js';
 
 /** inventory group → the role whose units its hosts run */
 const GROUP_ROLES: ReadonlyArray<[string, string]> = [
@@ -187,14 +188,14 @@ describe('ansible target: the rendered systemd units, templated by Ansible and c
     const prod = unitsOf('prod', 'storage-1');
     const s = prod.get('otelstack-backup.service')!;
     assert.deepEqual(keys(s, 'Type'), ['oneshot']);
-    assert.deepEqual(keys(s, 'ExecStart'), ['/opt/otelstack/backup/bin/otelstack backup /etc/otelstack/vms.stack.yaml --env prod --host storage-1 --out /var/backups/otelstack --retention 14']);
+    assert.deepEqual(keys(s, 'ExecStart'), [`/opt/otelstack/backup/${CANARY_PACKAGE.version}/bin/otelstack backup /etc/otelstack/vms.stack.yaml --env prod --host storage-1 --out /var/backups/otelstack --retention 14`]);
     assert.deepEqual(keys(s, 'ExecStartPre'), ['/usr/bin/systemctl stop otelstack-tempo.service']);
     assert.deepEqual(keys(s, 'ExecStopPost'), ['/usr/bin/systemctl start otelstack-tempo.service']);
     const t = prod.get('otelstack-backup.timer')!;
     assert.deepEqual([keys(t, 'OnCalendar'), keys(t, 'RandomizedDelaySec'), keys(t, 'Persistent')], [['*-*-* 02:00:00'], ['30min'], ['true']]);
     assert.deepEqual(keys(unitsOf('prod', 'storage-0').get('otelstack-backup.service')!, 'ExecStartPre'), ['/usr/bin/systemctl stop otelstack-seaweedfs.service']);
     const dev = unitsOf('dev', 'storage-3');
-    assert.deepEqual(keys(dev.get('otelstack-backup.service')!, 'ExecStart'), ['/opt/otelstack/backup/bin/otelstack backup /etc/otelstack/vms.stack.yaml --env dev --host storage-3 --out /var/backups/otelstack --retention 7']);
+    assert.deepEqual(keys(dev.get('otelstack-backup.service')!, 'ExecStart'), [`/opt/otelstack/backup/${CANARY_PACKAGE.version}/bin/otelstack backup /etc/otelstack/vms.stack.yaml --env dev --host storage-3 --out /var/backups/otelstack --retention 7`]);
     assert.deepEqual([keys(dev.get('otelstack-backup.timer')!, 'OnCalendar'), keys(dev.get('otelstack-backup.timer')!, 'RandomizedDelaySec')], [['daily'], ['1h']]);
     assert.deepEqual(keys(dev.get('otelstack-backup.service')!, 'ExecStopPost'), ['/usr/bin/systemctl start otelstack-loki.service']);
   });
@@ -202,7 +203,7 @@ describe('ansible target: the rendered systemd units, templated by Ansible and c
   it('the backup service\'s ExecStart, run as written (otelstack\'s bin, the VM\'s paths under a temporary root), archives the host', async () => {
     const line = keys(unitsOf('prod', 'storage-1').get('otelstack-backup.service')!, 'ExecStart')[0]!;
     const [binary, ...args] = line.split(' ');
-    assert.equal(binary, '/opt/otelstack/backup/bin/otelstack');
+    assert.equal(binary, `/opt/otelstack/backup/${CANARY_PACKAGE.version}/bin/otelstack`);
     // the host as the roles left it: the data directory, the configs, the definition copy (rendered bytes)
     const root = join(dir, 'vm-prod-storage-1');
     const stack = await vmsStack();

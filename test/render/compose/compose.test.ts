@@ -259,3 +259,12 @@ describe('compose: healthchecks', () => {
     assert.doesNotMatch(JSON.stringify(doc), /"components"/);
   });
 });
+
+describe('compose: the canary', () => {
+  it('with checkStorage it reads the engines\' S3 identity (s3.env); without it, no secret at all', async () => {
+    const on = parse(renderCompose(await input('single-node', (s) => { s.canary!.checkStorage = true; })).files.get('compose/local/docker-compose.yaml')!) as Record<string, any>;
+    assert.deepEqual(on['services']['otelstack-canary'].env_file, ['s3.env']);
+    const off = parse(renderCompose(await input('single-node')).files.get('compose/local/docker-compose.yaml')!) as Record<string, any>;
+    assert.equal(off['services']['otelstack-canary'].env_file, undefined);
+  });
+});
