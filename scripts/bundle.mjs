@@ -5,8 +5,8 @@
 //  - dist/cli/main.cjs: the CLI, one CommonJS file, so bin/otelstack.js can run it through vm.Script with a V8
 //    code cache (src/cli/code-cache.ts); each command's modules are still evaluated only when it runs (esbuild
 //    keeps a dynamically imported module lazy);
-//  - dist/cli/index.js and worker.js: the package entry a TypeScript definition imports and the load generator's
-//    worker, ES modules split into shared chunks.
+//  - dist/cli/worker.js: the load generator's worker thread, an ES module. (A TypeScript definition's
+//    `import ... from 'otelstack'` gets the CLI's own instance: src/model/ts-definition.ts.)
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
@@ -23,11 +23,9 @@ const common = {
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { index: 'dist/src/index.js', worker: 'dist/src/ops/load/worker.js' },
-  splitting: true,
+  entryPoints: { worker: 'dist/src/ops/load/worker.js' },
   format: 'esm',
   outdir: 'dist/cli',
-  chunkNames: 'chunks/[name]-[hash]',
   define: { __OTELSTACK_BUNDLE__: 'true' },
   // CommonJS dependencies inside an ES module bundle call require() for Node's built-ins
   banner: { js: "import { createRequire as __otelstackRequire } from 'node:module'; const require = __otelstackRequire(import.meta.url);" },

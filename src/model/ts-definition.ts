@@ -6,18 +6,19 @@
  * through the hooks — ~0.8 s of a cold `render examples/dts` on a loaded 2-core machine, against ~0.17 s here
  * (esbuild import ~60 ms, build ~60 ms, import of the bundle ~40 ms; bench/plan-render.bench.ts).
  *
- * The definition and its relative imports are bundled in memory; `otelstack` (and `otelstack/...`) resolve to this
- * package's own entry, wherever the definition lives (the already-loaded module instance, not a copy); other bare
- * imports stay external and resolve from the definition's directory as Node would. The bundle is imported from a
- * data: URL, so nothing is written next to the user's files.
+ * The definition and its relative imports are bundled in memory; `otelstack` resolves to this package's own entry,
+ * wherever the definition lives: the instance already loaded in this process (a module that reads it from a global),
+ * not a copy — in the CLI bundle, importing the package's files again would parse and run a second megabyte of
+ * JavaScript on every start. Other bare imports stay external and resolve from the definition's directory as Node
+ * would. The bundle is imported from a data: URL, so nothing is written next to the user's files.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtFile } from '../package-root.js';
+import { pathToFileURL } from 'node:url';
 import { dynamicImport } from '../dynamic-import.js';
 
-/** This package's entry, as a file: URL: dist/src/index.js, or the CLI bundle's own copy of it (same instances). */
-const SELF = pathToFileURL(builtFile('index.js', 'index.js')).href;
+/** Where the definition's `import ... from 'otelstack'` finds this process's package entry. */
+const SELF = Symbol.for('otelstack.definitionEntry');
+const SELF_NAMESPACE = 'otelstack-self';
 
 export class TsDefinitionError extends Error {
   constructor(
@@ -31,7 +32,9 @@ export class TsDefinitionError extends Error {
 }
 
 export async function importTsDefinition(file: string): Promise<Record<string, unknown>> {
-  const esbuild = await dynamicImport<typeof import('esbuild')>('esbuild');
+  const [esbuild, entry] = await Promise.all([dynamicImport<typeof import('esbuild')>('esbuild'), import('../index.js')]);
+  (globalThis as Record<symbol, unknown>)[SELF] = entry;
+  const names = Object.keys(entry).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
   let code: string;
   try {
     const r = await esbuild.build({
@@ -47,7 +50,11 @@ export async function importTsDefinition(file: string): Promise<Record<string, u
         {
           name: 'otelstack-self',
           setup(b) {
-            b.onResolve({ filter: /^otelstack$/ }, () => ({ path: SELF, external: true }));
+            b.onResolve({ filter: /^otelstack$/ }, () => ({ path: 'otelstack', namespace: SELF_NAMESPACE }));
+            b.onLoad({ filter: /.*/, namespace: SELF_NAMESPACE }, () => ({
+              contents: `const entry = globalThis[Symbol.for(${JSON.stringify(SELF.description)})];\nexport const { ${names.join(', ')} } = entry;\n`,
+              loader: 'js',
+            }));
             // any other bare import: external, resolved from the definition's directory at import time
             b.onResolve({ filter: /^[^./]/ }, async (a) => {
               if (a.path.startsWith('node:') || a.kind === 'entry-point') return undefined;
@@ -74,9 +81,4 @@ export async function importTsDefinition(file: string): Promise<Record<string, u
     throw new TsDefinitionError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
   }
   return dynamicImport(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
-}
-
-/** For tests: where `otelstack` resolves to in a definition. */
-export function selfEntry(): string {
-  return fileURLToPath(SELF);
 }
