@@ -31,7 +31,10 @@ export const CANARY_DEFAULTS = {
   deadline: '2m',
   /** one Node process, mostly waiting on HTTP: small */
   cpuMillicores: 50,
-  memoryBytes: 128 * Mi,
+  /** `otelstack canary --once` peaks at ~100 MB RSS (Node 20, /usr/bin/time -v): the request leaves room for it, and
+   * is the memory limit where a target always sets one (compose) and the policy lists none for the canary */
+  memoryBytes: 192 * Mi,
+  /** where policy.memoryLimits lists the canary */
   memoryLimitBytes: 256 * Mi,
 } as const;
 

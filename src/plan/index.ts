@@ -1,7 +1,7 @@
 import type { Stack } from '../model/schema.js';
 import { expand } from '../topology/expand.js';
 import { currentPhase } from '../topology/transforms/phase.js';
-import type { Topology } from '../topology/types.js';
+import type { CanaryPlan, Topology } from '../topology/types.js';
 import { SEVERITY_ORDER, type Finding } from './findings.js';
 import { quotaPlan, type QuotaLine, type QuotaPlan } from './quota.js';
 import { add, componentTotals, environmentTotals, phaseTotals, zero, type Amounts } from './resources.js';
@@ -104,7 +104,7 @@ export function planEnvironment(
       managed: e.managed,
       phase: e.phase,
     })),
-    components: t.components.map((c) => ({
+    components: t.components.map((c): PlanComponent => ({
       engine: c.engine,
       component: c.component,
       phase: c.phase,
@@ -121,7 +121,7 @@ export function planEnvironment(
         cpuLimitMillicores: c.perReplica.cpuLimitMillicores ?? null,
         storageBytes: c.perReplica.storageBytes,
       },
-    })),
+    })).concat(t.canary ? [canaryRow(t.canary)] : []),
     chartWorkloads: (t.chartWorkloads ?? []).map((w) => ({ engine: w.engine, chart: w.chart, workload: w.workload, action: w.action, component: w.component ?? null, reason: w.reason })),
     phases: phases.map((p) => ({ phase: p.phase, cpuRequestMillicores: p.cpuRequestMillicores, memoryRequestBytes: p.memoryRequestBytes, storageBytes: p.storageBytes })),
     totals,
@@ -173,6 +173,27 @@ export function buildPlan(stack: Stack, file: string, envFilter?: string, sizing
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
       infos: findings.filter((f) => f.severity === 'info').length,
+    },
+  };
+}
+
+/** The canary as a row of the plan's components (its one replica is in the phase 1 totals: phaseTotals). */
+function canaryRow(k: CanaryPlan): PlanComponent {
+  return {
+    engine: 'otelstack',
+    component: 'canary',
+    phase: 1,
+    replicas: 1,
+    budgeted: true,
+    known: true,
+    note: null,
+    ...componentTotals({ replicas: 1, perReplica: k.perReplica }),
+    perReplica: {
+      cpuRequestMillicores: k.perReplica.cpuRequestMillicores,
+      memoryRequestBytes: k.perReplica.memoryRequestBytes,
+      memoryLimitBytes: k.perReplica.memoryLimitBytes ?? null,
+      cpuLimitMillicores: k.perReplica.cpuLimitMillicores ?? null,
+      storageBytes: 0,
     },
   };
 }

@@ -12,6 +12,14 @@ export const resourcePolicy: Rule = {
   check({ topologies }) {
     const out: Finding[] = [];
     for (const t of topologies) {
+      const k = t.canary;
+      if (k?.perReplica.memoryLimitBytes !== undefined && !t.policy.memoryLimits.includes(k.name)) {
+        out.push({
+          severity: 'error', rule: this.id, env: t.env.name, path: `${k.definitionPath}.memoryLimit`,
+          message: `the canary (${t.env.name}) has a memory limit of ${formatBytes(k.perReplica.memoryLimitBytes)}, but the policy limits memory only on ${t.policy.memoryLimits.join(', ') || 'nothing'}`,
+          suggestion: `remove canary.memoryLimit, or add "${k.name}" to policy.memoryLimits`,
+        });
+      }
       for (const c of t.components) {
         if (!c.budgeted) continue;
         const who = `${c.engine} ${c.component} (${t.env.name})`;

@@ -9,7 +9,11 @@ import { bytes, cpu, type TopologyTransform } from '../resources.js';
 export const addCanary: TopologyTransform = (t, { stack }) => {
   const c = stack.canary;
   if (!c || !c.enabled || !t.ingestion) return t;
-  const memoryLimit = c.memoryLimit !== undefined ? bytes(c.memoryLimit) : CANARY_DEFAULTS.memoryLimitBytes;
+  // a memory limit as the resource policy says for every other component: only where policy.memoryLimits lists the
+  // canary (then the catalog's default unless the definition gives one); a memoryLimit the policy does not allow is
+  // the resource-policy rule's error
+  const listed = stack.policy.memoryLimits.includes(CANARY_NAME);
+  const memoryLimit = c.memoryLimit !== undefined ? bytes(c.memoryLimit) : listed ? CANARY_DEFAULTS.memoryLimitBytes : undefined;
   return {
     ...t,
     canary: {
@@ -22,7 +26,7 @@ export const addCanary: TopologyTransform = (t, { stack }) => {
       perReplica: {
         cpuRequestMillicores: c.cpu !== undefined ? cpu(c.cpu) : CANARY_DEFAULTS.cpuMillicores,
         memoryRequestBytes: c.memory !== undefined ? bytes(c.memory) : CANARY_DEFAULTS.memoryBytes,
-        memoryLimitBytes: memoryLimit,
+        ...(memoryLimit !== undefined ? { memoryLimitBytes: memoryLimit } : {}),
         storageBytes: 0,
       },
       definitionPath: 'canary',
