@@ -11,19 +11,8 @@ PEER_NAME=chromium
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 need_cmd timeout
 
-apt_sudo
-
 PKGS=(chromium fonts-dejavu-core)
-mapfile -t missing < <(apt_missing "${PKGS[@]}")
-
-if ((${#missing[@]} == 0)); then
-  log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-else
-  need_cmd apt-get
-  stage_begin "apt-get install ${missing[*]}"
-  apt_install "${missing[@]}"
-  stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-fi
+apt_ensure_installed_no_start "${PKGS[@]}"
 
 [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium missing after installing ${PKGS[*]}"
 ln -sfn /usr/bin/chromium "$CACHE_BIN/chromium"

@@ -13,30 +13,8 @@ PEER_NAME=haproxy
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 need_cmd node timeout
 
-apt_sudo
-
 PKGS=(haproxy)
-mapfile -t missing < <(apt_missing "${PKGS[@]}")
-
-if ((${#missing[@]} == 0)); then
-  log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-else
-  need_cmd apt-get
-  stage_begin "apt-get install ${missing[*]}"
-  # Keep the maintainer scripts from starting the service (policy-rc.d 101 = action forbidden); only ours is removed.
-  policy=/usr/sbin/policy-rc.d
-  own_policy=0
-  if [[ ! -e "$policy" ]]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
-    $SUDO chmod 0755 "$policy"
-    own_policy=1
-  fi
-  restore_policy() { if ((own_policy)); then $SUDO rm -f "$policy"; fi; }
-  trap restore_policy EXIT
-  apt_install "${missing[@]}"
-  restore_policy; trap - EXIT
-  stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-fi
+apt_ensure_installed_no_start "${PKGS[@]}"
 
 if [[ "$(ps -o comm= -p 1 2>/dev/null)" == systemd ]] && command -v systemctl >/dev/null 2>&1; then
   $SUDO systemctl disable --now haproxy >/dev/null 2>&1 || true

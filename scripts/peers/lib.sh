@@ -131,3 +131,28 @@ apt_install() {
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$log" 2>&1 \
     || { tail -n 30 "$log" >&2; die "apt-get install $* failed"; }
 }
+
+# apt_sudo, then the Debian packages "$@" installed unless they all are, with the maintainer scripts kept from
+# starting any service (a policy-rc.d answering 101 = action forbidden, ours only when there is none, removed after).
+apt_ensure_installed_no_start() {
+  apt_sudo
+  local missing policy=/usr/sbin/policy-rc.d own_policy=0
+  mapfile -t missing < <(apt_missing "$@")
+  if ((${#missing[@]} == 0)); then
+    log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "$@")"
+    return 0
+  fi
+  need_cmd apt-get
+  stage_begin "apt-get install ${missing[*]}"
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 0755 "$policy"
+    own_policy=1
+  fi
+  # shellcheck disable=SC2064 # the values now: the trap must remove the policy this call wrote
+  trap "if ((${own_policy})); then $SUDO rm -f '$policy'; fi" EXIT
+  apt_install "${missing[@]}"
+  if ((own_policy)); then $SUDO rm -f "$policy"; fi
+  trap - EXIT
+  stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "$@")"
+}

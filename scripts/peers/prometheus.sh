@@ -16,31 +16,8 @@ need_cmd node timeout
 PINNED="$(peer_version prometheus)"
 [[ "$PINNED" == debian ]] || die "peers.prometheus is '$PINNED'; this installer only knows 'debian' (the Debian package)"
 
-apt_sudo
-
 PKGS=(prometheus prometheus-alertmanager)
-mapfile -t missing < <(apt_missing "${PKGS[@]}")
-
-if ((${#missing[@]} == 0)); then
-  log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-else
-  need_cmd apt-get
-  stage_begin "apt-get install ${missing[*]}"
-  # Keep maintainer scripts from starting services while installing (policy-rc.d 101 =
-  # action forbidden). Only add ours if there is none; remove it afterwards.
-  policy=/usr/sbin/policy-rc.d
-  own_policy=0
-  if [[ ! -e "$policy" ]]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
-    $SUDO chmod 0755 "$policy"
-    own_policy=1
-  fi
-  restore_policy() { if ((own_policy)); then $SUDO rm -f "$policy"; fi; }
-  trap restore_policy EXIT
-  apt_install "${missing[@]}"
-  restore_policy; trap - EXIT
-  stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-fi
+apt_ensure_installed_no_start "${PKGS[@]}"
 
 # Make sure the packaged services are neither running nor enabled (only if systemd is PID 1).
 if [[ "$(ps -o comm= -p 1 2>/dev/null)" == systemd ]] && command -v systemctl >/dev/null 2>&1; then

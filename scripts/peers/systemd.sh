@@ -12,30 +12,8 @@ PEER_NAME=systemd
 # shellcheck source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
-apt_sudo
-
 PKGS=(systemd)
-mapfile -t missing < <(apt_missing "${PKGS[@]}")
-
-if ((${#missing[@]} == 0)); then
-  log "already installed: $(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-else
-  need_cmd apt-get
-  stage_begin "apt-get install ${missing[*]}"
-  # Keep the maintainer scripts from starting services (policy-rc.d 101 = action forbidden); only ours is removed.
-  policy=/usr/sbin/policy-rc.d
-  own_policy=0
-  if [[ ! -e "$policy" ]]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
-    $SUDO chmod 0755 "$policy"
-    own_policy=1
-  fi
-  restore_policy() { if ((own_policy)); then $SUDO rm -f "$policy"; fi; }
-  trap restore_policy EXIT
-  apt_install "${missing[@]}"
-  restore_policy; trap - EXIT
-  stage_end "$(dpkg-query -W -f='${Package} ${Version}  ' "${PKGS[@]}")"
-fi
+apt_ensure_installed_no_start "${PKGS[@]}"
 
 bin="$(command -v systemd-analyze 2>/dev/null || true)"
 [[ -n "$bin" ]] || die "systemd-analyze not found after installing ${PKGS[*]}"

@@ -8,10 +8,11 @@ import { LoadInputError, parseDuration, parseHeaders } from '../ops/load/options
 import { createVerifyClients, resolveTargets, VerifyInputError, type OwnedClients, type TargetView, type VerifyProtocol } from '../ops/verify/index.js';
 import { renderTopology } from '../render/topology.js';
 import { EXIT, UsageError } from './errors.js';
+import { collect, endpointOptions, endpointOverrides, type EndpointFlags } from './endpoint-flags.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
-interface CanaryFlags {
+interface CanaryFlags extends EndpointFlags {
   env: string[];
   interval?: string;
   deadline?: string;
@@ -20,20 +21,9 @@ interface CanaryFlags {
   checkStorage?: boolean;
   storageDeadline: string;
   view: string;
-  otlpEndpoint?: string;
-  protocol: string;
-  header: string[];
-  tempoUrl?: string;
-  prometheusUrl?: string;
-  mimirUrl?: string;
-  lokiUrl?: string;
-  s3Endpoint?: string;
-  s3Region?: string;
-  tenant?: string;
   json?: boolean;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 /** `host:port` (IPv6 in brackets) → its parts; bad input is a UsageError. */
 export function parseListen(v: string): { host: string; port: number } {
@@ -61,11 +51,12 @@ function summary(r: RoundReport): string {
 }
 
 export function canaryCommand(program: Command, run: Run): void {
-  program
+  const cmd = program
     .command('canary')
     .description('every interval, per environment: push a trace, a metric with an exemplar and a log line through the ingestion endpoint, read each back, follow the links; Prometheus metrics on --listen')
     .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
-    .option('--env <name>', 'environment to watch (repeatable; required when the definition has several)', collect, [])
+    .option('--env <name>', 'environment to watch (repeatable; required when the definition has several)', collect, []);
+  endpointOptions(cmd)
     .option('--interval <duration>', `time between rounds (default: the definition's canary.interval, else ${CANARY_DEFAULTS.interval})`)
     .option('--deadline <duration>', `an item not visible this long after its push is missing (default: canary.deadline, else ${CANARY_DEFAULTS.deadline})`)
     .option('--listen <host:port>', `serve ${CANARY_METRICS_PATH} here (default 127.0.0.1:${CANARY_PORT}; with --once only when given)`)
@@ -73,15 +64,6 @@ export function canaryCommand(program: Command, run: Run): void {
     .option('--check-storage', 'also wait for new objects in each data bucket (default: canary.checkStorage)')
     .option('--storage-deadline <duration>', 'how long the storage check waits', '15m')
     .option('--view <where>', 'host: reach a compose stack through 127.0.0.1 (as verify does); network: from inside the environment (service names), as the rendered canary runs', 'host')
-    .option('--otlp-endpoint <url>', "OTLP endpoint to push to (default: the environment's collector)")
-    .option('--protocol <protocol>', 'grpc | http', 'grpc')
-    .option('--header <name=value>', 'extra OTLP header (repeatable, or comma-separated)', collect, [])
-    .option('--tempo-url <url>', 'Tempo query URL (default: from the definition)')
-    .option('--prometheus-url <url>', 'root of a Prometheus HTTP API, used as is')
-    .option('--mimir-url <url>', 'Mimir base URL (its /prometheus prefix is added)')
-    .option('--loki-url <url>', 'Loki query URL')
-    .option('--s3-endpoint <url>', 'S3 endpoint for --check-storage (credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)')
-    .option('--s3-region <region>', 'S3 region')
     .option('--tenant <id>', 'push and read as this tenant (X-Scope-OrgID)')
     .option('--json', 'with --once: print the rounds as JSON')
     .action((definition: string, opts: CanaryFlags) =>
@@ -127,14 +109,7 @@ export function canaryCommand(program: Command, run: Run): void {
                 protocol: opts.protocol as VerifyProtocol,
                 view: opts.view as TargetView,
                 headers,
-                ...(opts.otlpEndpoint !== undefined ? { otlpEndpoint: opts.otlpEndpoint } : {}),
-                ...(opts.tempoUrl !== undefined ? { tempoUrl: opts.tempoUrl } : {}),
-                ...(opts.prometheusUrl !== undefined ? { prometheusUrl: opts.prometheusUrl } : {}),
-                ...(opts.mimirUrl !== undefined ? { mimirUrl: opts.mimirUrl } : {}),
-                ...(opts.lokiUrl !== undefined ? { lokiUrl: opts.lokiUrl } : {}),
-                ...(opts.s3Endpoint !== undefined ? { s3Endpoint: opts.s3Endpoint } : {}),
-                ...(opts.s3Region !== undefined ? { s3Region: opts.s3Region } : {}),
-                ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
+                ...endpointOverrides(opts),
               });
             } catch (e) {
               if (e instanceof VerifyInputError) throw new UsageError(`${env}: ${e.message}`, e.suggestion);

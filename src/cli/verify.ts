@@ -6,22 +6,13 @@ import { createVerifyClients, resolveTargets, runVerify, VerifyInputError, verif
 import { renderTopology } from '../render/topology.js';
 import { EXIT, UsageError } from './errors.js';
 import { ttyProgress } from './progress.js';
+import { endpointOptions, endpointOverrides, type EndpointFlags } from './endpoint-flags.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
-interface VerifyFlags {
+interface VerifyFlags extends EndpointFlags {
   env?: string;
-  otlpEndpoint?: string;
-  protocol: string;
-  header: string[];
-  tempoUrl?: string;
-  prometheusUrl?: string;
-  mimirUrl?: string;
-  lokiUrl?: string;
   lokiSelector?: string;
-  s3Endpoint?: string;
-  s3Region?: string;
-  tenant?: string;
   otherTenant?: string;
   timeout: string;
   checkStorage?: boolean;
@@ -30,24 +21,14 @@ interface VerifyFlags {
   json?: boolean;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-
 export function verifyCommand(program: Command, run: Run): void {
-  program
+  const cmd = program
     .command('verify')
     .description('push one trace, one metric (with an exemplar) and one log line through the ingestion endpoint; one verdict once every backend shows them')
     .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
-    .option('--env <name>', 'environment to verify (required when the definition has several)')
-    .option('--otlp-endpoint <url>', 'OTLP endpoint to push to (default: the environment\'s collector)')
-    .option('--protocol <protocol>', 'grpc | http', 'grpc')
-    .option('--header <name=value>', 'extra OTLP header (repeatable, or comma-separated)', collect, [])
-    .option('--tempo-url <url>', 'Tempo query URL (default: from the definition)')
-    .option('--prometheus-url <url>', 'root of a Prometheus HTTP API, used as is')
-    .option('--mimir-url <url>', 'Mimir base URL (its /prometheus prefix is added)')
-    .option('--loki-url <url>', 'Loki query URL')
+    .option('--env <name>', 'environment to verify (required when the definition has several)');
+  endpointOptions(cmd)
     .option('--loki-selector <logql>', 'LogQL stream selector of the probe\'s log stream', undefined)
-    .option('--s3-endpoint <url>', 'S3 endpoint for --check-storage (credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)')
-    .option('--s3-region <region>', 'S3 region')
     .option('--tenant <id>', 'push and read as this tenant (X-Scope-OrgID); also proves another tenant cannot read the data')
     .option('--other-tenant <id>', 'the tenant that must not see the data (with --tenant)', 'otelstack-verify-other')
     .option('--timeout <duration>', 'how long each signal may take to become visible', '60s')
@@ -80,14 +61,7 @@ export function verifyCommand(program: Command, run: Run): void {
           targets = resolveTargets(renderTopology(stack, env), { // what the default render deploys: phases up to currentPhase
             protocol: opts.protocol as VerifyProtocol,
             headers,
-            ...(opts.otlpEndpoint !== undefined ? { otlpEndpoint: opts.otlpEndpoint } : {}),
-            ...(opts.tempoUrl !== undefined ? { tempoUrl: opts.tempoUrl } : {}),
-            ...(opts.prometheusUrl !== undefined ? { prometheusUrl: opts.prometheusUrl } : {}),
-            ...(opts.mimirUrl !== undefined ? { mimirUrl: opts.mimirUrl } : {}),
-            ...(opts.lokiUrl !== undefined ? { lokiUrl: opts.lokiUrl } : {}),
-            ...(opts.s3Endpoint !== undefined ? { s3Endpoint: opts.s3Endpoint } : {}),
-            ...(opts.s3Region !== undefined ? { s3Region: opts.s3Region } : {}),
-            ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
+            ...endpointOverrides(opts),
           });
         } catch (e) {
           if (e instanceof VerifyInputError) throw new UsageError(e.message, e.suggestion);

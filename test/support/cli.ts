@@ -1,4 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import { BIN, ROOT } from './paths.js';
 
 /** Runs the built CLI without blocking the event loop (tests that serve HTTP/gRPC to it in the same process). */
@@ -15,4 +19,23 @@ export function otelstackAsync(args: string[], timeoutMs = 60_000): Promise<{ co
       resolve({ code, out, err });
     });
   });
+}
+
+/** Runs the built CLI and waits (tests with nothing to serve meanwhile). */
+export function otelstackSync(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A new temporary directory per call, all removed when the test file's tests are done. */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  after(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
 }

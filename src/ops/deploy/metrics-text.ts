@@ -1,5 +1,5 @@
 // The Prometheus text exposition format (format 0.0.4: `name{label="value",...} number [timestamp]` per sample line,
-// `#` lines for HELP/TYPE), parsed for the few collector metrics the deploy reads. Hand-written: prom-client (our
+// `#` lines for HELP/TYPE), parsed for the few collector metrics the deploy (and the e2e tests) read. Hand-written: prom-client (our
 // Prometheus dependency) only produces this format, and only names, labels and values are needed here.
 export interface Sample {
   readonly name: string;
@@ -17,7 +17,8 @@ export function parseExposition(text: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
     if (!m) continue;
     const labels: Record<string, string> = {};
-    if (m[3]) for (const l of m[3].matchAll(LABEL_RE)) labels[l[1]!] = l[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+    // one pass over the escapes (\\, \", \n), so an escaped backslash before an n stays a backslash and an n
+    if (m[3]) for (const l of m[3].matchAll(LABEL_RE)) labels[l[1]!] = l[2]!.replace(/\\(["\\n])/g, (_e, c: string) => (c === 'n' ? '\n' : c));
     out.push({ name: m[1]!, labels, value: Number(m[4]) });
   }
   return out;

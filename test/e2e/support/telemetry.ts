@@ -1,32 +1,12 @@
 // The collector's own metrics (its Prometheus pull endpoint, the :8888 of a container), read with the names of
-// src/catalog/metrics.ts. The text exposition format is parsed here by hand: a line-oriented format whose sample
-// lines are `name{label="value",...} number [timestamp]` (Prometheus "Exposition formats", text format 0.0.4), and
-// no maintained npm parser of it exists among this project's dependencies; only names, labels and values are needed.
+// src/catalog/metrics.ts; the text exposition format is parsed by the deploy's parser (src/ops/deploy/metrics-text.ts).
 import { request } from 'undici';
 
 import { COLLECTOR_METRICS, type Signal3 } from '../../../src/catalog/metrics.js';
 
-export interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
+import { parseExposition, type Sample } from '../../../src/ops/deploy/metrics-text.js';
 
-const LABEL_RE = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-export function parseExposition(text: string): Sample[] {
-  const out: Sample[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    if (m[3]) for (const l of m[3].matchAll(LABEL_RE)) labels[l[1]!] = l[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    out.push({ name: m[1]!, labels, value: Number(m[4]) });
-  }
-  return out;
-}
+export { parseExposition, type Sample };
 
 export async function scrape(url: string, timeoutMs = 5000): Promise<Sample[]> {
   const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });

@@ -1,11 +1,9 @@
 // otelstack backup / restore (seed 002 §5) on temporary directories laid out like Docker's named volumes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { create, extract } from 'tar';
 import { loadStack } from '../../../src/model/load.js';
 import type { Stack } from '../../../src/model/schema.js';
@@ -26,22 +24,11 @@ import {
   type BackupResult,
   type VolumeLayout,
 } from '../../../src/ops/backup/index.js';
-import { BIN, ROOT } from '../../support/paths.js';
+import { otelstackSync, tempDirs } from '../../support/cli.js';
+import { ROOT } from '../../support/paths.js';
 
-const temps: string[] = [];
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'otelstack-backup-test-'));
-  temps.push(d);
-  return d;
-}
-after(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const temp = tempDirs('otelstack-backup-test-');
+const cli = (...args: string[]) => otelstackSync(args);
 
 const stack: Stack = (await loadStack(join(ROOT, 'examples/single-node'))).stack;
 const plan = composeBackupPlan(stack, 'local');

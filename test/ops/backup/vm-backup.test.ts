@@ -3,11 +3,9 @@
 // (read from the rendered tasks/main.yml, not from the layout the backup uses), with the rendered bytes. The archive
 // restores byte-identical, retention removes only this host's older archives, and bad input exits 2.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { validateDefinition } from '../../../src/model/load.js';
 import {
@@ -25,22 +23,10 @@ import {
 } from '../../../src/ops/backup/index.js';
 import { renderStack } from '../../../src/render/index.js';
 import { vmsStack } from '../../render/ansible/support.js';
-import { BIN, ROOT } from '../../support/paths.js';
+import { otelstackSync, tempDirs } from '../../support/cli.js';
 
-const temps: string[] = [];
-function temp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'otelstack-vm-backup-test-'));
-  temps.push(d);
-  return d;
-}
-after(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const temp = tempDirs('otelstack-vm-backup-test-');
+const cli = (...args: string[]) => otelstackSync(args);
 
 type Obj = Record<string, any>;
 const stack = await vmsStack();
