@@ -236,6 +236,15 @@ describe('rule pool-sizing and the plan output', () => {
     assert.ok(!f.some((x) => x.path.startsWith('kafka.')));
     assert.equal(plan.summary.errors, 0, 'sizing never makes the plan refuse a render');
   });
+  it('on VMs (ansible) a replica is a host: the suggestion says how many VMs the host group then lists', () => {
+    const s = stackOf('vms', (r) => { r['ingestion'].environments.prod.load = { traces: '200k/s' }; });
+    const f = buildPlan(s, 'stack.yaml').findings.filter((x) => x.rule === 'pool-sizing' && x.env === 'prod');
+    const gw = f.find((x) => x.path === 'ingestion.environments.prod.gateway.replicas')!;
+    const n = /replicas: (\d+)/.exec(gw.suggestion)![1];
+    assert.match(gw.suggestion, new RegExp(`list ${n} VMs under environments\\[2\\]\\.hosts\\.gateway`));
+    assert.ok(f.some((x) => x.path === 'kafka.environments.prod.brokers' && /VMs under environments\[2\]\.hosts\.kafka \(one per broker\)/.test(x.suggestion)));
+  });
+
   it('a pool that covers the load has no finding; too few brokers for the tier do', () => {
     const s = stackOf('scalable', (r) => {
       withLoad({ logs: '200k/s' })(r);

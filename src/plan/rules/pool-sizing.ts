@@ -1,5 +1,6 @@
 import { formatCpu, formatRate } from '../../model/quantity.js';
 import { seedBasis } from '../calibration.js';
+import type { Topology } from '../../topology/types.js';
 import type { Finding, Rule } from '../findings.js';
 import { sizeEnvironment } from '../sizing.js';
 
@@ -9,6 +10,11 @@ import { sizeEnvironment } from '../sizing.js';
  * figures come from one machine's calibration (or the seed's coarse table), so the plan says what is needed and where
  * to change it without refusing to render.
  */
+/** On VMs a replica or broker is a host: the suggestion also says how many the host group then lists (ansible-hosts). */
+function vms(t: Topology, group: 'gateway' | 'processor' | 'kafka' | string, n: number): string {
+  return t.env.target === 'ansible' ? `, and list ${n} VMs under environments[${t.env.index}].hosts.${group} (one per ${group === 'kafka' ? 'broker' : 'replica'})` : '';
+}
+
 export const poolSizing: Rule = {
   id: 'pool-sizing',
   description: 'collector pools, buffer-topic partitions and Kafka brokers cover the expected load',
@@ -31,7 +37,7 @@ export const poolSizing: Rule = {
           env: t.env.name,
           path: p.path,
           message: `the ${p.pool} pool (${t.env.name}) is under-provisioned: ${p.replicas} replica(s) of ${formatCpu(p.cpuPerReplicaMillicores)} CPU, but ${loadText} with ${z.headroomPercent}% headroom needs ${p.coresNeeded.toFixed(2)} cores = ${p.needed} replicas (${p.role} per-core figures from ${from})`,
-          suggestion: `set ${p.path}: ${p.needed} (or raise its cpu so ${p.replicas} replica(s) give ${p.coresNeeded.toFixed(2)} cores)`,
+          suggestion: `set ${p.path}: ${p.needed} (or raise its cpu so ${p.replicas} replica(s) give ${p.coresNeeded.toFixed(2)} cores)${vms(t, p.pool, p.needed)}`,
         });
       }
       for (const tp of z.topics) {
@@ -52,7 +58,7 @@ export const poolSizing: Rule = {
           env: t.env.name,
           path: z.kafka.path,
           message: `Kafka (${t.env.name}) has ${z.kafka.brokers} broker(s); ${formatRate(z.totalWithHeadroom).replace('/s', '')} events/s with headroom is the ${z.kafka.tier} tier of ${z.kafka.tierSource}: ${z.kafka.needed} brokers`,
-          suggestion: `set ${z.kafka.path}: ${z.kafka.needed}`,
+          suggestion: `set ${z.kafka.path}: ${z.kafka.needed}${vms(t, 'kafka', z.kafka.needed)}`,
         });
       }
     }
