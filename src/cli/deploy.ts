@@ -72,7 +72,7 @@ function planJson(plan: DeployPlan): object {
 export function deployCommand(program: Command, run: Run): void {
   program
     .command('deploy')
-    .description('rolling deploy of a compose environment: gateways drained one at a time behind HAProxy, then processors, brokers, engines and Grafana, each health-gated; a failed gate rolls that service back and aborts')
+    .description('rolling deploy of a compose environment: gateways drained one at a time behind HAProxy, then processors, brokers, engines, Grafana and the canary, each health-gated; a failed gate rolls that service back and aborts')
     .argument('<definition>', 'stack definition (.ts / .yaml file or directory)')
     .option('--env <name>', 'the compose environment (default: the only one)')
     .option('--dir <dir>', 'compose directory of the NEW render (otelstack render … --out out/ → out/compose/<env>); must hold exactly what the definition renders')

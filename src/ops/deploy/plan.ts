@@ -18,10 +18,10 @@ import { COLLECTOR_METRICS } from '../../catalog/metrics.js';
 import { HAPROXY } from '../../catalog/support.js';
 import { STOP_GRACE_SECONDS, type GracefulProcess } from '../../render/configs/lifecycle.js';
 import { HAPROXY_BACKENDS } from '../../render/compose/haproxy.js';
-import { composeLoadBalanced, LOOPBACK_HOST } from '../../topology/loopback.js';
+import { COMPOSE_OTLP_LB, composeLoadBalanced, LOOPBACK_HOST } from '../../topology/loopback.js';
 import type { Topology } from '../../topology/types.js';
 
-export const DEPLOY_PHASES = ['gateways', 'processors', 'brokers', 'engines', 'grafana'] as const;
+export const DEPLOY_PHASES = ['gateways', 'processors', 'brokers', 'engines', 'grafana', 'canary'] as const;
 export type DeployPhase = (typeof DEPLOY_PHASES)[number];
 
 export class DeployError extends Error {
@@ -49,7 +49,7 @@ export interface LbServer {
 export interface DeployUnit {
   readonly service: string;
   readonly phase: DeployPhase;
-  readonly engine: EngineId | 'grafana';
+  readonly engine: EngineId | 'grafana' | 'otelstack';
   readonly graceS: number;
   /** HAProxy servers (one per backend) this service is; empty when nothing balances to it */
   readonly lbServers: readonly LbServer[];
@@ -97,7 +97,7 @@ export interface PlanOptions {
   readonly only?: readonly DeployPhase[];
 }
 
-export const LB_SERVICE = 'otlp-lb';
+export const LB_SERVICE = COMPOSE_OTLP_LB;
 const PROBE_LABEL = 'otelstack.ready-probe';
 const PROBE_OF_LABEL = 'otelstack.probe-of';
 const ONE_SHOT_LABEL = 'otelstack.one-shot';
@@ -114,6 +114,7 @@ function phaseOfService(name: string, t: Topology): DeployPhase | undefined {
   if (/^processor-\d+$/.test(name)) return 'processors';
   if (/^kafka-\d+$/.test(name)) return 'brokers';
   if (/^grafana(-\d+)?$/.test(name)) return 'grafana';
+  if (t.canary && name === t.canary.name) return 'canary';
   if (t.engines.some((e) => e.engine === name)) return 'engines';
   return undefined;
 }
@@ -205,6 +206,18 @@ export function planDeploy(t: Topology, compose: ComposeDocument, options: PlanO
       const note = grafanas.length > 1 ? 'one Grafana at a time: the other keeps serving (shared PostgreSQL)' : 'the only Grafana: its UI is away while it restarts';
       units.push({ service: g, phase: 'grafana', engine: 'grafana', graceS: graceSeconds(g, services[g]!.stop_grace_period, 'grafana'), lbServers: [], waitQueues: false, health: gateOf(g, 'grafana', g), notes: [note] });
     }
+  }
+
+  const canaryGate = (k: string): HealthGate => {
+    if (need(k).healthcheck) return { kind: 'healthcheck', service: k };
+    throw new DeployError(`service ${k} has no healthcheck: deploy cannot tell when it is healthy`, 'render the environment again with otelstack render');
+  };
+  // the canary last, watching what was rolled: its definition copy changes with the definition, so a new one is read
+  if (only.has('canary') && t.canary && services[t.canary.name]) {
+    const k = t.canary.name;
+    const declared = /^(\d+)s$/.exec(need(k).stop_grace_period ?? '');
+    const note = 'the canary pauses its rounds while it restarts (its rounds_total and last-success series continue after)';
+    units.push({ service: k, phase: 'canary', engine: 'otelstack', graceS: declared ? Number(declared[1]) : 10, lbServers: [], waitQueues: false, health: canaryGate(k), notes: [note] });
   }
 
   const rolled = new Set(units.map((u) => u.service));

@@ -470,6 +470,12 @@ function envFileReadme(c: Ctx, scalable: boolean): string {
     for (const p of published) lines.push(`- ${p.service}: http://${LOOPBACK_HOST}:${p.hostPort}`);
     lines.push('');
   }
+  if (composeLoadBalanced(c.t)) {
+    lines.push(
+      `The load balancer's runtime API (${COMPOSE_OTLP_LB}, port ${HAPROXY.ports.runtimeApi}, admin level, no authentication: \`otelstack deploy\` drains gateways through it) is published on ${LOOPBACK_HOST} only, but every container on this compose network can reach it: run nothing else on the network.`,
+      '',
+    );
+  }
   return lines.join('\n');
 }
 

@@ -93,6 +93,17 @@ describe('deploy plan: scalable (HAProxy → 2 gateways → Kafka ×3 → 2 proc
 describe('deploy plan: single-node (one gateway, no load balancer)', async () => {
   const stack = await example('single-node');
 
+  it('rolls the canary last, on its own healthcheck, so it reads the new definition copy; --only canary rolls just it', () => {
+    const { plan } = composeDeployTarget(stack, 'local');
+    const last = plan.units[plan.units.length - 1]!;
+    assert.equal(last.service, 'otelstack-canary');
+    assert.equal(last.phase, 'canary');
+    assert.deepEqual(last.health, { kind: 'healthcheck', service: 'otelstack-canary' });
+    assert.ok(!plan.untouched.some((u) => u.service === 'otelstack-canary'));
+    const only = composeDeployTarget(stack, 'local', { only: ['canary'] }).plan;
+    assert.deepEqual(only.units.map((u) => u.service), ['otelstack-canary']);
+  });
+
   it('says plainly that the only gateway cannot be drained, and still stops it with its grace and health-gates it', () => {
     const { plan } = composeDeployTarget(stack, 'local');
     assert.equal(plan.loadBalancer, undefined);
