@@ -38,6 +38,8 @@ export function composeHaproxyServers(gateways: readonly string[]): HaproxyServe
 
 export function haproxyConfig(servers: readonly HaproxyServer[], placement: HaproxyPlacement = {}): string {
   const p = CATALOG.otelcol.ports;
+  // the collectors' readiness endpoint (catalog: the health_check extension's path), on the servers' health port
+  const healthPath = CATALOG.otelcol.ready!.path;
   const host = placement.bindHost ?? '';
   const port = (k: 'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi'): number =>
     placement.ports?.[k] ?? (k === 'monitor' || k === 'runtimeApi' ? HAPROXY.ports[k] : p[k]!);
@@ -74,11 +76,11 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
     `  monitor-uri ${HAPROXY.monitorUri}`,
     `backend ${HAPROXY_BACKENDS.grpc}`,
     '  balance roundrobin',
-    '  option httpchk GET /',
+    `  option httpchk GET ${healthPath}`,
     list('grpc'),
     `backend ${HAPROXY_BACKENDS.http}`,
     '  balance roundrobin',
-    '  option httpchk GET /',
+    `  option httpchk GET ${healthPath}`,
     list('http'),
     '',
   ].join('\n');
