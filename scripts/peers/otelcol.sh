@@ -45,10 +45,25 @@ else
   stage_end "$("$BUILDER" version 2>&1 | head -n1)"
 
   stage_begin "ocb generate + go mod download + go build"
-  rm -rf "$BUILD_DIR"
-  mkdir -p "$BUILD_DIR"
   log "building in $BUILD_DIR (log: $BUILD_DIR/build.log); on 2 cores a cold build takes several minutes"
-  if ! (cd "$BUILD_DIR" && "$BUILDER" --config="$MANIFEST" >"$BUILD_DIR/build.log" 2>&1); then
+  # The checksum database behind the module proxy here answers 404 to the first lookup of a module
+  # version it has not seen yet and 200 a few seconds later (seen with pkg/translator/faro); so a
+  # build that failed only on such a lookup is retried, at most 3 attempts.
+  attempt=1
+  while :; do
+    rm -rf "$BUILD_DIR"
+    mkdir -p "$BUILD_DIR"
+    if (cd "$BUILD_DIR" && "$BUILDER" --config="$MANIFEST" >"$BUILD_DIR/build.log" 2>&1); then built=1; break; fi
+    built=0
+    if ((attempt < 3)) && grep -qE 'sumdb/[^ ]+/lookup/[^ ]+: 404 Not Found' "$BUILD_DIR/build.log"; then
+      log "checksum database lookup answered 404 (not yet known to the proxy): $(grep -oE 'lookup/[^ ]+: 404' "$BUILD_DIR/build.log" | sort -u | tr '\n' ' ')- retrying in 10s"
+      attempt=$((attempt + 1))
+      sleep 10
+      continue
+    fi
+    break
+  done
+  if ((built == 0)); then
     grep -v 'go: downloading' "$BUILD_DIR/build.log" | tail -n 40 >&2 || true
     if grep -q '403 Forbidden' "$BUILD_DIR/build.log"; then
       log "modules refused by the Go module proxy:"
@@ -69,7 +84,7 @@ trap 'rm -rf "$tmp"' EXIT
 grep -q "$VERSION" "$tmp/version" || die "$BIN reports '$(cat "$tmp/version")', expected $VERSION"
 "$BIN" components >"$tmp/components.yaml" 2>&1 || die "'$BIN components' failed: $(tail -n 20 "$tmp/components.yaml")"
 missing=()
-for t in otlp kafka otlp_grpc otlp_http debug nop prometheus_remote_write load_balancing \
+for t in otlp kafka faro otlp_grpc otlp_http debug nop prometheus_remote_write load_balancing \
   memory_limiter batch tail_sampling probabilistic_sampler attributes resource transform filter \
   file_storage health_check forward; do
   grep -qE "^\s*-?\s*name: $t\$" "$tmp/components.yaml" || missing+=("$t")
