@@ -15,7 +15,10 @@ export const otelcol: EngineFacts = {
   // FROM scratch with the binary only: a healthcheck can run nothing but the binary, which has no probe subcommand;
   // the compose target probes the health_check extension (:13133) from a busybox service instead
   imageTools: { tools: ['/otelcol-contrib'], source: 'open-telemetry/opentelemetry-collector-releases distributions/otelcol-contrib Dockerfile (FROM scratch)' },
-  ports: { otlpGrpc: 4317, otlpHttp: 4318, metrics: 8888, health: 13133 },
+  // faro: otelstack's choice for the contrib Faro receiver (OTELCOL_FARO_RECEIVER), the same port as Alloy's
+  // faro.receiver so an application's Faro URL does not depend on the collector kind; the receiver's own default
+  // (8080) is Mimir's HTTP port and SeaweedFS's volume port
+  ports: { otlpGrpc: 4317, otlpHttp: 4318, metrics: 8888, health: 13133, faro: 12347 },
   ready: { port: 'health', path: '/' },
   buckets: [],
   versions: [
@@ -44,3 +47,46 @@ export const otelcol: EngineFacts = {
     },
   ],
 };
+
+/**
+ * The contrib Faro receiver (receiver/faroreceiver, component type `faro`) at the pinned version, read from its source
+ * at v0.158.0 (config.go, factory.go, receiver.go, metadata.yaml, testdata/config.yaml) and from confighttp v0.158.0
+ * (server.go), whose ServerConfig its Config squashes:
+ *  - the config is confighttp.ServerConfig inline: `endpoint` (required: Validate fails without one; the factory's
+ *    default is localhost:8080, never relied on: otelstack always renders the endpoint), `cors`, `tls`, …;
+ *  - one HTTP handler on path "/": OPTIONS answers 200 itself; anything but POST is 405; a POST whose Content-Type is
+ *    not exactly application/json is 415; a Faro payload (meta, logs, exceptions, measurements, events, and traces as
+ *    OTLP JSON resourceSpans) is 202 once passed on; logs, exceptions, measurements and events become log records
+ *    (attribute `kind`), traces stay spans;
+ *  - one receiver instance feeds both a logs and a traces pipeline (sharedcomponent): stability alpha for logs and
+ *    traces, no metrics;
+ *  - CORS is confighttp's (github.com/rs/cors): `cors.allowed_origins` (an origin, a pattern with one `*`, or `*`),
+ *    `cors.allowed_headers` (Accept, Accept-Language, Content-Type and Content-Language are always allowed),
+ *    `cors.max_age` (seconds); with no allowed origin the CORS handler is not installed at all, so browsers on
+ *    another origin are refused. A preflight from an allowed origin is answered by rs/cors (204, echoing the origin,
+ *    credentials allowed); from any other origin it carries no Access-Control-Allow-Origin.
+ */
+export const OTELCOL_FARO_RECEIVER = {
+  type: 'faro',
+  module: 'github.com/open-telemetry/opentelemetry-collector-contrib/receiver/faroreceiver',
+  receiverDefaultEndpoint: 'localhost:8080',
+  path: '/',
+  method: 'POST',
+  contentType: 'application/json',
+  acceptedStatus: 202,
+  signals: ['logs', 'traces'],
+  keys: { endpoint: 'endpoint', cors: 'cors', allowedOrigins: 'allowed_origins', allowedHeaders: 'allowed_headers', maxAge: 'max_age' },
+  /** the attribute of a log record that says which Faro item it came from (log, exception, measurement, event) */
+  kindAttribute: 'kind',
+} as const;
+
+/**
+ * Request headers the Faro Web SDK's transport sends beyond the CORS-safelisted ones, which a receiver on another
+ * origin must allow in its preflight: `x-faro-session-id` on every request (faro-web-sdk 1.3: "always add
+ * x-faro-session-id HTTP header"; Grafana Agent and Alloy allow it in their Faro receivers), and `Idempotency-Key` on
+ * every batch (newer SDK transports; allowed by Alloy's faro.receiver since its CORS change for it).
+ */
+export const FARO_SDK_REQUEST_HEADERS = ['Idempotency-Key', 'x-faro-session-id'] as const;
+
+/** How long a browser may cache the receiver's preflight answer (seconds): otelstack's choice, one hour. */
+export const FARO_CORS_MAX_AGE_SECONDS = 3600;

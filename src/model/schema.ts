@@ -406,6 +406,36 @@ export const SamplingPolicy = z.strictObject({
   percentage: z.number().min(0).max(100).optional(),
 });
 
+/**
+ * A web origin as browsers send it in the Origin header: scheme://host[:port], lowercase, no path; a leading "*."
+ * matches any subdomain (the collectors' CORS handlers allow one wildcard); "*" alone is any origin.
+ */
+export function checkOrigin(v: string): { ok: true } | { ok: false; message: string; expected: string; suggestion: string } {
+  const expected = 'an origin: http:// or https://, a host, an optional port, no path (e.g. "https://app.example.com", "http://localhost:3000", "https://*.example.com"), or "*"';
+  if (v === '*') return { ok: true };
+  if (/^(https?):\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[1-9]\d{0,4})?$/.test(v)) {
+    const port = /:(\d+)$/.exec(v);
+    if (!port || Number(port[1]) <= 65_535) return { ok: true };
+    return { ok: false, message: `"${v}" has port ${port[1]}, more than 65535`, expected, suggestion: 'write the port the application is served on' };
+  }
+  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]+)([/?#].*)?$/i.exec(v);
+  if (!m) {
+    const bare = /^[^\s/:]+(:\d+)?(\/.*)?$/.test(v) ? `https://${v.replace(/\/.*$/, '').toLowerCase()}` : undefined;
+    return { ok: false, message: `"${v}" is not an origin: it has no scheme`, expected, suggestion: bare ? `write "${bare}"` : 'write the page\'s scheme and host, e.g. "https://app.example.com"' };
+  }
+  const [, scheme, authority, rest] = m as unknown as [string, string, string, string | undefined];
+  const fixed = `${scheme.toLowerCase()}://${authority.toLowerCase()}`;
+  if (rest !== undefined) return { ok: false, message: `"${v}" has a path: browsers send the origin without one, so it would never match`, expected, suggestion: `write "${fixed}"` };
+  if (!/^https?$/i.test(scheme)) return { ok: false, message: `"${v}": a page's origin is http or https, not ${scheme}`, expected, suggestion: 'write the origin the page is served from, e.g. "https://app.example.com"' };
+  if (fixed !== v) return { ok: false, message: `"${v}" has capital letters: browsers send the origin in lowercase`, expected, suggestion: `write "${fixed}"` };
+  return { ok: false, message: `"${v}" is not an origin`, expected, suggestion: 'write scheme://host[:port], e.g. "https://app.example.com"' };
+}
+
+const faroOrigin = z.string().superRefine((v, ctx) => {
+  const r = checkOrigin(v);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message, params: { expected: r.expected, suggestion: r.suggestion } });
+});
+
 export const Ingestion = z.strictObject({
   collector: z.enum(['alloy', 'otelcol']),
   shared: z
@@ -447,7 +477,21 @@ export const Ingestion = z.strictObject({
   rateLimits: z
     .array(z.strictObject({ tenant: z.string(), requestsPerSecond: z.number().min(1).max(100_000_000), burst: count(1, 1_000_000_000).optional() }))
     .default([]),
-  faro: z.strictObject({ enabled: z.boolean().default(false), port: count(1, 65_535).default(12347) }).optional(),
+  faro: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      port: count(1, 65_535)
+        .optional()
+        .describe("the Faro receiver's port; default the collector's Faro port in the catalog (Alloy: the first environment's, each next environment the next port)"),
+      allowedOrigins: z
+        .array(faroOrigin)
+        .default([])
+        .describe(
+          'origins (scheme://host[:port]) of the web applications whose pages may send to the Faro receiver (CORS), on both collectors; "*" lets any site post telemetry (a plan warning), none leaves browsers refused (a plan error)',
+        ),
+    })
+    .optional()
+    .describe('the browser (Faro Web SDK) endpoint on the gateway: logs (web vitals, errors, events) to the logs engine, traces to the traces engine'),
   routing: z
     .enum(['per-environment', 'by-namespace'])
     .default('per-environment')

@@ -151,6 +151,17 @@ export interface IngestionPlan {
   definitionPath: string;
   /** the expected load the definition gives (ingestion.environments.<env>.load), in events per second */
   load?: IngestionLoad;
+  /** the browser (Faro) endpoint on the gateway, when ingestion.faro.enabled */
+  faro?: FaroPlan;
+}
+
+/** The Faro receiver of the gateway: the port it listens on and the origins whose pages may send to it (CORS). */
+export interface FaroPlan {
+  /** ingestion.faro.port, else the collector's catalog Faro port (Alloy counts up from it per environment) */
+  port: number;
+  /** sorted, each once; "*" is any origin */
+  allowedOrigins: string[];
+  definitionPath: string;
 }
 
 /** Expected ingestion load: spans, data points and log records per second (a signal without a figure is absent). */

@@ -14,6 +14,7 @@ import { phases } from './phases.js';
 import { poolSizing } from './pool-sizing.js';
 import { pipelineHoles } from './pipeline-holes.js';
 import { rateLimits } from './rate-limits.js';
+import { faroCors } from './faro-cors.js';
 import { knownComponents } from './known-components.js';
 import { missingComponents } from './missing-components.js';
 import { resourcePolicy } from './resource-policy.js';
@@ -24,4 +25,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, kubernetesKafkaBuffer, chartVersion, rateLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing];

@@ -52,6 +52,13 @@ function limitVars(prefix: string, r: ReplicaResources | undefined): Obj {
 const hostsOf = (list: VmHost[], extra: (h: VmHost, i: number) => Obj = () => ({})): Obj =>
   Object.fromEntries(list.map((h, i) => [h.name, { ansible_host: h.address, ...extra(h, i) }]));
 
+/** The ports a collector of the role listens on: the catalog's, the Faro receiver's only on a gateway that has one. */
+function collectorPorts(t: RenderInput['topology'], role: string): Record<string, number> {
+  const { faro: _faro, ...ports } = CATALOG.otelcol.ports;
+  const faro = role === 'gateway' ? t.ingestion?.faro : undefined;
+  return { ...ports, ...(faro ? { faro: faro.port } : {}) };
+}
+
 function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | undefined): Obj {
   const t = input.topology;
   const stack = input.stack;
@@ -66,7 +73,7 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
         otel_collector_role: role,
         otel_collector_gomemlimit: env['GOMEMLIMIT'] ?? '',
         ...limitVars('otel_collector', comp(t, 'otelcol', role)?.perReplica),
-        otel_collector_ports: { ...CATALOG.otelcol.ports },
+        otel_collector_ports: collectorPorts(t, role),
       },
     };
   }

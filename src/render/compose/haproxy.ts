@@ -8,7 +8,7 @@ import { CATALOG } from '../../catalog/index.js';
 import { HAPROXY } from '../../catalog/support.js';
 
 /** The backends of the rendered config: every gateway is a server of each, under its service name. */
-export const HAPROXY_BACKENDS = { grpc: 'gateways_grpc', http: 'gateways_http' } as const;
+export const HAPROXY_BACKENDS = { grpc: 'gateways_grpc', http: 'gateways_http', faro: 'gateways_faro' } as const;
 
 /** Name of the resolvers section (Docker's embedded DNS, read from /etc/resolv.conf). */
 const RESOLVERS = 'compose';
@@ -22,18 +22,21 @@ export interface HaproxyServer {
   readonly otlpHttp: number;
   /** the collector's health_check extension port */
   readonly health: number;
+  /** the gateway's Faro receiver port, when Faro is enabled (then the config has a Faro frontend and backend) */
+  readonly faro?: number;
 }
 
 export interface HaproxyPlacement {
   /** interface the frontends and the runtime API bind to; default every interface (inside the container) */
   readonly bindHost?: string;
-  readonly ports?: Partial<Record<'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi', number>>;
+  /** faro: default the servers' Faro port (the port browsers use is the one the gateways listen on) */
+  readonly ports?: Partial<Record<'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi' | 'faro', number>>;
 }
 
-/** Servers for compose gateways: service name = host, the catalog's collector ports. */
-export function composeHaproxyServers(gateways: readonly string[]): HaproxyServer[] {
+/** Servers for compose gateways: service name = host, the catalog's collector ports; `faroPort` when Faro is on. */
+export function composeHaproxyServers(gateways: readonly string[], faroPort?: number): HaproxyServer[] {
   const p = CATALOG.otelcol.ports;
-  return gateways.map((g) => ({ name: g, host: g, otlpGrpc: p['otlpGrpc']!, otlpHttp: p['otlpHttp']!, health: p['health']! }));
+  return gateways.map((g) => ({ name: g, host: g, otlpGrpc: p['otlpGrpc']!, otlpHttp: p['otlpHttp']!, health: p['health']!, ...(faroPort !== undefined ? { faro: faroPort } : {}) }));
 }
 
 export function haproxyConfig(servers: readonly HaproxyServer[], placement: HaproxyPlacement = {}): string {
@@ -45,6 +48,17 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
     placement.ports?.[k] ?? (k === 'monitor' || k === 'runtimeApi' ? HAPROXY.ports[k] : p[k]!);
   const list = (backend: 'grpc' | 'http') =>
     servers.map((s) => `  server ${s.name} ${s.host}:${backend === 'grpc' ? s.otlpGrpc : s.otlpHttp} ${backend === 'grpc' ? 'proto h2 ' : ''}check port ${s.health}${backend === 'grpc' ? ' check-proto h1' : ''}`).join('\n');
+  // Faro (browser) traffic is plain HTTP/1.1 JSON like OTLP/HTTP; CORS is answered by the gateways themselves, so
+  // preflights pass through unchanged
+  const faroServers = servers.filter((s): s is HaproxyServer & { faro: number } => s.faro !== undefined);
+  const faroPort = placement.ports?.faro ?? faroServers[0]?.faro;
+  const faro =
+    faroServers.length > 0 && faroPort !== undefined
+      ? {
+          frontend: ['frontend faro', `  bind ${host}:${faroPort}`, `  default_backend ${HAPROXY_BACKENDS.faro}`],
+          backend: [`backend ${HAPROXY_BACKENDS.faro}`, '  balance roundrobin', `  option httpchk GET ${healthPath}`, faroServers.map((s) => `  server ${s.name} ${s.host}:${s.faro} check port ${s.health}`).join('\n')],
+        }
+      : undefined;
   // HAProxy 3.2 configuration manual: gRPC over HTTP/2 cleartext needs `proto h2` on both sides, so requests
   // (not connections) are balanced; health from the collectors' health_check extension, which speaks HTTP/1.1 only:
   // a check inherits the server's `proto h2` unless `check-proto h1` says otherwise (seen on the real HAProxy: every
@@ -71,6 +85,7 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
     'frontend otlp_http',
     `  bind ${host}:${port('otlpHttp')}`,
     `  default_backend ${HAPROXY_BACKENDS.http}`,
+    ...(faro?.frontend ?? []),
     'frontend health',
     `  bind ${host}:${port('monitor')}`,
     `  monitor-uri ${HAPROXY.monitorUri}`,
@@ -82,6 +97,7 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
     '  balance roundrobin',
     `  option httpchk GET ${healthPath}`,
     list('http'),
+    ...(faro?.backend ?? []),
     '',
   ].join('\n');
 }

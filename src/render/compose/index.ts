@@ -34,6 +34,7 @@ import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collec
 import { ENGINE_DATA_DIRS, engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import { graceOf } from '../configs/lifecycle.js';
 import { composeHaproxyServers, haproxyConfig } from './haproxy.js';
+import { OTELCOL_FARO_RECEIVER } from '../../catalog/otelcol.js';
 import { renderDashboardsCompose } from '../grafana/index.js';
 import { renderRulesCompose } from '../rules/index.js';
 
@@ -309,7 +310,7 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
     labels: { 'otelstack.ready-probe': addProbe(c, name, readyUrl('otelcol', name), '20s') },
     depends_on: deps,
     deploy: deployOf(comp.perReplica),
-    expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health']].map(String),
+    expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health'], ...(role === 'gateway' && c.t.ingestion?.faro ? [c.t.ingestion.faro.port] : [])].map(String),
   };
   return name;
 }
@@ -369,15 +370,22 @@ function addKafka(c: Ctx): string[] {
   return names;
 }
 
-/** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP on the host (haproxy.ts). */
+/** The Faro receiver's port published on the host (every interface: browsers send to it), when Faro is enabled. */
+function publishedFaro(t: Topology): string[] {
+  const faro = t.ingestion?.faro;
+  return faro ? [`${faro.port}:${faro.port}`] : [];
+}
+
+/** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP (and Faro) on the host (haproxy.ts). */
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
-  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways)));
+  const faro = c.t.ingestion?.faro;
+  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port)));
   const p = CATALOG.otelcol.ports;
   c.services[COMPOSE_OTLP_LB] = {
     ...base(extraImage('haproxy'), '30s'),
     volumes: [`./haproxy.cfg:${HAPROXY_CONFIG_PATH}:ro`],
     // OTLP for everyone; the runtime API (otelstack deploy drains gateways through it) on the host's loopback only
-    ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`, `${LOOPBACK_HOST}:${HAPROXY.ports.runtimeApi}:${HAPROXY.ports.runtimeApi}`],
+    ports: [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`, ...publishedFaro(c.t), `${LOOPBACK_HOST}:${HAPROXY.ports.runtimeApi}:${HAPROXY.ports.runtimeApi}`],
     healthcheck: health(['CMD', 'haproxy', '-c', '-f', HAPROXY_CONFIG_PATH], '10s'),
     depends_on: deps(c, gateways),
     deploy: limits({ cpuMillicores: 1000, memoryBytes: 256 * MiB, cpuRequest: 200, memoryRequest: 128 * MiB }),
@@ -470,6 +478,13 @@ function envFileReadme(c: Ctx, scalable: boolean): string {
     for (const p of published) lines.push(`- ${p.service}: http://${LOOPBACK_HOST}:${p.hostPort}`);
     lines.push('');
   }
+  const faro = c.t.ingestion?.faro;
+  if (faro) {
+    lines.push(
+      `Browsers (the Faro Web SDK) send to http://<this host>:${faro.port}${OTELCOL_FARO_RECEIVER.path} on every interface${composeLoadBalanced(c.t) ? ` (${COMPOSE_OTLP_LB} balances it over the gateways)` : ''}; pages from ${faro.allowedOrigins.length > 0 ? faro.allowedOrigins.join(', ') : 'no origin'} may (ingestion.faro.allowedOrigins). Put TLS in front of it for pages served over https.`,
+      '',
+    );
+  }
   if (composeLoadBalanced(c.t)) {
     lines.push(
       `The load balancer's runtime API (${COMPOSE_OTLP_LB}, port ${HAPROXY.ports.runtimeApi}, admin level, no authentication: \`otelstack deploy\` drains gateways through it) is published on ${LOOPBACK_HOST} only, but every container on this compose network can reach it: run nothing else on the network.`,
@@ -516,7 +531,7 @@ export const renderCompose: Renderer = (input: RenderInput): RenderResult => {
     // one gateway publishes OTLP on the host itself; several sit behind the load balancer (as in the scalable path)
     const p = CATALOG.otelcol.ports;
     if (composeLoadBalanced(t)) addLoadBalancer(c, gateways);
-    else if (gateways[0]) c.services[gateways[0]]!['ports'] = [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`];
+    else if (gateways[0]) c.services[gateways[0]]!['ports'] = [`${p['otlpGrpc']}:${p['otlpGrpc']}`, `${p['otlpHttp']}:${p['otlpHttp']}`, ...publishedFaro(t)];
   }
 
   addGrafana(c, scalable ? 2 : 1, backends);

@@ -65,7 +65,7 @@ export interface AlloyRoute {
   metrics?: EngineDeployment;
   logs?: EngineDeployment;
   /** Faro receiver of this environment, when Faro is enabled */
-  faro?: { port: number; rateLimit?: { rate: number; burst: number } };
+  faro?: { port: number; allowedOrigins: string[]; rateLimit?: { rate: number; burst: number } };
   /** the environment's Pyroscope (managed or not) and the port of its profiles receiver */
   profiles?: { engine: EngineDeployment; port: number };
   /** managed engines whose pods this Alloy scrapes (self-monitoring), when the environment has a metrics engine */
@@ -122,7 +122,8 @@ export function alloyScopes(stack: Stack, topologies: Topology[], findings: Find
       const li = ing.rateLimits.findIndex((l) => l.tenant === (traces?.tenant ?? metrics?.tenant) || l.tenant === t.env.name);
       const l = li >= 0 ? ing.rateLimits[li] : undefined;
       if (li >= 0) limitsUsed.add(li);
-      r.faro = { port: faroBase + i, ...(l ? { rateLimit: { rate: l.requestsPerSecond, burst: l.burst ?? Math.ceil(l.requestsPerSecond * 2) } } : {}) };
+      // the same allowed origins as the OpenTelemetry Collector's receiver (topology: ingestion.faro.allowedOrigins)
+      r.faro = { port: faroBase + i, allowedOrigins: t.ingestion?.faro?.allowedOrigins ?? [], ...(l ? { rateLimit: { rate: l.requestsPerSecond, burst: l.burst ?? Math.ceil(l.requestsPerSecond * 2) } } : {}) };
     }
     return r;
   };
@@ -347,7 +348,7 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
       block('server', [
         attr('listen_address', str('0.0.0.0')),
         attr('listen_port', num(r.faro.port)),
-        attr('cors_allowed_origins', list([str('*')])),
+        attr('cors_allowed_origins', list(r.faro.allowedOrigins.map(str))),
         r.faro.rateLimit &&
           block('rate_limiting', [attr('enabled', bool(true)), attr('strategy', str('global')), attr('rate', num(r.faro.rateLimit.rate)), attr('burst_size', num(r.faro.rateLimit.burst))]),
       ]),
@@ -357,7 +358,11 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
       comment(
         `Faro (browser RUM) for ${r.env} on :${r.faro.port}${r.faro.rateLimit ? `, limited to ${r.faro.rateLimit.rate} requests/s (burst ${r.faro.rateLimit.burst})` : ''}; browser traces carry no namespace, so they go straight to ${r.env}'s exporter.`,
         ...(i.logs ? [] : ["Faro logs are not forwarded here: Loki is not managed by otelstack — add the existing loki.write receiver to output.logs if wanted."]),
-        'cors_allowed_origins is open: narrow it to the applications\' origins.',
+        r.faro.allowedOrigins.includes('*')
+          ? 'cors_allowed_origins is "*": any site can post telemetry here (plan rule faro-cors); narrow it to the applications\' origins.'
+          : r.faro.allowedOrigins.length === 0
+            ? 'cors_allowed_origins is empty: browsers refuse to send from any page (plan rule faro-cors); list the applications\' origins.'
+            : `Browsers may send from: ${r.faro.allowedOrigins.join(', ')} (ingestion.faro.allowedOrigins).`,
       ),
       faro.block,
     );

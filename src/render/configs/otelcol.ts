@@ -14,11 +14,15 @@
  *    `partition_traces_by_id`, per-signal `topic`/`encoding`.
  *  - kafka receiver: per-signal `topics` (a list), `group_id`, `initial_offset`, `message_marking.after/on_error`,
  *    `error_backoff`.
+ *  - faro receiver (contrib receiver/faroreceiver, catalog OTELCOL_FARO_RECEIVER): confighttp server keys inline
+ *    (`endpoint`, `cors.allowed_origins`, `cors.allowed_headers`, `cors.max_age`); one instance in the gateway's
+ *    logs and traces pipelines.
  *  - Metrics go to Mimir / Prometheus over OTLP HTTP, not prometheusremotewrite: that exporter does not support
  *    `sending_queue` (its README: "the exporter doesn't support sending_queue but provides remote_write_queue"),
  *    so it could not have a persistent queue.
  */
 import { CATALOG } from '../../catalog/index.js';
+import { FARO_CORS_MAX_AGE_SECONDS, FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../catalog/otelcol.js';
 import { KAFKA_EXPORTER_BATCH_MAX_BYTES, KAFKA_EXPORTER_BATCH_MIN_BYTES, KAFKA_PRODUCER_MAX_MESSAGE_BYTES } from '../../catalog/kafka.js';
 import { collectorMemory } from '../../topology/collector-memory.js';
 import type { EngineDeployment, KafkaTopicPlan, Topology } from '../../topology/types.js';
@@ -33,6 +37,7 @@ export type CollectorConfig = Record<string, unknown>;
 export const OTELCOL_TYPES = {
   otlpReceiver: 'otlp',
   kafkaReceiver: 'kafka',
+  faroReceiver: OTELCOL_FARO_RECEIVER.type,
   otlpGrpcExporter: 'otlp_grpc',
   otlpHttpExporter: 'otlp_http',
   kafkaExporter: 'kafka',
@@ -156,11 +161,13 @@ function tailSampling(input: RenderInput): Record<string, unknown> | undefined {
  * a container gets (all interfaces, the catalog's ports, COLLECTOR_QUEUE_DIR), so deployments never pass it; tests
  * that run several collectors on one host (test/e2e) give each its own loopback ports and directory.
  */
+export type CollectorPortName = 'otlpGrpc' | 'otlpHttp' | 'health' | 'metrics' | 'faro';
+
 export interface CollectorPlacement {
   /** Interface every listener binds to; default 0.0.0.0. */
   readonly host?: string;
-  /** Ports by catalog port name (otlpGrpc, otlpHttp, health, metrics); default the catalog's. */
-  readonly ports?: Readonly<Partial<Record<'otlpGrpc' | 'otlpHttp' | 'health' | 'metrics', number>>>;
+  /** Ports by catalog port name (otlpGrpc, otlpHttp, health, metrics, faro); default the catalog's (faro: the topology's). */
+  readonly ports?: Readonly<Partial<Record<CollectorPortName, number>>>;
   /** Directory of the file_storage extension (the persistent queues); default COLLECTOR_QUEUE_DIR. */
   readonly storageDirectory?: string;
 }
@@ -179,8 +186,9 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
   const mem = collectorMemory(comp.perReplica);
   const kafkaBuffer = t.ingestion?.kafkaBuffer ?? false;
   const bindHost = placement.host ?? '0.0.0.0';
-  const portOf = (name: 'otlpGrpc' | 'otlpHttp' | 'health' | 'metrics'): number | undefined => placement.ports?.[name] ?? ports[name];
-  const listen = (name: 'otlpGrpc' | 'otlpHttp' | 'health'): string => `${bindHost}:${portOf(name)}`;
+  const faro = role === 'gateway' ? t.ingestion?.faro : undefined;
+  const portOf = (name: CollectorPortName): number | undefined => placement.ports?.[name] ?? (name === 'faro' ? faro?.port : undefined) ?? ports[name];
+  const listen = (name: Exclude<CollectorPortName, 'metrics'>): string => `${bindHost}:${portOf(name)}`;
 
   const receivers: Record<string, unknown> = {};
   const exporters: Record<string, unknown> = {};
@@ -195,6 +203,20 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
     receivers[OTELCOL_TYPES.otlpReceiver] = {
       protocols: { grpc: { endpoint: listen('otlpGrpc') }, http: { endpoint: listen('otlpHttp') } },
     };
+    // the browser path: Faro Web SDK payloads in, their logs and traces into the same pipelines as OTLP's
+    const faroSignals = faro ? activeSignals.filter((s) => (OTELCOL_FARO_RECEIVER.signals as readonly string[]).includes(s)) : [];
+    if (faro && faroSignals.length === 0) {
+      findings.push({ severity: 'warning', rule: 'render-otelcol', env: t.env.name, path: faro.definitionPath, message: 'Faro is enabled but the environment has neither a logs nor a traces engine: no Faro receiver is rendered', suggestion: 'add a logs or traces engine to the environment, or disable ingestion.faro' });
+    } else if (faro) {
+      const k = OTELCOL_FARO_RECEIVER.keys;
+      receivers[OTELCOL_TYPES.faroReceiver] = {
+        [k.endpoint]: listen('faro'),
+        // no allowed origin: no CORS handler at all, browsers are refused (the faro-cors plan rule says so)
+        ...(faro.allowedOrigins.length > 0
+          ? { [k.cors]: { [k.allowedOrigins]: faro.allowedOrigins, [k.allowedHeaders]: [...FARO_SDK_REQUEST_HEADERS], [k.maxAge]: FARO_CORS_MAX_AGE_SECONDS } }
+          : {}),
+      };
+    }
     for (const s of activeSignals) {
       let exporterId: string;
       if (kafkaBuffer) {
@@ -216,7 +238,8 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
         exporterId = b[0];
         exporters[b[0]] = b[1];
       }
-      pipelines[s] = { receivers: [OTELCOL_TYPES.otlpReceiver], processors: [OTELCOL_TYPES.memoryLimiter], exporters: [exporterId] };
+      const faroIn = receivers[OTELCOL_TYPES.faroReceiver] && faroSignals.includes(s) ? [OTELCOL_TYPES.faroReceiver] : [];
+      pipelines[s] = { receivers: [OTELCOL_TYPES.otlpReceiver, ...faroIn], processors: [OTELCOL_TYPES.memoryLimiter], exporters: [exporterId] };
     }
   } else {
     const ts = tailSampling(input);

@@ -97,6 +97,9 @@ export const addIngestion: TopologyTransform = (t, { stack, env, memoryLimitRequ
       topics,
       definitionPath: 'ingestion',
       ...(load ? { load } : {}),
+      ...(ing.faro?.enabled
+        ? { faro: { port: ing.faro.port ?? collector.ports['faro']!, allowedOrigins: [...new Set(ing.faro.allowedOrigins)].sort(), definitionPath: 'ingestion.faro' } }
+        : {}),
     },
   };
 };

@@ -89,7 +89,7 @@ describe('alloy on kubernetes: otelstack deploys the Alloy (ingestion.shared: fa
   const { stack } = await loadStack(example('dts'));
   const owned = withStack(stack, (s) => {
     s.ingestion!.shared = false;
-    s.ingestion!.faro = { enabled: true, port: 12347 };
+    s.ingestion!.faro = { enabled: true, port: 12347, allowedOrigins: ['https://app.example.com'] };
   });
 
   it('shared Alloy: an Application into <stack>-shared (created), a StatefulSet with a volume at the storage path, Faro ports', () => {

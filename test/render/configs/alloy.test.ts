@@ -129,7 +129,7 @@ describe('alloy config: Faro and per-tenant rate limits (seed 003)', async () =>
 
   it('one Faro receiver per environment, ports from the faro base, rate limits for the matching tenant, traces to that environment\'s Tempo', () => {
     const s = withStack(stack, (x) => {
-      x.ingestion!.faro = { enabled: true, port: 12347 };
+      x.ingestion!.faro = { enabled: true, port: 12347, allowedOrigins: ['https://app.example.com'] };
       x.ingestion!.rateLimits = [{ tenant: 'prod', requestsPerSecond: 150, burst: 300 }];
     });
     const { graph, topologies, findings } = renderOne(s);
@@ -154,7 +154,7 @@ describe('alloy config: Faro and per-tenant rate limits (seed 003)', async () =>
 
   it('a rate limit for an unknown tenant is an error finding; rate limits without Faro are a warning', () => {
     const unknown = withStack(stack, (x) => {
-      x.ingestion!.faro = { enabled: true, port: 12347 };
+      x.ingestion!.faro = { enabled: true, port: 12347, allowedOrigins: ['https://app.example.com'] };
       x.ingestion!.rateLimits = [{ tenant: 'nobody', requestsPerSecond: 10 }];
     });
     const f = renderAlloyConfigs(unknown, expandAll(unknown)).findings.find((x) => x.severity === 'error');
@@ -175,7 +175,7 @@ describe('alloy config: tenants, managed Loki, per-environment routing', () => {
         metrics: { engine: 'mimir', environments: { dev: { mode: 'microservices', ingestStorage: false, tenant: 'team-dev' }, prod: { mode: 'microservices', ingestStorage: false } } },
         logs: { engine: 'loki', environments: { dev: { mode: 'simple-scalable' }, prod: { mode: 'simple-scalable' } } },
       };
-      s.ingestion = { collector: 'alloy', routing: 'by-namespace', faro: { enabled: true, port: 12347 } };
+      s.ingestion = { collector: 'alloy', routing: 'by-namespace', faro: { enabled: true, port: 12347, allowedOrigins: ['https://app.example.com'] } };
     });
 
   it('X-Scope-OrgID headers where a tenant is set; a managed Loki gets OTLP logs through the namespace filters', () => {
