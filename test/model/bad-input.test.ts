@@ -271,5 +271,27 @@ describe('bad input: the message says what is wrong', () => {
     assert.match(issues[0]!.message, /YAML does not allow tabs for indentation/);
     assert.match(issues[0]!.path, /^line \d+, column 1$/);
   });
-});
 
+  it('Faro allowed origins: a path, no scheme, capitals, another scheme — each with the origin to write', () => {
+    const cases: Array<[string, RegExp, string]> = [
+      ['https://app.example.com/', /has a path: browsers send the origin without one/, 'write "https://app.example.com"'],
+      ['https://app.example.com/login', /has a path/, 'write "https://app.example.com"'],
+      ['app.example.com', /is not an origin: it has no scheme/, 'write "https://app.example.com"'],
+      ['https://App.Example.com', /capital letters/, 'write "https://app.example.com"'],
+      ['ftp://app.example.com', /http or https, not ftp/, 'write the origin the page is served from, e.g. "https://app.example.com"'],
+      ['http://localhost:99999', /port 99999, more than 65535/, 'write the port the application is served on'],
+    ];
+    for (const [origin, message, suggestion] of cases) {
+      const issues = issuesOf((s) => { s['ingestion'] = { collector: 'alloy', faro: { enabled: true, allowedOrigins: ['https://ok.example.com', origin] } }; });
+      assert.equal(issues.length, 1, `${origin}: ${JSON.stringify(issues)}`);
+      assert.equal(issues[0]!.path, 'ingestion.faro.allowedOrigins[1]');
+      assert.match(issues[0]!.message, message, origin);
+      assert.match(issues[0]!.expected, /an origin: http:\/\/ or https:\/\/, a host, an optional port, no path/);
+      assert.equal(issues[0]!.suggestion, suggestion, origin);
+    }
+    // what browsers send, a subdomain wildcard, and "*" (a plan warning, not bad input) are accepted
+    for (const ok of ['http://localhost:5173', 'https://app.example.com', 'https://*.example.com', 'http://127.0.0.1:8080', '*']) {
+      assert.doesNotThrow(() => validateDefinition('stack.yaml', { ...baseInput(), ingestion: { collector: 'alloy', faro: { enabled: true, allowedOrigins: [ok] } } }), ok);
+    }
+  });
+});

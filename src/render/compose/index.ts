@@ -481,7 +481,7 @@ function envFileReadme(c: Ctx, scalable: boolean): string {
   const faro = c.t.ingestion?.faro;
   if (faro) {
     lines.push(
-      `Browsers (the Faro Web SDK) send to http://<this host>:${faro.port}${OTELCOL_FARO_RECEIVER.path} on every interface${composeLoadBalanced(c.t) ? ` (${COMPOSE_OTLP_LB} balances it over the gateways)` : ''}; pages from ${faro.allowedOrigins.length > 0 ? faro.allowedOrigins.join(', ') : 'no origin'} may (ingestion.faro.allowedOrigins). Put TLS in front of it for pages served over https.`,
+      `Browsers (the Faro Web SDK) send to http://<this host>:${faro.port}${OTELCOL_FARO_RECEIVER.path} on every interface${composeLoadBalanced(c.t) ? ` (${COMPOSE_OTLP_LB} balances it over the gateways)` : ''}, from pages served at ${faro.allowedOrigins.length > 0 ? faro.allowedOrigins.join(', ') : 'no origin (browsers refuse)'} (ingestion.faro.allowedOrigins). Put TLS in front of it for pages served over https.`,
       '',
     );
   }

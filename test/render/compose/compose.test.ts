@@ -233,7 +233,7 @@ describe('compose: several gateways without a Kafka buffer', () => {
     assert.ok(validate(doc as object), JSON.stringify(validate.errors));
     checkServices(doc);
     checkTools(doc);
-    assert.deepEqual(doc.services['otlp-lb'].ports, ['4317:4317', '4318:4318', '127.0.0.1:9999:9999'], 'OTLP for everyone; the HAProxy runtime API (deploy) on loopback only');
+    assert.deepEqual(doc.services['otlp-lb'].ports, ['4317:4317', '4318:4318', '12347:12347', '127.0.0.1:9999:9999'], 'OTLP and Faro for everyone; the HAProxy runtime API (deploy) on loopback only');
     for (const g of ['gateway-0', 'gateway-1', 'gateway-2']) {
       assert.equal(doc.services[g].ports, undefined, `${g} does not publish`);
       assert.equal(doc.services['otlp-lb'].depends_on[`${g}-ready`].condition, 'service_healthy');
@@ -245,7 +245,50 @@ describe('compose: several gateways without a Kafka buffer', () => {
   it('one gateway publishes OTLP itself, with no load balancer', async () => {
     const doc = parse(renderCompose(await input('single-node')).files.get('compose/local/docker-compose.yaml')!) as any;
     assert.equal(doc.services['otlp-lb'], undefined);
-    assert.deepEqual(doc.services['gateway-0'].ports, ['4317:4317', '4318:4318']);
+    assert.deepEqual(doc.services['gateway-0'].ports, ['4317:4317', '4318:4318', '12347:12347']);
+  });
+});
+
+describe('compose: the Faro (browser) endpoint', () => {
+  const faroPort = CATALOG.otelcol.ports['faro']!;
+  const docOf = (r: ReturnType<typeof renderCompose>) => parse(r.files.get('compose/local/docker-compose.yaml')!) as any;
+
+  it('one gateway publishes its Faro port on every interface and exposes it; the README says where browsers send and from which pages', async () => {
+    const r = renderCompose(await input('single-node'));
+    const doc = docOf(r);
+    assert.ok(doc.services['gateway-0'].ports.includes(`${faroPort}:${faroPort}`));
+    assert.ok(doc.services['gateway-0'].expose.includes(String(faroPort)));
+    const readme = r.files.get('compose/local/README.md')!;
+    assert.match(readme, new RegExp(`send to http://<this host>:${faroPort}/ on every interface, from pages served at http://localhost:5173`));
+  });
+
+  it('a port from the definition is the one published, exposed and listened on', async () => {
+    const r = renderCompose(await input('single-node', (s) => { s.ingestion!.faro!.port = 13000; }));
+    const doc = docOf(r);
+    assert.deepEqual(doc.services['gateway-0'].ports, ['4317:4317', '4318:4318', '13000:13000']);
+    assert.match(r.files.get('compose/local/otelcol-gateway.yaml')!, /endpoint: 0\.0\.0\.0:13000/);
+  });
+
+  it('load-balanced gateways: otlp-lb publishes Faro and balances it over every gateway (HTTP, health from the collectors)', async () => {
+    const r = renderCompose(await input('single-node', (s) => { s.ingestion!.environments!['local']!.gateway!.replicas = 2; }));
+    const doc = docOf(r);
+    assert.ok(doc.services['otlp-lb'].ports.includes(`${faroPort}:${faroPort}`));
+    for (const g of ['gateway-0', 'gateway-1']) {
+      assert.equal(doc.services[g].ports, undefined);
+      assert.ok(doc.services[g].expose.includes(String(faroPort)), `${g} exposes Faro to the balancer`);
+    }
+    const cfg = r.files.get('compose/local/haproxy.cfg')!;
+    assert.match(cfg, new RegExp(`frontend faro\n  bind :${faroPort}\n  default_backend gateways_faro\n`));
+    assert.match(cfg, /backend gateways_faro\n  balance roundrobin\n  option httpchk GET \/\n  server gateway-0 gateway-0:12347 check port 13133\n  server gateway-1 gateway-1:12347 check port 13133\n/);
+  });
+
+  it('Faro disabled: nothing published or balanced for it', async () => {
+    const one = docOf(renderCompose(await input('single-node', (s) => { s.ingestion!.faro = undefined; })));
+    assert.deepEqual(one.services['gateway-0'].ports, ['4317:4317', '4318:4318']);
+    assert.ok(!one.services['gateway-0'].expose.includes(String(faroPort)));
+    const lb = renderCompose(await input('single-node', (s) => { s.ingestion!.faro = undefined; s.ingestion!.environments!['local']!.gateway!.replicas = 2; }));
+    assert.deepEqual(docOf(lb).services['otlp-lb'].ports, ['4317:4317', '4318:4318', '127.0.0.1:9999:9999']);
+    assert.doesNotMatch(lb.files.get('compose/local/haproxy.cfg')!, /faro/);
   });
 });
 

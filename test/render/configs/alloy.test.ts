@@ -141,6 +141,8 @@ describe('alloy config: Faro and per-tenant rate limits (seed 003)', async () =>
       const server = blockAt(graph.components.get(id)!.block, 'server')!;
       assert.equal(server.attrs.get('listen_port'), 12347 + i);
       assert.equal(server.attrs.get('listen_address'), '0.0.0.0');
+      // the same field as the OpenTelemetry Collector's cors.allowed_origins, never an open "*" by default
+      assert.deepEqual(server.attrs.get('cors_allowed_origins'), ['https://app.example.com']);
       const rl = blockAt(server, 'rate_limiting');
       if (t.env.name === 'prod') {
         assert.equal(rl?.attrs.get('rate'), 150);
@@ -150,6 +152,17 @@ describe('alloy config: Faro and per-tenant rate limits (seed 003)', async () =>
       assert.deepEqual(targets(graph, id, 'output.traces'), [`otelcol.exporter.otlp.otelstack_tempo_${t.env.name}`]);
       assert.deepEqual(targets(graph, id, 'output.logs'), []);
     });
+  });
+
+  it('cors_allowed_origins is ingestion.faro.allowedOrigins, sorted and each once; the comment says when it is "*" or empty', () => {
+    const render = (allowedOrigins: string[]) => renderOne(withStack(stack, (x) => { x.ingestion!.faro = { enabled: true, allowedOrigins }; }));
+    const listed = render(['https://b.example.com', 'https://a.example.com', 'https://a.example.com']);
+    for (const id of ofType(listed.graph, 'faro.receiver')) {
+      assert.deepEqual(blockAt(listed.graph.components.get(id)!.block, 'server')!.attrs.get('cors_allowed_origins'), ['https://a.example.com', 'https://b.example.com']);
+    }
+    assert.match(listed.text, /Browsers may send from: https:\/\/a\.example\.com, https:\/\/b\.example\.com/);
+    assert.match(render(['*']).text, /cors_allowed_origins is "\*": any site can post telemetry here/);
+    assert.match(render([]).text, /cors_allowed_origins is empty: browsers refuse to send from any page/);
   });
 
   it('a rate limit for an unknown tenant is an error finding; rate limits without Faro are a warning', () => {

@@ -8,6 +8,8 @@ import { expand } from '../../../src/topology/expand.js';
 import { collectorMemory } from '../../../src/topology/collector-memory.js';
 import { collectorEnvironment, renderCollectorConfig, renderCollectorConfigs, type CollectorConfig } from '../../../src/render/configs/otelcol.js';
 import type { RenderInput } from '../../../src/render/types.js';
+import { CATALOG } from '../../../src/catalog/index.js';
+import { FARO_CORS_MAX_AGE_SECONDS, FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../../src/catalog/otelcol.js';
 
 const example = (name: string) => fileURLToPath(new URL(`../../../../examples/${name}`, import.meta.url));
 async function input(name: string): Promise<RenderInput> {
@@ -109,5 +111,63 @@ describe('otelcol config: scalable gateway and processor (Kafka)', async () => {
   it('is deterministic', async () => {
     const again = await input('scalable');
     assert.deepEqual(renderCollectorConfigs(i).files, renderCollectorConfigs(again).files);
+  });
+});
+
+describe('otelcol config: the Faro receiver (browser path) on the gateway', async () => {
+  const withFaro = async (name: string, faro: Record<string, unknown> | undefined): Promise<RenderInput> => {
+    const { stack } = await loadStack(example(name));
+    const s = structuredClone(stack);
+    s.ingestion!.faro = faro as never;
+    return { stack: s, topology: expand(s, 'local') };
+  };
+
+  it('single-node (the example enables it): faro on the catalog port with the allowed origins, the Faro SDK headers and a preflight cache', async () => {
+    const i = await input('single-node');
+    const c = renderCollectorConfig(i, 'gateway');
+    assert.deepEqual(receivers(c)['faro'], {
+      endpoint: `0.0.0.0:${CATALOG.otelcol.ports['faro']}`,
+      cors: { allowed_origins: i.stack.ingestion!.faro!.allowedOrigins, allowed_headers: [...FARO_SDK_REQUEST_HEADERS], max_age: FARO_CORS_MAX_AGE_SECONDS },
+    });
+    assert.equal(CATALOG.otelcol.ports['faro'], CATALOG.alloy.ports['faro'], 'one Faro port whichever the collector');
+  });
+
+  it('feeds the logs and traces pipelines beside OTLP, never metrics (the receiver has no metrics)', async () => {
+    const c = renderCollectorConfig(await input('single-node'), 'gateway');
+    assert.deepEqual(pipelines(c)['logs']!.receivers, ['otlp', OTELCOL_FARO_RECEIVER.type]);
+    assert.deepEqual(pipelines(c)['traces']!.receivers, ['otlp', OTELCOL_FARO_RECEIVER.type]);
+    assert.deepEqual(pipelines(c)['metrics']!.receivers, ['otlp']);
+  });
+
+  it('a definition port, origins sorted and each once; a placement (tests) moves the listen address', async () => {
+    const i = await withFaro('single-node', { enabled: true, port: 13000, allowedOrigins: ['https://b.example.com', 'https://a.example.com', 'https://b.example.com'] });
+    const c = renderCollectorConfig(i, 'gateway');
+    assert.equal(receivers(c)['faro']!['endpoint'], '0.0.0.0:13000');
+    assert.deepEqual(receivers(c)['faro']!['cors'].allowed_origins, ['https://a.example.com', 'https://b.example.com']);
+    const placed = renderCollectorConfig(i, 'gateway', [], { host: '127.0.0.1', ports: { faro: 40001 } });
+    assert.equal(receivers(placed)['faro']!['endpoint'], '127.0.0.1:40001');
+  });
+
+  it('no allowed origin: no cors block (no CORS handler: browsers refused, as the plan says)', async () => {
+    const c = renderCollectorConfig(await withFaro('single-node', { enabled: true, allowedOrigins: [] }), 'gateway');
+    assert.deepEqual(receivers(c)['faro'], { endpoint: `0.0.0.0:${CATALOG.otelcol.ports['faro']}` });
+  });
+
+  it('disabled or absent: no faro receiver anywhere', async () => {
+    for (const faro of [undefined, { enabled: false, allowedOrigins: ['https://a.example.com'] }]) {
+      const c = renderCollectorConfig(await withFaro('single-node', faro), 'gateway');
+      assert.equal(receivers(c)['faro'], undefined);
+      for (const p of Object.values(pipelines(c))) assert.deepEqual(p.receivers, ['otlp']);
+    }
+  });
+
+  it('scalable: the gateway sends Faro logs and traces into their Kafka topics; the processor has no Faro receiver', async () => {
+    const i = await withFaro('scalable', { enabled: true, allowedOrigins: ['https://app.example.com'] });
+    const gw = renderCollectorConfig(i, 'gateway');
+    assertCommon(i, gw, 'gateway');
+    assert.deepEqual(pipelines(gw)['logs'], { receivers: ['otlp', 'faro'], processors: ['memory_limiter'], exporters: ['kafka/logs'] });
+    assert.deepEqual(pipelines(gw)['traces'], { receivers: ['otlp', 'faro'], processors: ['memory_limiter'], exporters: ['kafka/traces'] });
+    const pr = renderCollectorConfig(i, 'processor');
+    assert.equal(receivers(pr)['faro'], undefined);
   });
 });
