@@ -60,11 +60,13 @@ export const otelcol: EngineFacts = {
  *    (attribute `kind`), traces stay spans;
  *  - one receiver instance feeds both a logs and a traces pipeline (sharedcomponent): stability alpha for logs and
  *    traces, no metrics;
- *  - CORS is confighttp's (github.com/rs/cors): `cors.allowed_origins` (an origin, a pattern with one `*`, or `*`),
- *    `cors.allowed_headers` (Accept, Accept-Language, Content-Type and Content-Language are always allowed),
- *    `cors.max_age` (seconds); with no allowed origin the CORS handler is not installed at all, so browsers on
- *    another origin are refused. A preflight from an allowed origin is answered by rs/cors (204, echoing the origin,
- *    credentials allowed); from any other origin it carries no Access-Control-Allow-Origin.
+ *  - CORS is confighttp's (github.com/rs/cors v1.11.1): `cors.allowed_origins` (an origin, a pattern with one `*`, or
+ *    `*`), `cors.allowed_headers`, `cors.max_age` (seconds); with no allowed origin the CORS handler is not installed
+ *    at all, so browsers on another origin are refused. A preflight from an allowed origin is answered by rs/cors
+ *    (204, echoing the origin, credentials allowed); from any other origin it carries no Access-Control-Allow-Origin.
+ *    Seen on the real collector: once `allowed_headers` is given, ONLY those headers (compared lowercased) pass a
+ *    preflight — `content-type` included, whatever confighttp's comment says about it being implicitly allowed — and
+ *    the requested list must come sorted, as browsers send it.
  */
 export const OTELCOL_FARO_RECEIVER = {
   type: 'faro',
@@ -81,12 +83,13 @@ export const OTELCOL_FARO_RECEIVER = {
 } as const;
 
 /**
- * Request headers the Faro Web SDK's transport sends beyond the CORS-safelisted ones, which a receiver on another
- * origin must allow in its preflight: `x-faro-session-id` on every request (faro-web-sdk 1.3: "always add
- * x-faro-session-id HTTP header"; Grafana Agent and Alloy allow it in their Faro receivers), and `Idempotency-Key` on
- * every batch (newer SDK transports; allowed by Alloy's faro.receiver since its CORS change for it).
+ * Request headers the Faro Web SDK's transport sends that a browser names in its preflight, so a receiver on another
+ * origin must allow each: `Content-Type` (application/json is not a CORS-safelisted value; with an explicit
+ * allowed_headers list rs/cors lets nothing else through), `x-faro-session-id` on every request (faro-web-sdk 1.3:
+ * "always add x-faro-session-id HTTP header"; Grafana Agent and Alloy allow it in their Faro receivers), and
+ * `Idempotency-Key` on every batch (newer SDK transports; allowed by Alloy's faro.receiver since its CORS change for it).
  */
-export const FARO_SDK_REQUEST_HEADERS = ['Idempotency-Key', 'x-faro-session-id'] as const;
+export const FARO_SDK_REQUEST_HEADERS = ['Content-Type', 'Idempotency-Key', 'x-faro-session-id'] as const;
 
 /** How long a browser may cache the receiver's preflight answer (seconds): otelstack's choice, one hour. */
 export const FARO_CORS_MAX_AGE_SECONDS = 3600;

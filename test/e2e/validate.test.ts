@@ -12,11 +12,24 @@ import { promisify } from 'node:util';
 
 import { renderCollectorConfigs } from '../../src/render/configs/otelcol.js';
 import { expandAll } from '../../src/topology/expand.js';
-import { otelcolBin } from './support/peers.js';
-import { exampleNames, loadExample } from './support/stacks.js';
+import { OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
+import { otelcolWith } from './support/peers.js';
+import { exampleNames, exampleVariant, loadExample } from './support/stacks.js';
+import type { Stack } from '../../src/model/schema.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 
 const run = promisify(execFile);
+
+/**
+ * Definitions beyond the examples, edited as definitions: the browser (Faro) receiver on the Kafka-buffered gateway
+ * (examples/single-node has it on the direct one), and with the open "*" origin (a plan warning, still a config the
+ * collector must take) and with no origin (no cors block at all).
+ */
+const VARIANTS: Array<[string, () => Stack]> = [
+  ['scalable+faro', () => exampleVariant('scalable', (raw) => { raw['ingestion'].faro = { enabled: true, allowedOrigins: ['https://app.example.com', 'https://*.example.org'] }; })],
+  ['single-node+faro-any-origin', () => exampleVariant('single-node', (raw) => { raw['ingestion'].faro = { enabled: true, port: 13000, allowedOrigins: ['*'] }; })],
+  ['single-node+faro-no-origin', () => exampleVariant('single-node', (raw) => { raw['ingestion'].faro = { enabled: true }; })],
+];
 
 async function validate(bin: string, file: string): Promise<{ ok: boolean; output: string }> {
   try {
@@ -32,10 +45,11 @@ describe('e2e: the real collector validates every rendered collector config', ()
   let dir: string | undefined;
   const rendered: Array<{ example: string; env: string; path: string; file: string }> = [];
   const setup = new Setup(async () => {
-    const bin = otelcolBin();
+    const bin = otelcolWith([OTELCOL_FARO_RECEIVER.type]);
     dir = makeTempDir('validate');
-    for (const example of exampleNames()) {
-      const stack = await loadExample(example);
+    const definitions: Array<[string, () => Promise<Stack> | Stack]> = [...exampleNames().map((e): [string, () => Promise<Stack>] => [e, () => loadExample(e)]), ...VARIANTS];
+    for (const [example, load] of definitions) {
+      const stack = await load();
       for (const topology of expandAll(stack)) {
         const r = renderCollectorConfigs({ stack, topology });
         assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), [], `${example}/${topology.env.name}: render findings`);
@@ -61,6 +75,19 @@ describe('e2e: the real collector validates every rendered collector config', ()
     }
   });
 
+  it('the Faro receiver is among what is validated: on the direct gateway, the Kafka-buffered one, with "*" and with no origin', () => {
+    setup.get();
+    const gateway = (example: string) => readFileSync(rendered.find((r) => r.example === example && r.path.endsWith('otelcol-gateway.yaml'))!.file, 'utf8');
+    for (const example of ['single-node', 'scalable+faro', 'single-node+faro-any-origin', 'single-node+faro-no-origin']) {
+      assert.match(gateway(example), /\n  faro:\n/, `${example}: a faro receiver`);
+      assert.match(gateway(example), /receivers:\n        - otlp\n        - faro\n/, `${example}: in a pipeline`);
+    }
+    assert.match(gateway('scalable+faro'), /allowed_origins:\n        - https:\/\/\*\.example\.org\n        - https:\/\/app\.example\.com\n/);
+    assert.match(gateway('single-node+faro-any-origin'), /allowed_origins:\n        - "\*"\n/);
+    assert.doesNotMatch(gateway('single-node+faro-no-origin'), /cors:/);
+    assert.doesNotMatch(gateway('scalable'), /faro/, 'the scalable example itself has no Faro');
+  });
+
   it('every rendered config passes `otelcol validate`', async () => {
     const { bin } = setup.get();
     const failures: string[] = [];
@@ -81,5 +108,25 @@ describe('e2e: the real collector validates every rendered collector config', ()
     const v = await validate(bin, file);
     assert.equal(v.ok, false, 'validate accepted an unknown key');
     assert.match(v.output, /no_such_setting/);
+  });
+});
+
+describe('e2e: validate reads the faro receiver (its keys are checked, so the rendered ones are the real ones)', () => {
+  it('an unknown key in the rendered cors block is rejected, naming confighttp.CORSConfig', async () => {
+    const bin = otelcolWith([OTELCOL_FARO_RECEIVER.type]);
+    const dir = makeTempDir('validate-faro');
+    try {
+      const stack = await loadExample('single-node');
+      const [text] = [...renderCollectorConfigs({ stack, topology: expandAll(stack)[0]! }).files.values()];
+      assert.ok(text && /\n  faro:\n    cors:\n/.test(text), 'the example renders a faro receiver with cors');
+      const broken = text.replace('\n  faro:\n    cors:\n', '\n  faro:\n    cors:\n      no_such_cors_key: 1\n');
+      const file = join(dir, 'broken-faro.yaml');
+      writeFileSync(file, broken);
+      const v = await validate(bin, file);
+      assert.equal(v.ok, false, 'validate accepted an unknown faro cors key');
+      assert.match(v.output, /CORSConfig.*no_such_cors_key/s);
+    } finally {
+      removeTempDir(dir);
+    }
   });
 });

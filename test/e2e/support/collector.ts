@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 
+import { OTELCOL_FARO_RECEIVER } from '../../../src/catalog/otelcol.js';
 import { collectorEnvironment, renderCollectorConfig, type CollectorConfig, type CollectorPlacement, type CollectorRole } from '../../../src/render/configs/otelcol.js';
 import { toYaml } from '../../../src/render/fileset.js';
 import type { RenderInput } from '../../../src/render/types.js';
@@ -18,6 +19,8 @@ export interface CollectorPorts {
   readonly otlpHttp: number;
   readonly health: number;
   readonly metrics: number;
+  /** the Faro receiver's, used only where the topology has one (a gateway with ingestion.faro) */
+  readonly faro: number;
 }
 
 export interface CollectorSpec {
@@ -48,8 +51,8 @@ export class Collector {
   /** Renders the config for this process's placement, writes it, starts the collector, waits for health. */
   static async start(spec: CollectorSpec): Promise<Collector> {
     const bin = otelcolBin();
-    const [otlpGrpc, otlpHttp, health, metrics] = (await freeLoopbackPorts(4)) as [number, number, number, number];
-    const ports: CollectorPorts = { otlpGrpc, otlpHttp, health, metrics };
+    const [otlpGrpc, otlpHttp, health, metrics, faro] = (await freeLoopbackPorts(5)) as [number, number, number, number, number];
+    const ports: CollectorPorts = { otlpGrpc, otlpHttp, health, metrics, faro };
     const home = join(spec.dir, spec.name);
     const storageDir = join(home, 'queue');
     mkdirSync(storageDir, { recursive: true });
@@ -86,6 +89,10 @@ export class Collector {
   /** OTLP/gRPC endpoint of the rendered otlp receiver (gateway), plaintext. */
   get otlpGrpcEndpoint(): string {
     return `http://${LOOPBACK_HOST}:${this.ports.otlpGrpc}`;
+  }
+  /** URL of the rendered faro receiver (gateway with ingestion.faro): its path is the catalog's. */
+  get faroUrl(): string {
+    return `http://${LOOPBACK_HOST}:${this.ports.faro}${OTELCOL_FARO_RECEIVER.path}`;
   }
   get metricsUrl(): string {
     return `http://${LOOPBACK_HOST}:${this.ports.metrics}/metrics`;

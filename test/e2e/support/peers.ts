@@ -2,6 +2,7 @@
 // takes the variable scripts/peers/env.sh exports, else the installer's default location, and THROWS with the
 // installer to run when the engine is missing — e2e tests call these in before(), so a missing engine fails them
 // with that message instead of skipping.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -79,6 +80,28 @@ export function otelcolBin(): string {
   if (executable(env)) return env;
   if (executable(dflt)) return dflt;
   throw new MissingPeerError('otelcol', `no OpenTelemetry Collector binary (OTELCOL_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing)`);
+}
+
+const componentsSeen = new Map<string, string>();
+
+/**
+ * otelcol-otelstack with the given component types (`otelcol components`): THROWS naming the missing ones and the
+ * installer to re-run when the binary was built from an older builder manifest (otelcol.sh rebuilds on a changed one).
+ */
+export function otelcolWith(types: readonly string[]): string {
+  const bin = otelcolBin();
+  let listed = componentsSeen.get(bin);
+  if (listed === undefined) {
+    const r = spawnSync(bin, ['components'], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`e2e: \`${bin} components\` failed (${r.status ?? r.signal}): ${r.stderr}`);
+    listed = r.stdout;
+    componentsSeen.set(bin, listed);
+  }
+  const missing = types.filter((t) => !new RegExp(`^\\s*-?\\s*name: ${t}$`, 'm').test(listed!));
+  if (missing.length > 0) {
+    throw new MissingPeerError('otelcol', `${bin} has no ${missing.join(', ')} component (built from an older scripts/peers/otelcol-builder.yaml; the installer rebuilds it)`);
+  }
+  return bin;
 }
 
 /** Prometheus (Debian package) — a remote-write receiver with the same query API as Mimir. */
