@@ -104,6 +104,9 @@ function refusals(): Case[] {
     d('a rate-limit tenant that is neither the tenant nor an environment', ['rate-limits'], (s) => {
       s['ingestion'] = { collector: 'alloy', faro: { enabled: true }, rateLimits: [{ tenant: 'nobody', requestsPerSecond: 10 }] };
     }),
+    d('Faro enabled with no allowed origin (browsers would refuse)', ['faro-cors'], (s) => {
+      s['ingestion'] = { collector: 'alloy', faro: { enabled: true } };
+    }),
     d('a local MinIO on compose at an address over https', ['compose-object-storage'], (s) => {
       s['environments'][0].target = 'compose';
       s['objectStorage'].s3 = { kind: 'minio', endpoint: 'https://127.0.0.1:9000', credentials: { secretName: 's3.env' } };
@@ -130,6 +133,7 @@ function badInput(): Case[] {
     d('an unknown mode', variant((s) => { s['signals'].metrics.environments.dev.mode = 'microservice'; })),
     d('an undefined storage instance', variant((s) => { s['environments'][0].objectStorage = 'nope'; })),
     d('an unknown engine version', variant((s) => { s['signals'].metrics.version = '9.0.0'; })),
+    d('a Faro origin with a path', variant((s) => { s['ingestion'] = { collector: 'alloy', faro: { enabled: true, allowedOrigins: ['https://app.example.com/'] } }; })),
     d('malformed YAML', definitionDir('name: [unclosed\n')),
     d('an empty file', definitionDir('')),
     d('a missing definition', join(tmpdir(), 'otelstack-no-such-definition')),
