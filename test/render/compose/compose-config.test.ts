@@ -167,8 +167,9 @@ describe('compose: the rendered files are accepted by the real docker-compose co
             assert.ok(p, `${l.service}: publishes ${l.published}:${l.target} (${JSON.stringify(json.services[l.service]?.ports)})`);
             assert.equal(p.host_ip, LOOPBACK_HOST, `${l.service}: ${l.published}:${l.target} bound to ${LOOPBACK_HOST}`);
           }
-          // and whatever is published on every interface is what otelstack means to be public: OTLP ingestion, Grafana
-          const otlp = [CATALOG.otelcol.ports['otlpGrpc'], CATALOG.otelcol.ports['otlpHttp']];
+          // and whatever is published on every interface is what otelstack means to be public: OTLP ingestion, the
+          // Faro (browser) endpoint where the definition enables it, Grafana
+          const otlp = [CATALOG.otelcol.ports['otlpGrpc'], CATALOG.otelcol.ports['otlpHttp'], ...(t.ingestion?.faro ? [t.ingestion.faro.port] : [])];
           for (const [name, s] of Object.entries<any>(json.services)) {
             for (const p of s.ports ?? []) {
               if (p.host_ip === LOOPBACK_HOST) {
