@@ -10,7 +10,7 @@ import { collectorEnvironment, renderCollectorConfig, type CollectorConfig, type
 import { toYaml } from '../../../src/render/fileset.js';
 import type { RenderInput } from '../../../src/render/types.js';
 import { LOOPBACK_HOST, freeLoopbackPorts } from '../../../src/topology/loopback.js';
-import { otelcolBin } from './peers.js';
+import { otelcolBin, otelcolWith } from './peers.js';
 import { ManagedProcess, waitUntil } from './proc.js';
 import { queueState, scrape, totalOf, type QueueState, type Sample } from './telemetry.js';
 
@@ -38,6 +38,15 @@ export interface CollectorSpec {
   readonly startTimeoutMs?: number;
 }
 
+/** The component types a config names (ids are `type` or `type/name`), each once, sorted. */
+function componentTypes(config: CollectorConfig): string[] {
+  const out = new Set<string>();
+  for (const kind of ['receivers', 'processors', 'exporters', 'extensions', 'connectors']) {
+    for (const id of Object.keys((config[kind] as Record<string, unknown> | undefined) ?? {})) out.add(id.split('/')[0]!);
+  }
+  return [...out].sort();
+}
+
 export class Collector {
   private constructor(
     readonly spec: CollectorSpec,
@@ -50,7 +59,7 @@ export class Collector {
 
   /** Renders the config for this process's placement, writes it, starts the collector, waits for health. */
   static async start(spec: CollectorSpec): Promise<Collector> {
-    const bin = otelcolBin();
+    otelcolBin();
     const [otlpGrpc, otlpHttp, health, metrics, faro] = (await freeLoopbackPorts(5)) as [number, number, number, number, number];
     const ports: CollectorPorts = { otlpGrpc, otlpHttp, health, metrics, faro };
     const home = join(spec.dir, spec.name);
@@ -61,6 +70,9 @@ export class Collector {
     let config = renderCollectorConfig(spec.input, spec.role, findings, placement);
     if (findings.some((f) => f.severity === 'error')) throw new Error(`${spec.name}: render findings: ${JSON.stringify(findings)}`);
     if (spec.adjust) config = spec.adjust(config);
+    // every component type the config names must be in the binary: a collector built from an older builder manifest
+    // fails here, naming what it lacks, instead of after the health wait
+    const bin = otelcolWith(componentTypes(config));
     const configFile = join(home, 'config.yaml');
     writeFileSync(configFile, toYaml(config));
     const proc = ManagedProcess.start(spec.name, bin, {
