@@ -46,7 +46,7 @@ interface Ctx {
 
 function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topology): Ctx {
   const mimirOf = (t: Topology) => new Map(t.components.filter((c) => c.engine === 'mimir').map((c) => [c.component, c]));
-  const chartComponents = new Set((msSide.chartWorkloads ?? []).filter((w) => w.engine === 'mimir' && w.component).map((w) => w.component!));
+  const chartComponents = new Set((msSide.chartWorkloads ?? []).filter((w) => w.engine === 'mimir' && w.action !== 'component' && w.component).map((w) => w.component!));
   const ms = mimirOf(msSide);
   const chart = [...ms.keys()].filter((c) => chartComponents.has(c));
   for (const c of chart) ms.delete(c);

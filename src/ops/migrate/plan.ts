@@ -60,12 +60,12 @@ export function differences(from: Topology, to: Topology): Difference[] {
 }
 
 /** Whether the Mimir read-write runbook covers a difference (the metrics engine's mode and zones, Mimir's components). */
-function mimirCovers(d: Difference, from: Topology): boolean {
+function mimirCovers(d: Difference, from: Topology, to: Topology): boolean {
   if (d.subject === 'metrics') return d.what === 'mode' || (d.what === 'zoneAware' && d.from === 'false');
   if (!d.subject.startsWith('mimir/')) return false;
   const comp = d.subject.slice('mimir/'.length);
   const groups = Object.values(M.groups);
-  const chart = (from.chartWorkloads ?? []).some((w) => w.engine === 'mimir' && w.component === comp);
+  const chart = [from, to].some((t) => (t.chartWorkloads ?? []).some((w) => w.engine === 'mimir' && w.action !== 'component' && w.component === comp));
   return d.what === 'component' && (chart || groups.some((g) => g.readWrite === comp || (g.microservices as readonly string[]).includes(comp)));
 }
 
@@ -119,12 +119,18 @@ export function peakOf(states: readonly ResourceState[]): { peak: Amounts; at: {
   return { peak, at };
 }
 
-/** Totals of a state: the unchanged components plus the migrating ones at the step's replicas. */
-export function stateTotals(unchanged: Amounts, migrating: ReadonlyMap<string, ReplicaResources>, replicas: Readonly<Record<string, number>>): Amounts {
+/**
+ * Totals of a state: the unchanged components plus the migrating ones at the step's replicas. `volumes`: replicas
+ * whose persistent volumes still exist (a StatefulSet scaled down keeps its PVCs until they are released at the
+ * cleanup), counted for storage; default = `replicas`.
+ */
+export function stateTotals(unchanged: Amounts, migrating: ReadonlyMap<string, ReplicaResources>, replicas: Readonly<Record<string, number>>, volumes: Readonly<Record<string, number>> = replicas): Amounts {
   let t = unchanged;
   for (const [k, n] of Object.entries(replicas)) {
     const r = migrating.get(k);
-    if (r) t = add(t, componentTotals({ replicas: n, perReplica: r }));
+    if (!r) continue;
+    const c = componentTotals({ replicas: n, perReplica: r });
+    t = add(t, { ...c, storageBytes: r.storageBytes * Math.max(n, volumes[k] ?? n) });
   }
   return t;
 }
@@ -142,8 +148,13 @@ export function peakResources(from: Topology, to: Topology, runbook: Runbook): P
   for (const c of from.components) if (c.engine === engine && c.budgeted) before[c.component] = c.replicas;
   const states: ResourceState[] = [
     { step: 0, label: 'before the migration', totals: stateTotals(unchanged, migrating, before) },
-    ...runbook.steps.map((s) => ({ step: s.n, label: s.id, totals: stateTotals(unchanged, migrating, s.replicas) })),
   ];
+  // volumes outlive scale-downs until the cleanup step releases them
+  let volumes: Record<string, number> = { ...before };
+  for (const s of runbook.steps) {
+    volumes = s.id === 'cleanup' ? { ...s.replicas } : Object.fromEntries(Object.entries(s.replicas).map(([k, n]) => [k, Math.max(n, volumes[k] ?? 0)]));
+    states.push({ step: s.n, label: s.id, totals: stateTotals(unchanged, migrating, s.replicas, volumes) });
+  }
   const { peak, at } = peakOf(states);
   const cap = from.capacity;
   const available = cap ? { kind: cap.kind, ...cap.available } : null;
@@ -201,7 +212,7 @@ export function planMigration(i: MigrationInput): MigrationPlan {
   const { from, to } = topologies(i);
   const diffs = differences(from, to);
   const runbook = selectRunbook(from, to);
-  const covered = runbook ? diffs.filter((d) => mimirCovers(d, from)) : [];
+  const covered = runbook ? diffs.filter((d) => mimirCovers(d, from, to)) : [];
   const uncovered = diffs.filter((d) => !covered.includes(d));
   const peak = runbook ? peakResources(from, to, runbook) : null;
   const findings: Finding[] = [];
