@@ -20,6 +20,8 @@ export const MIMIR_READ_WRITE_MIGRATION = {
   reverse: 'The documentation says only that its steps "can be applied vice-versa"; the reverse runbook is otelstack\'s derivation (each step marked derived), not a documented procedure.',
   helmGap:
     'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): mimir-write / mimir-read / mimir-backend cannot be deployed through Helm values; deploy them with Mimir\'s jsonnet (the overlays below) — otelstack does not render them as Kubernetes objects yet',
+  gatewayRouting:
+    'mimir-distributed\'s gateway routes the push and query endpoints to the microservices; the catalog records no chart value that points it at other Services: route at the ingress / load balancer in front of it (unverified for 6.0.0)',
   /** which microservices each read-write component replaces (the documentation's diff list) */
   groups: {
     read: { readWrite: 'mimir-read', microservices: ['query-frontend', 'querier'] },

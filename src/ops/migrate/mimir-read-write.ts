@@ -283,7 +283,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     from: 'microservices',
     to: 'read-write',
     source: M.source,
-    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${M.helmGap}`, `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...M.queryFixes, 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
+    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...M.queryFixes, 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
     steps: s.steps,
   };
 }

@@ -20,7 +20,11 @@ export class MigrationInputError extends Error {
 
 const res = (r: ReplicaResources) => `${formatCpu(r.cpuRequestMillicores)} / ${formatBytes(r.memoryRequestBytes)}${r.memoryLimitBytes ? ` (limit ${formatBytes(r.memoryLimitBytes)})` : ''} / storage ${formatBytes(r.storageBytes)}`;
 
-/** Every difference between two topologies of one environment: engines (per signal) and components. */
+/**
+ * Differences between two topologies of one environment: the environment's namespace, target, HA and ingestion
+ * shape, buckets, engines (per signal) and components (replicas, per-replica resources, autoscaling). Not compared
+ * yet: rendered settings below that level (datasources, rules, network policies, Kafka topics).
+ */
 export function differences(from: Topology, to: Topology): Difference[] {
   const out: Difference[] = [];
   const signals = [...new Set([...from.engines, ...to.engines].map((e) => e.signal))].sort();
@@ -42,6 +46,18 @@ export function differences(from: Topology, to: Topology): Difference[] {
     ];
     for (const [what, x, y] of fields) if (x !== y) out.push({ subject: sig, what, from: x, to: y });
   }
+  const env: Array<[string, string, string]> = [
+    ['namespace', from.env.namespace, to.env.namespace],
+    ['target', from.env.target, to.env.target],
+    ['ha', String(from.env.ha), String(to.env.ha)],
+    ['ingestion', JSON.stringify(from.ingestion ? [from.ingestion.collector, from.ingestion.routing, from.ingestion.kafkaBuffer] : null), JSON.stringify(to.ingestion ? [to.ingestion.collector, to.ingestion.routing, to.ingestion.kafkaBuffer] : null)],
+  ];
+  for (const [what, x, y] of env) if (x !== y) out.push({ subject: 'environment', what, from: x, to: y });
+  const bucketsOf = (t: Topology) => new Set(t.buckets.map((b) => `${b.objectStorage}/${b.name}`));
+  const ba = bucketsOf(from);
+  const bb = bucketsOf(to);
+  for (const b of [...ba].filter((x) => !bb.has(x)).sort()) out.push({ subject: `bucket ${b}`, what: 'bucket', from: 'present', to: 'absent' });
+  for (const b of [...bb].filter((x) => !ba.has(x)).sort()) out.push({ subject: `bucket ${b}`, what: 'bucket', from: 'absent', to: 'present' });
   const key = (c: TopoComponent) => `${c.engine}/${c.component}`;
   const fa = new Map(from.components.map((c) => [key(c), c]));
   const fb = new Map(to.components.map((c) => [key(c), c]));

@@ -126,6 +126,18 @@ describe('migrate plan: runbook selection and steps', () => {
     assert.ok(p.findings.some((f) => f.rule === 'migration-uncovered' && /loki\/querier replicas/.test(f.message)));
   });
 
+  it('a running definition without zone-awareness: step 1 enables it; a target without it is an error finding', () => {
+    const noZones = (r: Raw) => {
+      r['signals'].metrics.environments.prod.zoneAware = false;
+    };
+    const p = plan(stack(FROM, noZones), stack(TO));
+    assert.match(p.runbook!.steps[0]!.change.summary, /^enable multi-zone ingesters and store-gateways/);
+    assert.ok(p.covered.some((d) => d.subject === 'metrics' && d.what === 'zoneAware'));
+    assert.deepEqual(p.uncovered, []);
+    const q = plan(stack(FROM), stack(TO, noZones));
+    assert.ok(q.findings.some((f) => f.rule === 'migration-zone-awareness' && f.severity === 'error'));
+  });
+
   it('the same topology on both sides: no differences, no runbook', () => {
     const p = plan(stack(FROM), stack(FROM));
     assert.equal(p.runbook, null);
@@ -238,6 +250,15 @@ describe('otelstack migrate (CLI)', () => {
     const json = otelstackSync(['migrate', 'plan', FROM, other, '--env', 'prod', '--json']);
     assert.equal(json.code, 2);
     assert.equal((JSON.parse(json.out) as { ok: boolean; error: { kind: string } }).error.kind, 'input');
+  });
+
+  it('--help of migrate, migrate plan and migrate check', () => {
+    for (const c of [['migrate'], ['migrate', 'plan'], ['migrate', 'check']]) {
+      const r = otelstackSync([...c, '--help']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /Usage: otelstack migrate/);
+    }
+    assert.match(otelstackSync(['--help']).out, /migrate/);
   });
 
   it('plan / check: bad input exits 2 (unknown environment, missing --env, bad step)', () => {
