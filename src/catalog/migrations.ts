@@ -18,6 +18,7 @@ export const MIMIR_READ_WRITE_MIGRATION = {
   source: 'Grafana Mimir documentation, "Migrate from microservices to read-write mode without downtime" (Jsonnet and Tanka; older documented version, seed 004)',
   experimental: 'Read-write mode is experimental in Mimir, as well as migrating between the modes (the documentation\'s own warning).',
   reverse: 'The documentation says only that its steps "can be applied vice-versa"; the reverse runbook is otelstack\'s derivation (each step marked derived), not a documented procedure.',
+  reverseRuler: 'ruler remote evaluation is not part of the reverse runbook: if the microservices should evaluate rules remotely, enable it once the microservice ruler, querier and query-frontend run (not derived here)',
   helmGap:
     'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): mimir-write / mimir-read / mimir-backend cannot be deployed through Helm values; deploy them with Mimir\'s jsonnet (the overlays below) — otelstack does not render them as Kubernetes objects yet',
   gatewayRouting:

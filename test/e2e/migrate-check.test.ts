@@ -14,6 +14,9 @@ import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 
 import { MIMIR_API } from '../../src/catalog/mimir.js';
+import { loadStack } from '../../src/model/load.js';
+import { PrometheusClient, mimirPrometheusUrl } from '../../src/ops/backends/index.js';
+import { planMigration } from '../../src/ops/migrate/plan.js';
 import { LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import { otelstackAsync } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
@@ -144,6 +147,18 @@ describe('e2e migrate check: the Mimir gates against a real Prometheus', () => {
     assert.match(r.out, /^hold {3}the microservice distributor no longer receives write requests: expected every series 0 \(or none\); got job="distributor" = 0/m);
     const s = JSON.parse(readFileSync(setup.get().state, 'utf8')) as { passed: Array<{ step: number; forced: boolean }> };
     assert.deepEqual(s.passed.map((p) => [p.step, p.forced]), [[1, false], [2, false], [3, false], [10, true]]);
+  });
+
+  it('every PromQL gate of both runbooks is accepted by the real Prometheus query API', async () => {
+    const { base } = setup.get();
+    const client = new PrometheusClient({ url: mimirPrometheusUrl(base), timeoutMs: 10_000 });
+    const load = (f: string) => loadStack(f);
+    const [from, to] = await Promise.all([load(FROM), load(TO)]);
+    const forward = planMigration({ fromFile: from.file, fromStack: from.stack, toFile: to.file, toStack: to.stack, env: 'prod' });
+    const reverse = planMigration({ fromFile: to.file, fromStack: to.stack, toFile: from.file, toStack: from.stack, env: 'prod' });
+    const queries = [...forward.runbook!.steps, ...reverse.runbook!.steps].flatMap((s) => s.gate.flatMap((g) => (g.kind === 'promql' ? [g.query] : [])));
+    assert.equal(new Set(queries).size, 6);
+    for (const q of new Set(queries)) await client.query(q); // a rejected query throws a BackendError naming it
   });
 
   it('migrate plan shows where the migration stands', async () => {

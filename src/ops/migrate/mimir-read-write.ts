@@ -426,7 +426,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     from: 'read-write',
     to: 'microservices',
     source: `${M.source}; mirrored`,
-    notes: [M.experimental, M.reverse, ...(c.kubernetes ? [`every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []), 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
+    notes: [M.experimental, M.reverse, M.reverseRuler, ...(c.kubernetes ? [`every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []), 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
     steps: s.steps,
   };
 }
