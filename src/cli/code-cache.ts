@@ -1,6 +1,6 @@
 /**
  * Runs the CLI bundle (dist/cli/main.cjs, scripts/bundle.mjs) with a V8 code cache, so a process start does not
- * parse and compile the bundle's ~6 MB again: the first run of a command compiles as usual and, on exit, saves the
+ * parse and compile the bundle's ~4.5 MB again: the first run of a command compiles as usual and, on exit, saves the
  * bytecode of everything it compiled (the command's own functions included); the next run of that command
  * deserializes it. Measured by `npm run bench` (cold render of the bundled example, with and without the cache).
  *

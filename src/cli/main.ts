@@ -38,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   load: async () => [(await import('./load.js')).loadCommand],
   report: async () => [(await import('./report.js')).reportCommand],
   deploy: async () => [(await import('./deploy.js')).deployCommand],
+  migrate: async () => [(await import('./migrate.js')).migrateCommand],
 };
 const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
 

@@ -588,6 +588,22 @@ export const StackSchema = z.strictObject({
     .describe('Kafka clusters per environment, for engines that write through Kafka and for collector buffering'),
   ingestion: Ingestion.optional(),
   canary: Canary.optional().describe('a continuous canary for traces, metrics and logs through the ingestion path (otelstack canary), in every environment'),
+  otelstack: z
+    .strictObject({
+      image: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9_](@sha256:[a-f0-9]{64})?$/i, { error: 'must be an image reference such as "registry.example.com/platform/otelstack:0.1.0"' })
+        .optional()
+        .describe("the canary's image on compose and Kubernetes (default ghcr.io/otelstack/otelstack:<version>, not published yet: build it from this repository's Dockerfile)"),
+      package: z
+        .string()
+        .min(1)
+        .regex(/^\S+$/, { error: 'must be one npm install argument (no spaces), such as "otelstack@0.1.0" or "/opt/pkgs/otelstack-0.1.0.tgz"' })
+        .optional()
+        .describe('what npm installs on VMs for the canary and backups: a registry spec, a tarball URL, or a path on the VM to the archive `npm pack` writes (default otelstack@<version>, not on npm yet)'),
+    })
+    .optional()
+    .describe('where the environments get otelstack itself (the canary, VM backups)'),
   policy: z
     .strictObject({
       cpuLimits: z.array(z.string()).default([]).describe('component names that may have a CPU limit'),

@@ -4,17 +4,17 @@ import type { Topology } from '../../topology/types.js';
 import type { Finding, Rule } from '../findings.js';
 import { sizeEnvironment } from '../sizing.js';
 
+/** On VMs a replica or broker is a host: the suggestion also says how many the host group then lists (ansible-hosts). */
+function vms(t: Topology, group: string, n: number): string {
+  return t.env.target === 'ansible' ? `, and list ${n} VMs under environments[${t.env.index}].hosts.${group} (one per ${group === 'kafka' ? 'broker' : 'replica'})` : '';
+}
+
 /**
  * An environment with an expected load (ingestion.environments.<env>.load): its gateway and processor pools, buffer
  * topics and Kafka brokers must cover it with the headroom (src/plan/sizing.ts). A warning, not an error: the per-core
  * figures come from one machine's calibration (or the seed's coarse table), so the plan says what is needed and where
  * to change it without refusing to render.
  */
-/** On VMs a replica or broker is a host: the suggestion also says how many the host group then lists (ansible-hosts). */
-function vms(t: Topology, group: 'gateway' | 'processor' | 'kafka' | string, n: number): string {
-  return t.env.target === 'ansible' ? `, and list ${n} VMs under environments[${t.env.index}].hosts.${group} (one per ${group === 'kafka' ? 'broker' : 'replica'})` : '';
-}
-
 export const poolSizing: Rule = {
   id: 'pool-sizing',
   description: 'collector pools, buffer-topic partitions and Kafka brokers cover the expected load',

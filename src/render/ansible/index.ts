@@ -13,6 +13,8 @@
  * placement the plan rule ansible-hosts accepts (vmPlacement: the same checks).
  */
 import { CATALOG } from '../../catalog/index.js';
+import { CANARY_PACKAGE } from '../../catalog/canary.js';
+import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { vmBackupPlan, type VmBackupPlan } from '../../topology/vm-backup.js';
@@ -128,7 +130,7 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
     const l = unitLimits(k.perReplica);
     children['canary'] = {
       hosts: hostsOf(pl.gateway.slice(0, 1)),
-      vars: { otelstack_canary_definition: canaryDefinitionName(t.stack), otelstack_canary_args: canaryArgs(t, k), otelstack_canary_port: k.port, otelstack_canary_memory_max: l.memoryMax, otelstack_canary_cpu_quota: l.cpuQuota },
+      vars: { otelstack_canary_package: otelstackPackage(input.stack), otelstack_canary_definition: canaryDefinitionName(t.stack), otelstack_canary_args: canaryArgs(t, k), otelstack_canary_port: k.port, otelstack_canary_memory_max: l.memoryMax, otelstack_canary_cpu_quota: l.cpuQuota },
     };
   }
 
@@ -137,6 +139,7 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
     children['backup'] = {
       hosts: Object.fromEntries(backup.hosts.map(({ host, groups }) => [host.name, { otelstack_backup_units: groups.filter(isVmStorageGroup).map((g) => `${VM_STORAGE_LAYOUT[g].unit}.service`) }])),
       vars: {
+        otelstack_backup_package: otelstackPackage(input.stack),
         otelstack_backup_definition: canaryDefinitionName(t.stack),
         otelstack_backup_schedule: backup.schedule,
         otelstack_backup_randomized_delay: backup.randomizedDelay,
@@ -309,3 +312,8 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   if (backup) files.set(`${envDir('otelstack-backup')}/${canaryDefinitionName(t.stack)}`, canaryDefinitionFile(input.stack));
   return { files: sorted(files), findings };
 };
+
+/** What npm installs on the VMs for the canary and backups: the definition's otelstack.package, else otelstack's own. */
+function otelstackPackage(stack: Stack): string {
+  return stack.otelstack?.package ?? `${CANARY_PACKAGE.name}@${CANARY_PACKAGE.version}`;
+}

@@ -401,7 +401,8 @@ function addCanary(c: Ctx, k: CanaryPlan, gateways: string[]): void {
   c.files.set(`${c.dir}/otelstack/${file}`, canaryDefinitionFile(c.input.stack));
   const front = composeLoadBalanced(c.t) ? [COMPOSE_OTLP_LB] : gateways.slice(0, 1);
   c.services[k.name] = {
-    ...base(extraImage('otelstack'), '10s'),
+    // the topology's image: the definition's otelstack.image, else otelstack's own (catalog)
+    ...base(k.image, '10s'),
     command: canaryArgs(c.t, k),
     // the image holds node: GET its own /metrics
     healthcheck: health(['CMD', 'node', '-e', `fetch('http://127.0.0.1:${k.port}${CANARY_METRICS_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], '20s'),

@@ -18,7 +18,7 @@ export const addCanary: TopologyTransform = (t, { stack }) => {
     ...t,
     canary: {
       name: CANARY_NAME,
-      image: `${CANARY_IMAGE.repository}:${CANARY_IMAGE.tag}`,
+      image: stack.otelstack?.image ?? `${CANARY_IMAGE.repository}:${CANARY_IMAGE.tag}`,
       port: CANARY_PORT,
       interval: c.interval,
       deadline: c.deadline,

@@ -101,7 +101,7 @@ describe('ansible target: the otelstack-backup role', () => {
 describe('ansible target: the inventory\'s backup group', () => {
   it('prod: schedule, random delay and archives kept from environments[].backup; dev and test: the defaults', () => {
     const prod = inv('prod').children.backup.vars;
-    assert.deepEqual(prod, { otelstack_backup_definition: 'vms.stack.yaml', otelstack_backup_schedule: '*-*-* 02:00:00', otelstack_backup_randomized_delay: '30min', otelstack_backup_keep: 14, otelstack_backup_dir: '/var/backups/otelstack' });
+    assert.deepEqual(prod, { otelstack_backup_package: `${CANARY_PACKAGE.name}@${CANARY_PACKAGE.version}`, otelstack_backup_definition: 'vms.stack.yaml', otelstack_backup_schedule: '*-*-* 02:00:00', otelstack_backup_randomized_delay: '30min', otelstack_backup_keep: 14, otelstack_backup_dir: '/var/backups/otelstack' });
     for (const env of ['dev', 'test']) {
       const v = inv(env).children.backup.vars;
       assert.deepEqual([v.otelstack_backup_schedule, v.otelstack_backup_randomized_delay, v.otelstack_backup_keep, v.otelstack_backup_dir], [VM_BACKUP_DEFAULTS.schedule, VM_BACKUP_DEFAULTS.randomizedDelay, VM_BACKUP_DEFAULTS.keep, VM_BACKUP_DEFAULTS.dir], env);

@@ -13,6 +13,7 @@ import { renderCompose } from '../../../src/render/compose/index.js';
 import type { RenderInput } from '../../../src/render/types.js';
 import { CATALOG } from '../../../src/catalog/index.js';
 import { SUPPORT_IMAGES } from '../../../src/catalog/support.js';
+import { CANARY_NAME } from '../../../src/catalog/canary.js';
 import type { Stack } from '../../../src/model/schema.js';
 
 const here = (p: string) => fileURLToPath(new URL(`../../../../${p}`, import.meta.url));
@@ -78,7 +79,9 @@ function checkServices(doc: any, logs: { maxSize: string; maxFiles: number } = {
 
 function checkTools(doc: any) {
   for (const [name, s] of Object.entries<any>(doc.services)) {
-    const tools = toolsOf(s.image);
+    // the canary runs otelstack's image under whatever name the definition gives it (otelstack.image, built from
+    // otelstack's Dockerfile): what that image holds is the catalog's otelstack image facts
+    const tools = name === CANARY_NAME ? SUPPORT_IMAGES.otelstack.imageTools.tools : toolsOf(s.image);
     assert.ok(tools.length > 0, `${name}: the catalog knows what ${s.image} holds`);
     if (s.healthcheck?.test) assert.ok(tools.includes(firstWord(s.healthcheck.test)), `${name}: ${firstWord(s.healthcheck.test)} is in ${s.image} (${tools.join(', ')})`);
     if (s.entrypoint) assert.ok(tools.includes(s.entrypoint[0]), `${name}: entrypoint ${s.entrypoint[0]} is in ${s.image}`);

@@ -1,0 +1,110 @@
+/**
+ * Engine facts of the migrations `otelstack migrate` plans (src/ops/migrate reads them; nothing else names them).
+ *
+ * Mimir microservices ↔ read-write: Grafana Mimir's documentation page "Migrate from microservices to read-write mode
+ * without downtime" (Deploy with Jsonnet and Tanka; an older documented version, reproduced whole in seed 004). The
+ * Mimir repository cannot be fetched here: the jsonnet `_config` keys, metric names, job names and the wait below are
+ * the ones that page shows, nothing more. Where a fact is otelstack's own derivation it says so (`derived`).
+ */
+
+/** mimir-distributed value keys the runbook writes for Helm users: NOT verified against the pinned 6.0.0 chart. */
+export const MIMIR_HELM_KEYS_VERIFIED = false as const;
+export const MIMIR_HELM_KEYS_SOURCE = 'mimir-distributed 5.x values.yaml (per-component replicas, zoneAwareReplication.enabled, extraArgs map); the 6.0.0 values.yaml is unread here';
+
+export const MIMIR_READ_WRITE_MIGRATION = {
+  id: 'mimir-microservices-to-read-write',
+  reverseId: 'mimir-read-write-to-microservices',
+  engine: 'mimir',
+  source: 'Grafana Mimir documentation, "Migrate from microservices to read-write mode without downtime" (Jsonnet and Tanka; older documented version, seed 004)',
+  experimental: 'Read-write mode is experimental in Mimir, as well as migrating between the modes (the documentation\'s own warning).',
+  reverse: 'The documentation says only that its steps "can be applied vice-versa"; the reverse runbook is otelstack\'s derivation (each step marked derived), not a documented procedure.',
+  reverseRuler: 'ruler remote evaluation is not part of the reverse runbook: if the microservices should evaluate rules remotely, enable it once the microservice ruler, querier and query-frontend run (not derived here)',
+  helmGap:
+    'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): mimir-write / mimir-read / mimir-backend cannot be deployed through Helm values; deploy them with Mimir\'s jsonnet (the overlays below) — otelstack does not render them as Kubernetes objects yet',
+  gatewayRouting:
+    'mimir-distributed\'s gateway routes the push and query endpoints to the microservices; the catalog records no chart value that points it at other Services: route at the ingress / load balancer in front of it (unverified for 6.0.0)',
+  /** which microservices each read-write component replaces (the documentation's diff list) */
+  groups: {
+    read: { readWrite: 'mimir-read', microservices: ['query-frontend', 'querier'] },
+    backend: { readWrite: 'mimir-backend', microservices: ['query-scheduler', 'store-gateway', 'compactor', 'ruler', 'overrides-exporter'] },
+    write: { readWrite: 'mimir-write', microservices: ['distributor', 'ingester'] },
+  },
+  /** jsonnet `_config` knobs the page uses */
+  jsonnet: {
+    deploymentMode: 'deployment_mode',
+    modes: { migration: 'migration', readWrite: 'read-write', microservices: 'microservices' },
+    zoneAware: ['multi_zone_ingester_enabled', 'multi_zone_store_gateway_enabled'],
+    replicas: { 'mimir-write': 'mimir_write_replicas', 'mimir-read': 'mimir_read_replicas', 'mimir-backend': 'mimir_backend_replicas' },
+    readAutoscaling: { enabled: 'autoscaling_mimir_read_enabled', min: 'autoscaling_mimir_read_min_replicas', max: 'autoscaling_mimir_read_max_replicas' },
+    storeGatewayReplicas: 'multi_zone_store_gateway_replicas',
+    querierAutoscaling: 'autoscaling_querier_enabled',
+    rulerRemoteEvaluation: 'ruler_remote_evaluation_enabled',
+    rulerQuerierAutoscaling: 'autoscaling_ruler_querier_enabled',
+    /** component → the jsonnet object scaled with `<kind>.mixin.spec.withReplicas(n)` */
+    objects: {
+      'query-frontend': { object: 'query_frontend_deployment', kind: 'deployment' },
+      'query-scheduler': { object: 'query_scheduler_deployment', kind: 'deployment' },
+      querier: { object: 'querier_deployment', kind: 'deployment' },
+      ruler: { object: 'ruler_deployment', kind: 'deployment' },
+      'overrides-exporter': { object: 'overrides_exporter_deployment', kind: 'deployment' },
+      compactor: { object: 'compactor_statefulset', kind: 'statefulSet' },
+      distributor: { object: 'distributor_deployment', kind: 'deployment' },
+    } as Record<string, { object: string; kind: 'deployment' | 'statefulSet' }>,
+    /** ingesters per zone: ingester_zone_<a|b|c>_statefulset */
+    ingesterZoneObject: (zoneLetter: string) => `ingester_zone_${zoneLetter}_statefulset`,
+    zoneLetters: ['a', 'b', 'c'],
+    storeGatewayArgs: 'store_gateway_args',
+    backendArgs: 'mimir_backend_args',
+  },
+  storeGatewayUnregisterFlag: 'store-gateway.sharding-ring.unregister-on-shutdown',
+  /** the rings the documentation checks after mimir-backend is scaled up and after the microservices leave */
+  rings: ['query-scheduler', 'store-gateway', 'compactor', 'ruler'],
+  /** metric names, job / pod matchers and routes of the documentation's gate queries */
+  metrics: {
+    querierRequests: 'cortex_querier_request_duration_seconds_count',
+    queryFrontendQueries: 'cortex_query_frontend_queries_total',
+    requests: 'cortex_request_duration_seconds_count',
+  },
+  jobs: { read: '.*mimir-read.*', write: '.*mimir-write.*', distributor: '.*distributor.*', querier: '.*querier.*' },
+  /** the ruler's own query-frontend pods, excluded by the documentation's query */
+  rulerQueryFrontendPods: 'ruler-query-frontend.*',
+  /**
+   * derived: the documentation's query counts every pod except ruler-query-frontend — mimir-read's embedded
+   * query-frontend too — and is read per pod by a person; the executable gate also keeps only the microservice's pods.
+   */
+  queryFrontendPods: '.*query-frontend.*',
+  readPods: 'mimir-read.*',
+  routes: {
+    queryApi: '(prometheus|api_prom)_api_v1_.+',
+    push: '/distributor.Distributor/Push|/httpgrpc.*|api_(v1|prom)_push|otlp_v1_metrics',
+  },
+  rateWindow: '1m',
+  /** the documentation's wait after distributors are scaled to 0 */
+  headCompactionWait: { seconds: 2 * 3600, what: 'the next TSDB head compaction for ingesters (2 h)' },
+  ingesterShutdown: 'the documented ingester shutdown procedure for multi-zone ingesters (run-production-environment / scaling-out: "Scaling down ingesters deployed in multiple zones")',
+  ingesterShutdownWait: 'the time step 4 of the ingester shutdown procedure requires (the seed does not give it)',
+  /** PVCs left to release after the cleanup (the documentation's grep) */
+  pvcPattern: '(ingester|store-gateway|compactor)',
+  /** the documentation's first gate query has unbalanced quoting (`job=~".*mimir-read.*))"`); otelstack runs it balanced */
+  queryFixes: ['cortex_querier_request_duration_seconds_count: the documented job matcher `".*mimir-read.*))"` is unbalanced; run as `".*mimir-read.*"`'],
+} as const;
+
+/** The PromQL of the documentation's gates (and of their mirrored forms for the reverse runbook, derived). */
+export function mimirGateQuery(kind: 'read-serving' | 'query-frontend-idle' | 'distributor-idle' | 'querier-serving' | 'read-frontend-idle' | 'write-idle'): string {
+  const m = MIMIR_READ_WRITE_MIGRATION;
+  const w = m.rateWindow;
+  switch (kind) {
+    case 'read-serving':
+      return `sum by (pod) (rate(${m.metrics.querierRequests}{job=~"${m.jobs.read}", route=~"${m.routes.queryApi}"}[${w}]))`;
+    case 'querier-serving':
+      return `sum by (pod) (rate(${m.metrics.querierRequests}{job=~"${m.jobs.querier}", route=~"${m.routes.queryApi}"}[${w}]))`;
+    case 'query-frontend-idle':
+      return `sum by (pod) (rate(${m.metrics.queryFrontendQueries}{pod=~"${m.queryFrontendPods}", pod!~"${m.rulerQueryFrontendPods}"}[${w}]))`;
+    case 'read-frontend-idle':
+      return `sum by (pod) (rate(${m.metrics.queryFrontendQueries}{pod=~"${m.readPods}"}[${w}]))`;
+    case 'distributor-idle':
+      return `sum by (job) (rate(${m.metrics.requests}{job=~"${m.jobs.distributor}", route=~"${m.routes.push}"}[${w}]))`;
+    case 'write-idle':
+      return `sum by (job) (rate(${m.metrics.requests}{job=~"${m.jobs.write}", route=~"${m.routes.push}"}[${w}]))`;
+  }
+}

@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { loadStack } from '../model/load.js';
+import { checkGate, gateLines } from '../ops/migrate/check.js';
+import { MigrationInputError, planMigration } from '../ops/migrate/plan.js';
+import { renderMigrationPlan, type MigrateFormat } from '../ops/migrate/report.js';
+import { defaultStateFile, nextStep, readState, recordPass } from '../ops/migrate/state.js';
+import type { MigrationPlan } from '../ops/migrate/types.js';
+import { EXIT, UsageError } from './errors.js';
+
+async function planFor(fromArg: string, toArg: string, env: string | undefined, stateArg: string | undefined): Promise<{ plan: MigrationPlan; stateFile: string }> {
+  if (!env) throw new UsageError('--env is required', 'name the environment to migrate, e.g. --env prod');
+  const from = await loadStack(fromArg);
+  const to = await loadStack(toArg);
+  let plan: MigrationPlan;
+  try {
+    plan = planMigration({ fromFile: from.file, fromStack: from.stack, toFile: to.file, toStack: to.stack, env });
+  } catch (e) {
+    if (e instanceof MigrationInputError) throw new UsageError(e.message, e.suggestion);
+    throw e;
+  }
+  if (!plan.runbook) {
+    if (plan.uncovered.length === 0) return { plan, stateFile: '' };
+    const list = plan.uncovered.map((d) => `  - ${d.subject} ${d.what}: ${d.from} → ${d.to}`).join('\n');
+    throw new UsageError(
+      `no runbook covers the change of ${env} from ${from.file} to ${to.file}; ${plan.uncovered.length} difference(s) no runbook covers:\n${list}`,
+      'otelstack has runbooks for Mimir microservices ↔ read-write only; make other changes as an ordinary rollout (render / deploy)',
+    );
+  }
+  const stateFile = stateArg ?? defaultStateFile(plan.stack, env);
+  return { plan, stateFile };
+}
+
+function wrapState<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof MigrationInputError) throw new UsageError(e.message, e.suggestion);
+    throw e;
+  }
+}
+
+export function migrateCommand(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
+  const migrate = program.command('migrate').description('gated runbooks from a running definition to a target one (Mimir microservices ↔ read-write)');
+  migrate
+    .command('plan')
+    .description('the runbook that takes <from> to <to> in one environment: steps, gates, waits, rollback, peak resources')
+    .argument('<from-definition>', 'the running stack definition')
+    .argument('<to-definition>', 'the target stack definition')
+    .option('--env <name>', 'the environment to migrate (required)')
+    .option('--format <format>', 'table | markdown | json', 'table')
+    .option('--json', 'same as --format json')
+    .option('--state <file>', 'state file of `migrate check` (default .otelstack-migrate-<stack>-<env>.json here)')
+    .action((fromArg: string, toArg: string, opts: { env?: string; format: string; json?: boolean; state?: string }) =>
+      run(async () => {
+        const format = (opts.json ? 'json' : opts.format) as MigrateFormat;
+        if (!['table', 'markdown', 'json'].includes(format)) throw new UsageError(`unknown format "${opts.format}"`, 'use --format table, markdown or json');
+        const { plan, stateFile } = await planFor(fromArg, toArg, opts.env, opts.state);
+        if (!plan.runbook) {
+          if (format === 'json') process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+          else process.stdout.write(`nothing to migrate: the topologies of ${plan.env} in both definitions are the same\n`);
+          return EXIT.ok;
+        }
+        const rb = plan.runbook;
+        const state = wrapState(() => readState(stateFile, { stack: plan.stack, env: plan.env, runbook: rb.id }));
+        if (state) plan.progress = { stateFile, passed: state.passed, next: nextStep(state, rb.steps.length) };
+        process.stdout.write(renderMigrationPlan(plan, format));
+        return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+      }),
+    );
+  migrate
+    .command('check')
+    .description("runs one step's gate (PromQL through the metrics engine's query API) and records it in the state file when it holds")
+    .argument('<from-definition>', 'the running stack definition')
+    .argument('<to-definition>', 'the target stack definition')
+    .option('--env <name>', 'the environment being migrated (required)')
+    .option('--step <n>', 'the step whose gate to run (1-based, as `migrate plan` numbers them)')
+    .option('--prometheus-url <url>', 'the Prometheus API that holds the engines\' own metrics (http://host:9090; with --api mimir, Mimir\'s base URL)')
+    .option('--api <kind>', 'prometheus | mimir (mimir adds the /prometheus prefix)', 'prometheus')
+    .option('--tenant <id>', 'X-Scope-OrgID for a multi-tenant Mimir')
+    .option('--state <file>', 'state file (default .otelstack-migrate-<stack>-<env>.json here); written only by this command')
+    .option('--force', 'run the step even though the previous step has not passed')
+    .option('--json', 'print the result as JSON')
+    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; state?: string; force?: boolean; json?: boolean }) =>
+      run(async () => {
+        if (opts.step === undefined || !/^\d+$/.test(opts.step)) throw new UsageError(`--step must be a step number, got ${opts.step === undefined ? 'nothing' : JSON.stringify(opts.step)}`, 'see the step numbers in `otelstack migrate plan`');
+        if (!opts.prometheusUrl) throw new UsageError('--prometheus-url is required', 'the URL of the Prometheus API that scrapes the engine, e.g. --prometheus-url http://prometheus:9090');
+        try {
+          new URL(opts.prometheusUrl);
+        } catch {
+          throw new UsageError(`--prometheus-url ${JSON.stringify(opts.prometheusUrl)} is not a URL`, 'e.g. http://prometheus:9090');
+        }
+        if (opts.api !== 'prometheus' && opts.api !== 'mimir') throw new UsageError(`unknown --api "${opts.api}"`, 'use --api prometheus or mimir');
+        const { plan, stateFile } = await planFor(fromArg, toArg, opts.env, opts.state);
+        const rb = plan.runbook;
+        if (!rb) throw new UsageError(`nothing to migrate: the topologies of ${plan.env} in both definitions are the same`);
+        const n = Number(opts.step);
+        const step = rb.steps.find((s) => s.n === n);
+        if (!step) throw new UsageError(`the runbook ${rb.id} has steps 1–${rb.steps.length}, not ${n}`, 'see `otelstack migrate plan`');
+        const base = { stack: plan.stack, env: plan.env, runbook: rb.id };
+        const state = wrapState(() => readState(stateFile, base));
+        const prevPassed = n === 1 || (state?.passed.some((p) => p.step === n - 1) ?? false);
+        if (!prevPassed && !opts.force) {
+          const prev = rb.steps[n - 2]!;
+          throw new UsageError(`step ${n - 1} (${prev.id}) has not passed (state file ${stateFile}): its gate must hold before step ${n}`, `run otelstack migrate check --step ${n - 1} first, or pass --force to run step ${n}'s gate anyway`);
+        }
+        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}) });
+        const recorded = result.ok ? recordPass(stateFile, base, state, n, !prevPassed) : undefined;
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ ok: result.ok, stack: plan.stack, env: plan.env, runbook: rb.id, step: n, id: step.id, forced: !prevPassed, conditions: result.conditions, stateFile, recorded: recorded !== undefined }, null, 2)}\n`);
+        } else {
+          process.stdout.write(`step ${n} (${step.id}): ${step.title}\n${gateLines(result).join('\n')}\n${result.ok ? `gate holds: step ${n} recorded as passed in ${stateFile}` : `gate does not hold: ${step.onFailure}`}\n`);
+        }
+        return result.ok ? EXIT.ok : EXIT.findings;
+      }),
+    );
+}

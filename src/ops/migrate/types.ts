@@ -1,0 +1,116 @@
+import type { Finding } from '../../plan/findings.js';
+import type { Amounts } from '../../plan/resources.js';
+import type { ReplicaResources } from '../../topology/types.js';
+
+/** A mimir-distributed (or other chart) values key a step sets; `verified` false = not checked against the pinned chart. */
+export interface HelmChange {
+  key: string;
+  value: string | number | boolean;
+  verified: boolean;
+}
+
+/** What a step changes, in the environment's target's terms. */
+export interface StepChange {
+  summary: string;
+  /** a jsonnet overlay for Tanka / jsonnet users, shaped as the documentation shapes it */
+  jsonnet?: string;
+  /** Helm values (kubernetes target) */
+  helm?: HelmChange[];
+  /** why part of the step cannot be expressed as Helm values */
+  helmGap?: string;
+  /** actions outside any file: load-balancer routing, procedures */
+  actions?: string[];
+}
+
+/** One condition of a gate. `promql`: holds when the result is non-zero (some series > 0) or zero (none > 0). */
+export type GateCondition =
+  | { kind: 'promql'; description: string; query: string; expect: 'nonzero' | 'zero' }
+  | { kind: 'ring'; description: string; ring: string; expect: 'both' | 'left' }
+  | { kind: 'manual'; description: string }
+  | { kind: 'wait'; description: string; seconds?: number };
+
+export interface Step {
+  /** 1-based position */
+  n: number;
+  id: string;
+  title: string;
+  /** the documentation's step it follows, or "derived" */
+  source: string;
+  change: StepChange;
+  /** the gate that must hold before the next step */
+  gate: GateCondition[];
+  onFailure: string;
+  rollback: string;
+  /** replicas of the engine's components once the step is applied (every component the migration touches) */
+  replicas: Record<string, number>;
+}
+
+export interface Runbook {
+  id: string;
+  title: string;
+  engine: string;
+  signal: string;
+  from: string;
+  to: string;
+  source: string;
+  notes: string[];
+  steps: Step[];
+}
+
+/** A difference between the two topologies of the environment. */
+export interface Difference {
+  /** "metrics/mimir/ingester" or "metrics" (engine level) */
+  subject: string;
+  what: string;
+  from: string;
+  to: string;
+}
+
+export interface ResourceState {
+  /** 0 = before the migration (the running definition) */
+  step: number;
+  label: string;
+  totals: Amounts;
+}
+
+export interface PeakResources {
+  /** every state: before, after each step */
+  states: ResourceState[];
+  /** the per-dimension maximum over the states, and the step each maximum is first reached at */
+  peak: Amounts;
+  at: { cpu: number; memory: number; storage: number };
+  available: null | { kind: 'headroom' | 'quota'; cpuMillicores: number; memoryBytes: number; storageBytes: number };
+  fits: boolean | null;
+  /** the quota request that holds the peak (quota capacity only) */
+  quotaRequest: null | { targetHeadroomPercent: number; cpuMillicores: number; memoryBytes: number; storageBytes: number };
+}
+
+export interface StepProgress {
+  step: number;
+  passedAt: string;
+  forced: boolean;
+}
+
+export interface MigrationPlan {
+  stack: string;
+  env: string;
+  target: string;
+  from: string;
+  to: string;
+  runbook: Runbook | null;
+  /** differences no runbook covers */
+  uncovered: Difference[];
+  /** differences the runbook covers */
+  covered: Difference[];
+  peak: PeakResources | null;
+  findings: Finding[];
+  /** where the migration stands (a state file exists) */
+  progress: null | { stateFile: string; passed: StepProgress[]; next: number | null };
+}
+
+/** A component of the engine being migrated, as the migration's resource states see it. */
+export interface MigratingComponent {
+  component: string;
+  perReplica: ReplicaResources;
+  budgeted: boolean;
+}
