@@ -164,7 +164,9 @@ export function planDeploy(t: Topology, compose: ComposeDocument, options: PlanO
     for (let i = 0; i < ing.gatewayReplicas; i++) {
       const service = `gateway-${i}`;
       if (lb) {
-        units.push(collector('gateway', i, 'gateways', { lbServers: [HAPROXY_BACKENDS.grpc, HAPROXY_BACKENDS.http].map((backend) => ({ backend, server: service })), waitQueues: true, notes: [] }));
+        // every backend the gateway is a server of: OTLP gRPC and HTTP, and Faro where browsers post (ingestion.faro)
+        const backends = [HAPROXY_BACKENDS.grpc, HAPROXY_BACKENDS.http, ...(ing?.faro ? [HAPROXY_BACKENDS.faro] : [])];
+        units.push(collector('gateway', i, 'gateways', { lbServers: backends.map((backend) => ({ backend, server: service })), waitQueues: true, notes: [] }));
       } else {
         const note = `${service} is the only gateway and publishes OTLP itself: with no load balancer to drain it from, its restart cannot be zero-downtime — clients are refused while it restarts and must retry`;
         notes.push(note);

@@ -49,6 +49,13 @@ describe('deploy plan: scalable (HAProxy → 2 gateways → Kafka ×3 → 2 proc
     assert.deepEqual(g.metrics, { url: 'http://gateway-0:8888/metrics', via: 'gateway-0-ready' });
   });
 
+  it('with Faro on, a gateway is drained in the Faro backend too', () => {
+    const s = structuredClone(stack);
+    s.ingestion!.faro = { enabled: true, allowedOrigins: ['https://app.example.com'] } as never;
+    const g = composeDeployTarget(s, 'local').plan.units[0]!;
+    assert.deepEqual(g.lbServers.map((x) => x.backend), [HAPROXY_BACKENDS.grpc, HAPROXY_BACKENDS.http, HAPROXY_BACKENDS.faro]);
+  });
+
   it('grace periods and health gates come from the catalog facts the renderer used', () => {
     const by = (s: string) => plan.units.find((u) => u.service === s)!;
     assert.equal(by('gateway-0').graceS, STOP_GRACE_SECONDS.otelcol);
@@ -122,7 +129,8 @@ describe('deploy plan: single-node (one gateway, no load balancer)', async () =>
     s.ingestion!.environments!['local']!.gateway!.replicas = 3;
     const { plan } = composeDeployTarget(s, 'local');
     assert.ok(plan.loadBalancer);
-    assert.deepEqual(plan.units.filter((u) => u.phase === 'gateways').map((u) => u.lbServers.length), [2, 2, 2]);
+    // OTLP gRPC, OTLP HTTP and Faro (examples/single-node posts browser telemetry through the gateways)
+    assert.deepEqual(plan.units.filter((u) => u.phase === 'gateways').map((u) => u.lbServers.length), [3, 3, 3]);
     assert.deepEqual(plan.notes, []);
   });
 });
