@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, ROOT } from '../support/paths.js';
+import { tempDir } from '../support/cli.js';
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
@@ -31,7 +31,7 @@ describe('otelstack CLI', () => {
     assert.deepEqual(j.environments.map((e) => e.name), ['prod']);
   });
   it('bad input exits 2 with file, path, expectation and suggestion, printing nothing to stdout', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-cli-'));
+    const dir = tempDir('otelstack-cli-');
     const f = join(dir, 'stack.yaml');
     writeFileSync(f, 'name: demo\nobjectStorage: {}\nenvironments:\n  - { name: dev, namespace: d, target: kubernetes, objectStorage: nope }\nsignals: {}\n');
     const r = run('plan', f);
@@ -65,7 +65,7 @@ describe('otelstack CLI', () => {
 
 describe('otelstack render / diff', () => {
   it('render writes all environments atomically, and --check agrees with the golden output', () => {
-    const out = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const out = tempDir('otelstack-render-');
     const dir = join(out, 'r');
     const r = run('render', 'examples/dts', '--target', 'kubernetes', '--out', dir);
     assert.equal(r.code, 0, r.err);
@@ -79,21 +79,21 @@ describe('otelstack render / diff', () => {
     assert.match(c.out, /edited since render wrote it: kubernetes\/dev\/buckets-job.yaml/);
   });
   it('a definition that cannot render exits 1 (error findings) and writes nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const dir = tempDir('otelstack-render-');
     const r = run('render', 'examples/dts/as-written', '--out', join(dir, 'out'));
     assert.equal(r.code, 1);
     assert.match(r.err, /nothing was written/);
     assert.deepEqual(readdirSync(dir), []);
   });
   it('render --target compose renders the single-node example', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const dir = tempDir('otelstack-render-');
     const r = run('render', 'examples/single-node', '--target', 'compose', '--out', join(dir, 'out'), '--json');
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out) as { files: string[] };
     assert.ok(j.files.some((f) => f.endsWith('docker-compose.yaml')));
   });
   it('render --phase: the default stops at currentPhase 1, --phase 3 brings Pyroscope back; --check and diff take the same flag', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'otelstack-render-')), 'r');
+    const dir = join(tempDir('otelstack-render-'), 'r');
     const d = run('render', 'examples/dts', '--out', dir, '--json');
     assert.equal(d.code, 0, d.err);
     const dj = JSON.parse(d.out) as { files: string[]; phases: Record<string, number> };
@@ -122,7 +122,7 @@ describe('otelstack render / diff', () => {
     assert.ok(!(JSON.parse(run('diff', 'examples/dts', '--from', 'dev', '--to', 'test', '--json').out) as typeof dd).diffs.some((x) => x.file.includes('pyroscope')), 'the default diff does not');
   });
   it('--phase out of range or above the definition\'s phases: exit 2 with the range, nothing written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-render-'));
+    const dir = tempDir('otelstack-render-');
     for (const [args, re] of [
       [['render', 'examples/dts', '--phase', '4', '--out', join(dir, 'o')], /--phase 4 is above the highest phase .*examples\/dts\/stack.ts uses \(3\)\n  suggestion: use --phase 1..3/],
       [['render', 'examples/dts', '--phase', '0', '--out', join(dir, 'o')], /--phase must be a whole number from 1 to 20, got "0"/],
@@ -198,7 +198,7 @@ describe('otelstack catalog', () => {
 describe('--json on bad input (every command)', () => {
   type JsonError = { ok: false; error: { kind: string; message: string; suggestion?: string; issues?: Array<{ file: string; path: string; message: string; expected: string; suggestion: string }> } };
   const missing = 'examples/no-such-definition';
-  const out = mkdtempSync(join(tmpdir(), 'otelstack-json-'));
+  const out = tempDir('otelstack-json-');
   const cases: Array<[string, string[]]> = [
     ['plan', ['plan', missing, '--json']],
     ['render', ['render', missing, '--out', join(out, 'r'), '--json']],

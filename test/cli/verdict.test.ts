@@ -4,13 +4,13 @@
  * definitions that hit each refusal render used to decide on its own, and bad-input fixtures.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { baseInput } from '../fixtures/stacks.js';
-import { otelstackAsync } from '../support/cli.js';
+import { otelstackAsync, tempDir } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
 
 type Run = Awaited<ReturnType<typeof otelstackAsync>>;
@@ -38,7 +38,7 @@ interface Case {
 }
 
 async function verdicts(c: Case): Promise<void> {
-  const out = join(mkdtempSync(join(tmpdir(), 'otelstack-verdict-')), 'out');
+  const out = join(tempDir('otelstack-verdict-'), 'out');
   const [plan, render, diff] = await Promise.all([
     run(['plan', c.definition, '--json']),
     run(['render', c.definition, '--out', out]),
@@ -63,7 +63,7 @@ async function verdicts(c: Case): Promise<void> {
 
 /** Writes a definition (a value as YAML, or raw text) to stack.yaml in a fresh temporary directory. */
 function definitionDir(content: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otelstack-def-'));
+  const dir = tempDir('otelstack-def-');
   writeFileSync(join(dir, 'stack.yaml'), typeof content === 'string' ? content : stringify(content));
   return dir;
 }
@@ -150,7 +150,7 @@ describe('one verdict per definition: plan, render and diff agree', () => {
   }
   it('plan --env and render --env agree on one environment', async () => {
     for (const env of ['dev', 'prod']) {
-      const out = join(mkdtempSync(join(tmpdir(), 'otelstack-verdict-')), 'out');
+      const out = join(tempDir('otelstack-verdict-'), 'out');
       const [plan, render] = await Promise.all([run(['plan', 'examples/dts/as-written', '--json', '--env', env]), run(['render', 'examples/dts/as-written', '--env', env, '--out', out])]);
       assert.equal(plan.code, 1);
       assert.equal(render.code, 1);

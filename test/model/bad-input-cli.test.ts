@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { otelstackAsync } from '../support/cli.js';
+import { otelstackAsync, tempDir } from '../support/cli.js';
 
 /** The messages as the CLI prints them: exit 2, the file, the path, what was expected, a suggestion. */
 async function plan(name: string, content: string): Promise<{ file: string; code: number | null; err: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'otelstack-cli-bad-'));
+  const dir = tempDir('otelstack-cli-bad-');
   const file = join(dir, name);
   writeFileSync(file, content);
   const r = await otelstackAsync(['plan', file]);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
@@ -8,9 +7,10 @@ import { DefinitionError, type DefinitionIssue } from '../../src/model/errors.js
 import { loadStack, validateDefinition } from '../../src/model/load.js';
 import { baseInput } from '../fixtures/stacks.js';
 import { ROOT } from '../support/paths.js';
+import { tempDir } from '../support/cli.js';
 
 async function fileIssues(name: string, content: string): Promise<{ file: string; issues: DefinitionIssue[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'otelstack-bad-'));
+  const dir = tempDir('otelstack-bad-');
   const file = join(dir, name);
   writeFileSync(file, content);
   try {
@@ -126,19 +126,19 @@ describe('bad input: one clear message naming file, path, expectation, suggestio
     assert.match(i!.message, /quota needs used/);
   });
   it('malformed YAML names the file and line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-'));
+    const dir = tempDir('otelstack-');
     const f = join(dir, 'stack.yaml');
     writeFileSync(f, 'name: demo\nenvironments:\n  - name: dev\n   namespace: x\n');
     await assert.rejects(loadStack(f), (e: unknown) => e instanceof DefinitionError && e.issues[0]!.file === f && /malformed YAML/.test(e.issues[0]!.message) && /line/.test(e.issues[0]!.path));
   });
   it('malformed TypeScript names the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-'));
+    const dir = tempDir('otelstack-');
     const f = join(dir, 'stack.ts');
     writeFileSync(f, 'export default {{ name: ;\n');
     await assert.rejects(loadStack(f), (e: unknown) => e instanceof DefinitionError && e.issues[0]!.file === f && /does not compile: .*stack.ts:1:17:/.test(e.issues[0]!.message));
   });
   it('a YAML file with a valid definition loads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-'));
+    const dir = tempDir('otelstack-');
     writeFileSync(join(dir, 'stack.yaml'), stringify(baseInput()));
     const { stack } = await loadStack(dir);
     assert.equal(stack.name, 'demo');

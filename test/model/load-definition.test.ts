@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadStack } from '../../src/model/load.js';
-import { otelstackAsync } from '../support/cli.js';
+import { otelstackAsync, tempDir } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
 
 /** A TypeScript definition as a platform team writes it in its own repository: typed, importing 'otelstack'. */
@@ -28,7 +27,7 @@ export default stack;
 
 describe('TypeScript definitions outside this repository import otelstack', () => {
   it('a definition in a temporary directory with no node_modules (and no package.json) loads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-outside-'));
+    const dir = tempDir('otelstack-outside-');
     assert.ok(!realpathSync(dir).startsWith(realpathSync(ROOT)), 'the directory is outside the checkout');
     writeFileSync(join(dir, 'stack.ts'), definition('outside'));
     const { stack } = await loadStack(dir);
@@ -37,7 +36,7 @@ describe('TypeScript definitions outside this repository import otelstack', () =
   });
 
   it('a project with otelstack in its node_modules (a CommonJS-scoped package.json) loads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-project-'));
+    const dir = tempDir('otelstack-project-');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'platform-stacks', private: true }));
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(ROOT, join(dir, 'node_modules', 'otelstack'), 'dir');
@@ -48,7 +47,7 @@ describe('TypeScript definitions outside this repository import otelstack', () =
   });
 
   it('a JavaScript definition outside the checkout loads as well (an ES module, no tsx needed)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-js-'));
+    const dir = tempDir('otelstack-js-');
     const js = definition('javascript')
       .replace(/^import type .*\n/m, '')
       .replace(/^interface Sizes .*\n/m, '')
@@ -59,7 +58,7 @@ describe('TypeScript definitions outside this repository import otelstack', () =
   });
 
   it('an edited definition is evaluated again in the same process', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-edit-'));
+    const dir = tempDir('otelstack-edit-');
     const file = join(dir, 'stack.ts');
     writeFileSync(file, definition('first'));
     assert.equal((await loadStack(file)).stack.name, 'first');
@@ -68,7 +67,7 @@ describe('TypeScript definitions outside this repository import otelstack', () =
   });
 
   it('the CLI plans a definition from outside the checkout (exit 0)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-cli-'));
+    const dir = tempDir('otelstack-cli-');
     writeFileSync(join(dir, 'stack.ts'), definition('cli'));
     const r = await otelstackAsync(['plan', dir]);
     assert.equal(r.err, '');

@@ -1,14 +1,14 @@
 // The esbuild-based loader of TypeScript definitions (src/model/ts-definition.ts): the bundled example, a
 // definition outside this checkout importing 'otelstack', a relative import, and a syntax error with its place.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { defineStack } from '../../src/index.js';
 import { importTsDefinition, TsDefinitionError } from '../../src/model/ts-definition.js';
 import { ROOT } from '../support/paths.js';
+import { tempDir } from '../support/cli.js';
 
 describe('importTsDefinition', () => {
   it('loads examples/dts/stack.ts', async () => {
@@ -17,7 +17,7 @@ describe('importTsDefinition', () => {
   });
 
   it("resolves 'otelstack' to this package from a directory outside the checkout, with relative imports", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-def-'));
+    const dir = tempDir('otelstack-def-');
     try {
       writeFileSync(join(dir, 'names.ts'), "export const stackName: string = 'outside';\n");
       writeFileSync(join(dir, 'stack.ts'), "import { defineStack } from 'otelstack';\nimport { stackName } from './names';\nexport default defineStack({ name: stackName } as never);\nexport const same = defineStack;\n");
@@ -30,7 +30,7 @@ describe('importTsDefinition', () => {
   });
 
   it('reports a syntax error with its line and column', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otelstack-def-'));
+    const dir = tempDir('otelstack-def-');
     try {
       writeFileSync(join(dir, 'stack.ts'), "export default {\n  name: 'x',,\n};\n");
       await assert.rejects(importTsDefinition(join(dir, 'stack.ts')), (e: unknown) => {

@@ -3,15 +3,14 @@
  * network, and finds every environment and every finding; a full-page screenshot is kept as a test artifact.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { loadStack } from '../../src/model/load.js';
 import { buildPlan } from '../../src/plan/index.js';
-import { otelstackAsync } from '../support/cli.js';
+import { otelstackAsync, tempDir } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
 import { launchChromium } from './browser.js';
 
@@ -24,7 +23,7 @@ interface Cells {
 
 describe('otelstack report in headless Chromium', () => {
   let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'otelstack-report-browser-'));
+  const dir = tempDir('otelstack-report-browser-');
   before(async () => {
     browser = await launchChromium();
   });

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { REPORT_MARKER } from '../../src/report/html.js';
 import { baseInput } from '../fixtures/stacks.js';
-import { otelstackAsync } from '../support/cli.js';
+import { otelstackAsync, tempDir } from '../support/cli.js';
 import { GOLDEN_EXAMPLE, GOLDEN_REPORT } from './support.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'otelstack-report-'));
+const tmp = () => tempDir('otelstack-report-');
 
 describe('otelstack report', () => {
   it('matches the checked-in report of the bundled example byte for byte (regenerate: node dist/test/report/update-golden.js)', async () => {

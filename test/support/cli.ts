@@ -39,3 +39,21 @@ export function tempDirs(prefix: string): () => string {
     return d;
   };
 }
+
+const madeAtExit: string[] = [];
+let cleanupRegistered = false;
+/**
+ * A new temporary directory, removed when the test file's process exits (node --test runs each file in its own
+ * process), wherever the test creates it: inside a test, a fast-check property or a describe body.
+ */
+export function tempDir(prefix: string): string {
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.once('exit', () => {
+      for (const d of madeAtExit) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  madeAtExit.push(d);
+  return d;
+}

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { otelstackAsync } from '../../support/cli.js';
+import { otelstackAsync, tempDir } from '../../support/cli.js';
 import { BIN, ROOT } from '../../support/paths.js';
 import { snapshot } from './tree.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'otelstack-out-'));
+const tmp = () => tempDir('otelstack-out-');
 /** The CLI with extra environment variables (the crash hook); otherwise test/support/cli.ts. */
 function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { OutputError } from '../../../src/render/output/errors.js';
 import { planOutput, recoverOutput, writeOutput, type OutputRequest } from '../../../src/render/output/write.js';
 import { snapshot } from './tree.js';
+import { tempDir } from '../../support/cli.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'otelstack-output-'));
+const tmp = () => tempDir('otelstack-output-');
 function req(outDir: string, files: Record<string, string>, opts: { stack?: string; envs?: string[]; owners?: Record<string, string[]>; env?: string } = {}): OutputRequest {
   const envs = opts.envs ?? ['dev'];
   return {
