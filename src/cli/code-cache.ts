@@ -15,9 +15,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { codeCacheDir } from '../cache-dir.js';
 import { DYNAMIC_IMPORT } from '../dynamic-import.js';
 
 /** The commands a cache entry is kept for: one entry each, named by the first word of the command line. */
@@ -31,14 +31,6 @@ interface Header {
   node: string;
   v8: string;
   arch: string;
-}
-
-function cacheDir(): string | undefined {
-  const v = process.env['OTELSTACK_CODE_CACHE'];
-  if (v === 'off' || v === '0' || v === 'false') return undefined;
-  if (v) return v;
-  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(base, 'otelstack', 'code-cache');
 }
 
 function sameHeader(a: Header, b: Header): boolean {
@@ -73,7 +65,7 @@ function writeEntry(file: string, header: Header, data: Buffer): void {
 /** Loads and runs the CommonJS bundle at `bundle` (an absolute path) as Node's own loader would, with the cache. */
 export function runBundle(bundle: string): void {
   const source = readFileSync(bundle, 'utf8');
-  const dir = cacheDir();
+  const dir = codeCacheDir();
   const word = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? 'help';
   let file: string | undefined;
   let header: Header | undefined;

@@ -12,8 +12,12 @@
  * JavaScript on every start. Other bare imports stay external and resolve from the definition's directory as Node
  * would. The bundle is imported from a data: URL, so nothing is written next to the user's files.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { codeCacheDir } from '../cache-dir.js';
 import { dynamicImport } from '../dynamic-import.js';
 
 /** Where the definition's `import ... from 'otelstack'` finds this process's package entry. */
@@ -32,14 +36,25 @@ export class TsDefinitionError extends Error {
 }
 
 export async function importTsDefinition(file: string): Promise<Record<string, unknown>> {
-  const [esbuild, entry] = await Promise.all([dynamicImport<typeof import('esbuild')>('esbuild'), import('../index.js')]);
+  const entry = await import('../index.js');
   (globalThis as Record<symbol, unknown>)[SELF] = entry;
   const names = Object.keys(entry).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  const cache = definitionCache(file, names);
+  const hit = cache?.read();
+  if (hit !== undefined) {
+    try {
+      return await dynamicImport(`data:text/javascript;base64,${Buffer.from(hit).toString('base64')}`);
+    } catch {
+      // an import the cached bundle resolved at build time has moved: build again
+    }
+  }
+  const esbuild = await dynamicImport<typeof import('esbuild')>('esbuild');
   let code: string;
   try {
     const r = await esbuild.build({
       entryPoints: [file],
       bundle: true,
+      metafile: true,
       write: false,
       format: 'esm',
       platform: 'node',
@@ -71,6 +86,7 @@ export async function importTsDefinition(file: string): Promise<Record<string, u
       ],
     });
     code = r.outputFiles?.[0]?.text ?? '';
+    cache?.write(code, Object.keys(r.metafile?.inputs ?? {}).filter((k) => !k.includes(':')));
   } catch (e) {
     const errors = (e as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number; lineText: string } | null }> }).errors;
     const first = errors?.[0];
@@ -81,4 +97,59 @@ export async function importTsDefinition(file: string): Promise<Record<string, u
     throw new TsDefinitionError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
   }
   return dynamicImport(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+/**
+ * Compiled definitions kept beside the CLI's code cache (src/cache-dir.ts), so an unchanged TypeScript definition
+ * is not built again (esbuild's service start and build were about a tenth of a cold render). An entry holds the
+ * bundle and the sha256 of every file esbuild read for it (the definition and its relative imports); it is used
+ * only when every one of those files still has the same bytes, with the same esbuild, Node and package entry.
+ */
+function definitionCache(file: string, names: readonly string[]): { read(): string | undefined; write(code: string, inputs: readonly string[]): void } | undefined {
+  const dir = codeCacheDir();
+  if (!dir) return undefined;
+  let esbuildVersion: string;
+  try {
+    esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+  const key = JSON.stringify({ file, esbuild: esbuildVersion, node: process.version, entry: names });
+  const path = join(dir, 'definitions', `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.json`);
+  const digest = (f: string): string | undefined => {
+    try {
+      return createHash('sha256').update(readFileSync(f)).digest('hex');
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    read() {
+      try {
+        const e = JSON.parse(readFileSync(path, 'utf8')) as { key: string; inputs: Record<string, string>; code: string };
+        if (e.key !== key || Object.keys(e.inputs).length === 0) return undefined;
+        for (const [f, h] of Object.entries(e.inputs)) if (digest(f) !== h) return undefined;
+        return e.code;
+      } catch {
+        return undefined;
+      }
+    },
+    write(code, inputs) {
+      try {
+        const hashes: Record<string, string> = {};
+        for (const i of inputs) {
+          const abs = resolve(process.cwd(), i);
+          const h = digest(abs);
+          if (h === undefined) return;
+          hashes[abs] = h;
+        }
+        mkdirSync(dirname(path), { recursive: true });
+        const tmp = `${path}.${process.pid}.tmp`;
+        writeFileSync(tmp, JSON.stringify({ key, inputs: hashes, code }));
+        renameSync(tmp, path);
+      } catch {
+        // only start-up time is lost
+      }
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -26,7 +26,9 @@ function tree(dir: string): Map<string, string> {
   walk(dir, '');
   return out;
 }
-const entries = (cache: string): string[] => (existsSync(cache) ? readdirSync(cache).flatMap((d) => readdirSync(join(cache, d)).map((f) => join(cache, d, f))) : []);
+/** The bundle's code cache entries (<bundle hash>/<command>.bin); compiled definitions are under definitions/. */
+const entries = (cache: string): string[] => (existsSync(cache) ? readdirSync(cache).filter((d) => d !== 'definitions').flatMap((d) => readdirSync(join(cache, d)).map((f) => join(cache, d, f))) : []);
+const definitions = (cache: string): string[] => (existsSync(join(cache, 'definitions')) ? readdirSync(join(cache, 'definitions')) : []);
 
 describe('the CLI code cache', () => {
   // a TypeScript definition: esbuild and the compiled definition are imported from inside the cached bundle
@@ -87,4 +89,28 @@ describe('the CLI code cache', () => {
     assert.equal(r.code, 0, r.err);
     assert.equal(readFileSync(file, 'utf8'), 'x');
   });
+
+  it('an unchanged TypeScript definition is not compiled again; an edit to it or to a file it imports is', () => {
+    const cache = join(work, 'cache-d');
+    const dir = join(work, 'def');
+    mkdirSync(dir);
+    const stack = readFileSync(join(ROOT, 'examples', 'dts', 'stack.ts'), 'utf8');
+    writeFileSync(join(dir, 'name.ts'), "export const NAME = 'first';\n");
+    writeFileSync(join(dir, 'stack.ts'), `import { NAME } from './name.js';\n${stack.replace(/name: '([^']+)'/, 'name: `${NAME}-$1`')}`);
+    const plan = () => run({ OTELSTACK_CODE_CACHE: cache, NODE_DEBUG: 'esm' }, 'plan', join(dir, 'stack.ts'), '--json');
+    const esbuildLoaded = (r: { err: string }) => /node_modules\/esbuild\//.test(r.err);
+    const nameOf = (r: { out: string }) => (JSON.parse(r.out) as { stack: string }).stack;
+    const a = plan();
+    assert.ok(esbuildLoaded(a), 'the first run compiles');
+    assert.match(nameOf(a), /^first-/);
+    const b = plan();
+    assert.ok(!esbuildLoaded(b), 'the second run reads the compiled definition');
+    assert.equal(nameOf(b), nameOf(a));
+    writeFileSync(join(dir, 'name.ts'), "export const NAME = 'second';\n");
+    const c = plan();
+    assert.ok(esbuildLoaded(c), 'an edited import compiles again');
+    assert.match(nameOf(c), /^second-/);
+    assert.equal(definitions(cache).length, 1, 'one entry per definition, replaced when it changes');
+  });
 });
+

@@ -81,7 +81,7 @@ describe('the definition loader loads the TypeScript compiler (esbuild) only for
   const loaded = async (def: string): Promise<string> => {
     const { spawn } = await import('node:child_process');
     return new Promise((resolve) => {
-      const p = spawn(process.execPath, [join(ROOT, 'bin/otelstack.js'), 'plan', def], { cwd: ROOT, env: { ...process.env, NODE_DEBUG: 'esm' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const p = spawn(process.execPath, [join(ROOT, 'bin/otelstack.js'), 'plan', def], { cwd: ROOT, env: { ...process.env, NODE_DEBUG: 'esm', OTELSTACK_CODE_CACHE: 'off' }, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       p.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
