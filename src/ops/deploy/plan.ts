@@ -131,9 +131,10 @@ export function planDeploy(t: Topology, compose: ComposeDocument, options: PlanO
     if (!s) throw new DeployError(`the compose file of ${t.env.name} has no service ${service}, which its topology has`, 'render the environment again with otelstack render');
     return s;
   };
-  const gateOf = (service: string, engine: EngineId, host: string): HealthGate => {
+  /** The busybox probe's GET of the engine's readiness URL, else the service's own healthcheck (engine: none, e.g. the canary). */
+  const gateOf = (service: string, engine: EngineId | undefined, host: string): HealthGate => {
     const probe = need(service).labels?.[PROBE_LABEL];
-    if (probe) return { kind: 'ready-url', url: readyUrl(engine, host), via: probe };
+    if (probe && engine) return { kind: 'ready-url', url: readyUrl(engine, host), via: probe };
     if (need(service).healthcheck) return { kind: 'healthcheck', service };
     throw new DeployError(`service ${service} has neither a healthcheck nor a readiness probe: deploy cannot tell when it is healthy`, 'render the environment again with otelstack render');
   };
@@ -210,16 +211,12 @@ export function planDeploy(t: Topology, compose: ComposeDocument, options: PlanO
     }
   }
 
-  const canaryGate = (k: string): HealthGate => {
-    if (need(k).healthcheck) return { kind: 'healthcheck', service: k };
-    throw new DeployError(`service ${k} has no healthcheck: deploy cannot tell when it is healthy`, 'render the environment again with otelstack render');
-  };
   // the canary last, watching what was rolled: its definition copy changes with the definition, so a new one is read
   if (only.has('canary') && t.canary && services[t.canary.name]) {
     const k = t.canary.name;
     const declared = /^(\d+)s$/.exec(need(k).stop_grace_period ?? '');
     const note = 'the canary pauses its rounds while it restarts (its rounds_total and last-success series continue after)';
-    units.push({ service: k, phase: 'canary', engine: 'otelstack', graceS: declared ? Number(declared[1]) : 10, lbServers: [], waitQueues: false, health: canaryGate(k), notes: [note] });
+    units.push({ service: k, phase: 'canary', engine: 'otelstack', graceS: declared ? Number(declared[1]) : 10, lbServers: [], waitQueues: false, health: gateOf(k, undefined, k), notes: [note] });
   }
 
   const rolled = new Set(units.map((u) => u.service));
