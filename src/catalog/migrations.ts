@@ -55,6 +55,13 @@ export const MIMIR_READ_WRITE_MIGRATION = {
     zoneLetters: ['a', 'b', 'c'],
     storeGatewayArgs: 'store_gateway_args',
     backendArgs: 'mimir_backend_args',
+    /**
+     * Where the snippets' `deployment` / `statefulSet` come from when a step's overlay is a file of its own: the
+     * Kubernetes library of Grafana's jsonnet-libs that Mimir's jsonnet builds on (ksonnet-util's kausal, whose
+     * apps.v1 objects keep the `.mixin` accessors the snippets call). Unverified against the Mimir repository (too
+     * large to fetch here).
+     */
+    k8sLibrary: { import: 'ksonnet-util/kausal.libsonnet', deployment: 'k.apps.v1.deployment', statefulSet: 'k.apps.v1.statefulSet' },
   },
   storeGatewayUnregisterFlag: 'store-gateway.sharding-ring.unregister-on-shutdown',
   /** the rings the documentation checks after mimir-backend is scaled up and after the microservices leave */
