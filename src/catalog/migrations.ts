@@ -66,6 +66,16 @@ export const MIMIR_READ_WRITE_MIGRATION = {
   storeGatewayUnregisterFlag: 'store-gateway.sharding-ring.unregister-on-shutdown',
   /** the rings the documentation checks after mimir-backend is scaled up and after the microservices leave */
   rings: ['query-scheduler', 'store-gateway', 'compactor', 'ruler'],
+  /**
+   * The rings' status pages (Mimir's HTTP API reference: "<component> ring status", GET /<component>/ring) and their
+   * JSON form: dskit's ring page handler (ring/ring_http.go, read in the copy grafana/tempo vendors) answers JSON when
+   * the Accept header contains application/json — {"shards": [{"id", "state", "address", "timestamp", "zone", …}],
+   * "now"} — and HTML otherwise. Instance ids are the pods' hostnames: the read-write components' pods are named
+   * mimir-read / mimir-write / mimir-backend (seed 004's jsonnet), every other id is a microservice's.
+   */
+  ringPages: { 'query-scheduler': '/query-scheduler/ring', 'store-gateway': '/store-gateway/ring', compactor: '/compactor/ring', ruler: '/ruler/ring' } as Record<string, string>,
+  ringJson: { accept: 'application/json', instances: 'shards', id: 'id', state: 'state', zone: 'zone' },
+  readWriteInstance: 'mimir-(read|write|backend)',
   /** metric names, job / pod matchers and routes of the documentation's gate queries */
   metrics: {
     querierRequests: 'cortex_querier_request_duration_seconds_count',

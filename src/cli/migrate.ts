@@ -158,7 +158,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
     );
   migrate
     .command('check')
-    .description("runs one step's gate (PromQL through the metrics engine's query API) and records it in the state file when it holds")
+    .description("runs one step's gate (PromQL through the metrics engine's query API, ring membership through the rings' status pages) and records it in the state file when it holds")
     .argument('<from-definition>', 'the running stack definition')
     .argument('<to-definition>', 'the target stack definition')
     .option('--env <name>', 'the environment being migrated (required)')
@@ -166,10 +166,11 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
     .option('--prometheus-url <url>', 'the Prometheus API that holds the engines\' own metrics (http://host:9090; with --api mimir, Mimir\'s base URL)')
     .option('--api <kind>', 'prometheus | mimir (mimir adds the /prometheus prefix)', 'prometheus')
     .option('--tenant <id>', 'X-Scope-OrgID for a multi-tenant Mimir')
+    .option('--ring-url <url>', "Mimir's HTTP endpoint serving the rings' status pages (/store-gateway/ring, …; e.g. a port-forward to a pod): ring conditions are checked there, else listed as manual")
     .option('--state <file>', 'state file (default .otelstack-migrate-<stack>-<env>.json here); written only by this command')
     .option('--force', 'run the step even though the previous step has not passed')
     .option('--json', 'print the result as JSON')
-    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; state?: string; force?: boolean; json?: boolean }) =>
+    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; ringUrl?: string; state?: string; force?: boolean; json?: boolean }) =>
       run(async () => {
         const n = stepOption(opts.step);
         if (!opts.prometheusUrl) throw new UsageError('--prometheus-url is required', 'the URL of the Prometheus API that scrapes the engine, e.g. --prometheus-url http://prometheus:9090');
@@ -178,6 +179,13 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         } catch {
           throw new UsageError(`--prometheus-url ${JSON.stringify(opts.prometheusUrl)} is not a URL`, 'e.g. http://prometheus:9090');
         }
+        if (opts.ringUrl !== undefined) {
+          try {
+            new URL(opts.ringUrl);
+          } catch {
+            throw new UsageError(`--ring-url ${JSON.stringify(opts.ringUrl)} is not a URL`, 'e.g. http://mimir-store-gateway:8080');
+          }
+        }
         if (opts.api !== 'prometheus' && opts.api !== 'mimir') throw new UsageError(`unknown --api "${opts.api}"`, 'use --api prometheus or mimir');
         const { plan, stateFile } = await planFor(fromArg, toArg, opts.env, opts.state);
         const rb = plan.runbook;
@@ -185,7 +193,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         const step = stepOf(rb, n);
         const base = { stack: plan.stack, env: plan.env, runbook: rb.id };
         const { state, prevPassed } = gatePassed(plan, stateFile, n, opts.force === true, 'check');
-        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}) });
+        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}) });
         const recorded = result.ok ? recordPass(stateFile, base, state, n, !prevPassed) : undefined;
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ok: result.ok, stack: plan.stack, env: plan.env, runbook: rb.id, step: n, id: step.id, forced: !prevPassed, conditions: result.conditions, stateFile, recorded: recorded !== undefined }, null, 2)}\n`);
