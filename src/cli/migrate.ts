@@ -26,7 +26,9 @@ async function planFor(fromArg: string, toArg: string, env: string | undefined, 
     const list = plan.uncovered.map((d) => `  - ${d.subject} ${d.what}: ${d.from} → ${d.to}`).join('\n');
     throw new UsageError(
       `no runbook covers the change of ${env} from ${from.file} to ${to.file}; ${plan.uncovered.length} difference(s) no runbook covers:\n${list}`,
-      'otelstack has runbooks for Mimir microservices ↔ read-write only; make other changes as an ordinary rollout (render / deploy)',
+      plan.refusals.length
+        ? `${plan.refusals.join('; ')}; make the change as an ordinary rollout (render / deploy)`
+        : 'otelstack has runbooks for Mimir microservices ↔ read-write and for adding Kafka between the gateways and the engines on compose; make other changes as an ordinary rollout (render / deploy)',
     );
   }
   const stateFile = stateArg ?? defaultStateFile(plan.stack, env);

@@ -34,7 +34,7 @@ export function stepLines(s: Step, format: Exclude<MigrateFormat, 'json'>, passe
  * The migration plan as printed. JSON: the MigrationPlan object itself (stack, env, target, from, to, runbook
  * {id, title, engine, signal, from, to, source, notes, steps [{n, id, title, source, change {summary, jsonnet?,
  * helm? [{key, value, verified}], helmGap?, actions?}, gate [condition], onFailure, rollback, replicas}]} | null,
- * uncovered [difference], covered [difference], peak {states, peak, at, available, fits, quotaRequest} | null,
+ * uncovered [difference], refusals [string], covered [difference], peak {states, peak, at, available, fits, quotaRequest} | null,
  * findings [Finding], progress {stateFile, passed [{step, passedAt, forced}], next} | null).
  */
 export function renderMigrationPlan(p: MigrationPlan, format: MigrateFormat): string {

@@ -49,6 +49,8 @@ export interface Runbook {
   id: string;
   title: string;
   engine: string;
+  /** engines whose components the steps' replicas count (default: engine) */
+  engines?: string[];
   signal: string;
   from: string;
   to: string;
@@ -100,6 +102,8 @@ export interface MigrationPlan {
   runbook: Runbook | null;
   /** differences no runbook covers */
   uncovered: Difference[];
+  /** why a runbook that recognised the change does not apply to it (e.g. Add Kafka on Kubernetes) */
+  refusals: string[];
   /** differences the runbook covers */
   covered: Difference[];
   peak: PeakResources | null;

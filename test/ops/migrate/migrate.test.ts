@@ -228,7 +228,7 @@ describe('otelstack migrate (CLI)', () => {
     const j = otelstackSync(['migrate', 'plan', FROM, TO, '--env', 'prod', '--json', '--state', join(tmp(), 's.json')]);
     assert.equal(j.code, 1, j.err);
     const p = JSON.parse(j.out) as Record<string, unknown> & { runbook: { steps: Array<Record<string, unknown>> } };
-    assert.deepEqual(Object.keys(p).sort(), ['covered', 'env', 'findings', 'from', 'peak', 'progress', 'runbook', 'stack', 'target', 'to', 'uncovered']);
+    assert.deepEqual(Object.keys(p).sort(), ['covered', 'env', 'findings', 'from', 'peak', 'progress', 'refusals', 'runbook', 'stack', 'target', 'to', 'uncovered']);
     assert.deepEqual(Object.keys(p.runbook.steps[0]!).sort(), ['change', 'gate', 'id', 'n', 'onFailure', 'replicas', 'rollback', 'source', 'title']);
     assert.equal(p['progress'], null);
   });
