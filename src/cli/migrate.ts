@@ -3,7 +3,7 @@ import { loadStack } from '../model/load.js';
 import { checkGate, gateLines } from '../ops/migrate/check.js';
 import { MigrationInputError, planMigration } from '../ops/migrate/plan.js';
 import { renderMigrationPlan, type MigrateFormat } from '../ops/migrate/report.js';
-import { defaultStateFile, nextStep, readState, recordPass } from '../ops/migrate/state.js';
+import { defaultStateFile, nextStep, readState, recordPass, recordWaitStart, waitStart } from '../ops/migrate/state.js';
 import { MigrationRenderError, renderMigrationStep } from '../ops/migrate/render.js';
 import type { MigrationPlan, Runbook, Step } from '../ops/migrate/types.js';
 import { OutputError } from '../render/output/errors.js';
@@ -169,7 +169,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
     .option('--api <kind>', 'prometheus | mimir (mimir adds the /prometheus prefix)', 'prometheus')
     .option('--tenant <id>', 'X-Scope-OrgID for a multi-tenant Mimir')
     .option('--ring-url <url>', "Mimir's HTTP endpoint serving the rings' status pages (/store-gateway/ring, …; e.g. a port-forward to a pod): ring conditions are checked there, else listed as manual")
-    .option('--state <file>', 'state file (default .otelstack-migrate-<stack>-<env>.json here); written only by this command')
+    .option('--state <file>', 'state file (default .otelstack-migrate-<stack>-<env>.json here; it also records when a step\'s timed wait started); written only by this command')
     .option('--force', 'run the step even though the previous step has not passed')
     .option('--json', 'print the result as JSON')
     .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; ringUrl?: string; state?: string; force?: boolean; json?: boolean }) =>
@@ -195,8 +195,12 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         const step = stepOf(rb, n);
         const base = { stack: plan.stack, env: plan.env, runbook: rb.id };
         const { state, prevPassed } = gatePassed(plan, stateFile, n, opts.force === true, 'check');
-        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}) });
-        const recorded = result.ok ? recordPass(stateFile, base, state, n, !prevPassed) : undefined;
+        // a timed wait counts from the step's first check (after it was applied): that check starts the clock
+        const timed = step.gate.some((g) => g.kind === 'wait' && g.seconds !== undefined);
+        const started = waitStart(state, n);
+        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}), ...(started ? { waitStartedAt: started } : {}) });
+        const withWait = timed && !started ? recordWaitStart(stateFile, base, state, n) : state;
+        const recorded = result.ok ? recordPass(stateFile, base, withWait, n, !prevPassed) : undefined;
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ok: result.ok, stack: plan.stack, env: plan.env, runbook: rb.id, step: n, id: step.id, forced: !prevPassed, conditions: result.conditions, stateFile, recorded: recorded !== undefined }, null, 2)}\n`);
         } else {

@@ -26,6 +26,9 @@ export interface CheckOptions {
   tenant?: string;
   /** where the rings' status pages answer (Mimir's HTTP port: http://host:8080); without it ring conditions are manual */
   ringUrl?: string;
+  /** when this step's timed waits started (the state file); undefined: they start now */
+  waitStartedAt?: Date;
+  now?: Date;
   timeoutMs?: number;
 }
 
@@ -75,6 +78,14 @@ export function ringHolds(expect: 'both' | 'left', instances: readonly RingInsta
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 
+/** 7200 → "2h 0m", 59 → "59s" */
+function duration(s: number): string {
+  if (s < 60) return `${s}s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}h ${m}m` : `${m}m ${s % 60}s`;
+}
+
 /** Runs a step's gate: each PromQL condition through GET /api/v1/query, each ring condition through its status page (with ringUrl); waits and manual conditions are listed. */
 export async function checkGate(step: Step, opts: CheckOptions): Promise<GateResult> {
   const url = opts.api === 'mimir' ? mimirPrometheusUrl(opts.url) : opts.url.replace(/\/+$/, '');
@@ -90,8 +101,20 @@ export async function checkGate(step: Step, opts: CheckOptions): Promise<GateRes
       }
       continue;
     }
+    if (g.kind === 'wait' && g.seconds !== undefined) {
+      const now = opts.now ?? new Date();
+      const started = opts.waitStartedAt ?? now;
+      const left = g.seconds - Math.floor((now.getTime() - started.getTime()) / 1000);
+      const since = opts.waitStartedAt ? `since ${started.toISOString()} (the first check of this step)` : 'starting now (this first check of the step); run the check again then';
+      conditions.push(
+        left <= 0
+          ? { status: 'hold', kind: 'wait', description: g.description, detail: `${duration(g.seconds)} waited ${since}` }
+          : { status: 'fail', kind: 'wait', description: g.description, detail: `${duration(left)} of ${duration(g.seconds)} left, ${since}: not before ${new Date(started.getTime() + g.seconds * 1000).toISOString()}` },
+      );
+      continue;
+    }
     if (g.kind !== 'promql') {
-      const detail = g.kind === 'ring' ? `ring check (${g.ring}: ${g.expect === 'both' ? 'both kinds present' : 'left'}): pass --ring-url (Mimir's HTTP port) to check the ring page` : g.kind === 'wait' ? 'not timed by otelstack: wait before running the next step' : 'check by hand';
+      const detail = g.kind === 'ring' ? `ring check (${g.ring}: ${g.expect === 'both' ? 'both kinds present' : 'left'}): pass --ring-url (Mimir's HTTP port) to check the ring page` : g.kind === 'wait' ? 'a wait the documentation gives no duration for: wait before running the next step' : 'check by hand';
       conditions.push({ status: 'manual', kind: g.kind, description: g.description, detail });
       continue;
     }
