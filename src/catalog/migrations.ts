@@ -125,3 +125,18 @@ export function mimirGateQuery(kind: 'read-serving' | 'query-frontend-idle' | 'd
       return `sum by (job) (rate(${m.metrics.requests}{job=~"${m.jobs.write}", route=~"${m.routes.push}"}[${w}]))`;
   }
 }
+
+/**
+ * Prometheus → Mimir: Prometheus's configuration keys (remote_write, url, headers) and its remote-write metrics
+ * (prometheus.io docs "Remote write tuning" / the storage/remote metrics), and its default retention
+ * (--storage.tsdb.retention.time, 15d). The metric names are checked on the real Prometheus of the e2e suite.
+ */
+export const PROMETHEUS_MIGRATION = {
+  keys: { remoteWrite: 'remote_write', url: 'url', headers: 'headers' },
+  metrics: {
+    samplesFailed: 'prometheus_remote_storage_samples_failed_total',
+    highestTimestamp: 'prometheus_remote_storage_highest_timestamp_in_seconds',
+    highestSentTimestamp: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+  },
+  defaultRetention: { seconds: 15 * 24 * 3600, what: "Prometheus's retention, 15 days by default" },
+} as const;

@@ -168,11 +168,13 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
     .option('--prometheus-url <url>', 'the Prometheus API that holds the engines\' own metrics (http://host:9090; with --api mimir, Mimir\'s base URL)')
     .option('--api <kind>', 'prometheus | mimir (mimir adds the /prometheus prefix)', 'prometheus')
     .option('--tenant <id>', 'X-Scope-OrgID for a multi-tenant Mimir')
+    .option('--target-url <url>', "the target engine's query API for the comparisons of a Prometheus → Mimir step (Mimir's base URL; the /prometheus prefix is added unless --target-api prometheus)")
+    .option('--target-api <kind>', 'mimir | prometheus', 'mimir')
     .option('--ring-url <url>', "Mimir's HTTP endpoint serving the rings' status pages (/store-gateway/ring, …; e.g. a port-forward to a pod): ring conditions are checked there, else listed as manual")
     .option('--state <file>', 'state file (default .otelstack-migrate-<stack>-<env>.json here; it also records when a step\'s timed wait started); written only by this command')
     .option('--force', 'run the step even though the previous step has not passed')
     .option('--json', 'print the result as JSON')
-    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; ringUrl?: string; state?: string; force?: boolean; json?: boolean }) =>
+    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; targetUrl?: string; targetApi: string; ringUrl?: string; state?: string; force?: boolean; json?: boolean }) =>
       run(async () => {
         const n = stepOption(opts.step);
         if (!opts.prometheusUrl) throw new UsageError('--prometheus-url is required', 'the URL of the Prometheus API that scrapes the engine, e.g. --prometheus-url http://prometheus:9090');
@@ -181,13 +183,15 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         } catch {
           throw new UsageError(`--prometheus-url ${JSON.stringify(opts.prometheusUrl)} is not a URL`, 'e.g. http://prometheus:9090');
         }
-        if (opts.ringUrl !== undefined) {
+        for (const [flag, v] of [['--target-url', opts.targetUrl], ['--ring-url', opts.ringUrl]] as const) {
+          if (v === undefined) continue;
           try {
-            new URL(opts.ringUrl);
+            new URL(v);
           } catch {
-            throw new UsageError(`--ring-url ${JSON.stringify(opts.ringUrl)} is not a URL`, 'e.g. http://mimir-store-gateway:8080');
+            throw new UsageError(`${flag} ${JSON.stringify(v)} is not a URL`, flag === '--ring-url' ? 'e.g. http://mimir-store-gateway:8080' : 'e.g. http://mimir:8080');
           }
         }
+        if (opts.targetApi !== 'prometheus' && opts.targetApi !== 'mimir') throw new UsageError(`unknown --target-api "${opts.targetApi}"`, 'use --target-api mimir or prometheus');
         if (opts.api !== 'prometheus' && opts.api !== 'mimir') throw new UsageError(`unknown --api "${opts.api}"`, 'use --api prometheus or mimir');
         const { plan, stateFile } = await planFor(fromArg, toArg, opts.env, opts.state);
         const rb = plan.runbook;
@@ -198,7 +202,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         // a timed wait counts from the step's first check (after it was applied): that check starts the clock
         const timed = step.gate.some((g) => g.kind === 'wait' && g.seconds !== undefined);
         const started = waitStart(state, n);
-        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}), ...(started ? { waitStartedAt: started } : {}) });
+        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}), ...(opts.targetUrl ? { targetUrl: opts.targetUrl, targetApi: opts.targetApi as 'prometheus' | 'mimir' } : {}), ...(started ? { waitStartedAt: started } : {}) });
         const withWait = timed && !started ? recordWaitStart(stateFile, base, state, n) : state;
         const recorded = result.ok ? recordPass(stateFile, base, withWait, n, !prevPassed) : undefined;
         if (opts.json) {

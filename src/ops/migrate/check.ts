@@ -26,6 +26,9 @@ export interface CheckOptions {
   tenant?: string;
   /** where the rings' status pages answer (Mimir's HTTP port: http://host:8080); without it ring conditions are manual */
   ringUrl?: string;
+  /** the target's query API for `compare` conditions (Mimir: its base URL with targetApi mimir); without it they are manual */
+  targetUrl?: string;
+  targetApi?: 'prometheus' | 'mimir';
   /** when this step's timed waits started (the state file); undefined: they start now */
   waitStartedAt?: Date;
   now?: Date;
@@ -98,6 +101,27 @@ export async function checkGate(step: Step, opts: CheckOptions): Promise<GateRes
         conditions.push({ status: r.holds ? 'hold' : 'fail', kind: 'ring', description: g.description, detail: r.detail });
       } catch (e) {
         conditions.push({ status: 'fail', kind: 'ring', description: g.description, detail: `ring page failed: ${(e as Error).message}` });
+      }
+      continue;
+    }
+    if (g.kind === 'compare') {
+      if (!opts.targetUrl) {
+        conditions.push({ status: 'manual', kind: 'compare', description: g.description, query: g.query, detail: 'pass --target-url (the target engine\'s query API) to compare it with --prometheus-url' });
+        continue;
+      }
+      const target = new PrometheusClient({ url: opts.targetApi === 'prometheus' ? opts.targetUrl.replace(/\/+$/, '') : mimirPrometheusUrl(opts.targetUrl), ...(opts.tenant ? { tenant: opts.tenant } : {}), timeoutMs: opts.timeoutMs ?? 10_000 });
+      try {
+        const one = (xs: Array<{ value: number }>, who: string) => {
+          if (xs.length !== 1) throw new Error(`${who} answered ${xs.length} series, expected 1`);
+          return xs[0]!.value;
+        };
+        const a = one(await client.query(g.query), 'the source');
+        const b = one(await target.query(g.query), 'the target');
+        const off = a === 0 ? (b === 0 ? 0 : Infinity) : (Math.abs(a - b) / a) * 100;
+        const holds = a > 0 && off <= g.tolerancePercent;
+        conditions.push({ status: holds ? 'hold' : 'fail', kind: 'compare', description: g.description, query: g.query, detail: `source ${fmt(a)}, target ${fmt(b)}: ${Number.isFinite(off) ? `${off.toFixed(1)} %` : 'the source has none'} apart (at most ${g.tolerancePercent} %)` });
+      } catch (e) {
+        conditions.push({ status: 'fail', kind: 'compare', description: g.description, query: g.query, detail: `comparison failed: ${(e as Error).message}` });
       }
       continue;
     }

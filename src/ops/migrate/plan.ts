@@ -9,6 +9,7 @@ import { expand } from '../../topology/expand.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { ADD_KAFKA_RUNBOOK, addKafka, addKafkaCovers, addKafkaRefusal } from './add-kafka.js';
 import { microservicesToReadWrite, readWriteToMicroservices } from './mimir-read-write.js';
+import { PROMETHEUS_MIMIR_RUNBOOK, prometheusMimirCovers, prometheusMimirRefusal, prometheusToMimir } from './prometheus-mimir.js';
 import type { Difference, MigrationPlan, PeakResources, ResourceState, Runbook } from './types.js';
 
 /** Bad input to a migration (the CLI turns it into exit 2). */
@@ -108,6 +109,12 @@ export function selectRunbook(from: Topology, to: Topology, refusals: string[] =
   }
   const a = from.engines.find((e) => e.signal === 'metrics');
   const b = to.engines.find((e) => e.signal === 'metrics');
+  if (a?.engine === 'prometheus' && b?.engine === 'mimir') {
+    const why = prometheusMimirRefusal(from, to);
+    if (!why) return prometheusToMimir(from, to);
+    refusals.push(why);
+    return null;
+  }
   if (!a || !b || a.engine !== 'mimir' || b.engine !== 'mimir') return null;
   if (a.mode === 'microservices' && b.mode === 'read-write') {
     requireCatalogModes(from);
@@ -235,14 +242,14 @@ export function planMigration(i: MigrationInput): MigrationPlan {
   const diffs = differences(from, to);
   const refusals: string[] = [];
   const runbook = selectRunbook(from, to, refusals);
-  const covers = (d: Difference) => (runbook?.id === ADD_KAFKA_RUNBOOK ? addKafkaCovers(d) : mimirCovers(d, from, to));
+  const covers = (d: Difference) => (runbook?.id === ADD_KAFKA_RUNBOOK ? addKafkaCovers(d) : runbook?.id === PROMETHEUS_MIMIR_RUNBOOK ? prometheusMimirCovers(d) : mimirCovers(d, from, to));
   const covered = runbook ? diffs.filter(covers) : [];
   const uncovered = diffs.filter((d) => !covered.includes(d));
   const peak = runbook ? peakResources(from, to, runbook) : null;
   const findings: Finding[] = [];
   const pf = peak ? peakFinding(from, peak) : undefined;
   if (pf) findings.push(pf);
-  if (runbook && runbook.engine === 'mimir' && to.engines.find((e) => e.signal === 'metrics')?.zoneAware !== true) {
+  if (runbook && (runbook.id === M.id || runbook.id === M.reverseId) && to.engines.find((e) => e.signal === 'metrics')?.zoneAware !== true) {
     findings.push({ severity: 'error', rule: 'migration-zone-awareness', env: i.env, path: `signals.metrics.environments.${i.env}.zoneAware`, message: 'Mimir read-write mode requires multi-zone ingesters and store-gateways (the migration\'s first step)', suggestion: 'set zoneAware: true with three zones in the environment' });
   }
   if (runbook && uncovered.length) {

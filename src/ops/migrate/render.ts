@@ -82,7 +82,8 @@ function readme(plan: MigrationPlan, step: Step, files: string[], helmKeys: Helm
   }
   const app = files.find((f) => f.startsWith('applications/'));
   if (app) apply.push(`- \`${app}\`: the ArgoCD Application with those values; commit it where ArgoCD reads the environment's Applications.`);
-  if (!step.change.jsonnet && !values) apply.push('- nothing to deploy: this step is the actions above and its gate.');
+  for (const f of Object.keys(step.change.files ?? {}).sort()) apply.push(`- \`${f}\`: the file this step deploys (see the actions above for where it goes).`);
+  if (!step.change.jsonnet && !values && !step.change.files) apply.push('- nothing to deploy: this step is the actions above and its gate.');
   apply.push('', `Then run the gate: \`otelstack migrate check <from> <to> --env ${plan.env} --step ${step.n} --prometheus-url …\`.`);
   return `${body.trimEnd()}\n\n${apply.join('\n')}\n`;
 }
@@ -108,6 +109,10 @@ export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack)
   if (step.change.jsonnet) {
     files.set(`${dir}/overlay.libsonnet`, `// ${rb.title}, step ${step.n}: ${step.title} (${step.source}) — rendered by otelstack.\n${overlayFile(step.change.jsonnet)}\n`);
     names.push('overlay.libsonnet');
+  }
+  for (const [name, content] of Object.entries(step.change.files ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    files.set(`${dir}/${name}`, content);
+    names.push(name);
   }
   const helmKeys = cumulativeHelm(plan, n);
   if (plan.target === 'kubernetes' && helmKeys.length > 0) {

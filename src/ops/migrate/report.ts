@@ -20,10 +20,12 @@ export function stepLines(s: Step, format: Exclude<MigrateFormat, 'json'>, passe
     for (const k of s.change.helm) out.push(`- ${k.key}: ${JSON.stringify(k.value)}${k.verified ? '' : ' (unverified)'}`);
   }
   if (s.change.helmGap) out.push('', `Helm: ${s.change.helmGap}`);
+  for (const f of Object.keys(s.change.files ?? {}).sort()) out.push('', `File ${f} (migrate render --step ${s.n} writes it)`);
   out.push('', 'Gate before the next step:');
   if (!s.gate.length) out.push('- none (last step)');
   for (const g of s.gate) {
     if (g.kind === 'promql') out.push(`- ${g.description} (${g.expect === 'nonzero' ? 'some series > 0' : 'every series 0'}):`, '', code('promql', g.query), '');
+    else if (g.kind === 'compare') out.push(`- compare on source and target (at most ${g.tolerancePercent} % apart): ${g.description}:`, '', code('promql', g.query), '');
     else out.push(`- ${g.kind}: ${g.description}`);
   }
   out.push(`If the gate fails: ${s.onFailure}`, `Roll back: ${s.rollback}`, `Replicas after the step: ${Object.entries(s.replicas).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
