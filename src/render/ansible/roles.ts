@@ -13,6 +13,7 @@ import { VM_BACKUP_DEFAULTS } from '../../model/schema.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { EngineId } from '../../catalog/types.js';
 import { ETC, OPT, S3_ENV_FILE, SEAWEEDFS_DATA_DIR, VM_BACKUP_PREFIX, VM_BACKUP_UNIT, VM_DEFINITION_DIR, VM_STORAGE_LAYOUT, type VmStorageGroup } from './layout.js';
+import { KAFKA_ADMIN_HOST, KAFKA_CLIENT_PROPERTIES, kafkaClientProperties, kafkaListenerLines, kafkaTlsTasks } from './tls.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -230,11 +231,8 @@ function kafkaRole(files: Files): void {
     '# Rendered by otelstack (ansible target): KRaft, combined broker + controller, as the compose target runs it.',
     'process.roles=broker,controller',
     'node.id={{ kafka_node_id }}',
-    `listeners=PLAINTEXT://:${p['client']},CONTROLLER://:${p['controller']}`,
-    `advertised.listeners=PLAINTEXT://{{ inventory_hostname }}:${p['client']}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    // SSL listeners under environments[].tls, the plaintext ones otherwise (tls.ts)
+    ...kafkaListenerLines(),
     'controller.quorum.voters={{ kafka_controller_quorum_voters }}',
     'auto.create.topics.enable=false',
     'default.replication.factor={{ kafka_default_replication_factor }}',
@@ -255,9 +253,13 @@ function kafkaRole(files: Files): void {
     env: ['KAFKA_HEAP_OPTS={{ kafka_heap_opts }}'],
     dataDirs: [`${ETC}/kafka`, '{{ kafka_data_dir }}'],
     configs: [],
-    templates: [{ src: 'server.properties.j2', dest: `${ETC}/kafka/server.properties`, mode: '0640', contents: props }],
+    templates: [
+      { src: 'server.properties.j2', dest: `${ETC}/kafka/server.properties`, mode: '0640', contents: props },
+      { src: 'client.properties.j2', dest: KAFKA_CLIENT_PROPERTIES, mode: '0640', contents: kafkaClientProperties() },
+    ],
     packages: 'kafka_java_package',
     before: [
+      ...kafkaTlsTasks('Restart Kafka'),
       {
         name: 'Format the KRaft storage (once)',
         'ansible.builtin.command': { argv: [`${bin}/kafka-storage.sh`, 'format', '--cluster-id', '{{ kafka_cluster_id }}', '--config', `${ETC}/kafka/server.properties`, '--ignore-formatted'], creates: '{{ kafka_data_dir }}/meta.properties' },
@@ -267,14 +269,14 @@ function kafkaRole(files: Files): void {
     ],
     // no HTTP endpoint on a broker: readiness is its client port, then the topics
     ready: { port: String(p['client']), path: '' },
-    readyTask: { name: 'Wait until Kafka accepts clients', 'ansible.builtin.wait_for': { host: '127.0.0.1', port: p['client'], timeout: 300 } },
+    readyTask: { name: 'Wait until Kafka accepts clients', 'ansible.builtin.wait_for': { host: '127.0.0.1', port: '{{ kafka_client_port }}', timeout: 300 } },
     grace: STOP_GRACE_SECONDS.kafka,
     after: [
       {
         name: 'Create the topics (partitions, replication, min ISR, retention)',
         'ansible.builtin.command': {
           argv: [
-            `${bin}/kafka-topics.sh`, '--bootstrap-server', `127.0.0.1:${p['client']}`, '--create', '--if-not-exists', '--topic', '{{ item.name }}',
+            `${bin}/kafka-topics.sh`, '--bootstrap-server', `${KAFKA_ADMIN_HOST}:{{ kafka_client_port }}`, '--command-config', KAFKA_CLIENT_PROPERTIES, '--create', '--if-not-exists', '--topic', '{{ item.name }}',
             '--partitions', '{{ item.partitions }}', '--replication-factor', '{{ item.replication }}',
             '--config', 'min.insync.replicas={{ item.min_insync_replicas }}', '--config', 'retention.ms={{ item.retention_ms }}',
           ],
@@ -286,7 +288,7 @@ function kafkaRole(files: Files): void {
         changed_when: "'Created topic' in kafka_topic_created.stdout",
       },
     ],
-    defaults: { kafka_java_package: 'openjdk-21-jre-headless', kafka_data_dir: '/var/lib/kafka/data', kafka_heap_opts: '-Xmx512m -Xms512m', kafka_topics: [] },
+    defaults: { kafka_java_package: 'openjdk-21-jre-headless', kafka_client_port: p['client'], kafka_controller_port: p['controller'], kafka_data_dir: '/var/lib/kafka/data', kafka_heap_opts: '-Xmx512m -Xms512m', kafka_topics: [] },
   });
 }
 

@@ -27,6 +27,7 @@ import { KAFKA_EXPORTER_BATCH_MAX_BYTES, KAFKA_EXPORTER_BATCH_MIN_BYTES, KAFKA_P
 import { collectorMemory } from '../../topology/collector-memory.js';
 import type { EngineDeployment, KafkaTopicPlan, Topology } from '../../topology/types.js';
 import type { Finding } from '../../plan/findings.js';
+import { collectorClientTls, collectorServerTls } from '../../topology/vm-tls.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult } from '../types.js';
 
@@ -200,8 +201,11 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
   const activeSignals = SIGNALS3.filter((s) => t.engines.some((e) => e.signal === s));
 
   if (role === 'gateway') {
+    // TLS between hosts (an ansible environment's tls, src/topology/vm-tls.ts): the OTLP receivers take the host's
+    // certificate, and under mTLS require a client certificate from the CA; compose topologies have no tls plan
+    const serverTls = t.tls ? { tls: collectorServerTls(t.tls) } : {};
     receivers[OTELCOL_TYPES.otlpReceiver] = {
-      protocols: { grpc: { endpoint: listen('otlpGrpc') }, http: { endpoint: listen('otlpHttp') } },
+      protocols: { grpc: { endpoint: listen('otlpGrpc'), ...serverTls }, http: { endpoint: listen('otlpHttp'), ...serverTls } },
     };
     // the browser path: Faro Web SDK payloads in, their logs and traces into the same pipelines as OTLP's
     const faroSignals = faro ? activeSignals.filter((s) => (OTELCOL_FARO_RECEIVER.signals as readonly string[]).includes(s)) : [];
@@ -211,6 +215,8 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       const k = OTELCOL_FARO_RECEIVER.keys;
       receivers[OTELCOL_TYPES.faroReceiver] = {
         [k.endpoint]: listen('faro'),
+        // browsers present no client certificate: server TLS only, whatever mtls says
+        ...(t.tls ? { tls: collectorServerTls(t.tls, false) } : {}),
         // no allowed origin: no CORS handler at all, browsers are refused (the faro-cors plan rule says so)
         ...(faro.allowedOrigins.length > 0
           ? { [k.cors]: { [k.allowedOrigins]: faro.allowedOrigins, [k.allowedHeaders]: [...FARO_SDK_REQUEST_HEADERS], [k.maxAge]: FARO_CORS_MAX_AGE_SECONDS } }
@@ -225,6 +231,8 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
         exporters[exporterId] = {
           brokers: brokers(t),
           client_id: `otelstack-gateway-${s}`,
+          // Kafka's SSL listeners (the kafka role's server.properties): verify the brokers, a client certificate under mTLS
+          ...(t.tls ? { tls: collectorClientTls(t.tls) } : {}),
           [s]: { topic: topic?.name ?? `otlp-${s}`, encoding: 'otlp_proto' },
           // whole traces land on one partition, so one processor sees every span of a trace (tail sampling)
           ...(s === 'traces' ? { partition_traces_by_id: true } : {}),
@@ -251,6 +259,7 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       receivers[rid] = {
         brokers: brokers(t),
         client_id: `otelstack-processor-${s}`,
+        ...(t.tls ? { tls: collectorClientTls(t.tls) } : {}),
         group_id: `otelstack-processor-${s}`,
         initial_offset: 'earliest',
         [s]: { topics: [topic?.name ?? `otlp-${s}`], encoding: 'otlp_proto' },

@@ -14,6 +14,31 @@ import { VMS, VMS_GOLDEN_DIR, vmsStack } from './support.js';
 
 type Obj = Record<string, any>;
 
+/** The same stack with TLS off in every environment. */
+function withoutTls(stack: Stack): Stack {
+  const raw = structuredClone(stack) as Obj;
+  for (const e of raw['environments']) delete e.tls;
+  return validateDefinition('no-tls-variant.yaml', raw);
+}
+
+/** Removes every `tls` key of a parsed config in place; returns how many there were. */
+function stripTls(v: unknown): number {
+  if (!v || typeof v !== 'object') return 0;
+  let n = 0;
+  for (const [k, x] of Object.entries(v as Obj)) {
+    if (k === 'tls') {
+      delete (v as Obj)[k];
+      n++;
+    } else n += stripTls(x);
+  }
+  return n;
+}
+const stripped = (text: string): unknown => {
+  const v = parse(text);
+  stripTls(v);
+  return v;
+};
+
 /** The same stack with every environment on compose (no hosts, no VM backup timer): what the compose target renders for it. */
 function onCompose(stack: Stack): Stack {
   const raw = structuredClone(stack) as Obj;
@@ -21,6 +46,8 @@ function onCompose(stack: Stack): Stack {
     e.target = 'compose';
     delete e.hosts;
     delete e.backup;
+    // the compose target renders no TLS between hosts (the vm-tls rule refuses a tls block there)
+    delete e.tls;
   }
   return validateDefinition('compose-variant.yaml', raw);
 }
@@ -43,13 +70,23 @@ describe('ansible target: examples/vms', async () => {
     assert.equal(diffs.length, 0, `rendered output differs from the golden files (to accept: node dist/test/render/kubernetes/update-golden.js):\n${text}`);
   });
 
-  it('the engine, collector and datasource configs are the compose target\'s bytes', () => {
+  it('the engine, collector and datasource configs are the compose target\'s bytes (the collectors\' with TLS off; with TLS only their tls blocks differ)', () => {
     const compose = renderStack(onCompose(stack)).files;
+    const plain = renderStack(withoutTls(stack)).files;
     let compared = 0;
     for (const env of ['dev', 'test', 'prod']) {
+      // the collector configs: with TLS off the VM files are the compose bytes; with TLS on (examples/vms), removing
+      // every tls block leaves exactly the compose config — TLS is the only difference
+      for (const role of ['gateway', 'processor']) {
+        const vm = `ansible/roles/otel-collector/files/${env}/otelcol-${role}.yaml`;
+        const c = compose.get(`compose/${env}/otelcol-${role}.yaml`);
+        assert.ok(c && files.get(vm) && plain.get(vm), vm);
+        assert.equal(plain.get(vm), c, `${vm} (tls off) differs from the compose file`);
+        assert.ok(stripTls(parse(files.get(vm)!)) > stripTls(parse(c)), `${vm} has tls blocks beyond the compose file's`);
+        assert.deepEqual(stripped(files.get(vm)!), stripped(c), `${vm} minus its tls blocks differs from the compose file`);
+        compared++;
+      }
       const pairs: Array<[string, string]> = [
-        [`otel-collector/files/${env}/otelcol-gateway.yaml`, `compose/${env}/otelcol-gateway.yaml`],
-        [`otel-collector/files/${env}/otelcol-processor.yaml`, `compose/${env}/otelcol-processor.yaml`],
         [`tempo/files/${env}/tempo.yaml`, `compose/${env}/tempo.yaml`],
         [`mimir/files/${env}/mimir.yaml`, `compose/${env}/mimir.yaml`],
         [`loki/files/${env}/loki.yaml`, `compose/${env}/loki.yaml`],
@@ -109,7 +146,7 @@ describe('ansible target: examples/vms', async () => {
     assert.deepEqual(collectors.map((p) => p['hosts']), ['collectors_processor', 'collectors_gateway']);
     for (const p of collectors) {
       assert.equal(p['serial'], 1);
-      assert.deepEqual(p['roles'], ['common', 'otel-collector']);
+      assert.deepEqual(p['roles'], ['common', 'otelstack-tls', 'otel-collector']);
       const names = (p['pre_tasks'] as Obj[]).map((t) => t['name']);
       assert.ok(names.includes('Take the collector out of the load balancer'));
       const wait = (p['pre_tasks'] as Obj[]).find((t) => t['name'] === 'Wait until the exporter queues are empty')!;
