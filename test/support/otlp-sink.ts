@@ -3,6 +3,7 @@
 // with src/ops/otlp and records every item under an id, so tests can assert "every id exactly once".
 // It can refuse requests (HTTP 503 + Retry-After / gRPC UNAVAILABLE) and be stopped and started again
 // on the same ports to simulate a backend outage.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -45,6 +46,11 @@ export interface OtlpSinkOptions {
   readonly grpcPort?: number;
   /** Log records are identified by this attribute when present, else by their body. Default "seq". */
   readonly logIdAttribute?: string;
+  /**
+   * TLS on the gRPC server (PEM files): a stand-in for an engine whose OTLP/gRPC receiver takes TLS; with
+   * clientCaFile it requires a client certificate signed by that CA (mTLS). The HTTP server stays plaintext.
+   */
+  readonly grpcTls?: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile?: string };
 }
 
 export interface SinkRequest {
@@ -158,6 +164,7 @@ function flattenMetadata(md: grpc.Metadata): Record<string, string> {
 export class OtlpSink {
   private readonly transports: readonly SinkTransport[];
   private readonly logIdAttribute: string;
+  private readonly grpcTls: OtlpSinkOptions['grpcTls'];
   private httpServer: http.Server | undefined;
   private grpcServer: grpc.Server | undefined;
   private _httpPort: number;
@@ -170,6 +177,7 @@ export class OtlpSink {
   constructor(options: OtlpSinkOptions = {}) {
     this.transports = options.transports ?? ['http', 'grpc'];
     this.logIdAttribute = options.logIdAttribute ?? 'seq';
+    this.grpcTls = options.grpcTls;
     this._httpPort = options.httpPort ?? 0;
     this._grpcPort = options.grpcPort ?? 0;
   }
@@ -191,9 +199,9 @@ export class OtlpSink {
   get httpEndpoint(): string {
     return `http://${HOST}:${this._httpPort}`;
   }
-  /** Endpoint for an OTLP/gRPC sender (plaintext). */
+  /** Endpoint for an OTLP/gRPC sender (plaintext; https:// when the sink has grpcTls). */
   get grpcEndpoint(): string {
-    return `http://${HOST}:${this._grpcPort}`;
+    return `${this.grpcTls ? 'https' : 'http'}://${HOST}:${this._grpcPort}`;
   }
   get running(): boolean {
     return this.httpServer !== undefined || this.grpcServer !== undefined;
@@ -237,7 +245,11 @@ export class OtlpSink {
         server.addService(definition, { Export: handler });
       }
       this._grpcPort = await new Promise<number>((resolve, reject) => {
-        server.bindAsync(`${HOST}:${this._grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+        const t = this.grpcTls;
+        const creds = t
+          ? grpc.ServerCredentials.createSsl(t.clientCaFile ? readFileSync(t.clientCaFile) : null, [{ private_key: readFileSync(t.keyFile), cert_chain: readFileSync(t.certFile) }], t.clientCaFile !== undefined)
+          : grpc.ServerCredentials.createInsecure();
+        server.bindAsync(`${HOST}:${this._grpcPort}`, creds, (err, port) => (err ? reject(err) : resolve(port)));
       });
       this.grpcServer = server;
     }

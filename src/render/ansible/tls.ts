@@ -21,13 +21,17 @@ export const TLS_ROLE = 'otelstack-tls';
 export const KAFKA_CLIENT_PROPERTIES = `${ETC}/kafka/client.properties`;
 
 /** The inventory's otelstack_tls: enabled false without a plan (the roles then render the plaintext settings). */
-export function tlsInventoryVar(p: TlsPlan | undefined): Obj {
+export function tlsInventoryVar(p: TlsPlan | undefined, names: ReadonlyArray<readonly [string, string]> = []): Obj {
   if (!p) return { enabled: false };
+  // the names each host's certificate must carry: the service names the configs use for what runs there (sorted)
+  const byHost: Record<string, string[]> = {};
+  for (const [name, host] of names) (byHost[host] ??= []).push(name);
+  const namesByHost = Object.fromEntries(Object.entries(byHost).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([h, l]) => [h, [...new Set(l)].sort()]));
   const file = (name: 'ca' | 'cert' | 'key') => {
     const r = p[name];
     return { name, kind: r.kind, ref: r.ref, path: r.path, mode: name === 'key' ? '0640' : '0644' };
   };
-  return { enabled: true, mtls: p.mtls, ca: p.ca.path, cert: p.cert.path, key: p.key.path, kafka_keystore: p.kafkaKeystore, files: [file('ca'), file('cert'), file('key')], definition_path: p.definitionPath };
+  return { enabled: true, mtls: p.mtls, ca: p.ca.path, cert: p.cert.path, key: p.key.path, kafka_keystore: p.kafkaKeystore, files: [file('ca'), file('cert'), file('key')], names_by_host: namesByHost, definition_path: p.definitionPath };
 }
 
 const on = 'otelstack_tls.enabled | default(false)';
@@ -36,12 +40,12 @@ const on = 'otelstack_tls.enabled | default(false)';
 export function renderTlsRole(): Map<string, string> {
   const files = new Map<string, string>();
   const dir = `roles/${TLS_ROLE}`;
-  files.set(`${dir}/defaults/main.yml`, ansibleYaml({ otelstack_tls_dir: VM_TLS_DIR, otelstack_tls_group: SERVICE_GROUP }));
+  files.set(`${dir}/defaults/main.yml`, ansibleYaml({ otelstack_tls_dir: VM_TLS_DIR, otelstack_tls_owner: 'root', otelstack_tls_group: SERVICE_GROUP, otelstack_tls_install_openssl: true, otelstack_tls_openssl_package: 'openssl' }));
   const tasks: Obj[] = [
-    { name: 'Create the TLS directory', 'ansible.builtin.file': { path: '{{ otelstack_tls_dir }}', state: 'directory', owner: 'root', group: '{{ otelstack_tls_group }}', mode: '0750' } },
+    { name: 'Create the TLS directory', 'ansible.builtin.file': { path: '{{ otelstack_tls_dir }}', state: 'directory', owner: '{{ otelstack_tls_owner }}', group: '{{ otelstack_tls_group }}', mode: '0750' } },
     {
       name: 'Write the TLS files given as ansible-vault variables',
-      'ansible.builtin.copy': { content: "{{ lookup('ansible.builtin.vars', item.ref) }}", dest: '{{ item.path }}', owner: 'root', group: '{{ otelstack_tls_group }}', mode: '{{ item.mode }}' },
+      'ansible.builtin.copy': { content: "{{ lookup('ansible.builtin.vars', item.ref) }}", dest: '{{ item.path }}', owner: '{{ otelstack_tls_owner }}', group: '{{ otelstack_tls_group }}', mode: '{{ item.mode }}' },
       loop: "{{ otelstack_tls.files | selectattr('kind', 'equalto', 'vault') | list }}",
       loop_control: { label: '{{ item.name }} → {{ item.path }}' },
       no_log: true,
@@ -66,9 +70,19 @@ export function renderTlsRole(): Map<string, string> {
     },
     {
       name: 'Owner and mode of the TLS files given as paths (the key readable by the service group only)',
-      'ansible.builtin.file': { path: '{{ item.path }}', owner: 'root', group: '{{ otelstack_tls_group }}', mode: '{{ item.mode }}' },
+      'ansible.builtin.file': { path: '{{ item.path }}', owner: '{{ otelstack_tls_owner }}', group: '{{ otelstack_tls_group }}', mode: '{{ item.mode }}' },
       loop: "{{ otelstack_tls.files | selectattr('kind', 'equalto', 'path') | list }}",
       loop_control: { label: '{{ item.name }} {{ item.path }}' },
+    },
+    { name: 'Install openssl (the certificate check below)', 'ansible.builtin.package': { name: '{{ otelstack_tls_openssl_package }}', state: 'present' }, when: 'otelstack_tls_install_openssl | bool' },
+    {
+      // the peers reach this host by the service names the configs use (kafka-0, tempo, …): each must be in its certificate
+      name: 'The host certificate names the services this host runs',
+      'ansible.builtin.command': { argv: ['openssl', 'x509', '-noout', '-in', '{{ otelstack_tls.cert }}', '-checkhost', '{{ item }}'] },
+      loop: '{{ otelstack_tls.names_by_host[inventory_hostname] | default([]) }}',
+      register: 'otelstack_tls_checkhost',
+      changed_when: false,
+      failed_when: "otelstack_tls_checkhost.rc != 0 or ' does match certificate' not in otelstack_tls_checkhost.stdout",
     },
   ];
   // the files are looked at only where the environment has TLS (an include's condition is evaluated once, before its loops)

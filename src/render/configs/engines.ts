@@ -11,6 +11,7 @@
 import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_API, MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
+import { TEMPO_OTLP_RECEIVER_TLS } from '../../catalog/tempo.js';
 import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
 
@@ -70,12 +71,18 @@ export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, un
   const o = s3(t);
   const c = env(t);
   const g = e.metricsGenerator ? tempoMetricsGenerator(e.metricsGenerator) : undefined;
+  // TLS between VMs (an ansible environment's tls; compose topologies have none): the OTLP receivers the collectors
+  // write to take the host's certificate, and the CA as client CA under mTLS (TEMPO_OTLP_RECEIVER_TLS)
+  const k = TEMPO_OTLP_RECEIVER_TLS;
+  const receiverTls = t.tls
+    ? { [k.key]: { [k.certFile]: t.tls.cert.path, [k.keyFile]: t.tls.key.path, ...(t.tls.mtls ? { [k.clientCaFile]: t.tls.ca.path } : {}) } }
+    : {};
   return {
     target: 'all',
     multitenancy_enabled: e.tenant !== undefined,
     server: { http_listen_port: p['http'], grpc_listen_port: p['grpc'] },
     distributor: {
-      receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p['otlpGrpc']}` }, http: { endpoint: `0.0.0.0:${p['otlpHttp']}` } } } },
+      receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p['otlpGrpc']}`, ...receiverTls }, http: { endpoint: `0.0.0.0:${p['otlpHttp']}`, ...receiverTls } } } },
     },
     storage: {
       trace: {

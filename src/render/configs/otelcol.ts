@@ -17,6 +17,10 @@
  *  - faro receiver (contrib receiver/faroreceiver, catalog OTELCOL_FARO_RECEIVER): confighttp server keys inline
  *    (`endpoint`, `cors.allowed_origins`, `cors.allowed_headers`, `cors.max_age`); one instance in the gateway's
  *    logs and traces pipelines.
+ *  - TLS between VMs (only where the topology has a tls plan: an ansible environment's environments[].tls):
+ *    configtls (config/configtls v1.64 in the peers' build) — receivers' `tls.{cert_file,key_file,client_ca_file}`
+ *    (client_ca_file = require and verify client certificates), clients' `tls.{insecure,ca_file,cert_file,key_file}`;
+ *    the kafka exporter and receiver take the same client block as `tls` (pkg/kafka/configkafka ClientConfig.TLS).
  *  - Metrics go to Mimir / Prometheus over OTLP HTTP, not prometheusremotewrite: that exporter does not support
  *    `sending_queue` (its README: "the exporter doesn't support sending_queue but provides remote_write_queue"),
  *    so it could not have a persistent queue.
@@ -120,7 +124,9 @@ function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3,
       continue;
     }
     if (signal === 'traces') {
-      out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls: { insecure: push.startsWith('http://') }, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+      // TLS between VMs: Tempo's OTLP receivers take TLS (engines.ts), so the exporter verifies them with the CA
+      const tls = input.topology.tls ? collectorClientTls(input.topology.tls) : { insecure: push.startsWith('http://') };
+      out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls, ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else if (signal === 'metrics') {
       const endpoint = e.endpoints.otlp ?? push;
       out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...tenantHeaders(e), ...queueAndRetry(input) }]);

@@ -76,10 +76,13 @@ describe('ansible target: examples/vms', async () => {
     let compared = 0;
     for (const env of ['dev', 'test', 'prod']) {
       // the collector configs: with TLS off the VM files are the compose bytes; with TLS on (examples/vms), removing
-      // every tls block leaves exactly the compose config — TLS is the only difference
-      for (const role of ['gateway', 'processor']) {
-        const vm = `ansible/roles/otel-collector/files/${env}/otelcol-${role}.yaml`;
-        const c = compose.get(`compose/${env}/otelcol-${role}.yaml`);
+      // every tls block leaves exactly the compose config — TLS is the only difference (Tempo's OTLP receivers too)
+      for (const [vm, composePath] of [
+        [`ansible/roles/otel-collector/files/${env}/otelcol-gateway.yaml`, `compose/${env}/otelcol-gateway.yaml`],
+        [`ansible/roles/otel-collector/files/${env}/otelcol-processor.yaml`, `compose/${env}/otelcol-processor.yaml`],
+        [`ansible/roles/tempo/files/${env}/tempo.yaml`, `compose/${env}/tempo.yaml`],
+      ] as const) {
+        const c = compose.get(composePath);
         assert.ok(c && files.get(vm) && plain.get(vm), vm);
         assert.equal(plain.get(vm), c, `${vm} (tls off) differs from the compose file`);
         assert.ok(stripTls(parse(files.get(vm)!)) > stripTls(parse(c)), `${vm} has tls blocks beyond the compose file's`);
@@ -87,7 +90,6 @@ describe('ansible target: examples/vms', async () => {
         compared++;
       }
       const pairs: Array<[string, string]> = [
-        [`tempo/files/${env}/tempo.yaml`, `compose/${env}/tempo.yaml`],
         [`mimir/files/${env}/mimir.yaml`, `compose/${env}/mimir.yaml`],
         [`loki/files/${env}/loki.yaml`, `compose/${env}/loki.yaml`],
         [`grafana/files/${env}/datasources.yaml`, `compose/${env}/grafana/provisioning/datasources/datasources.yaml`],

@@ -93,7 +93,7 @@ describe('the vm-tls plan rule', () => {
     assert.match(warn[0]!.message, /test runs on 11 VMs with TLS off: OTLP between collectors, Kafka records and the engines' writes and queries cross the network in clear/);
     const info = findings.filter((f) => f.severity === 'info');
     assert.deepEqual(info.map((f) => f.env), ['dev']);
-    assert.match(info[0]!.message, /not yet on the collectors' exports to the engines/);
+    assert.match(info[0]!.message, /not yet on the metrics and logs exports/);
   });
 });
 
@@ -118,6 +118,16 @@ describe('what the ansible target renders under TLS (examples/vms)', async () =>
     }
     // a vault-variable key (test) is named by the file the otelstack-tls role writes it to
     assert.equal(cfg('test', 'gateway').receivers.otlp.protocols.grpc.tls.key_file, '/etc/otelstack/tls/host.key');
+  });
+
+  it('the traces path into Tempo: its OTLP receivers take TLS (client CA under mtls), the processor\'s otlp_grpc exporter verifies them', () => {
+    const tempo = (env: string) => (parse(files.get(`ansible/roles/tempo/files/${env}/tempo.yaml`)!) as Obj)['distributor'].receivers.otlp.protocols;
+    assert.deepEqual(tempo('dev').grpc.tls, { cert_file: '/etc/otelstack/tls/host.crt', key_file: '/etc/otelstack/tls/host.key' });
+    assert.equal(tempo('prod').http.tls.client_ca_file, '/etc/otelstack/tls/ca.crt');
+    assert.deepEqual(cfg('dev', 'processor').exporters['otlp_grpc/tempo'].tls, { ca_file: '/etc/otelstack/tls/ca.crt', insecure: false, min_version: '1.2' });
+    assert.equal(cfg('prod', 'processor').exporters['otlp_grpc/tempo'].tls.cert_file, '/etc/otelstack/tls/host.crt');
+    // not yet: Mimir and Loki (their OTLP endpoints are on the HTTP server Grafana queries)
+    assert.match(cfg('prod', 'processor').exporters['otlp_http/mimir'].endpoint, /^http:\/\/mimir:/);
   });
 
   it('inventory: otelstack_tls holds references and host paths only — no PEM anywhere in the render', () => {
