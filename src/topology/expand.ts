@@ -3,7 +3,7 @@ import { budgetChartWorkloads } from './transforms/chart-workloads.js';
 import { enableExemplars } from './transforms/exemplars.js';
 import { deployGrafana } from './transforms/grafana.js';
 import { addCanary } from './transforms/canary.js';
-import { tlsPlanOf } from './vm-tls.js';
+import { tlsPlanOf, withTlsEndpoints } from './vm-tls.js';
 import { addIngestion } from './transforms/ingestion.js';
 import { addKafka } from './transforms/kafka.js';
 import { expandSignals } from './transforms/signals.js';
@@ -84,7 +84,8 @@ export function expand(stack: Stack, envName: string): Topology {
   };
   // the keys in their documented order (types.ts), whatever order the transforms added them in, so `plan --json` reads in the same order as always
   const { kafka, ingestion, canary, policy, chartWorkloads, ...built } = TRANSFORMS.reduce((t, transform) => transform(t, ctx), start);
-  return { ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(canary ? { canary } : {}), ...(tls ? { tls } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) };
+  // TLS between VMs: the TLS engines' endpoints on https (vm-tls.ts); nothing changes without a tls plan
+  return withTlsEndpoints({ ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(canary ? { canary } : {}), ...(tls ? { tls } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) });
 }
 
 /** Every environment in the definition's order. */

@@ -5,6 +5,7 @@
  * (the vm-tls rule refuses tls there), so the configs the compose target renders are unchanged.
  */
 import type { Stack, VmTlsDef } from '../model/schema.js';
+import type { Topology } from './types.js';
 
 /** Where the tls tasks write files given as vault variables, and Kafka's PEM keystore. */
 export const VM_TLS_DIR = '/etc/otelstack/tls';
@@ -60,4 +61,32 @@ export function collectorClientTls(p: TlsPlan): Record<string, unknown> {
 /** configtls ServerConfig (the collector's receivers): the host's certificate; under mTLS client_ca_file, which makes the server require and verify client certificates. */
 export function collectorServerTls(p: TlsPlan, clientAuth = true): Record<string, unknown> {
   return { cert_file: p.cert.path, key_file: p.key.path, ...(p.mtls && clientAuth ? { client_ca_file: p.ca.path } : {}), min_version: '1.2' };
+}
+
+/**
+ * The engines whose HTTP servers take TLS under a plan (dskit's server.http_tls_config: catalog/server-tls.ts):
+ * their push, query and OTLP endpoints become https:// for every client the topology feeds (collector exporters,
+ * Grafana's datasources, Tempo's remote write). Prometheus (its web TLS is a separate --web.config.file) stays http.
+ */
+export const TLS_ENGINES: readonly string[] = ['tempo', 'mimir', 'loki'];
+
+const toHttps = (u: string | undefined): string | undefined => (u?.startsWith('http://') ? `https://${u.slice('http://'.length)}` : u);
+
+/** The topology with the TLS engines' endpoints on https:// (a topology without a tls plan is returned as it is). */
+export function withTlsEndpoints(t: Topology): Topology {
+  if (!t.tls) return t;
+  const tlsHosts = new Set<string>();
+  const engines = t.engines.map((e) => {
+    if (!TLS_ENGINES.includes(e.engine)) return e;
+    for (const u of Object.values(e.endpoints)) if (u) tlsHosts.add(new URL(u).host);
+    const endpoints = Object.fromEntries(Object.entries(e.endpoints).map(([k, u]) => [k, toHttps(u)]));
+    return { ...e, endpoints };
+  });
+  return {
+    ...t,
+    engines: engines.map((e) => {
+      const rw = e.metricsGenerator?.remoteWrite;
+      return rw && tlsHosts.has(new URL(rw).host) ? { ...e, metricsGenerator: { ...e.metricsGenerator!, remoteWrite: toHttps(rw)! } } : e;
+    }),
+  };
 }

@@ -8,9 +8,8 @@
 //    TopicCommand through the rendered client.properties.
 //  - The collectors: the gateway (OTLP receivers with TLS and client_ca_file, Kafka exporter over SSL with a client
 //    certificate) and the processor (Kafka receiver over SSL) rendered by the shared renderer for this topology,
-//    real otelcol-otelstack processes; the suite's sink stands in for the engines: for Tempo's OTLP/gRPC receiver
-//    with TLS and required client certificates (as engines.ts renders it), plaintext HTTP for Mimir and Loki (not TLS
-//    yet: the vm-tls rule's info finding says so).
+//    real otelcol-otelstack processes; the suite's sink stands in for the engines with TLS and required client
+//    certificates, as engines.ts renders Tempo's OTLP receivers and Mimir's and Loki's HTTP servers under mtls.
 //  - Telemetry sent over OTLP/HTTPS and OTLP/gRPC+TLS with the host certificate arrives, lost = 0; a client
 //    without a certificate, or with one from another CA, is refused by the gateway, and by Kafka.
 // Test-only settings, each said where it is made: host and ports (loopback), the keystore's path (the temp dir
@@ -215,8 +214,10 @@ describe('e2e vm-tls: gateway (TLS + mTLS) → Kafka on SSL listeners (rendered)
     const files = renderStack(stack, { env: ENV }).files;
     const [client, controller] = (await freeLoopbackPorts(2)) as [number, number];
     kafka = await RenderedKafka.start(dir, files, certs, { client, controller });
-    // the sink stands in for Tempo's OTLP/gRPC receiver with TLS and required client certificates, as engines.ts renders it under mtls
-    sink = await OtlpSink.start({ grpcTls: { certFile: certs.cert, keyFile: certs.key, clientCaFile: certs.ca } });
+    // the sink stands in for Tempo's OTLP/gRPC receiver and Mimir's and Loki's HTTP servers with TLS and required
+    // client certificates, as engines.ts renders them under mtls
+    const sinkTls = { certFile: certs.cert, keyFile: certs.key, clientCaFile: certs.ca };
+    sink = await OtlpSink.start({ grpcTls: sinkTls, httpTls: sinkTls });
     const input = await loopbackInput(stack, ENV, { sink, kafkaPorts: [client] });
     for (const t of input.topology.kafka!.topics) {
       const r: { code: number; out: string } = await kafka.topics(['--create', '--if-not-exists', '--topic', t.name, '--partitions', String(t.partitions), '--replication-factor', '1', '--config', 'min.insync.replicas=1']);
@@ -255,9 +256,10 @@ describe('e2e vm-tls: gateway (TLS + mTLS) → Kafka on SSL listeners (rendered)
     assert.equal(otlp.http.tls.cert_file, certs.cert);
     assert.equal((gateway.config['exporters'] as Obj)['kafka/traces'].tls.cert_file, certs.cert);
     assert.equal((processor.config['receivers'] as Obj)['kafka/logs'].tls.ca_file, certs.ca);
-    // traces leave the processor over TLS with the host certificate (Tempo's receivers under mtls); metrics and logs not yet
-    assert.deepEqual((processor.config['exporters'] as Obj)['otlp_grpc/tempo'].tls, { insecure: false, ca_file: certs.ca, cert_file: certs.cert, key_file: certs.key, min_version: '1.2' });
-    assert.match(String((processor.config['exporters'] as Obj)['otlp_http/mimir'].endpoint), /^http:\/\//);
+    // the processor's exports to Tempo, Mimir and Loki: TLS with the host certificate (their servers under mtls)
+    const want = { insecure: false, ca_file: certs.ca, cert_file: certs.cert, key_file: certs.key, min_version: '1.2' };
+    for (const id of ['otlp_grpc/tempo', 'otlp_http/mimir', 'otlp_http/loki']) assert.deepEqual((processor.config['exporters'] as Obj)[id].tls, want, id);
+    assert.match(String((processor.config['exporters'] as Obj)['otlp_http/mimir'].endpoint), /^https:\/\/127\.0\.0\.1:/);
   });
 
   it('telemetry over OTLP/HTTPS and gRPC+TLS with the host certificate arrives through Kafka on SSL: lost = 0', async () => {

@@ -5,6 +5,7 @@
 // on the same ports to simulate a backend outage.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
@@ -48,9 +49,18 @@ export interface OtlpSinkOptions {
   readonly logIdAttribute?: string;
   /**
    * TLS on the gRPC server (PEM files): a stand-in for an engine whose OTLP/gRPC receiver takes TLS; with
-   * clientCaFile it requires a client certificate signed by that CA (mTLS). The HTTP server stays plaintext.
+   * clientCaFile it requires a client certificate signed by that CA (mTLS).
    */
-  readonly grpcTls?: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile?: string };
+  readonly grpcTls?: SinkTls;
+  /** TLS on the HTTP server (https://), the same way: a stand-in for an engine whose HTTP server takes TLS. */
+  readonly httpTls?: SinkTls;
+}
+
+export interface SinkTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** require a client certificate signed by this CA (mTLS) */
+  readonly clientCaFile?: string;
 }
 
 export interface SinkRequest {
@@ -165,7 +175,8 @@ export class OtlpSink {
   private readonly transports: readonly SinkTransport[];
   private readonly logIdAttribute: string;
   private readonly grpcTls: OtlpSinkOptions['grpcTls'];
-  private httpServer: http.Server | undefined;
+  private readonly httpTls: OtlpSinkOptions['httpTls'];
+  private httpServer: http.Server | https.Server | undefined;
   private grpcServer: grpc.Server | undefined;
   private _httpPort: number;
   private _grpcPort: number;
@@ -178,6 +189,7 @@ export class OtlpSink {
     this.transports = options.transports ?? ['http', 'grpc'];
     this.logIdAttribute = options.logIdAttribute ?? 'seq';
     this.grpcTls = options.grpcTls;
+    this.httpTls = options.httpTls;
     this._httpPort = options.httpPort ?? 0;
     this._grpcPort = options.grpcPort ?? 0;
   }
@@ -195,9 +207,9 @@ export class OtlpSink {
   get grpcPort(): number {
     return this._grpcPort;
   }
-  /** Base URL for an OTLP/HTTP sender. */
+  /** Base URL for an OTLP/HTTP sender (https:// when the sink has httpTls). */
   get httpEndpoint(): string {
-    return `http://${HOST}:${this._httpPort}`;
+    return `${this.httpTls ? 'https' : 'http'}://${HOST}:${this._httpPort}`;
   }
   /** Endpoint for an OTLP/gRPC sender (plaintext; https:// when the sink has grpcTls). */
   get grpcEndpoint(): string {
@@ -210,12 +222,16 @@ export class OtlpSink {
   /** Binds the servers (again on the same ports after a stop()). Idempotent. */
   async start(): Promise<void> {
     if (this.transports.includes('http') && !this.httpServer) {
-      const server = http.createServer((req, res) => {
+      const handler: http.RequestListener = (req, res) => {
         this.handleHttp(req, res).catch((e: unknown) => {
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
           res.end(String(e));
         });
-      });
+      };
+      const t = this.httpTls;
+      const server = t
+        ? https.createServer({ cert: readFileSync(t.certFile), key: readFileSync(t.keyFile), ...(t.clientCaFile ? { ca: readFileSync(t.clientCaFile), requestCert: true, rejectUnauthorized: true } : {}) }, handler)
+        : http.createServer(handler);
       server.keepAliveTimeout = 5000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

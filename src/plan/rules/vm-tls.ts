@@ -47,7 +47,7 @@ export function vmTlsProblems(stack: Stack, t: Topology): Finding[] {
       rule: vmTls.id,
       env: env.name,
       path,
-      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers) and on the traces path into Tempo's OTLP receivers; not yet on the metrics and logs exports to Mimir / Prometheus / Loki, the engines' HTTP and gRPC servers (queries, Grafana's datasources, Tempo's remote write), and the object store, which stay plaintext`,
+      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir and Loki (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks); not yet on Prometheus as a metrics engine, the engines' gRPC ports (each monolith's own), the object store (S3), and the collectors' health and metrics endpoints, which stay plaintext`,
       suggestion: 'keep the engine hosts on a private network until the engine leg is rendered with TLS',
     });
   }

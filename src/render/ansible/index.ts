@@ -162,7 +162,7 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
         common_s3_access_key_id_name: os.credentials.accessKeyIdKey,
         common_s3_secret_access_key_name: os.credentials.secretAccessKeyKey,
         // TLS between hosts: the files on the hosts and their references (tls.ts), enabled: false without
-        otelstack_tls: tlsInventoryVar(t.tls, pl.names),
+        otelstack_tls: tlsInventoryVar(t.tls, pl),
       },
       children,
     },

@@ -13,7 +13,7 @@ import { VM_BACKUP_DEFAULTS } from '../../model/schema.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { EngineId } from '../../catalog/types.js';
 import { ETC, OPT, S3_ENV_FILE, SEAWEEDFS_DATA_DIR, VM_BACKUP_PREFIX, VM_BACKUP_UNIT, VM_DEFINITION_DIR, VM_STORAGE_LAYOUT, type VmStorageGroup } from './layout.js';
-import { KAFKA_ADMIN_HOST, KAFKA_CLIENT_PROPERTIES, kafkaClientProperties, kafkaListenerLines, kafkaTlsTasks } from './tls.js';
+import { KAFKA_ADMIN_HOST, KAFKA_CLIENT_PROPERTIES, engineReadyTask, kafkaClientProperties, kafkaListenerLines, kafkaTlsTasks } from './tls.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -310,6 +310,8 @@ function engineRoles(files: Files): void {
       execStart: `{{ ${engine}_binary }} -config.file=${VM_STORAGE_LAYOUT[engine].configs[0]!.dest} -config.expand-env=true`,
       envFiles: [S3_ENV_FILE],
       ready: readyOf(engine),
+      // https by service name under TLS between VMs (tls.ts)
+      readyTask: engineReadyTask({ engine, title, prefix: engine, ...readyOf(engine) }),
       grace: STOP_GRACE_SECONDS[engine],
     });
   }

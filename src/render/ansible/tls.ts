@@ -11,7 +11,8 @@
  */
 import { KAFKA_TLS } from '../../catalog/kafka.js';
 import type { TlsPlan } from '../../topology/vm-tls.js';
-import { VM_TLS_DIR } from '../../topology/vm-tls.js';
+import { TLS_ENGINES, VM_TLS_DIR } from '../../topology/vm-tls.js';
+import type { VmPlacement } from '../../topology/vm-placement.js';
 import { ETC } from './layout.js';
 import { ansibleYaml } from './yaml.js';
 
@@ -21,11 +22,13 @@ export const TLS_ROLE = 'otelstack-tls';
 export const KAFKA_CLIENT_PROPERTIES = `${ETC}/kafka/client.properties`;
 
 /** The inventory's otelstack_tls: enabled false without a plan (the roles then render the plaintext settings). */
-export function tlsInventoryVar(p: TlsPlan | undefined, names: ReadonlyArray<readonly [string, string]> = []): Obj {
+export function tlsInventoryVar(p: TlsPlan | undefined, pl?: Pick<VmPlacement, 'kafka' | 'engines'>): Obj {
   if (!p) return { enabled: false };
-  // the names each host's certificate must carry: the service names the configs use for what runs there (sorted)
+  // the names each host's certificate must carry: the names its TLS servers are dialled by — a broker by its
+  // inventory name (advertised listener, controller voters), an engine by its service name (the configs' peers)
   const byHost: Record<string, string[]> = {};
-  for (const [name, host] of names) (byHost[host] ??= []).push(name);
+  for (const h of pl?.kafka ?? []) (byHost[h.name] ??= []).push(h.name);
+  for (const { group, host } of pl?.engines ?? []) if (TLS_ENGINES.includes(group)) (byHost[host.name] ??= []).push(group);
   const namesByHost = Object.fromEntries(Object.entries(byHost).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([h, l]) => [h, [...new Set(l)].sort()]));
   const file = (name: 'ca' | 'cert' | 'key') => {
     const r = p[name];
@@ -179,12 +182,37 @@ export function kafkaTlsTasks(restart: string): Obj[] {
 /** The README lines about TLS for the rendered ansible/ directory (the same for every environment: its inventory's otelstack_tls says what it has). */
 export function tlsReadme(): string[] {
   return [
-    'TLS between hosts (environments[].tls → `otelstack_tls` in each inventory): the collectors\' OTLP receivers and Kafka',
-    '(clients, brokers, controllers) use the CA, each host\'s certificate and its key; with `mtls` the servers require a client',
+    'TLS between hosts (environments[].tls → `otelstack_tls` in each inventory): the collectors\' OTLP receivers, Kafka',
+    '(clients, brokers, controllers), Tempo\'s OTLP receivers and the HTTP servers of Tempo, Mimir and Loki (and their clients:',
+    'collectors, Grafana, health checks) use the CA, each host\'s certificate and its key; with `mtls` the servers require a client',
     'certificate from the CA. Files given as paths must be on every host at that path (the otelstack-tls role checks them and',
     'sets owner and mode); files given as ansible-vault variables (per host in host_vars for cert and key) are written under',
-    '`/etc/otelstack/tls/`. Each host\'s certificate must name (DNS SANs) its inventory name and the service names the configs',
-    'use for what runs on it (`otelstack_names`: kafka-0, tempo, …); the key must be PKCS#8 and unencrypted for Kafka\'s PEM keystore.',
+    '`/etc/otelstack/tls/`. Each host\'s certificate must name (DNS SANs) the service names the configs use for what runs on it',
+    '(`otelstack_tls.names_by_host`: kafka-0, tempo, …; the role checks them); the key must be PKCS#8 and unencrypted for Kafka.',
     '',
   ];
+}
+
+/**
+ * The health check of an engine whose HTTP server takes TLS between VMs (Tempo, Mimir, Loki): plain
+ * http://127.0.0.1 without TLS, as every role; with it https:// by the engine's service name (what its certificate
+ * names; the common role resolves it to this host), verified with the CA, the host certificate presented under mtls.
+ */
+export function engineReadyTask(o: { engine: string; title: string; prefix: string; port: string; path: string }): Obj {
+  const url = `{{ ('https://${o.engine}' if (${on}) else 'http://127.0.0.1') }}:${o.port}${o.path}`;
+  const mtls = `(${on}) and (otelstack_tls.mtls | default(false))`;
+  return {
+    name: `Wait until ${o.title} is ready`,
+    'ansible.builtin.uri': {
+      url,
+      status_code: 200,
+      ca_path: `{{ otelstack_tls.ca if (${on}) else omit }}`,
+      client_cert: `{{ otelstack_tls.cert if ${mtls} else omit }}`,
+      client_key: `{{ otelstack_tls.key if ${mtls} else omit }}`,
+    },
+    register: `${o.prefix}_ready`,
+    until: `${o.prefix}_ready.status == 200`,
+    retries: `{{ ${o.prefix}_ready_retries }}`,
+    delay: `{{ ${o.prefix}_ready_delay }}`,
+  };
 }

@@ -112,6 +112,11 @@ function tenantHeaders(e: EngineDeployment): Record<string, unknown> {
   return e.tenant ? { headers: { 'X-Scope-OrgID': e.tenant } } : {};
 }
 
+/** TLS between VMs: an otlp_http exporter to an https:// engine (vm-tls.ts withTlsEndpoints) verifies it with the CA. */
+function httpsTls(input: RenderInput, endpoint: string): Record<string, unknown> {
+  return input.topology.tls && endpoint.startsWith('https://') ? { tls: collectorClientTls(input.topology.tls) } : {};
+}
+
 /** Direct exporters to each signal's backend: id → config. */
 function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3, [string, Record<string, unknown>]> {
   const out = new Map<Signal3, [string, Record<string, unknown>]>();
@@ -129,9 +134,9 @@ function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3,
       out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls, ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else if (signal === 'metrics') {
       const endpoint = e.endpoints.otlp ?? push;
-      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...httpsTls(input, endpoint), ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else {
-      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint: push, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint: push, ...httpsTls(input, push), ...tenantHeaders(e), ...queueAndRetry(input) }]);
     }
   }
   return out;

@@ -93,7 +93,7 @@ describe('the vm-tls plan rule', () => {
     assert.match(warn[0]!.message, /test runs on 11 VMs with TLS off: OTLP between collectors, Kafka records and the engines' writes and queries cross the network in clear/);
     const info = findings.filter((f) => f.severity === 'info');
     assert.deepEqual(info.map((f) => f.env), ['dev']);
-    assert.match(info[0]!.message, /not yet on the metrics and logs exports/);
+    assert.match(info[0]!.message, /on the HTTP servers of Tempo, Mimir and Loki .*; not yet on Prometheus as a metrics engine, the engines' gRPC ports/);
   });
 });
 
@@ -126,8 +126,37 @@ describe('what the ansible target renders under TLS (examples/vms)', async () =>
     assert.equal(tempo('prod').http.tls.client_ca_file, '/etc/otelstack/tls/ca.crt');
     assert.deepEqual(cfg('dev', 'processor').exporters['otlp_grpc/tempo'].tls, { ca_file: '/etc/otelstack/tls/ca.crt', insecure: false, min_version: '1.2' });
     assert.equal(cfg('prod', 'processor').exporters['otlp_grpc/tempo'].tls.cert_file, '/etc/otelstack/tls/host.crt');
-    // not yet: Mimir and Loki (their OTLP endpoints are on the HTTP server Grafana queries)
-    assert.match(cfg('prod', 'processor').exporters['otlp_http/mimir'].endpoint, /^http:\/\/mimir:/);
+  });
+
+  it('the engines\' HTTP servers take TLS (dskit http_tls_config; client certificates required under mtls), and every client of theirs follows', () => {
+    const engine = (env: string, e: string) => parse(files.get(`ansible/roles/${e}/files/${env}/${e}.yaml`)!) as Obj;
+    for (const e of ['tempo', 'mimir', 'loki']) {
+      assert.deepEqual(engine('dev', e)['server'].http_tls_config, { cert_file: '/etc/otelstack/tls/host.crt', key_file: '/etc/otelstack/tls/host.key' }, e);
+      assert.deepEqual(engine('prod', e)['server'].http_tls_config, { cert_file: '/etc/otelstack/tls/host.crt', key_file: '/etc/otelstack/tls/host.key', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: '/etc/otelstack/tls/ca.crt' }, e);
+      assert.equal(engine('prod', e)['server'].grpc_tls_config, undefined, `${e}: the monolith's own gRPC port stays as it is`);
+    }
+    // the collectors' exports
+    const mimir = cfg('prod', 'processor').exporters['otlp_http/mimir'];
+    assert.equal(mimir.endpoint, 'https://mimir:8080/otlp');
+    assert.equal(mimir.tls.cert_file, '/etc/otelstack/tls/host.crt');
+    assert.equal(cfg('dev', 'processor').exporters['otlp_http/loki'].endpoint, 'https://loki:3100/otlp');
+    // Tempo's span-metrics remote write (prod) with Prometheus' tls_config
+    const rw = engine('prod', 'tempo')['metrics_generator'].storage.remote_write[0];
+    assert.equal(rw.url, 'https://mimir:8080/api/v1/push');
+    assert.deepEqual(rw.tls_config, { ca_file: '/etc/otelstack/tls/ca.crt', cert_file: '/etc/otelstack/tls/host.crt', key_file: '/etc/otelstack/tls/host.key' });
+    // Grafana: https datasources, CA and (mtls) client certificate as $__file{} references Grafana expands — no PEM
+    const ds = (parse(files.get('ansible/roles/grafana/files/prod/datasources.yaml')!) as Obj)['datasources'] as Obj[];
+    for (const d of ds) {
+      assert.match(d['url'], /^https:\/\//);
+      assert.deepEqual(d['jsonData'], { tlsAuth: true, tlsAuthWithCACert: true });
+      assert.deepEqual(d['secureJsonData'], { tlsCACert: '$__file{/etc/otelstack/tls/ca.crt}', tlsClientCert: '$__file{/etc/otelstack/tls/host.crt}', tlsClientKey: '$__file{/etc/otelstack/tls/host.key}' });
+    }
+    const dev = (parse(files.get('ansible/roles/grafana/files/dev/datasources.yaml')!) as Obj)['datasources'] as Obj[];
+    assert.deepEqual(dev[0]!['secureJsonData'], { tlsCACert: '$__file{/etc/otelstack/tls/ca.crt}' }, 'no client certificate without mtls');
+    // the roles' health checks: https by service name with the CA (client certificate under mtls)
+    const ready = (parse(files.get('ansible/roles/loki/tasks/main.yml')!) as Obj[]).find((t) => t['name'] === 'Wait until Loki is ready')!['ansible.builtin.uri'];
+    assert.equal(ready.url, "{{ ('https://loki' if (otelstack_tls.enabled | default(false)) else 'http://127.0.0.1') }}:3100/ready");
+    assert.match(ready.client_cert, /otelstack_tls.mtls/);
   });
 
   it('inventory: otelstack_tls holds references and host paths only — no PEM anywhere in the render', () => {
