@@ -55,10 +55,27 @@ export const MIMIR_READ_WRITE_MIGRATION = {
     zoneLetters: ['a', 'b', 'c'],
     storeGatewayArgs: 'store_gateway_args',
     backendArgs: 'mimir_backend_args',
+    /**
+     * Where the snippets' `deployment` / `statefulSet` come from when a step's overlay is a file of its own: the
+     * Kubernetes library of Grafana's jsonnet-libs that Mimir's jsonnet builds on (ksonnet-util's kausal, whose
+     * apps.v1 objects keep the `.mixin` accessors the snippets call). Unverified against the Mimir repository (too
+     * large to fetch here).
+     */
+    k8sLibrary: { import: 'ksonnet-util/kausal.libsonnet', deployment: 'k.apps.v1.deployment', statefulSet: 'k.apps.v1.statefulSet' },
   },
   storeGatewayUnregisterFlag: 'store-gateway.sharding-ring.unregister-on-shutdown',
   /** the rings the documentation checks after mimir-backend is scaled up and after the microservices leave */
   rings: ['query-scheduler', 'store-gateway', 'compactor', 'ruler'],
+  /**
+   * The rings' status pages (Mimir's HTTP API reference: "<component> ring status", GET /<component>/ring) and their
+   * JSON form: dskit's ring page handler (ring/ring_http.go, read in the copy grafana/tempo vendors) answers JSON when
+   * the Accept header contains application/json — {"shards": [{"id", "state", "address", "timestamp", "zone", …}],
+   * "now"} — and HTML otherwise. Instance ids are the pods' hostnames: the read-write components' pods are named
+   * mimir-read / mimir-write / mimir-backend (seed 004's jsonnet), every other id is a microservice's.
+   */
+  ringPages: { 'query-scheduler': '/query-scheduler/ring', 'store-gateway': '/store-gateway/ring', compactor: '/compactor/ring', ruler: '/ruler/ring' } as Record<string, string>,
+  ringJson: { accept: 'application/json', instances: 'shards', id: 'id', state: 'state', zone: 'zone' },
+  readWriteInstance: 'mimir-(read|write|backend)',
   /** metric names, job / pod matchers and routes of the documentation's gate queries */
   metrics: {
     querierRequests: 'cortex_querier_request_duration_seconds_count',
@@ -108,3 +125,18 @@ export function mimirGateQuery(kind: 'read-serving' | 'query-frontend-idle' | 'd
       return `sum by (job) (rate(${m.metrics.requests}{job=~"${m.jobs.write}", route=~"${m.routes.push}"}[${w}]))`;
   }
 }
+
+/**
+ * Prometheus → Mimir: Prometheus's configuration keys (remote_write, url, headers) and its remote-write metrics
+ * (prometheus.io docs "Remote write tuning" / the storage/remote metrics), and its default retention
+ * (--storage.tsdb.retention.time, 15d). The metric names are checked on the real Prometheus of the e2e suite.
+ */
+export const PROMETHEUS_MIGRATION = {
+  keys: { remoteWrite: 'remote_write', url: 'url', headers: 'headers' },
+  metrics: {
+    samplesFailed: 'prometheus_remote_storage_samples_failed_total',
+    highestTimestamp: 'prometheus_remote_storage_highest_timestamp_in_seconds',
+    highestSentTimestamp: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+  },
+  defaultRetention: { seconds: 15 * 24 * 3600, what: "Prometheus's retention, 15 days by default" },
+} as const;

@@ -7,6 +7,12 @@ import { engineVersion } from './versions.js';
 /** The collector binary inside otel/opentelemetry-collector-contrib (a scratch image: no shell, no probe tool). */
 export const OTELCOL_IMAGE_BINARY = '/otelcol-contrib';
 
+/**
+ * The user the otel/opentelemetry-collector-contrib image runs as (its Dockerfile: USER_UID 10001, USER_GID 10001):
+ * a pod's fsGroup makes a persistent-queue volume writable for it.
+ */
+export const OTELCOL_IMAGE_USER = { uid: 10001, gid: 10001 } as const;
+
 export const otelcol: EngineFacts = {
   id: 'otelcol',
   title: 'OpenTelemetry Collector',

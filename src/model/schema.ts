@@ -107,6 +107,9 @@ export const Autoscaling = z
     max: count(1, MAX_REPLICAS).describe('most replicas it scales to (the plan budgets this many)'),
     targetCpu: count(1, 100).optional().describe('target average CPU utilisation, % of the CPU request'),
     targetMemory: count(1, 100).optional().describe('target average memory utilisation, % of the memory request'),
+    targetLag: count(1, 10_000_000)
+      .optional()
+      .describe('a Kafka-fed processor pool on a cluster with KEDA (environments[].keda) only: the consumer lag per replica, in Kafka messages, its ScaledObject targets (default 50)'),
   })
   .superRefine((a, ctx) => {
     if (a.min > a.max) {
@@ -365,6 +368,10 @@ export const Environment = z.strictObject({
     .boolean()
     .default(true)
     .describe('kubernetes: render NetworkPolicies (default-deny ingress in the namespace, then exactly the flows the topology has); false = none'),
+  keda: z
+    .boolean()
+    .default(false)
+    .describe('kubernetes: the cluster runs KEDA 2.x (keda.sh/v1alpha1 ScaledObject); a Kafka-fed processor pool with autoscaling then scales on consumer lag (seed 002). otelstack does not deploy KEDA'),
   logs: LogRotation.default({ ...LOG_ROTATION_DEFAULTS }),
   currentPhase: phase
     .optional()
@@ -434,7 +441,7 @@ const Pool = z.strictObject({
   memoryLimit: Memory.optional(),
   storage: Storage.optional().describe('persistent-queue volume per replica'),
   autoscaling: Autoscaling.describe(
-    `kubernetes, the Alloy gateway pool otelstack deploys: a HorizontalPodAutoscaler through the alloy chart (controller.autoscaling.horizontal; targetCpu ${AUTOSCALING_DEFAULT_CPU} when no target is given); the plan budgets max replicas`,
+    `kubernetes, the collector pools otelstack deploys: the gateway through a HorizontalPodAutoscaler (the alloy chart's controller.autoscaling.horizontal, or the rendered OTel Collector Deployment's; targetCpu ${AUTOSCALING_DEFAULT_CPU} when no target is given); a Kafka-fed processor pool on consumer lag through a KEDA ScaledObject (environments[].keda); the plan budgets max replicas`,
   ),
 });
 

@@ -22,7 +22,7 @@ export interface PlanComponent extends Amounts {
   /** why the plan carries or changed it (chart workloads) */
   note: string | null;
   /** a HorizontalPodAutoscaler's range: `replicas` (and the totals) are its max */
-  autoscaling?: { min: number; max: number; targetCpu?: number; targetMemory?: number };
+  autoscaling?: { min: number; max: number; targetCpu?: number; targetMemory?: number; targetLag?: number; scaler: 'hpa' | 'keda' };
   perReplica: { cpuRequestMillicores: number; memoryRequestBytes: number; memoryLimitBytes: number | null; cpuLimitMillicores: number | null; storageBytes: number };
 }
 

@@ -33,7 +33,7 @@ export function componentGrid(e: PlanEnvironment): Grid {
     c.engine,
     c.known ? c.component : `${c.component} (!)`,
     String(c.phase),
-    c.autoscaling ? `×${c.autoscaling.min}–${c.autoscaling.max} (HPA; budget ×${c.replicas})` : `×${c.replicas}`,
+    c.autoscaling ? `×${c.autoscaling.min}–${c.autoscaling.max} (${c.autoscaling.scaler === 'keda' ? 'KEDA' : 'HPA'}; budget ×${c.replicas})` : `×${c.replicas}`,
     formatCpu(c.cpuRequestMillicores),
     formatBytes(c.memoryRequestBytes),
     c.perReplica.memoryLimitBytes === null ? '—' : `${formatBytes(c.perReplica.memoryLimitBytes)} each`,

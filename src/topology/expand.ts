@@ -75,7 +75,7 @@ export function expand(stack: Stack, envName: string): Topology {
   const tls = tlsPlanOf(env.tls, env.target, index);
   const start: Topology = {
     stack: stack.name,
-    env: { name: env.name, namespace: env.namespace, target: env.target, ha: env.ha, podDisruptionBudgets: env.podDisruptionBudgets, networkPolicies: env.networkPolicies, logs: { ...env.logs }, index },
+    env: { name: env.name, namespace: env.namespace, target: env.target, ha: env.ha, podDisruptionBudgets: env.podDisruptionBudgets, networkPolicies: env.networkPolicies, keda: env.keda, logs: { ...env.logs }, index },
     objectStorage: { name: env.objectStorage, kind: os.kind, endpoint: os.endpoint, region: os.region, insecure: os.insecure, credentials: os.credentials },
     engines: [],
     components: [],

@@ -15,6 +15,7 @@
 import { CHART_FACTS, type ChartScrape } from '../catalog/charts/index.js';
 import { GRAFANA_HA_PORT } from '../catalog/grafana.js';
 import { CATALOG } from '../catalog/index.js';
+import { KEDA_OPERATOR_POD_LABELS } from '../catalog/keda.js';
 import type { EngineDeployment, Topology } from './types.js';
 
 /** A port of a destination pod: a number, or the name of a container port. */
@@ -41,8 +42,8 @@ export interface Flow {
 const NAME = 'app.kubernetes.io/name';
 const INSTANCE = 'app.kubernetes.io/instance';
 
-/** Release names of deployments otelstack renders outside the engines (render/kubernetes/{alloy,grafana,kafka}.ts). */
-export const FLOW_RELEASES = { alloy: 'alloy', grafana: 'grafana', kafka: 'kafka' } as const;
+/** Release names of deployments otelstack renders outside the engines (render/kubernetes/{alloy,grafana,kafka,otelcol}.ts). */
+export const FLOW_RELEASES = { alloy: 'alloy', grafana: 'grafana', kafka: 'kafka', otelcol: 'otelcol' } as const;
 
 /** Pod labels of a chart release. */
 export function releaseLabels(name: string, release: string): Record<string, string> {
@@ -85,6 +86,27 @@ function collector(t: Topology): { source: FlowSource; local: boolean } | undefi
   return { source: { kind: 'pods', namespace, labels, what: `the Alloy collectors (${namespace === '*' ? 'any namespace' : namespace})` }, local: namespace === t.env.namespace };
 }
 
+/** Pod labels of one OTel Collector pool otelstack deploys (render/kubernetes/otelcol.ts): otelcol / otelcol-<role>. */
+export function otelcolPoolLabels(role: 'gateway' | 'processor'): Record<string, string> {
+  return releaseLabels(FLOW_RELEASES.otelcol, `${FLOW_RELEASES.otelcol}-${role}`);
+}
+
+/**
+ * The OTel Collector pools of this namespace as flow sources (undefined: the environment's collectors are not
+ * otelstack's OTel Collector here): the pool that pushes to the engines (the processor behind a Kafka buffer, else
+ * the gateway), and the pools that are Kafka clients.
+ */
+function otelcolPools(t: Topology): { gateway: Record<string, string>; pusher: FlowSource; kafkaClients: FlowSource[] } | undefined {
+  const ing = t.ingestion;
+  if (t.env.target !== 'kubernetes' || !ing || ing.collector !== 'otelcol' || ing.shared) return undefined;
+  const pool = (role: 'gateway' | 'processor'): FlowSource => ({ kind: 'pods', namespace: t.env.namespace, labels: otelcolPoolLabels(role), what: `the OTel Collector ${role}s` });
+  return {
+    gateway: otelcolPoolLabels('gateway'),
+    pusher: pool(ing.kafkaBuffer ? 'processor' : 'gateway'),
+    kafkaClients: ing.kafkaBuffer ? [pool('gateway'), pool('processor')] : [],
+  };
+}
+
 export interface FlowOptions {
   /** the receiver ports of the environment's own Alloy (alloyListenPorts); default: OTLP gRPC and HTTP */
   collectorPorts?: readonly number[];
@@ -97,6 +119,9 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
   const flows: Flow[] = [];
   const engines = localEngines(t);
   const coll = collector(t);
+  const oc = otelcolPools(t);
+  // who pushes telemetry to the engines: the Alloy, or the OTel Collector pool that exports to them
+  const pusher = coll?.source ?? oc?.pusher;
   const pods = (labels: Record<string, string>, what: string): FlowSource => ({ kind: 'pods', namespace: ns, labels, what });
   const grafanaDeployed = t.components.some((c) => c.engine === 'grafana' && c.component === 'grafana');
   const grafanaLabels = releaseLabels('grafana', FLOW_RELEASES.grafana);
@@ -111,7 +136,7 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
     const http = scrape.metricsPort;
     const self = pods(labels, `${e.title} (${e.release})`);
     // collectors → push
-    if (coll && (e.endpoints.push || e.endpoints.otlp)) flows.push({ from: coll.source, to, ports: pushPorts(e, http), why: `collectors push ${e.signal} to ${e.title}` });
+    if (pusher && (e.endpoints.push || e.endpoints.otlp)) flows.push({ from: pusher, to, ports: pushPorts(e, http), why: `collectors push ${e.signal} to ${e.title}` });
     // inside the engine: the write / read path (gRPC and HTTP), the memberlist ring, the chart's caches
     const internal: FlowPort[] = [http];
     if (ports['grpc'] !== undefined) internal.push(ports['grpc']);
@@ -143,6 +168,11 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
     const to = { labels: brokers, what: 'Kafka brokers' };
     for (const { e, labels } of engines) if (e.kafka) flows.push({ from: pods(labels, `${e.title} (${e.release})`), to, ports: [kp['client']!], why: `${e.title} reads and writes its ingest topic` });
     if (coll && t.ingestion?.kafkaBuffer) flows.push({ from: coll.source, to, ports: [kp['client']!], why: 'collectors buffer through Kafka (gateway → Kafka → processor)' });
+    for (const c of oc?.kafkaClients ?? []) flows.push({ from: c, to, ports: [kp['client']!], why: 'collectors buffer through Kafka (gateway → Kafka → processor)' });
+    // KEDA's operator reads the processor pool's consumer-group lag from the brokers (its ScaledObject's triggers)
+    if (oc && t.env.keda && t.components.some((c) => c.engine === 'otelcol' && c.component === 'processor' && c.autoscaling)) {
+      flows.push({ from: { kind: 'pods', namespace: '*', labels: KEDA_OPERATOR_POD_LABELS, what: 'the KEDA operator (any namespace)' }, to, ports: [kp['client']!], why: "KEDA reads the processor pool's consumer lag (ScaledObject kafka triggers)" });
+    }
     flows.push({ from: pods(brokers, 'Kafka brokers'), to, ports: [kp['client']!, kp['controller']!], why: 'brokers replicate and run the KRaft controller quorum' });
   }
 
@@ -153,6 +183,13 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
     const receivers = [...(opts.collectorPorts ?? [ap['otlpGrpc']!, ap['otlpHttp']!])].sort((a, b) => a - b);
     flows.push({ from: { kind: 'anywhere', what: 'applications sending telemetry' }, to, ports: receivers, why: 'applications send OTLP (and Faro / profiles) to the collectors' });
     flows.push({ from: coll.source, to, ports: [ap['http']!], why: 'Alloy clustering (peers share scrape targets)' });
+  }
+
+  // the OTel Collector gateway of this namespace: applications send telemetry from anywhere
+  if (oc) {
+    const op = CATALOG.otelcol.ports;
+    const receivers = [op['otlpGrpc']!, op['otlpHttp']!, ...(t.ingestion?.faro ? [t.ingestion.faro.port] : [])].sort((a, b) => a - b);
+    flows.push({ from: { kind: 'anywhere', what: 'applications sending telemetry' }, to: { labels: oc.gateway, what: 'the OTel Collector gateways' }, ports: receivers, why: `applications send OTLP${t.ingestion?.faro ? ' (and Faro)' : ''} to the collectors` });
   }
 
   // the canary (otelstack canary) reads back from the engines' query ports; the Alloy scrapes its /metrics

@@ -20,6 +20,10 @@ export interface ComponentAutoscaling {
   /** target average utilisation, % of the request; at least one of the two is set */
   targetCpu?: number;
   targetMemory?: number;
+  /** a Kafka-fed processor pool scaled by KEDA: consumer lag per replica (messages) */
+  targetLag?: number;
+  /** what scales it: a HorizontalPodAutoscaler, or a KEDA ScaledObject (a Kafka-fed processor pool on consumer lag) */
+  scaler: 'hpa' | 'keda';
 }
 
 export interface TopoComponent {
@@ -211,6 +215,8 @@ export interface Topology {
     podDisruptionBudgets: boolean;
     /** kubernetes: render NetworkPolicies (default-deny ingress plus the topology's flows) */
     networkPolicies: boolean;
+    /** kubernetes: the cluster runs KEDA (Kafka-fed processor pools scale on consumer lag) */
+    keda: boolean;
     /** container log rotation (compose: json-file max-size / max-file) */
     logs: { maxSize: string; maxFiles: number };
     /** position in the definition's ordered environments (dev → test → prod) */

@@ -1,7 +1,8 @@
 // Test 1: every collector config otelstack renders — every example with an OpenTelemetry Collector pool, every
 // environment, every role (gateway; processor behind Kafka) — is accepted by the real collector's `validate`
 // (otelcol-otelstack, built from scripts/peers/otelcol-builder.yaml at the catalog's version). The files are exactly
-// renderCollectorConfigs' output, as `otelstack render` writes them. A broken config is rejected, so `validate` is
+// renderCollectorConfigs' output, as `otelstack render` writes them, and the Kubernetes target's ConfigMaps (the
+// OTel Collector pools it deploys: the config text a pod mounts). A broken config is rejected, so `validate` is
 // not a rubber stamp.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 
 import { renderCollectorConfigs } from '../../src/render/configs/otelcol.js';
+import { renderStack } from '../../src/render/index.js';
 import { expandAll } from '../../src/topology/expand.js';
 import { OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
 import { otelcolWith } from './support/peers.js';
@@ -64,6 +66,16 @@ describe('e2e: the real collector validates every rendered collector config', ()
           rendered.push({ example, env: topology.env.name, path, file });
         }
       }
+      // the Kubernetes target's collector pools: the config inside each rendered ConfigMap, as the pod mounts it
+      for (const [path, text] of renderStack(stack).files) {
+        const m = /^kubernetes\/([^/]+)\/otelcol\/[a-z]+-configmap\.yaml$/.exec(path);
+        if (!m) continue;
+        const config = (parse(text) as { data: Record<string, string> }).data['config.yaml']!;
+        const file = join(dir, example, `${path}.config.yaml`);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, config);
+        rendered.push({ example, env: m[1]!, path: `${path}#config.yaml`, file });
+      }
     }
     return { bin, dir };
   });
@@ -74,7 +86,14 @@ describe('e2e: the real collector validates every rendered collector config', ()
     setup.get();
     const got = rendered.map((r) => `${r.example}:${r.path}`).sort();
     // single-node: a gateway straight to the backends; scalable: gateway → Kafka → processor
-    for (const want of ['single-node:configs/local/otelcol-gateway.yaml', 'scalable:configs/local/otelcol-gateway.yaml', 'scalable:configs/local/otelcol-processor.yaml']) {
+    // buffered: the same pools on Kubernetes, their configs in the ConfigMaps the pods mount
+    for (const want of [
+      'single-node:configs/local/otelcol-gateway.yaml',
+      'scalable:configs/local/otelcol-gateway.yaml',
+      'scalable:configs/local/otelcol-processor.yaml',
+      'buffered:kubernetes/prod/otelcol/gateway-configmap.yaml#config.yaml',
+      'buffered:kubernetes/prod/otelcol/processor-configmap.yaml#config.yaml',
+    ]) {
       assert.ok(got.includes(want), `expected ${want} among ${got.join(', ')}`);
     }
   });

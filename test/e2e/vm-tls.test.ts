@@ -98,6 +98,8 @@ class RenderedKafka {
           otelstack_tls: tls,
           kafka_node_id: 0,
           // test: loopback ports; one node is its own quorum, replication 1 (a one-node cluster)
+          kafka_listen_address: '127.0.0.1',
+          kafka_advertised_host: 'localhost',
           kafka_client_port: ports.client,
           kafka_controller_port: ports.controller,
           kafka_controller_quorum_voters: `0@localhost:${ports.controller}`,
@@ -247,7 +249,8 @@ describe('e2e vm-tls: gateway (TLS + mTLS) → Kafka on SSL listeners (rendered)
   it('the broker runs the rendered SSL settings, and the collectors the rendered tls blocks', () => {
     const { kafka, gateway, processor, certs } = setup.get();
     const props = readFileSync(kafka.serverProperties, 'utf8');
-    assert.match(props, new RegExp(`^listeners=SSL://:${kafka.port},CONTROLLER://:\\d+$`, 'm'));
+    assert.match(props, new RegExp(`^listeners=SSL://127\\.0\\.0\\.1:${kafka.port},CONTROLLER://127\\.0\\.0\\.1:\\d+$`, 'm'));
+    assert.match(props, new RegExp(`^advertised.listeners=SSL://localhost:${kafka.port}$`, 'm'));
     assert.match(props, /^listener.security.protocol.map=CONTROLLER:SSL,SSL:SSL$/m);
     assert.match(props, /^ssl.client.auth=required$/m);
     assert.match(readFileSync(join(kafka.dir, 'keystore.pem'), 'utf8'), /BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/);

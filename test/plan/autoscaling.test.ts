@@ -31,16 +31,16 @@ describe('autoscaling', () => {
     const t = expand(s, 'prod');
     const q = t.components.find((c) => c.component === 'querier')!;
     assert.equal(q.replicas, 6);
-    assert.deepEqual(q.autoscaling, { min: 2, max: 6, targetCpu: 80 });
+    assert.deepEqual(q.autoscaling, { min: 2, max: 6, scaler: 'hpa', targetCpu: 80 });
     const p = buildPlan(s, 'test.yaml').environments.find((e) => e.name === 'prod')!;
     const pb = buildPlan(stackOf(), 'test.yaml').environments.find((e) => e.name === 'prod')!;
     const before = base.components.find((c) => c.component === 'querier')!;
     assert.equal(p.totals.cpuRequestMillicores - pb.totals.cpuRequestMillicores, (6 - before.replicas) * q.perReplica.cpuRequestMillicores);
-    assert.deepEqual(p.components.find((c) => c.component === 'querier')!.autoscaling, { min: 2, max: 6, targetCpu: 80 });
+    assert.deepEqual(p.components.find((c) => c.component === 'querier')!.autoscaling, { min: 2, max: 6, scaler: 'hpa', targetCpu: 80 });
     assert.match(renderPlan(buildPlan(s, 'test.yaml'), 'markdown'), /×2–6 \(HPA; budget ×6\)/);
     // only a memory target: no CPU target is invented
     const m = expand(stackOf((x: M) => { x['signals'].metrics.environments.prod.components = { querier: { autoscaling: { min: 2, max: 4, targetMemory: 70 } } }; }), 'prod');
-    assert.deepEqual(m.components.find((c) => c.component === 'querier')!.autoscaling, { min: 2, max: 4, targetMemory: 70 });
+    assert.deepEqual(m.components.find((c) => c.component === 'querier')!.autoscaling, { min: 2, max: 4, scaler: 'hpa', targetMemory: 70 });
   });
 
   it('rule: a stateful write-path component (Mimir ingester) is refused with an error', () => {
@@ -105,7 +105,7 @@ describe('autoscaling', () => {
       const t = expand(s, 'prod');
       const gw = t.components.find((c) => c.engine === 'alloy' && c.component === 'gateway')!;
       assert.equal(gw.replicas, 6);
-      assert.deepEqual(gw.autoscaling, { min: 2, max: 6, targetCpu: 80 });
+      assert.deepEqual(gw.autoscaling, { min: 2, max: 6, scaler: 'hpa', targetCpu: 80 });
       assert.equal(t.components.find((c) => c.engine === 'alloy' && c.component === 'config-reloader')!.replicas, 6, 'one sidecar per gateway pod');
       const f = rule(s).filter((x) => x.env === 'prod');
       assert.deepEqual(f.map((x) => x.severity), ['warning'], JSON.stringify(f));

@@ -43,11 +43,13 @@ describe('verdict: the plan rules for what render used to refuse on its own', ()
     };
     const e = errorsOf(mutate).filter((f) => f.rule === 'kubernetes-kafka-buffer');
     assert.deepEqual(e.map((f) => [f.env, f.path]), [['prod', 'ingestion.environments.prod.kafkaBuffer']]);
-    assert.match(e[0]!.message, /renders no Kafka buffer between collectors/);
+    assert.match(e[0]!.message, /renders the Alloy as a gateway only/);
     assert.ok(renderErrors(mutate).some((f) => f.path === e[0]!.path && f.message === e[0]!.message));
     // the same definition on compose renders its buffer: nothing to refuse
     const onCompose = (s: M) => { mutate(s); s['environments'][1].target = 'compose'; s['ingestion'].collector = 'otelcol'; };
     assert.deepEqual(errorsOf(onCompose).filter((f) => f.rule === 'kubernetes-kafka-buffer'), []);
+    // and on Kubernetes with the OTel Collector, whose gateway and processor pools otelstack deploys there
+    assert.deepEqual(errorsOf((s) => { mutate(s); s['ingestion'].collector = 'otelcol'; }).filter((f) => f.rule === 'kubernetes-kafka-buffer'), []);
   });
 
   it('chart-version: Mimir 2 needs mimir-distributed 5.x, whose values otelstack does not write', () => {

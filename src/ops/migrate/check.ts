@@ -1,3 +1,4 @@
+import { MIMIR_READ_WRITE_MIGRATION } from '../../catalog/migrations.js';
 import { PrometheusClient, mimirPrometheusUrl } from '../backends/index.js';
 import type { GateCondition, Step } from './types.js';
 
@@ -23,19 +24,121 @@ export interface CheckOptions {
   url: string;
   api: 'prometheus' | 'mimir';
   tenant?: string;
+  /** where the rings' status pages answer (Mimir's HTTP port: http://host:8080); without it ring conditions are manual */
+  ringUrl?: string;
+  /** the target's query API for `compare` conditions (Mimir: its base URL with targetApi mimir); without it they are manual */
+  targetUrl?: string;
+  targetApi?: 'prometheus' | 'mimir';
+  /** when this step's timed waits started (the state file); undefined: they start now */
+  waitStartedAt?: Date;
+  now?: Date;
   timeoutMs?: number;
+}
+
+/** One instance of a ring, as its status page lists it. */
+export interface RingInstance {
+  id: string;
+  state: string;
+  zone: string;
+}
+
+/** GET <base>/<component>/ring as JSON (dskit's ring page); throws with what came back when it is not the ring JSON. */
+export async function fetchRing(base: string, ring: string, timeoutMs = 10_000): Promise<RingInstance[]> {
+  const r = MIMIR_READ_WRITE_MIGRATION;
+  const path = r.ringPages[ring];
+  if (!path) throw new Error(`the catalog has no status page for the ${ring} ring`);
+  const url = `${base.replace(/\/+$/, '')}${path}`;
+  const res = await fetch(url, { headers: { Accept: r.ringJson.accept }, signal: AbortSignal.timeout(timeoutMs) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${text.slice(0, 200).trim()}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`GET ${url} did not answer JSON (${(res.headers.get('content-type') ?? 'no content type').split(';')[0]}): is it a Mimir ring page?`);
+  }
+  const list = (body as Record<string, unknown>)[r.ringJson.instances];
+  if (!Array.isArray(list)) throw new Error(`GET ${url}: no "${r.ringJson.instances}" list in the answer`);
+  return list.map((x) => {
+    const o = x as Record<string, unknown>;
+    return { id: String(o[r.ringJson.id] ?? ''), state: String(o[r.ringJson.state] ?? ''), zone: String(o[r.ringJson.zone] ?? '') };
+  });
+}
+
+/** Whether a ring condition holds for the instances seen: `both` kinds present (ACTIVE), or the microservices `left`. */
+export function ringHolds(expect: 'both' | 'left', instances: readonly RingInstance[]): { holds: boolean; detail: string } {
+  const rw = new RegExp(MIMIR_READ_WRITE_MIGRATION.readWriteInstance);
+  const readWrite = instances.filter((i) => rw.test(i.id));
+  const micro = instances.filter((i) => !rw.test(i.id));
+  const list = (xs: readonly RingInstance[]) => (xs.length ? xs.map((i) => `${i.id} ${i.state}`).join(', ') : 'none');
+  const seen = `read-write: ${list(readWrite)}; microservices: ${list(micro)}`;
+  if (expect === 'both') {
+    const active = (xs: readonly RingInstance[]) => xs.some((i) => i.state === 'ACTIVE');
+    return { holds: active(readWrite) && active(micro), detail: `expected an ACTIVE instance of each kind; ${seen}` };
+  }
+  return { holds: micro.length === 0, detail: `expected no microservice instance; ${seen}` };
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 
-/** Runs a step's gate: each PromQL condition through GET /api/v1/query; ring, wait and manual conditions are listed. */
+/** 7200 → "2h 0m", 59 → "59s" */
+function duration(s: number): string {
+  if (s < 60) return `${s}s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}h ${m}m` : `${m}m ${s % 60}s`;
+}
+
+/** Runs a step's gate: each PromQL condition through GET /api/v1/query, each ring condition through its status page (with ringUrl); waits and manual conditions are listed. */
 export async function checkGate(step: Step, opts: CheckOptions): Promise<GateResult> {
   const url = opts.api === 'mimir' ? mimirPrometheusUrl(opts.url) : opts.url.replace(/\/+$/, '');
   const client = new PrometheusClient({ url, ...(opts.tenant ? { tenant: opts.tenant } : {}), timeoutMs: opts.timeoutMs ?? 10_000 });
   const conditions: ConditionResult[] = [];
   for (const g of step.gate) {
+    if (g.kind === 'ring' && opts.ringUrl) {
+      try {
+        const r = ringHolds(g.expect, await fetchRing(opts.ringUrl, g.ring, opts.timeoutMs ?? 10_000));
+        conditions.push({ status: r.holds ? 'hold' : 'fail', kind: 'ring', description: g.description, detail: r.detail });
+      } catch (e) {
+        conditions.push({ status: 'fail', kind: 'ring', description: g.description, detail: `ring page failed: ${(e as Error).message}` });
+      }
+      continue;
+    }
+    if (g.kind === 'compare') {
+      if (!opts.targetUrl) {
+        conditions.push({ status: 'manual', kind: 'compare', description: g.description, query: g.query, detail: 'pass --target-url (the target engine\'s query API) to compare it with --prometheus-url' });
+        continue;
+      }
+      const target = new PrometheusClient({ url: opts.targetApi === 'prometheus' ? opts.targetUrl.replace(/\/+$/, '') : mimirPrometheusUrl(opts.targetUrl), ...(opts.tenant ? { tenant: opts.tenant } : {}), timeoutMs: opts.timeoutMs ?? 10_000 });
+      try {
+        const one = (xs: Array<{ value: number }>, who: string) => {
+          if (xs.length !== 1) throw new Error(`${who} answered ${xs.length} series, expected 1`);
+          return xs[0]!.value;
+        };
+        const a = one(await client.query(g.query), 'the source');
+        const b = one(await target.query(g.query), 'the target');
+        const off = a === 0 ? (b === 0 ? 0 : Infinity) : (Math.abs(a - b) / a) * 100;
+        const holds = a > 0 && off <= g.tolerancePercent;
+        conditions.push({ status: holds ? 'hold' : 'fail', kind: 'compare', description: g.description, query: g.query, detail: `source ${fmt(a)}, target ${fmt(b)}: ${Number.isFinite(off) ? `${off.toFixed(1)} %` : 'the source has none'} apart (at most ${g.tolerancePercent} %)` });
+      } catch (e) {
+        conditions.push({ status: 'fail', kind: 'compare', description: g.description, query: g.query, detail: `comparison failed: ${(e as Error).message}` });
+      }
+      continue;
+    }
+    if (g.kind === 'wait' && g.seconds !== undefined) {
+      const now = opts.now ?? new Date();
+      const started = opts.waitStartedAt ?? now;
+      const left = g.seconds - Math.floor((now.getTime() - started.getTime()) / 1000);
+      const since = opts.waitStartedAt ? `since ${started.toISOString()} (the first check of this step)` : 'starting now (this first check of the step); run the check again then';
+      conditions.push(
+        left <= 0
+          ? { status: 'hold', kind: 'wait', description: g.description, detail: `${duration(g.seconds)} waited ${since}` }
+          : { status: 'fail', kind: 'wait', description: g.description, detail: `${duration(left)} of ${duration(g.seconds)} left, ${since}: not before ${new Date(started.getTime() + g.seconds * 1000).toISOString()}` },
+      );
+      continue;
+    }
     if (g.kind !== 'promql') {
-      const detail = g.kind === 'ring' ? `ring check (${g.ring}: ${g.expect === 'both' ? 'both kinds present' : 'left'}) is not automated yet: check the ring page` : g.kind === 'wait' ? 'not timed by otelstack: wait before running the next step' : 'check by hand';
+      const detail = g.kind === 'ring' ? `ring check (${g.ring}: ${g.expect === 'both' ? 'both kinds present' : 'left'}): pass --ring-url (Mimir's HTTP port) to check the ring page` : g.kind === 'wait' ? 'a wait the documentation gives no duration for: wait before running the next step' : 'check by hand';
       conditions.push({ status: 'manual', kind: g.kind, description: g.description, detail });
       continue;
     }

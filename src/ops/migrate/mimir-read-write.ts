@@ -5,6 +5,12 @@ import type { GateCondition, HelmChange, Runbook, Step, StepChange } from './typ
 
 type Value = string | number | boolean;
 
+/**
+ * Two overlays of one step written as one jsonnet expression (merged left to right), so the step's file evaluates
+ * as it stands: the seed prints them as separate snippets to paste.
+ */
+const OVERLAYS_JOIN = '\n+\n';
+
 const jv = (v: Value): string => (typeof v === 'string' ? `'${v}'` : String(v));
 
 /** A `_config+::` overlay as the documentation writes it (deployment_mode first, then a blank line). */
@@ -185,7 +191,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
       jsonnet: [
         `{\n  // Configure microservices store-gateway to leave the ring.\n  ${J.storeGatewayArgs}+:: {\n    '${flag}': true,\n  },\n\n  ${J.backendArgs}+:: {\n    '${flag}': false,\n  },\n}`,
         replicasOverlay(objects, [...(has('store-gateway') ? [[J.storeGatewayReplicas, 0] as const] : []), [J.querierAutoscaling, false]]),
-      ].join('\n\n'),
+      ].join(OVERLAYS_JOIN),
     }, [...(has('store-gateway') ? [helm(`store_gateway.extraArgs.${flag}`, true)] : []), ...downRead.map((x) => replicasKey(x)).filter((k): k is string => k !== undefined).map((k) => helm(k, 0))]),
     gate: M.rings.filter((r) => has(r)).map((r) => ringLeft(r, `the microservice ${r}`)),
     onFailure: 'a microservice is still in its ring: forget it from the ring page of the engine (its /…/ring endpoint) only once its pod is gone; do not disable ruler remote evaluation yet',
@@ -311,7 +317,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     source: derived,
     change: withHelm(c, {
       summary: 'configure the components of both modes; every microservice starts at 0 replicas, the read-write components keep theirs',
-      jsonnet: [configOverlay([[J.deploymentMode, J.modes.migration], [J.replicas['mimir-write'], c.rw.get('mimir-write')?.replicas ?? 0], [J.replicas['mimir-read'], c.rw.get('mimir-read')?.replicas ?? 0], [J.replicas['mimir-backend'], c.rw.get('mimir-backend')?.replicas ?? 0]]), replicasOverlay([...objectsOf(all, () => 0), ...ingesterObjects], [[J.storeGatewayReplicas, 0]])].join('\n\n'),
+      jsonnet: [configOverlay([[J.deploymentMode, J.modes.migration], [J.replicas['mimir-write'], c.rw.get('mimir-write')?.replicas ?? 0], [J.replicas['mimir-read'], c.rw.get('mimir-read')?.replicas ?? 0], [J.replicas['mimir-backend'], c.rw.get('mimir-backend')?.replicas ?? 0]]), replicasOverlay([...objectsOf(all, () => 0), ...ingesterObjects], [[J.storeGatewayReplicas, 0]])].join(OVERLAYS_JOIN),
     }, helmReplicas(all, () => 0), 'installing mimir-distributed with every replica at 0 is otelstack\'s derivation, unverified'),
     gate: [{ kind: 'manual', description: 'optional: compare the component configuration of both modes' }],
     onFailure: 'fix the configuration before any microservice runs',
@@ -359,7 +365,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     source: derived,
     change: withHelm(c, {
       summary: `${backend.map((x) => `${x} ${msReplicas(x)}`).join(', ')}; mimir-backend's store-gateway now leaves the ring on shutdown`,
-      jsonnet: [`{\n  ${J.backendArgs}+:: {\n    '${flag}': true,\n  },\n\n  ${J.storeGatewayArgs}+:: {\n    '${flag}': false,\n  },\n}`, replicasOverlay(objectsOf(backend, msReplicas), c.ms.has('store-gateway') ? [[J.storeGatewayReplicas, msReplicas('store-gateway')]] : [])].join('\n\n'),
+      jsonnet: [`{\n  ${J.backendArgs}+:: {\n    '${flag}': true,\n  },\n\n  ${J.storeGatewayArgs}+:: {\n    '${flag}': false,\n  },\n}`, replicasOverlay(objectsOf(backend, msReplicas), c.ms.has('store-gateway') ? [[J.storeGatewayReplicas, msReplicas('store-gateway')]] : [])].join(OVERLAYS_JOIN),
     }, helmReplicas(backend, msReplicas)),
     gate: backend.filter((r) => (M.rings as readonly string[]).includes(r)).map(ringBoth),
     onFailure: 'keep the backend endpoints on mimir-backend; scale the backend microservices back to 0',
@@ -408,7 +414,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     source: derived,
     change: withHelm(c, {
       summary: 'the read-write objects are removed; remove the scaling overlays of the steps above',
-      jsonnet: [configOverlay([[J.replicas['mimir-read'], 0]]), configOverlay([[J.deploymentMode, J.modes.microservices]])].join('\n\n'),
+      jsonnet: [configOverlay([[J.replicas['mimir-read'], 0]]), configOverlay([[J.deploymentMode, J.modes.microservices]])].join(OVERLAYS_JOIN),
       actions: [`release the volumes of mimir-write and mimir-backend: kubectl get pvc -n ${from.env.namespace} --no-headers | grep -E '(mimir-write|mimir-backend)' | awk '{print $1}'`],
     }, [], M.helmGap),
     gate: [],

@@ -7,7 +7,9 @@ import { quotaPlan } from '../../plan/quota.js';
 import { add, canaryTotals, componentTotals, zero, type Amounts } from '../../plan/resources.js';
 import { expand } from '../../topology/expand.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
+import { ADD_KAFKA_RUNBOOK, addKafka, addKafkaCovers, addKafkaRefusal } from './add-kafka.js';
 import { microservicesToReadWrite, readWriteToMicroservices } from './mimir-read-write.js';
+import { PROMETHEUS_MIMIR_RUNBOOK, prometheusMimirCovers, prometheusMimirRefusal, prometheusToMimir } from './prometheus-mimir.js';
 import type { Difference, MigrationPlan, PeakResources, ResourceState, Runbook } from './types.js';
 
 /** Bad input to a migration (the CLI turns it into exit 2). */
@@ -98,10 +100,21 @@ function requireCatalogModes(t: Topology): void {
   }
 }
 
-/** The runbook that takes `from` to `to`, or null when none recognises the change. */
-export function selectRunbook(from: Topology, to: Topology): Runbook | null {
+/** The runbook that takes `from` to `to`, or null when none recognises the change (with why, where one refused). */
+export function selectRunbook(from: Topology, to: Topology, refusals: string[] = []): Runbook | null {
+  if (from.ingestion && to.ingestion && !from.ingestion.kafkaBuffer && to.ingestion.kafkaBuffer) {
+    const why = addKafkaRefusal(from, to);
+    if (!why) return addKafka(from, to);
+    refusals.push(why);
+  }
   const a = from.engines.find((e) => e.signal === 'metrics');
   const b = to.engines.find((e) => e.signal === 'metrics');
+  if (a?.engine === 'prometheus' && b?.engine === 'mimir') {
+    const why = prometheusMimirRefusal(from, to);
+    if (!why) return prometheusToMimir(from, to);
+    refusals.push(why);
+    return null;
+  }
   if (!a || !b || a.engine !== 'mimir' || b.engine !== 'mimir') return null;
   if (a.mode === 'microservices' && b.mode === 'read-write') {
     requireCatalogModes(from);
@@ -156,12 +169,12 @@ export function stateTotals(unchanged: Amounts, migrating: ReadonlyMap<string, R
  * per-replica resources the plan uses (each component's from the definition that has it), and their peak.
  */
 export function peakResources(from: Topology, to: Topology, runbook: Runbook): PeakResources {
-  const engine = runbook.engine;
+  const engines = new Set(runbook.engines ?? [runbook.engine]);
   const migrating = new Map<string, ReplicaResources>();
-  for (const c of [...from.components, ...to.components]) if (c.engine === engine && c.budgeted && !migrating.has(c.component)) migrating.set(c.component, c.perReplica);
-  const unchanged = from.components.filter((c) => c.budgeted && c.engine !== engine).reduce<Amounts>((acc, c) => add(acc, componentTotals(c)), canaryTotals(from) ?? zero());
+  for (const c of [...from.components, ...to.components]) if (engines.has(c.engine) && c.budgeted && !migrating.has(c.component)) migrating.set(c.component, c.perReplica);
+  const unchanged = from.components.filter((c) => c.budgeted && !engines.has(c.engine)).reduce<Amounts>((acc, c) => add(acc, componentTotals(c)), canaryTotals(from) ?? zero());
   const before: Record<string, number> = {};
-  for (const c of from.components) if (c.engine === engine && c.budgeted) before[c.component] = c.replicas;
+  for (const c of from.components) if (engines.has(c.engine) && c.budgeted) before[c.component] = c.replicas;
   const states: ResourceState[] = [
     { step: 0, label: 'before the migration', totals: stateTotals(unchanged, migrating, before) },
   ];
@@ -227,18 +240,20 @@ export function topologies(i: MigrationInput): { from: Topology; to: Topology } 
 export function planMigration(i: MigrationInput): MigrationPlan {
   const { from, to } = topologies(i);
   const diffs = differences(from, to);
-  const runbook = selectRunbook(from, to);
-  const covered = runbook ? diffs.filter((d) => mimirCovers(d, from, to)) : [];
+  const refusals: string[] = [];
+  const runbook = selectRunbook(from, to, refusals);
+  const covers = (d: Difference) => (runbook?.id === ADD_KAFKA_RUNBOOK ? addKafkaCovers(d) : runbook?.id === PROMETHEUS_MIMIR_RUNBOOK ? prometheusMimirCovers(d) : mimirCovers(d, from, to));
+  const covered = runbook ? diffs.filter(covers) : [];
   const uncovered = diffs.filter((d) => !covered.includes(d));
   const peak = runbook ? peakResources(from, to, runbook) : null;
   const findings: Finding[] = [];
   const pf = peak ? peakFinding(from, peak) : undefined;
   if (pf) findings.push(pf);
-  if (runbook && to.engines.find((e) => e.signal === 'metrics')?.zoneAware !== true) {
+  if (runbook && (runbook.id === M.id || runbook.id === M.reverseId) && to.engines.find((e) => e.signal === 'metrics')?.zoneAware !== true) {
     findings.push({ severity: 'error', rule: 'migration-zone-awareness', env: i.env, path: `signals.metrics.environments.${i.env}.zoneAware`, message: 'Mimir read-write mode requires multi-zone ingesters and store-gateways (the migration\'s first step)', suggestion: 'set zoneAware: true with three zones in the environment' });
   }
   if (runbook && uncovered.length) {
     findings.push({ severity: 'error', rule: 'migration-uncovered', env: i.env, path: 'environments', message: `${uncovered.length} difference(s) no runbook covers: ${uncovered.map((d) => `${d.subject} ${d.what}`).join(', ')}`, suggestion: 'make those changes in a separate rollout (before or after the migration), or leave them out of the target definition' });
   }
-  return { stack: from.stack, env: i.env, target: from.env.target, from: i.fromFile, to: i.toFile, runbook, uncovered, covered, peak, findings, progress: null };
+  return { stack: from.stack, env: i.env, target: from.env.target, from: i.fromFile, to: i.toFile, runbook, uncovered, refusals, covered, peak, findings, progress: null };
 }

@@ -1,20 +1,48 @@
 import { formatBytes, formatCpu } from '../../model/quantity.js';
-import type { MigrationPlan } from './types.js';
+import type { MigrationPlan, Step } from './types.js';
 
 export type MigrateFormat = 'table' | 'markdown' | 'json';
+
+const heading = (md: boolean) => (level: number, s: string) => (md ? `${'#'.repeat(level)} ${s}` : `${s}\n${(level === 1 ? '=' : '-').repeat(s.length)}`);
+const codeBlock = (md: boolean) => (lang: string, s: string) => (md ? `\`\`\`${lang}\n${s}\n\`\`\`` : s.split('\n').map((l) => `    ${l}`).join('\n'));
+
+/** One step as printed by `migrate plan` (and as the README of `migrate render --step N`). */
+export function stepLines(s: Step, format: Exclude<MigrateFormat, 'json'>, passed = false): string[] {
+  const md = format === 'markdown';
+  const h = heading(md);
+  const code = codeBlock(md);
+  const out: string[] = [];
+  out.push(h(2, `Step ${s.n}: ${s.title}${passed ? ' [passed]' : ''}`), '', `(${s.source}; id ${s.id})`, '', `Change: ${s.change.summary}`);
+  for (const a of s.change.actions ?? []) out.push(`- action: ${a}`);
+  if (s.change.jsonnet) out.push('', 'jsonnet overlay:', '', code('jsonnet', s.change.jsonnet));
+  if (s.change.helm?.length) {
+    out.push('', 'Helm values (mimir-distributed):');
+    for (const k of s.change.helm) out.push(`- ${k.key}: ${JSON.stringify(k.value)}${k.verified ? '' : ' (unverified)'}`);
+  }
+  if (s.change.helmGap) out.push('', `Helm: ${s.change.helmGap}`);
+  for (const f of Object.keys(s.change.files ?? {}).sort()) out.push('', `File ${f} (migrate render --step ${s.n} writes it)`);
+  out.push('', 'Gate before the next step:');
+  if (!s.gate.length) out.push('- none (last step)');
+  for (const g of s.gate) {
+    if (g.kind === 'promql') out.push(`- ${g.description} (${g.expect === 'nonzero' ? 'some series > 0' : 'every series 0'}):`, '', code('promql', g.query), '');
+    else if (g.kind === 'compare') out.push(`- compare on source and target (at most ${g.tolerancePercent} % apart): ${g.description}:`, '', code('promql', g.query), '');
+    else out.push(`- ${g.kind}: ${g.description}`);
+  }
+  out.push(`If the gate fails: ${s.onFailure}`, `Roll back: ${s.rollback}`, `Replicas after the step: ${Object.entries(s.replicas).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
+  return out;
+}
 
 /**
  * The migration plan as printed. JSON: the MigrationPlan object itself (stack, env, target, from, to, runbook
  * {id, title, engine, signal, from, to, source, notes, steps [{n, id, title, source, change {summary, jsonnet?,
  * helm? [{key, value, verified}], helmGap?, actions?}, gate [condition], onFailure, rollback, replicas}]} | null,
- * uncovered [difference], covered [difference], peak {states, peak, at, available, fits, quotaRequest} | null,
+ * uncovered [difference], refusals [string], covered [difference], peak {states, peak, at, available, fits, quotaRequest} | null,
  * findings [Finding], progress {stateFile, passed [{step, passedAt, forced}], next} | null).
  */
 export function renderMigrationPlan(p: MigrationPlan, format: MigrateFormat): string {
   if (format === 'json') return `${JSON.stringify(p, null, 2)}\n`;
   const md = format === 'markdown';
-  const h = (level: number, s: string) => (md ? `${'#'.repeat(level)} ${s}` : `${s}\n${(level === 1 ? '=' : '-').repeat(s.length)}`);
-  const code = (lang: string, s: string) => (md ? `\`\`\`${lang}\n${s}\n\`\`\`` : s.split('\n').map((l) => `    ${l}`).join('\n'));
+  const h = heading(md);
   const out: string[] = [];
   const rb = p.runbook;
   out.push(h(1, `Migration of ${p.stack} (${p.env}, ${p.target}): ${rb ? rb.title : 'no runbook'}`), '');
@@ -27,24 +55,7 @@ export function renderMigrationPlan(p: MigrationPlan, format: MigrateFormat): st
     out.push(`Source: ${rb.source}`, '');
     for (const n of rb.notes) out.push(`- ${n}`);
     out.push('');
-    for (const s of rb.steps) {
-      const passed = p.progress?.passed.find((x) => x.step === s.n);
-      out.push(h(2, `Step ${s.n}: ${s.title}${passed ? ' [passed]' : ''}`), '', `(${s.source}; id ${s.id})`, '', `Change: ${s.change.summary}`);
-      for (const a of s.change.actions ?? []) out.push(`- action: ${a}`);
-      if (s.change.jsonnet) out.push('', 'jsonnet overlay:', '', code('jsonnet', s.change.jsonnet));
-      if (s.change.helm?.length) {
-        out.push('', 'Helm values (mimir-distributed):');
-        for (const k of s.change.helm) out.push(`- ${k.key}: ${JSON.stringify(k.value)}${k.verified ? '' : ' (unverified)'}`);
-      }
-      if (s.change.helmGap) out.push('', `Helm: ${s.change.helmGap}`);
-      out.push('', 'Gate before the next step:');
-      if (!s.gate.length) out.push('- none (last step)');
-      for (const g of s.gate) {
-        if (g.kind === 'promql') out.push(`- ${g.description} (${g.expect === 'nonzero' ? 'some series > 0' : 'every series 0'}):`, '', code('promql', g.query), '');
-        else out.push(`- ${g.kind}: ${g.description}`);
-      }
-      out.push(`If the gate fails: ${s.onFailure}`, `Roll back: ${s.rollback}`, `Replicas after the step: ${Object.entries(s.replicas).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
-    }
+    for (const s of rb.steps) out.push(...stepLines(s, format, p.progress?.passed.some((x) => x.step === s.n) ?? false));
   }
   if (p.peak) {
     const pk = p.peak;

@@ -5,7 +5,8 @@ import type { StepProgress } from './types.js';
 
 /**
  * Where a half-done migration stands, written only by `otelstack migrate check`:
- *   { version: 1, stack, env, runbook, passed: [{ step, passedAt (ISO 8601), forced }] } (sorted by step)
+ *   { version: 1, stack, env, runbook, passed: [{ step, passedAt (ISO 8601), forced }] (sorted by step),
+ *     waits?: [{ step, startedAt }] (when the first check of a step with a timed wait ran) }
  */
 export interface MigrationState {
   version: 1;
@@ -13,6 +14,8 @@ export interface MigrationState {
   env: string;
   runbook: string;
   passed: StepProgress[];
+  /** when the first `check` of a step with a timed wait ran: its wait counts from there */
+  waits?: Array<{ step: number; startedAt: string }>;
 }
 
 /** The default state file: .otelstack-migrate-<stack>-<env>.json in the current directory. */
@@ -37,14 +40,29 @@ export function readState(file: string, expect: { stack: string; env: string; ru
   return s as MigrationState;
 }
 
-/** Records step `step` as passed (atomically: a temp file renamed over the state file). */
-export function recordPass(file: string, base: { stack: string; env: string; runbook: string }, prior: MigrationState | undefined, step: number, forced: boolean, now: Date = new Date()): MigrationState {
-  const passed = (prior?.passed ?? []).filter((p) => p.step !== step).concat([{ step, passedAt: now.toISOString(), forced }]).sort((a, b) => a.step - b.step);
-  const state: MigrationState = { version: 1, ...base, passed };
+function writeState(file: string, state: MigrationState): MigrationState {
   const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(tmp, file);
   return state;
+}
+
+/** Records step `step` as passed (atomically: a temp file renamed over the state file). */
+export function recordPass(file: string, base: { stack: string; env: string; runbook: string }, prior: MigrationState | undefined, step: number, forced: boolean, now: Date = new Date()): MigrationState {
+  const passed = (prior?.passed ?? []).filter((p) => p.step !== step).concat([{ step, passedAt: now.toISOString(), forced }]).sort((a, b) => a.step - b.step);
+  return writeState(file, { version: 1, ...base, passed, ...(prior?.waits?.length ? { waits: prior.waits } : {}) });
+}
+
+/** When the timed waits of `step` started (undefined: not yet). */
+export function waitStart(state: MigrationState | undefined, step: number): Date | undefined {
+  const w = state?.waits?.find((x) => x.step === step);
+  return w ? new Date(w.startedAt) : undefined;
+}
+
+/** Starts the clock of `step`'s timed waits (the first `check` of the step, after it was applied). */
+export function recordWaitStart(file: string, base: { stack: string; env: string; runbook: string }, prior: MigrationState | undefined, step: number, now: Date = new Date()): MigrationState {
+  const waits = (prior?.waits ?? []).filter((w) => w.step !== step).concat([{ step, startedAt: now.toISOString() }]).sort((a, b) => a.step - b.step);
+  return writeState(file, { version: 1, ...base, passed: prior?.passed ?? [], waits });
 }
 
 /** The first step not passed yet (null when every step has). */

@@ -20,6 +20,8 @@ export interface StepChange {
   helmGap?: string;
   /** actions outside any file: load-balancer routing, procedures */
   actions?: string[];
+  /** files the step deploys (name → content), written by `migrate render` beside its README */
+  files?: Record<string, string>;
 }
 
 /** One condition of a gate. `promql`: holds when the result is non-zero (some series > 0) or zero (none > 0). */
@@ -27,7 +29,9 @@ export type GateCondition =
   | { kind: 'promql'; description: string; query: string; expect: 'nonzero' | 'zero' }
   | { kind: 'ring'; description: string; ring: string; expect: 'both' | 'left' }
   | { kind: 'manual'; description: string }
-  | { kind: 'wait'; description: string; seconds?: number };
+  | { kind: 'wait'; description: string; seconds?: number }
+  /** the same query on the source and the target query API: holds when both answer and differ by at most tolerancePercent of the source's value */
+  | { kind: 'compare'; description: string; query: string; tolerancePercent: number };
 
 export interface Step {
   /** 1-based position */
@@ -49,6 +53,8 @@ export interface Runbook {
   id: string;
   title: string;
   engine: string;
+  /** engines whose components the steps' replicas count (default: engine) */
+  engines?: string[];
   signal: string;
   from: string;
   to: string;
@@ -100,6 +106,8 @@ export interface MigrationPlan {
   runbook: Runbook | null;
   /** differences no runbook covers */
   uncovered: Difference[];
+  /** why a runbook that recognised the change does not apply to it (e.g. Add Kafka on Kubernetes) */
+  refusals: string[];
   /** differences the runbook covers */
   covered: Difference[];
   peak: PeakResources | null;

@@ -7,30 +7,40 @@ import type { Finding, Rule } from '../findings.js';
 type Report = (severity: Finding['severity'], message: string, suggestion: string) => void;
 
 /**
- * A collector pool's autoscaling: the Alloy gateway otelstack deploys on Kubernetes scales through the alloy
- * chart's HorizontalPodAutoscaler (controller.autoscaling.horizontal); a Kafka-fed processor pool scales on
- * consumer lag (seed 002 "Consumer lag → auto-scaling"), which needs KEDA objects otelstack does not render.
+ * A collector pool's autoscaling on Kubernetes: the gateway on CPU through a HorizontalPodAutoscaler (the alloy
+ * chart's controller.autoscaling.horizontal, or the one rendered beside otelstack's OTel Collector Deployment); a
+ * Kafka-fed processor pool on consumer lag (seed 002 "Consumer lag → auto-scaling") through a KEDA ScaledObject,
+ * where the environment says its cluster runs KEDA (environments[].keda).
  */
 function collectorPool(stack: Stack, t: Topology, c: TopoComponent, f: Report): void {
   const ing = stack.ingestion!;
   const a = c.autoscaling!;
   const pools = ing.environments[t.env.name];
-  if (c.component === 'processor') {
-    f('error', `the processor pool (${t.env.name}) reads Kafka: it scales on consumer lag (seed 002), not on CPU, and otelstack renders no KEDA ScaledObject for it yet`, 'remove processor.autoscaling and size processor.replicas to the buffer topics\' partitions');
-    return;
-  }
   if (t.env.target !== 'kubernetes') {
-    f('warning', `${t.env.name} is a ${t.env.target} environment: nothing autoscales there, the gateway pool runs ${a.max} replicas`, 'remove gateway.autoscaling, or set gateway.replicas');
+    f('warning', `${t.env.name} is a ${t.env.target} environment: nothing autoscales there, the ${c.component} pool runs ${a.max} replicas`, `remove ${c.component}.autoscaling, or set ${c.component}.replicas`);
     return;
   }
   if (ing.shared) {
-    f('error', `the gateway is the shared ${ing.collector} (ingestion.shared: true), deployed elsewhere: otelstack renders its configuration, not its pods, so it cannot autoscale it`, 'remove gateway.autoscaling, or set ingestion.shared: false so otelstack deploys the gateway');
+    f('error', `the ${c.component} is the shared ${ing.collector} (ingestion.shared: true), deployed elsewhere: otelstack renders its configuration, not its pods, so it cannot autoscale it`, `remove ${c.component}.autoscaling, or set ingestion.shared: false so otelstack deploys the pools`);
     return;
   }
-  if (ing.collector !== 'alloy') {
-    f('warning', `otelstack deploys no ${ing.collector} gateway on Kubernetes: the gateway pool runs ${a.max} replicas, fixed`, "use ingestion.collector: alloy (the alloy chart's HorizontalPodAutoscaler), or remove gateway.autoscaling");
+  if (c.component === 'processor') {
+    if (ing.collector !== 'otelcol') {
+      f('error', `the processor pool (${t.env.name}) reads Kafka and scales on consumer lag (seed 002) through a KEDA ScaledObject, and otelstack deploys a processor pool on Kubernetes for the OTel Collector only (the kubernetes-kafka-buffer rule says why)`, 'use ingestion.collector: otelcol, or remove processor.autoscaling');
+      return;
+    }
+    if (!t.env.keda) {
+      f('error', `the processor pool (${t.env.name}) reads Kafka: it scales on consumer lag (seed 002), not on CPU, through a KEDA ScaledObject, and ${t.env.name} does not say its cluster runs KEDA`, `set keda: true on environment ${t.env.name} where the cluster runs KEDA 2.x, or remove processor.autoscaling and size processor.replicas to the buffer topics' partitions`);
+      return;
+    }
+    if (t.env.ha && a.min < 2) f('error', `the processor pool (${t.env.name}) may scale down to ${a.min} replica in an HA environment: a rolling update or a lost pod then stops the buffer's consumption`, 'set processor.autoscaling.min: 2');
+    if (ing.persistentQueue.enabled) {
+      f('warning', `the processor pool (${t.env.name}) keeps persistent queues on a volume per replica: when KEDA removes a pod, what its queue still holds waits on that volume until the pool grows back to it`, 'keep processor.autoscaling.min at the replicas normal load needs; the ScaledObject removes one pod a minute after a 5 min stabilisation window');
+    }
+    if (pools?.processor?.replicas !== undefined && pools.processor.replicas !== 1) f('warning', `the processor pool (${t.env.name}) gives both replicas (${pools.processor.replicas}) and autoscaling (${a.min}–${a.max}): replicas is ignored, the plan budgets ${a.max}`, 'drop processor.replicas');
     return;
   }
+  if (a.targetLag !== undefined) f('warning', `targetLag applies to a Kafka-fed processor pool only: the gateway pool (${t.env.name}) scales on CPU / memory, targetLag is ignored`, 'remove gateway.autoscaling.targetLag');
   if (pools?.controller === 'daemonset') {
     f('error', 'the gateway runs as a DaemonSet (one pod per node): a HorizontalPodAutoscaler cannot scale it', 'use controller: deployment, or remove gateway.autoscaling');
     return;
@@ -64,6 +74,7 @@ export const autoscaling: Rule = {
           collectorPool(stack, t, c, f);
           continue;
         }
+        if (a.targetLag !== undefined) f('warning', `targetLag applies to a Kafka-fed processor pool only: ${who} scales on CPU / memory, targetLag is ignored`, `remove targetLag from ${c.component}.autoscaling`);
         const e = t.engines.find((x) => x.engine === c.engine);
         const line = e ? CATALOG[e.engine].versions.find((v) => v.line === e.versionLine) : undefined;
         if (c.stateful || c.singleton) {

@@ -25,7 +25,7 @@ import { engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js'
 import type { FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { VM_STORAGE_GROUPS, VM_STORAGE_LAYOUT, isVmStorageGroup } from './layout.js';
-import { renderRoles } from './roles.js';
+import { MANAGE_SYSTEM, renderRoles } from './roles.js';
 import { TLS_ROLE, renderTlsRole, tlsInventoryVar, tlsReadme } from './tls.js';
 import { ansibleYaml } from './yaml.js';
 
@@ -184,11 +184,11 @@ function drainTasks(): Obj[] {
   const metrics = CATALOG.otelcol.ports['metrics'];
   const running = "'otelstack-otelcol.service' in ansible_facts.services and ansible_facts.services['otelstack-otelcol.service'].state == 'running'";
   return [
-    { name: 'Look at the running services', 'ansible.builtin.service_facts': {} },
+    { name: 'Look at the running services', 'ansible.builtin.service_facts': {}, when: MANAGE_SYSTEM },
     {
       name: 'Take the collector out of the load balancer',
       'ansible.builtin.uri': { url: '{{ otelstack_lb_drain_url }}', method: 'POST', status_code: [200, 202, 204] },
-      when: ["otelstack_lb_drain_url | default('') | length > 0", running],
+      when: [MANAGE_SYSTEM, "otelstack_lb_drain_url | default('') | length > 0", running],
     },
     {
       name: 'Wait until the exporter queues are empty',
@@ -197,7 +197,7 @@ function drainTasks(): Obj[] {
       until: "otelstack_collector_metrics.content | regex_findall('otelcol_exporter_queue_size\\{[^}]*\\} ([0-9.eE+]+)') | map('float') | sum == 0",
       retries: '{{ otelstack_drain_retries | default(30) }}',
       delay: 2,
-      when: running,
+      when: [MANAGE_SYSTEM, running],
     },
   ];
 }

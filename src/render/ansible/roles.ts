@@ -22,6 +22,19 @@ type Files = Map<string, string>;
 export const SERVICE_USER = 'otelstack';
 
 const j = (expr: string) => `{{ ${expr} }}`;
+/**
+ * Every path a role writes or a unit names starts with otelstack_root: unset on a VM (the paths as they are); a test
+ * applying the playbooks on one machine (test/e2e/ansible-apply.test.ts) puts each host under a temporary root.
+ */
+const ROOT = "{{ otelstack_root | default('') }}";
+const at = (path: string) => `${ROOT}${path}`;
+/**
+ * Privileged steps — system users, packages, systemctl, sysctl, and the health checks and topic/bucket creation
+ * that need the service systemd started — run unless otelstack_manage_system is false (a test without systemd).
+ */
+export const MANAGE_SYSTEM = 'otelstack_manage_system | default(true) | bool';
+/** The service user owning what a service writes: the common role's common_user (otelstack). */
+const OWNER = j('common_user');
 /** The catalog's readiness endpoint of an engine, as the role's health check polls it on the host. */
 const readyOf = (id: EngineId): { port: string; path: string } => ({ port: String(CATALOG[id].ports[CATALOG[id].ready!.port]), path: CATALOG[id].ready!.path });
 const fill = (s: string, version: string) => s.replace(/\{version\}/g, version);
@@ -91,7 +104,7 @@ interface ProcessRole {
   envFiles?: string[];
   dataDirs: string[];
   /** config files: file under files/<env>/ (per-env name from a variable) → destination */
-  configs: Array<{ src: string; dest: string }>;
+  configs: Array<{ src: string; dest: string; srcVar?: string }>;
   templates?: Array<{ src: string; dest: string; mode: string; contents: string }>;
   ready: { port: string; path: string };
   /** a health check other than an HTTP GET of `ready` (a broker has no HTTP endpoint) */
@@ -113,7 +126,7 @@ function processRole(files: Files, r: ProcessRole): void {
   const defaults: Obj = {
     [`${p}_version`]: rel.version,
     ...downloadVars(p, rel.url),
-    [`${p}_home`]: home,
+    [`${p}_home`]: at(home),
     [`${p}_binary`]: `${j(`${p}_home`)}/${fill(rel.binary, j(`${p}_version`))}`,
     [`${p}_memory_max`]: '',
     [`${p}_cpu_quota`]: '',
@@ -122,36 +135,39 @@ function processRole(files: Files, r: ProcessRole): void {
     [`${p}_ready_delay`]: 5,
     ...(r.defaults ?? {}),
   };
-  const unitDest = `/etc/systemd/system/${r.unit}.service`;
+  const unitDest = at(`/etc/systemd/system/${r.unit}.service`);
   const restart = `Restart ${r.title}`;
   const tasks: Obj[] = [
-    ...(r.packages ? [{ name: `Install what ${r.title} needs`, 'ansible.builtin.package': { name: j(r.packages), state: 'present' } }] : []),
-    { name: `Create the ${r.title} directories`, 'ansible.builtin.file': { path: j('item'), state: 'directory', owner: SERVICE_USER, group: SERVICE_USER, mode: '0750' }, loop: [j(`${p}_home`), ...r.dataDirs] },
+    ...(r.packages ? [{ name: `Install what ${r.title} needs`, 'ansible.builtin.package': { name: j(r.packages), state: 'present' }, when: MANAGE_SYSTEM }] : []),
+    { name: `Create the ${r.title} directories`, 'ansible.builtin.file': { path: j('item'), state: 'directory', owner: OWNER, group: OWNER, mode: '0750' }, loop: [j(`${p}_home`), ...r.dataDirs.map(at)] },
     rel.archive
       ? { name: `Download ${r.title} ${j(`${p}_version`)}`, 'ansible.builtin.get_url': { url: j(`${p}_download_url`), dest: `${j(`${p}_home`)}/release.archive`, mode: '0644' } }
       : { name: `Download ${r.title} ${j(`${p}_version`)}`, 'ansible.builtin.get_url': { url: j(`${p}_download_url`), dest: j(`${p}_binary`), mode: '0755' } },
     ...(rel.archive
       ? [{ name: `Unpack ${r.title}`, 'ansible.builtin.unarchive': { src: `${j(`${p}_home`)}/release.archive`, dest: j(`${p}_home`), remote_src: true, creates: j(`${p}_binary`), owner: 'root', group: 'root' } }]
       : []),
-    ...r.configs.map((c) => ({ name: `Place the ${r.title} config ${c.dest}`, 'ansible.builtin.copy': { src: `${j('otelstack_env')}/${c.src}`, dest: c.dest, owner: 'root', group: SERVICE_USER, mode: '0640' }, notify: restart })),
-    ...(r.templates ?? []).map((t) => ({ name: `Template ${t.dest}`, 'ansible.builtin.template': { src: t.src, dest: t.dest, owner: 'root', group: SERVICE_USER, mode: t.mode }, notify: restart })),
+    ...r.configs.map((c) => ({ name: `Place the ${r.title} config ${c.dest}`, 'ansible.builtin.copy': { src: c.srcVar ? j(c.srcVar) : `${j('otelstack_env')}/${c.src}`, dest: at(c.dest), owner: 'root', group: OWNER, mode: '0640' }, notify: restart })),
+    ...(r.templates ?? []).map((t) => ({ name: `Template ${t.dest}`, 'ansible.builtin.template': { src: t.src, dest: at(t.dest), owner: 'root', group: OWNER, mode: t.mode }, notify: restart })),
     { name: `Install the ${r.unit} unit`, 'ansible.builtin.template': { src: `${r.unit}.service.j2`, dest: unitDest, owner: 'root', group: 'root', mode: '0644' }, notify: restart },
     ...(r.before ?? []),
-    { name: `Enable and start ${r.unit}`, 'ansible.builtin.systemd_service': { name: r.unit, enabled: true, state: 'started', daemon_reload: true } },
+    { name: `Enable and start ${r.unit}`, 'ansible.builtin.systemd_service': { name: r.unit, enabled: true, state: 'started', daemon_reload: true }, when: MANAGE_SYSTEM },
     { name: 'Apply pending restarts before the health check', 'ansible.builtin.meta': 'flush_handlers' },
-    r.readyTask ?? {
-      name: `Wait until ${r.title} is ready`,
-      'ansible.builtin.uri': { url: `http://127.0.0.1:${r.ready.port}${r.ready.path}`, status_code: 200 },
-      register: `${p}_ready`,
-      until: `${p}_ready.status == 200`,
-      retries: j(`${p}_ready_retries`),
-      delay: j(`${p}_ready_delay`),
+    {
+      ...(r.readyTask ?? {
+        name: `Wait until ${r.title} is ready`,
+        'ansible.builtin.uri': { url: `http://127.0.0.1:${r.ready.port}${r.ready.path}`, status_code: 200 },
+        register: `${p}_ready`,
+        until: `${p}_ready.status == 200`,
+        retries: j(`${p}_ready_retries`),
+        delay: j(`${p}_ready_delay`),
+      }),
+      when: MANAGE_SYSTEM,
     },
-    ...(r.after ?? []),
+    ...(r.after ?? []).map((t) => ({ ...t, when: MANAGE_SYSTEM })),
   ];
   files.set(`${dir}/defaults/main.yml`, ansibleYaml(defaults));
   files.set(`${dir}/tasks/main.yml`, ansibleYaml(tasks));
-  files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: restart, 'ansible.builtin.systemd_service': { name: r.unit, state: 'restarted', daemon_reload: true } }]));
+  files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: restart, 'ansible.builtin.systemd_service': { name: r.unit, state: 'restarted', daemon_reload: true }, when: MANAGE_SYSTEM }]));
   files.set(`${dir}/templates/${r.unit}.service.j2`, unitTemplate({ description: `${r.title} (otelstack)`, prefix: p, execStart: r.execStart, after: 'network-online.target', ...(r.env ? { env: r.env } : {}), ...(r.envFiles ? { envFiles: r.envFiles } : {}) }));
   for (const t of r.templates ?? []) files.set(`${dir}/templates/${t.src}`, t.contents);
 }
@@ -170,22 +186,22 @@ function commonRole(files: Files): void {
     }),
   );
   const tasks: Obj[] = [
-    { name: 'Create the otelstack group', 'ansible.builtin.group': { name: j('common_user'), system: true, state: 'present' } },
-    { name: 'Create the otelstack user', 'ansible.builtin.user': { name: j('common_user'), group: j('common_user'), system: true, shell: '/usr/sbin/nologin', create_home: false, state: 'present' } },
-    { name: 'Create the config directory', 'ansible.builtin.file': { path: ETC, state: 'directory', owner: 'root', group: j('common_user'), mode: '0750' } },
-    { name: 'Create the install directory', 'ansible.builtin.file': { path: OPT, state: 'directory', owner: 'root', group: 'root', mode: '0755' } },
+    { name: 'Create the otelstack group', 'ansible.builtin.group': { name: j('common_user'), system: true, state: 'present' }, when: MANAGE_SYSTEM },
+    { name: 'Create the otelstack user', 'ansible.builtin.user': { name: j('common_user'), group: j('common_user'), system: true, shell: '/usr/sbin/nologin', create_home: false, state: 'present' }, when: MANAGE_SYSTEM },
+    { name: 'Create the config directory', 'ansible.builtin.file': { path: at(ETC), state: 'directory', owner: 'root', group: j('common_user'), mode: '0750' } },
+    { name: 'Create the install directory', 'ansible.builtin.file': { path: at(OPT), state: 'directory', owner: 'root', group: 'root', mode: '0755' } },
     {
       // the configs name their peers as on compose (kafka-0, tempo, seaweedfs …): resolve them to the inventory's hosts
       name: 'Resolve the stack service names to the inventory hosts',
-      'ansible.builtin.blockinfile': { path: '/etc/hosts', marker: '# {mark} otelstack service names', block: '{% for name, host in otelstack_names.items() %}\n{{ hostvars[host].ansible_host }} {{ name }}\n{% endfor %}', create: false },
+      'ansible.builtin.blockinfile': { path: at('/etc/hosts'), marker: '# {mark} otelstack service names', block: '{% for name, host in otelstack_names.items() %}\n{{ hostvars[host].ansible_host }} {{ name }}\n{% endfor %}', create: false },
     },
-    { name: 'Kernel settings for the stack', 'ansible.builtin.template': { src: 'sysctl.conf.j2', dest: '/etc/sysctl.d/90-otelstack.conf', owner: 'root', group: 'root', mode: '0644' }, notify: 'Apply sysctl settings' },
-    { name: 'Open file limits for the service user', 'ansible.builtin.template': { src: 'limits.conf.j2', dest: '/etc/security/limits.d/90-otelstack.conf', owner: 'root', group: 'root', mode: '0644' } },
-    { name: 'Create the journald drop-in directory', 'ansible.builtin.file': { path: '/etc/systemd/journald.conf.d', state: 'directory', owner: 'root', group: 'root', mode: '0755' } },
-    { name: 'Log rotation: bound the journal the services log to', 'ansible.builtin.template': { src: 'journald.conf.j2', dest: '/etc/systemd/journald.conf.d/90-otelstack.conf', owner: 'root', group: 'root', mode: '0644' }, notify: 'Restart journald' },
+    { name: 'Kernel settings for the stack', 'ansible.builtin.template': { src: 'sysctl.conf.j2', dest: at('/etc/sysctl.d/90-otelstack.conf'), owner: 'root', group: 'root', mode: '0644' }, notify: 'Apply sysctl settings' },
+    { name: 'Open file limits for the service user', 'ansible.builtin.template': { src: 'limits.conf.j2', dest: at('/etc/security/limits.d/90-otelstack.conf'), owner: 'root', group: 'root', mode: '0644' } },
+    { name: 'Create the journald drop-in directory', 'ansible.builtin.file': { path: at('/etc/systemd/journald.conf.d'), state: 'directory', owner: 'root', group: 'root', mode: '0755' } },
+    { name: 'Log rotation: bound the journal the services log to', 'ansible.builtin.template': { src: 'journald.conf.j2', dest: at('/etc/systemd/journald.conf.d/90-otelstack.conf'), owner: 'root', group: 'root', mode: '0644' }, notify: 'Restart journald' },
     {
       name: 'S3 credentials for the engines (from vault variables)',
-      'ansible.builtin.template': { src: 's3.env.j2', dest: S3_ENV_FILE, owner: 'root', group: j('common_user'), mode: '0640' },
+      'ansible.builtin.template': { src: 's3.env.j2', dest: at(S3_ENV_FILE), owner: 'root', group: j('common_user'), mode: '0640' },
       no_log: true,
       when: "otelstack_s3_env | default(true) | bool",
     },
@@ -194,8 +210,8 @@ function commonRole(files: Files): void {
   files.set(
     `${dir}/handlers/main.yml`,
     ansibleYaml([
-      { name: 'Apply sysctl settings', 'ansible.builtin.command': { argv: ['sysctl', '--system'] }, changed_when: true },
-      { name: 'Restart journald', 'ansible.builtin.systemd_service': { name: 'systemd-journald', state: 'restarted' } },
+      { name: 'Apply sysctl settings', 'ansible.builtin.command': { argv: ['sysctl', '--system'] }, changed_when: true, when: MANAGE_SYSTEM },
+      { name: 'Restart journald', 'ansible.builtin.systemd_service': { name: 'systemd-journald', state: 'restarted' }, when: MANAGE_SYSTEM },
     ]),
   );
   files.set(`${dir}/templates/sysctl.conf.j2`, '# Rendered by otelstack (ansible target).\n{% for key, value in common_sysctl | dictsort %}\n{{ key }} = {{ value }}\n{% endfor %}\n');
@@ -213,13 +229,14 @@ function collectorRole(files: Files): void {
     title: 'OpenTelemetry Collector',
     release: 'otelcol',
     unit: 'otelstack-otelcol',
-    execStart: `{{ otel_collector_binary }} --config=${COLLECTOR_CONFIG_PATH}`,
+    execStart: `{{ otel_collector_binary }} --config=${at(COLLECTOR_CONFIG_PATH)}`,
     env: ['GOMEMLIMIT={{ otel_collector_gomemlimit }}'],
     dataDirs: ['/etc/otelcol', COLLECTOR_QUEUE_DIR],
-    configs: [{ src: 'otelcol-{{ otel_collector_role }}.yaml', dest: COLLECTOR_CONFIG_PATH }],
+    configs: [{ src: 'otelcol-{{ otel_collector_role }}.yaml', dest: COLLECTOR_CONFIG_PATH, srcVar: 'otel_collector_config_src' }],
     ready: { port: String(p['health']), path: '/' },
     grace: STOP_GRACE_SECONDS.otelcol,
-    defaults: { otel_collector_role: 'gateway', otel_collector_gomemlimit: '' },
+    // the environment's pool config (the compose target's bytes); a site may point one host at another file
+    defaults: { otel_collector_role: 'gateway', otel_collector_gomemlimit: '', otel_collector_config_src: '{{ otelstack_env }}/otelcol-{{ otel_collector_role }}.yaml' },
   });
   // owned by the service user: the collector writes its persistent queue there
 }
@@ -240,7 +257,7 @@ function kafkaRole(files: Files): void {
     'offsets.topic.replication.factor={{ kafka_default_replication_factor }}',
     'transaction.state.log.replication.factor={{ kafka_default_replication_factor }}',
     'transaction.state.log.min.isr={{ kafka_min_insync_replicas }}',
-    'log.dirs={{ kafka_data_dir }}',
+    `log.dirs=${at('{{ kafka_data_dir }}')}`,
     '',
   ].join('\n');
   processRole(files, {
@@ -249,7 +266,7 @@ function kafkaRole(files: Files): void {
     title: 'Kafka',
     release: 'kafka',
     unit: 'otelstack-kafka',
-    execStart: `${bin}/kafka-server-start.sh ${ETC}/kafka/server.properties`,
+    execStart: `${bin}/kafka-server-start.sh ${at(ETC)}/kafka/server.properties`,
     env: ['KAFKA_HEAP_OPTS={{ kafka_heap_opts }}'],
     dataDirs: [`${ETC}/kafka`, '{{ kafka_data_dir }}'],
     configs: [],
@@ -259,10 +276,10 @@ function kafkaRole(files: Files): void {
     ],
     packages: 'kafka_java_package',
     before: [
-      ...kafkaTlsTasks('Restart Kafka'),
+      ...kafkaTlsTasks('Restart Kafka', OWNER),
       {
         name: 'Format the KRaft storage (once)',
-        'ansible.builtin.command': { argv: [`${bin}/kafka-storage.sh`, 'format', '--cluster-id', '{{ kafka_cluster_id }}', '--config', `${ETC}/kafka/server.properties`, '--ignore-formatted'], creates: '{{ kafka_data_dir }}/meta.properties' },
+        'ansible.builtin.command': { argv: [`${bin}/kafka-storage.sh`, 'format', '--cluster-id', '{{ kafka_cluster_id }}', '--config', `${at(ETC)}/kafka/server.properties`, '--ignore-formatted'], creates: at('{{ kafka_data_dir }}/meta.properties') },
         become: true,
         become_user: SERVICE_USER,
       },
@@ -276,7 +293,7 @@ function kafkaRole(files: Files): void {
         name: 'Create the topics (partitions, replication, min ISR, retention)',
         'ansible.builtin.command': {
           argv: [
-            `${bin}/kafka-topics.sh`, '--bootstrap-server', `${KAFKA_ADMIN_HOST}:{{ kafka_client_port }}`, '--command-config', KAFKA_CLIENT_PROPERTIES, '--create', '--if-not-exists', '--topic', '{{ item.name }}',
+            `${bin}/kafka-topics.sh`, '--bootstrap-server', `${KAFKA_ADMIN_HOST}:{{ kafka_client_port }}`, '--command-config', at(KAFKA_CLIENT_PROPERTIES), '--create', '--if-not-exists', '--topic', '{{ item.name }}',
             '--partitions', '{{ item.partitions }}', '--replication-factor', '{{ item.replication }}',
             '--config', 'min.insync.replicas={{ item.min_insync_replicas }}', '--config', 'retention.ms={{ item.retention_ms }}',
           ],
@@ -288,7 +305,8 @@ function kafkaRole(files: Files): void {
         changed_when: "'Created topic' in kafka_topic_created.stdout",
       },
     ],
-    defaults: { kafka_java_package: 'openjdk-21-jre-headless', kafka_client_port: p['client'], kafka_controller_port: p['controller'], kafka_data_dir: '/var/lib/kafka/data', kafka_heap_opts: '-Xmx512m -Xms512m', kafka_topics: [] },
+    // listeners on every interface at the catalog's ports, advertised by the inventory name (/etc/hosts, common role)
+    defaults: { kafka_java_package: 'openjdk-21-jre-headless', kafka_data_dir: '/var/lib/kafka/data', kafka_heap_opts: '-Xmx512m -Xms512m', kafka_topics: [], kafka_listen_address: '', kafka_client_port: p['client'], kafka_controller_port: p['controller'], kafka_advertised_host: '{{ inventory_hostname }}' },
   });
 }
 
@@ -307,8 +325,8 @@ function engineRoles(files: Files): void {
       title,
       release: engine,
       ...storageLayout(engine),
-      execStart: `{{ ${engine}_binary }} -config.file=${VM_STORAGE_LAYOUT[engine].configs[0]!.dest} -config.expand-env=true`,
-      envFiles: [S3_ENV_FILE],
+      execStart: `{{ ${engine}_binary }} -config.file=${at(VM_STORAGE_LAYOUT[engine].configs[0]!.dest)} -config.expand-env=true`,
+      envFiles: [at(S3_ENV_FILE)],
       ready: readyOf(engine),
       // https by service name under TLS between VMs (tls.ts)
       readyTask: engineReadyTask({ engine, title, prefix: engine, ...readyOf(engine) }),
@@ -322,7 +340,7 @@ function engineRoles(files: Files): void {
     title: 'Prometheus',
     release: 'prometheus',
     ...storageLayout('prometheus'),
-    execStart: `{{ prometheus_binary }} --config.file=${prom.configs[0]!.dest} --storage.tsdb.path=${prom.data['prometheus']} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
+    execStart: `{{ prometheus_binary }} --config.file=${at(prom.configs[0]!.dest)} --storage.tsdb.path=${at(prom.data['prometheus']!)} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
     ready: readyOf('prometheus'),
     grace: STOP_GRACE_SECONDS.prometheus,
   });
@@ -335,8 +353,8 @@ function engineRoles(files: Files): void {
     ...storageLayout('seaweedfs'),
     // the same flags as the compose service (`weed server -s3`: master, volume, filer and the S3 gateway); the data
     // directory is the layout's (what the backup timer archives)
-    execStart: `{{ seaweedfs_binary }} server -dir=${SEAWEEDFS_DATA_DIR} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}`,
-    envFiles: [S3_ENV_FILE],
+    execStart: `{{ seaweedfs_binary }} server -dir=${at(SEAWEEDFS_DATA_DIR)} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}`,
+    envFiles: [at(S3_ENV_FILE)],
     ready: readyOf('seaweedfs'),
     grace: STOP_GRACE_SECONDS.seaweedfs,
     after: [
@@ -358,8 +376,8 @@ function grafanaRole(files: Files): void {
     '[server]',
     'http_port = {{ grafana_http_port }}',
     '[paths]',
-    `provisioning = ${ETC}/grafana/provisioning`,
-    'data = {{ grafana_data_dir }}',
+    `provisioning = ${at(ETC)}/grafana/provisioning`,
+    `data = ${at('{{ grafana_data_dir }}')}`,
     '[security]',
     'admin_password = {{ vault_grafana_admin_password }}',
     '{% if grafana_database | length > 0 %}',
@@ -380,7 +398,7 @@ function grafanaRole(files: Files): void {
     title: 'Grafana',
     release: 'grafana',
     unit: 'otelstack-grafana',
-    execStart: `{{ grafana_binary }} server --homepath={{ grafana_home }}/grafana-v{{ grafana_version }} --config=${ETC}/grafana/grafana.ini`,
+    execStart: `{{ grafana_binary }} server --homepath={{ grafana_home }}/grafana-v{{ grafana_version }} --config=${at(ETC)}/grafana/grafana.ini`,
     dataDirs: ['{{ grafana_data_dir }}', `${ETC}/grafana`, `${ETC}/grafana/provisioning`, `${ETC}/grafana/provisioning/datasources`],
     configs: [{ src: 'datasources.yaml', dest: `${ETC}/grafana/provisioning/datasources/datasources.yaml` }],
     templates: [{ src: 'grafana.ini.j2', dest: `${ETC}/grafana/grafana.ini`, mode: '0640', contents: ini }],

@@ -43,7 +43,7 @@ const on = 'otelstack_tls.enabled | default(false)';
 export function renderTlsRole(): Map<string, string> {
   const files = new Map<string, string>();
   const dir = `roles/${TLS_ROLE}`;
-  files.set(`${dir}/defaults/main.yml`, ansibleYaml({ otelstack_tls_dir: VM_TLS_DIR, otelstack_tls_owner: 'root', otelstack_tls_group: SERVICE_GROUP, otelstack_tls_install_openssl: true, otelstack_tls_openssl_package: 'openssl' }));
+  files.set(`${dir}/defaults/main.yml`, ansibleYaml({ otelstack_tls_dir: VM_TLS_DIR, otelstack_tls_owner: 'root', otelstack_tls_group: `{{ common_user | default('${SERVICE_GROUP}') }}`, otelstack_tls_install_openssl: true, otelstack_tls_openssl_package: 'openssl' }));
   const tasks: Obj[] = [
     { name: 'Create the TLS directory', 'ansible.builtin.file': { path: '{{ otelstack_tls_dir }}', state: 'directory', owner: '{{ otelstack_tls_owner }}', group: '{{ otelstack_tls_group }}', mode: '0750' } },
     {
@@ -103,8 +103,8 @@ export function kafkaListenerLines(): string[] {
   return [
     `{% if ${on} %}`,
     '# TLS between hosts (environments[].tls): clients, brokers and controllers on SSL listeners',
-    `listeners=${k.listener}://:{{ kafka_client_port }},CONTROLLER://:{{ kafka_controller_port }}`,
-    `advertised.listeners=${k.listener}://{{ inventory_hostname }}:{{ kafka_client_port }}`,
+    `listeners=${k.listener}://{{ kafka_listen_address }}:{{ kafka_client_port }},CONTROLLER://{{ kafka_listen_address }}:{{ kafka_controller_port }}`,
+    `advertised.listeners=${k.listener}://{{ kafka_advertised_host }}:{{ kafka_client_port }}`,
     'controller.listener.names=CONTROLLER',
     `listener.security.protocol.map=CONTROLLER:${k.securityProtocol},${k.listener}:${k.securityProtocol}`,
     `inter.broker.listener.name=${k.listener}`,
@@ -115,8 +115,8 @@ export function kafkaListenerLines(): string[] {
     `${k.clientAuth}={{ 'required' if otelstack_tls.mtls else 'none' }}`,
     `${k.endpointIdentification}=https`,
     '{% else %}',
-    'listeners=PLAINTEXT://:{{ kafka_client_port }},CONTROLLER://:{{ kafka_controller_port }}',
-    'advertised.listeners=PLAINTEXT://{{ inventory_hostname }}:{{ kafka_client_port }}',
+    'listeners=PLAINTEXT://{{ kafka_listen_address }}:{{ kafka_client_port }},CONTROLLER://{{ kafka_listen_address }}:{{ kafka_controller_port }}',
+    'advertised.listeners=PLAINTEXT://{{ kafka_advertised_host }}:{{ kafka_client_port }}',
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
@@ -143,15 +143,15 @@ export function kafkaClientProperties(): string {
   ].join('\n');
 }
 
-/** Where the topic tasks reach the broker: by its own name under TLS (its certificate names it), else 127.0.0.1. */
-export const KAFKA_ADMIN_HOST = `{{ (${on}) | ternary(inventory_hostname, '127.0.0.1') }}`;
+/** Where the topic tasks reach the broker: by its advertised name under TLS (its certificate names it), else 127.0.0.1. */
+export const KAFKA_ADMIN_HOST = `{{ (${on}) | ternary(kafka_advertised_host, '127.0.0.1') }}`;
 
 /**
  * The kafka role's TLS tasks before the broker starts: Kafka's PEM keystore is one file with the private key and the
  * certificate chain, assembled on the broker from the host's key and certificate (never through the controller);
  * it changes only when they do, which restarts the broker.
  */
-export function kafkaTlsTasks(restart: string): Obj[] {
+export function kafkaTlsTasks(restart: string, group: string): Obj[] {
   return [
     {
       name: 'Assemble the Kafka PEM keystore (private key and certificate chain in one file)',
@@ -173,7 +173,7 @@ export function kafkaTlsTasks(restart: string): Obj[] {
     },
     {
       name: 'Owner and mode of the Kafka keystore',
-      'ansible.builtin.file': { path: '{{ otelstack_tls.kafka_keystore }}', owner: 'root', group: SERVICE_GROUP, mode: '0640' },
+      'ansible.builtin.file': { path: '{{ otelstack_tls.kafka_keystore }}', owner: 'root', group, mode: '0640' },
       when: on,
     },
   ];

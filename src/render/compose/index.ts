@@ -33,6 +33,7 @@ import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, type CollectorRole } from '../configs/otelcol.js';
 import { ENGINE_DATA_DIRS, engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import { graceOf } from '../configs/lifecycle.js';
+import { kafkaTopicCommands } from '../configs/kafka-topics.js';
 import { composeHaproxyServers, haproxyConfig } from './haproxy.js';
 import { OTELCOL_FARO_RECEIVER } from '../../catalog/otelcol.js';
 import { renderDashboardsCompose } from '../grafana/index.js';
@@ -359,12 +360,7 @@ function addKafka(c: Ctx): string[] {
     names.push(name);
   }
   const bootstrap = `kafka-0:${p['client']}`;
-  const script = topics
-    .map(
-      (tp) =>
-        `${KAFKA_IMAGE_SCRIPTS_DIR}/kafka-topics.sh --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${tp.name} --partitions ${tp.partitions} --replication-factor ${Math.min(tp.replication, n)} --config min.insync.replicas=${Math.min(tp.minInSyncReplicas, n)} --config retention.ms=${tp.retentionHours * 3600 * 1000}`,
-    )
-    .join(' && ');
+  const script = kafkaTopicCommands(topics, bootstrap, n).join(' && ');
   // the Kafka CLI is a JVM: more room than the bucket jobs
   c.services['kafka-init'] = oneShot(image('kafka'), script, healthyDeps(names), [], { cpuMillicores: 500, memoryBytes: 512 * MiB });
   return names;

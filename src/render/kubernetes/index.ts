@@ -22,6 +22,7 @@ import { VALUES_BY_CHART, autoscalingValues, s3SecretEnv } from './values.js';
 import { datasourceProvisioning } from './datasources.js';
 import { kafkaObjects } from './kafka.js';
 import { renderAlloyKubernetes } from './alloy.js';
+import { renderOtelcolKubernetes } from './otelcol.js';
 import { canaryObjects } from './canary.js';
 import { renderGrafanaKubernetes } from './grafana.js';
 import { renderNetworkPolicies } from './network-policies.js';
@@ -32,7 +33,8 @@ import { kubernetesKafkaBufferProblems } from '../../plan/rules/kubernetes-kafka
 export { VALUES_BY_CHART } from './values.js';
 
 const RULE = 'render-kubernetes';
-export const SYNC_WAVE = { buckets: -1, kafka: 0, engines: 1, datasources: 2 } as const;
+/** ArgoCD sync waves: buckets, then Kafka, then engines (and the collectors' buffer topics), then collectors, datasources, Grafana and the canary. */
+export const SYNC_WAVE = { buckets: -1, kafka: 0, engines: 1, collectors: 2, datasources: 2 } as const;
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'otelstack' };
 
@@ -230,6 +232,10 @@ export const renderKubernetes: Renderer = (input: RenderInput): RenderResult => 
   const alloy = renderAlloyKubernetes(input, { wave: SYNC_WAVE.engines });
   for (const [k, v] of alloy.files) r.files.set(k, v);
   r.findings.push(...alloy.findings);
+  // the OTel Collector pools (ingestion.collector: otelcol), with the Kafka buffer's processor pool and topics
+  const otelcol = renderOtelcolKubernetes(input, { wave: SYNC_WAVE.collectors, topicsWave: SYNC_WAVE.engines, managedBy: MANAGED_BY });
+  for (const [k, v] of otelcol.files) r.files.set(k, v);
+  r.findings.push(...otelcol.findings);
   // Grafana dashboards (sidecar ConfigMaps or chart values) and the self-monitoring rule files
   if (t.env.target === 'kubernetes') {
     // Grafana itself where the definition deploys it (grafana.deploy), after the datasources it reads

@@ -2,9 +2,9 @@
  * Autoscaling: a component carries its HorizontalPodAutoscaler range and is budgeted at `max` replicas, so the
  * plan's totals and the quota request cover the most it can scale to. Two places in the definition ask for it:
  *  - an engine's component: signals.<s>.environments.<env>.components.<name>.autoscaling;
- *  - a collector pool: ingestion.environments.<env>.gateway.autoscaling (and .processor.autoscaling, which the plan
- *    refuses: a Kafka-fed pool scales on consumer lag, not CPU); sidecars of the pool (the alloy chart's
- *    config-reloader) follow it to max.
+ *  - a collector pool: ingestion.environments.<env>.gateway.autoscaling (CPU), and .processor.autoscaling (a
+ *    Kafka-fed pool: consumer lag through KEDA, where the environment says the cluster has it); sidecars of the
+ *    pool (the alloy chart's config-reloader) follow it to max.
  * Whether the component may scale at all (stateless only) and whether its chart can express it are the plan's
  * rules (src/plan/rules/autoscaling.ts); this transform only records what was asked. It runs after the
  * collection layer is added, so the pools are there to scale, and sets the layer's pool sizes to max as well:
@@ -17,9 +17,20 @@ import type { ComponentAutoscaling, IngestionPlan, TopoComponent } from '../type
 
 type Asked = NonNullable<z.infer<typeof Autoscaling>>;
 
-function range(a: Asked): ComponentAutoscaling {
-  const targetCpu = a.targetCpu ?? (a.targetMemory === undefined ? AUTOSCALING_DEFAULT_CPU : undefined);
-  return { min: a.min, max: a.max, ...(targetCpu !== undefined ? { targetCpu } : {}), ...(a.targetMemory !== undefined ? { targetMemory: a.targetMemory } : {}) };
+/**
+ * The range as asked. A CPU target is implied only where CPU is what scales the component: a Kafka-fed processor
+ * pool scales on consumer lag (its ScaledObject adds CPU or memory triggers only when the definition names them).
+ */
+function range(a: Asked, onLag: boolean): ComponentAutoscaling {
+  const targetCpu = a.targetCpu ?? (a.targetMemory === undefined && !onLag ? AUTOSCALING_DEFAULT_CPU : undefined);
+  return {
+    min: a.min,
+    max: a.max,
+    scaler: onLag ? 'keda' : 'hpa',
+    ...(targetCpu !== undefined ? { targetCpu } : {}),
+    ...(a.targetMemory !== undefined ? { targetMemory: a.targetMemory } : {}),
+    ...(a.targetLag !== undefined ? { targetLag: a.targetLag } : {}),
+  };
 }
 
 export const applyAutoscaling: TopologyTransform = (t, { stack, env }) => {
@@ -33,7 +44,7 @@ export const applyAutoscaling: TopologyTransform = (t, { stack, env }) => {
   const scaled = new Map<string, ComponentAutoscaling>();
   for (const c of t.components) {
     const a = asked(c);
-    if (a) scaled.set(`${c.engine}/${c.component}`, range(a));
+    if (a) scaled.set(`${c.engine}/${c.component}`, range(a, c.engine === ing?.collector && c.component === 'processor'));
   }
   if (scaled.size === 0) return t;
   const components = t.components.map((c): TopoComponent => {

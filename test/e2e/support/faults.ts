@@ -32,6 +32,25 @@ export function printTable(title: string): void {
   for (const line of formatRows(printed)) console.log(`#   ${line}`);
 }
 
+/**
+ * What tells a late item from a lost one when the wait ran out: each collector's exporter queues and send / enqueue
+ * failures right then, and its log lines about failed or dropped exports (a permanent error drops data; a queue
+ * still holding items is late).
+ */
+async function undelivered(collectors: readonly Collector[]): Promise<string> {
+  const out: string[] = ['--- at the deadline, per collector: exporter queues, failures, and export errors from its log ---'];
+  for (const c of collectors) {
+    const q = c.running ? await c.queues().catch((e: Error) => e.message) : 'not running';
+    const errors = c
+      .logTail(2000)
+      .split('\n')
+      .filter((l) => /Dropping data|Exporting failed|permanent|exceeds max message size|rebalanc|error/i.test(l))
+      .slice(-12);
+    out.push(`${c.name}: ${typeof q === 'string' ? q : JSON.stringify({ queueSize: q.queueSize, enqueueFailed: q.enqueueFailed, sendFailed: q.sendFailed, sent: q.sent })}`, ...errors.map((l) => `  ${l}`));
+  }
+  return out.join('\n');
+}
+
 export interface SettleOptions {
   readonly fault: string;
   readonly load: SteadyLoad;
@@ -54,7 +73,7 @@ export async function settle(o: SettleOptions): Promise<SettleResult> {
       details: () => o.signals.map((s) => `${s}: ${JSON.stringify({ ...account(o.fault, o.load, o.sink, s), lostSample: undefined })}`).join('\n') + o.collectors.map((c) => `\n--- ${c.name} ---\n${c.logTail(15)}`).join(''),
     });
   } catch (e) {
-    if (o.expectComplete ?? true) throw e;
+    if (o.expectComplete ?? true) throw new Error(`${(e as Error).message}\n${await undelivered(o.collectors)}`);
     complete = false;
   }
   const queues = new Map<string, QueueState>();

@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd' | 'openssl';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd' | 'jsonnet' | 'openssl';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -59,6 +59,15 @@ export function helmBin(): string {
   const found = onPath('helm');
   if (found) return found;
   throw new MissingPeerError('helm', `no helm binary (HELM_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing; none on PATH): the render --hydrate tests run the real \`helm template\``);
+}
+
+/** go-jsonnet's `jsonnet` (scripts/peers/jsonnet.sh): evaluates the overlays `migrate render` writes. */
+export function jsonnetBin(): string {
+  const env = process.env['JSONNET_BIN'];
+  const dflt = join(cacheDir(), 'bin', 'jsonnet');
+  if (executable(env)) return env;
+  if (executable(dflt)) return dflt;
+  throw new MissingPeerError('jsonnet', `no jsonnet binary (JSONNET_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing): the migrate render tests evaluate every rendered overlay with go-jsonnet`);
 }
 
 /**

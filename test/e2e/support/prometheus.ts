@@ -13,15 +13,19 @@ export class PrometheusServer {
   private constructor(
     readonly port: number,
     private readonly proc: ManagedProcess,
+    readonly configFile: string,
   ) {}
 
-  /** Starts Prometheus on 127.0.0.1:`port` (a port the topology's metrics engine was mapped to). */
-  static async start(dir: string, port: number, timeoutMs = 60_000): Promise<PrometheusServer> {
+  /**
+   * Starts Prometheus on 127.0.0.1:`port` (a port the topology's metrics engine was mapped to). `opts.name` gives it
+   * its own directory under `dir` (several side by side), `opts.config` its prometheus.yml (default: no scrape jobs).
+   */
+  static async start(dir: string, port: number, timeoutMs = 60_000, opts: { name?: string; config?: string } = {}): Promise<PrometheusServer> {
     const bin = prometheusBin();
-    const home = join(dir, 'prometheus');
+    const home = join(dir, opts.name ?? 'prometheus');
     mkdirSync(join(home, 'data'), { recursive: true });
     const cfg = join(home, 'prometheus.yml');
-    writeFileSync(cfg, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+    writeFileSync(cfg, opts.config ?? 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
     const proc = ManagedProcess.start('prometheus', bin, {
       args: [
         `--config.file=${cfg}`,
@@ -32,7 +36,7 @@ export class PrometheusServer {
       ],
       logFile: join(home, 'prometheus.log'),
     });
-    const p = new PrometheusServer(port, proc);
+    const p = new PrometheusServer(port, proc, cfg);
     await waitUntil('prometheus to be ready', timeoutMs, async () => {
       if (!proc.running) throw new Error(`prometheus exited:\n${proc.logTail()}`);
       const res = await request(`${p.url}${PROMETHEUS_API.ready}`, { headersTimeout: 2000, bodyTimeout: 2000 });

@@ -219,6 +219,23 @@ describe('migrate state file', () => {
 });
 
 describe('otelstack migrate (CLI)', () => {
+  it("examples/dts → examples/dts/read-write.ts (prod): the whole seed 004 runbook with prod's own replicas, its peak against prod's quota and the quota request for it", () => {
+    const r = otelstackSync(['migrate', 'plan', join(ROOT, 'examples/dts'), join(ROOT, 'examples/dts/read-write.ts'), '--env', 'prod', '--json', '--state', join(tmp(), 's.json')]);
+    assert.equal(r.code, 1, r.err); // the peak does not fit prod's quota: an error finding
+    const p = JSON.parse(r.out) as { runbook: { id: string; steps: Array<{ id: string; replicas: Record<string, number> }> }; peak: { fits: boolean; available: { kind: string }; quotaRequest: { cpuMillicores: number } }; findings: Array<{ rule: string }>; uncovered: Array<{ subject: string }> };
+    assert.equal(p.runbook.id, 'mimir-microservices-to-read-write');
+    assert.equal(p.runbook.steps.length, 15);
+    const last = p.runbook.steps[p.runbook.steps.length - 1]!;
+    assert.deepEqual([last.replicas['mimir-write'], last.replicas['mimir-read'], last.replicas['mimir-backend']], [3, 2, 3], 'the definition\'s own read-write replicas');
+    assert.equal(p.runbook.steps[0]!.replicas['ingester'], 3, "prod's ingesters");
+    assert.equal(p.peak.available.kind, 'quota');
+    assert.equal(p.peak.fits, false);
+    assert.ok(p.peak.quotaRequest.cpuMillicores > 0);
+    assert.ok(p.findings.some((f) => f.rule === 'migration-peak'));
+    // the catalog's read-write mode has no alertmanager: said, not hidden
+    assert.deepEqual(p.uncovered.map((d) => d.subject), ['mimir/alertmanager']);
+  });
+
   it('plan: exit 1 on the peak finding; table shows the steps; --json has the documented shape', () => {
     const t = otelstackSync(['migrate', 'plan', FROM, TO, '--env', 'prod', '--state', join(tmp(), 's.json')]);
     assert.equal(t.code, 1, t.err);
@@ -228,7 +245,7 @@ describe('otelstack migrate (CLI)', () => {
     const j = otelstackSync(['migrate', 'plan', FROM, TO, '--env', 'prod', '--json', '--state', join(tmp(), 's.json')]);
     assert.equal(j.code, 1, j.err);
     const p = JSON.parse(j.out) as Record<string, unknown> & { runbook: { steps: Array<Record<string, unknown>> } };
-    assert.deepEqual(Object.keys(p).sort(), ['covered', 'env', 'findings', 'from', 'peak', 'progress', 'runbook', 'stack', 'target', 'to', 'uncovered']);
+    assert.deepEqual(Object.keys(p).sort(), ['covered', 'env', 'findings', 'from', 'peak', 'progress', 'refusals', 'runbook', 'stack', 'target', 'to', 'uncovered']);
     assert.deepEqual(Object.keys(p.runbook.steps[0]!).sort(), ['change', 'gate', 'id', 'n', 'onFailure', 'replicas', 'rollback', 'source', 'title']);
     assert.equal(p['progress'], null);
   });

@@ -168,7 +168,7 @@ describe('what the ansible target renders under TLS (examples/vms)', async () =>
 
   it('Kafka: SSL listeners for clients, brokers and controllers; ssl.client.auth from mtls; the topic tool over SSL', () => {
     const props = files.get('ansible/roles/kafka/templates/server.properties.j2')!;
-    assert.match(props, /\{% if otelstack_tls.enabled \| default\(false\) %\}\n# TLS .*\nlisteners=SSL:\/\/:\{\{ kafka_client_port \}\},CONTROLLER:\/\/:\{\{ kafka_controller_port \}\}/);
+    assert.match(props, /\{% if otelstack_tls.enabled \| default\(false\) %\}\n# TLS .*\nlisteners=SSL:\/\/\{\{ kafka_listen_address \}\}:\{\{ kafka_client_port \}\},CONTROLLER:\/\/\{\{ kafka_listen_address \}\}:\{\{ kafka_controller_port \}\}\nadvertised.listeners=SSL:\/\/\{\{ kafka_advertised_host \}\}:/);
     assert.match(props, /^listener.security.protocol.map=CONTROLLER:SSL,SSL:SSL$/m);
     assert.match(props, /^ssl.keystore.type=PEM$/m);
     assert.match(props, /^ssl.client.auth=\{\{ 'required' if otelstack_tls.mtls else 'none' \}\}$/m);

@@ -1,4 +1,6 @@
 // Helpers that read rendered Kubernetes output back: objects, Helm values (wherever they sit), resources blocks.
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import assert from 'node:assert/strict';
 import { Application, ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { DaemonSet, Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
@@ -26,6 +28,8 @@ export const MODELS: Record<string, (o: Obj) => { validate(): void }> = {
   'apps/v1/StatefulSet': (o) => new StatefulSet(o as never),
   'apps/v1/Deployment': (o) => new Deployment(o as never),
   'apps/v1/DaemonSet': (o) => new DaemonSet(o as never),
+  'autoscaling/v2/HorizontalPodAutoscaler': (o) => new HorizontalPodAutoscaler(o as never),
+  'keda.sh/v1alpha1/ScaledObject': (o) => new ScaledObject(o as never),
 };
 
 export const isValuesFile = (p: string): boolean => p.includes('/values/');

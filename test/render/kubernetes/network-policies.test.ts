@@ -14,7 +14,9 @@ import type { Topology } from '../../../src/topology/types.js';
 import type { Stack } from '../../../src/model/schema.js';
 import { renderTopology } from '../../../src/render/topology.js';
 import { stackOf } from '../../fixtures/stacks.js';
-import { exampleStack, productionStack } from './support.js';
+import { join } from 'node:path';
+import { loadStack } from '../../../src/model/load.js';
+import { ROOT, exampleStack, productionStack } from './support.js';
 
 type Labels = Record<string, string>;
 interface Policy {
@@ -176,7 +178,7 @@ describe('NetworkPolicies', () => {
   });
 
   describe('bundled examples: the rendered policies allow exactly flowsOf', async () => {
-    for (const [name, load] of [['dts', async () => exampleStack()], ['production', async () => (await productionStack()).stack]] as const) {
+    for (const [name, load] of [['dts', async () => exampleStack()], ['production', async () => (await productionStack()).stack], ['buffered', async () => (await loadStack(join(ROOT, 'examples/buffered'))).stack]] as const) {
       const s = await load();
       for (const topo of expandAll(s).filter((x) => x.env.target === 'kubernetes')) {
         const shown = renderTopology(s, topo.env.name, 99);
@@ -186,6 +188,27 @@ describe('NetworkPolicies', () => {
           assertExactly(policiesOf(s, shown), topo.env.namespace, concrete(flows));
         });
       }
+    }
+  });
+  it('examples/buffered prod (OTel Collector pools, Kafka buffer, KEDA): gateways and processors → brokers, KEDA → brokers, processors → engines, applications → gateways only', async () => {
+    const s = (await loadStack(join(ROOT, 'examples/buffered'))).stack;
+    const prod = renderTopology(s, 'prod', 99);
+    const policies = policiesOf(s, prod);
+    const ns = prod.env.namespace;
+    const kafka = { labels: { [NAME]: 'kafka', [INSTANCE]: 'kafka-prod' }, namespace: ns };
+    const tempo = { labels: { [NAME]: 'tempo', [INSTANCE]: 'tempo', 'app.kubernetes.io/component': 'distributor' }, namespace: ns };
+    const gateway = { [NAME]: 'otelcol', [INSTANCE]: 'otelcol-gateway', 'app.kubernetes.io/component': 'gateway' };
+    const processor = { [NAME]: 'otelcol', [INSTANCE]: 'otelcol-processor', 'app.kubernetes.io/component': 'processor' };
+    const keda = { pod: { [NAME]: 'keda-operator', [INSTANCE]: 'keda' }, namespace: 'keda' };
+    assert.ok(allowed(policies, { pod: gateway, namespace: ns }, kafka, 9092), 'gateway → Kafka');
+    assert.ok(allowed(policies, { pod: processor, namespace: ns }, kafka, 9092), 'processor → Kafka');
+    assert.ok(allowed(policies, keda, kafka, 9092), 'the KEDA operator reads the consumer lag');
+    assert.ok(!allowed(policies, keda, tempo, 4317), 'KEDA does not reach the engines');
+    assert.ok(allowed(policies, { pod: processor, namespace: ns }, tempo, 4317), 'processor → Tempo OTLP');
+    assert.ok(!allowed(policies, { pod: gateway, namespace: ns }, tempo, 4317), 'the gateway writes to Kafka only');
+    for (const port of [4317, 4318]) {
+      assert.ok(allowed(policies, 'external', { labels: gateway, namespace: ns }, port), `applications → gateway :${port}`);
+      assert.ok(!allowed(policies, 'external', { labels: processor, namespace: ns }, port), `nothing sends to a processor :${port}`);
     }
   });
   it('examples/dts prod: Kafka clients → brokers :9092 and brokers ↔ brokers on the controller port; the collectors (no Kafka buffer) may not', async () => {

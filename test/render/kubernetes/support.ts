@@ -19,6 +19,10 @@ export const GOLDEN_DIR = join(EXAMPLE, 'rendered');
 export const PRODUCTION = join(ROOT, 'examples/production');
 export const PRODUCTION_GOLDEN_DIR = join(PRODUCTION, 'rendered');
 
+/** examples/buffered (OTel Collector pools with a Kafka buffer and KEDA on Kubernetes) and its golden render */
+export const BUFFERED = join(ROOT, 'examples/buffered');
+export const BUFFERED_GOLDEN_DIR = join(BUFFERED, 'rendered');
+
 export async function productionStack(): Promise<{ stack: Stack; file: string }> {
   return loadStack(PRODUCTION);
 }

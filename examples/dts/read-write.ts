@@ -1,0 +1,36 @@
+/**
+ * The migration target of examples/dts: the same stack with prod's Mimir in read-write mode (seed 004), everything
+ * else unchanged. `otelstack migrate plan examples/dts examples/dts/read-write.ts --env prod` prints the runbook with
+ * prod's own replica counts and its peak resources against prod's quota.
+ * The read-write components are sized from prod's microservices: mimir-write = distributor + ingester, mimir-read =
+ * query-frontend + querier, mimir-backend = query-scheduler + store-gateway + compactor + ruler + alertmanager, one
+ * replica per zone for the zone-aware write and backend paths.
+ */
+import { defineStack } from 'otelstack';
+import dts from './stack.js';
+
+const metrics = dts.signals.metrics;
+
+export default defineStack({
+  ...dts,
+  signals: {
+    ...dts.signals,
+    metrics: {
+      ...metrics,
+      environments: {
+        ...metrics.environments,
+        prod: {
+          mode: 'read-write',
+          ingestStorage: false,
+          replicationFactor: 3,
+          zoneAware: true,
+          components: {
+            'mimir-write': { replicas: 3, cpu: '300m', memory: '1280Mi', memoryLimit: '4Gi', storage: '2Gi' },
+            'mimir-read': { replicas: 2, cpu: '150m', memory: '768Mi' },
+            'mimir-backend': { replicas: 3, cpu: '300m', memory: '1664Mi', memoryLimit: '4Gi', storage: '5Gi' },
+          },
+        },
+      },
+    },
+  },
+});

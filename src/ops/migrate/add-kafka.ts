@@ -1,0 +1,147 @@
+/**
+ * "Add Kafka" (seed 002, Migration Path Phase 1): a compose environment whose gateways export straight to the
+ * engines becomes gateway → Kafka → processor, without losing what the gateways acknowledged. The order keeps
+ * every acknowledged item on a path that drains:
+ *  1. the brokers and the buffer topics first (nothing writes to them yet);
+ *  2. the processor pool, reading the still-empty topics and exporting to the engines;
+ *  3. the gateways, one at a time through `otelstack deploy --only gateways` (drained in the load balancer, their
+ *     exporter queues waited empty — a queue of a direct exporter the new config no longer has would never be
+ *     read again — stopped with their grace, started on the Kafka exporter config, health-gated, back in rotation);
+ *  4. the end-to-end check through the new path.
+ * Rolling back step 3 is the same deploy with the running definition; the processors then drain the topics.
+ * Only compose is covered: there the deploy command drains each gateway before its config changes. On Kubernetes a
+ * StatefulSet rolling update restarts a gateway without that drain (its persistent queue of the direct exporters
+ * would be orphaned) and on VMs the playbook's serial update has no queue gate yet: the plan says so.
+ */
+import { CATALOG } from '../../catalog/index.js';
+import type { Topology } from '../../topology/types.js';
+import type { Difference, GateCondition, Runbook, Step } from './types.js';
+
+export const ADD_KAFKA_RUNBOOK = 'add-kafka';
+
+/** Why the runbook does not apply to a pair of topologies (undefined: it applies). */
+export function addKafkaRefusal(from: Topology, to: Topology): string | undefined {
+  const a = from.ingestion;
+  const b = to.ingestion;
+  if (!a || !b || a.kafkaBuffer || !b.kafkaBuffer) return 'not a change from direct export to a Kafka buffer';
+  if (a.collector !== 'otelcol' || b.collector !== 'otelcol') return 'the Add Kafka runbook covers the OpenTelemetry Collector pools otelstack renders (ingestion.collector: otelcol)';
+  if (from.env.target !== 'compose') return `the Add Kafka runbook covers compose environments, where \`otelstack deploy\` drains each gateway before its config changes; ${from.env.name} is a ${from.env.target} environment`;
+  return undefined;
+}
+
+/** The differences the runbook itself makes: the ingestion shape, the collector pools, the brokers and their topics. */
+export function addKafkaCovers(d: Difference): boolean {
+  return (d.subject === 'environment' && d.what === 'ingestion') || d.subject.startsWith('otelcol/') || d.subject.startsWith('kafka/');
+}
+
+const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
+
+export function addKafka(from: Topology, to: Topology): Runbook {
+  // the directories the README's deploy example uses: the running render and the target render
+  const files = { fromDir: `out/compose/${to.env.name}`, toDir: `next/compose/${to.env.name}` };
+  const k = to.kafka!;
+  const ing = to.ingestion!;
+  const gateways = ing.gatewayReplicas;
+  const processors = ing.processorReplicas;
+  const brokers = Array.from({ length: k.brokers }, (_, i) => `kafka-${i}`);
+  const procs = Array.from({ length: processors }, (_, i) => `processor-${i}`);
+  const topics = ing.topics.map((t) => `${t.name} (${t.partitions} partitions, replication ${Math.min(t.replication, k.brokers)})`);
+  const compose = (dir: string) => `docker compose -f ${dir}/docker-compose.yaml`;
+  const steps: Step[] = [];
+  const replicas: Record<string, number> = { gateway: from.ingestion!.gatewayReplicas, broker: from.kafka?.brokers ?? 0, processor: 0 };
+  const add = (s: Omit<Step, 'n' | 'replicas'>, set: Record<string, number>) => {
+    Object.assign(replicas, set);
+    steps.push({ ...s, n: steps.length + 1, replicas: { ...replicas } });
+  };
+  const env = to.env.name;
+  const lb = from.ingestion!.gatewayReplicas > 1;
+
+  add(
+    {
+      id: 'kafka',
+      title: 'Start the Kafka brokers and create the buffer topics',
+      source: 'seed 002 Migration Path, Phase 1: "Add Kafka"',
+      change: {
+        summary: `${k.brokers} KRaft broker${k.brokers > 1 ? 's' : ''} (${brokers.join(', ')}) and the topics ${topics.join(', ')}; nothing writes to them yet`,
+        actions: [`render the target definition (otelstack render <to> --env ${env} --out <dir>) to ${files.toDir}, then \`${compose(files.toDir)} up -d --no-deps ${[...brokers, 'kafka-init'].join(' ')}\``],
+      },
+      gate: [
+        { kind: 'manual', description: `every broker is healthy (${compose(files.toDir)} ps ${brokers.join(' ')}) and kafka-init exited 0` },
+        { kind: 'manual', description: `the topics exist with their partitions: ${compose(files.toDir)} exec kafka-0 ${'/opt/kafka/bin'}/kafka-topics.sh --bootstrap-server localhost:${CATALOG.kafka.ports['client']} --describe` },
+      ],
+      onFailure: 'fix the brokers (their logs) before anything writes to them; the gateways still export straight to the engines',
+      rollback: `${compose(files.toDir)} rm -sf ${[...brokers, 'kafka-init'].join(' ')} (nothing was written to them)`,
+    },
+    { broker: k.brokers },
+  );
+
+  add(
+    {
+      id: 'processors',
+      title: 'Start the processor pool on the (still empty) buffer topics',
+      source: 'derived: consumers before producers, so nothing written to Kafka waits for a reader',
+      change: {
+        summary: `${processors} processor collector${processors > 1 ? 's' : ''} (${procs.join(', ')}) join the consumer groups of the buffer topics and export to the engines`,
+        actions: [`\`${compose(files.toDir)} up -d --no-deps ${procs.join(' ')}\``],
+      },
+      gate: [
+        { kind: 'manual', description: `every processor is healthy (${compose(files.toDir)} ps ${procs.join(' ')})` },
+        promql('every processor is up and has joined its consumer groups (where a Prometheus scrapes the collectors)', 'sum by (instance) (up{job=~".*processor.*"})', 'nonzero'),
+      ],
+      onFailure: 'fix the processors before a gateway writes to Kafka: what a gateway writes then waits in the topics until a processor reads it',
+      rollback: `${compose(files.toDir)} rm -sf ${procs.join(' ')} (the topics are still empty)`,
+    },
+    { processor: processors },
+  );
+
+  add(
+    {
+      id: 'gateways',
+      title: `Switch the gateways to the Kafka exporter, one at a time`,
+      source: 'derived: the rolling deploy of issue 16 (drain, queues empty, stop with grace, start, health, back in rotation)',
+      change: {
+        summary: lb
+          ? `each of the ${gateways} gateways is drained in HAProxy, its exporter queues are waited empty (the direct exporters it has now are gone from the new config: what they still held would never be sent), restarted on the config that writes to Kafka, health-gated and put back in rotation`
+          : 'the only gateway restarts on the config that writes to Kafka: with no load balancer in front it cannot be drained, so clients are refused while it restarts and must retry (scale the gateways to 2 first for a zero-downtime cutover)',
+        actions: [`otelstack deploy <to> --env ${env} --only gateways --dir ${files.toDir} --previous ${files.fromDir}`],
+      },
+      gate: [
+        promql('the gateways write to Kafka (where a Prometheus scrapes the collectors)', 'sum(rate(otelcol_exporter_sent_spans_total{exporter=~"kafka.*"}[1m])) + sum(rate(otelcol_exporter_sent_metric_points_total{exporter=~"kafka.*"}[1m])) + sum(rate(otelcol_exporter_sent_log_records_total{exporter=~"kafka.*"}[1m]))', 'nonzero'),
+        promql('the processors export what they read', 'sum(rate(otelcol_receiver_accepted_spans_total{receiver=~"kafka.*"}[1m])) + sum(rate(otelcol_receiver_accepted_metric_points_total{receiver=~"kafka.*"}[1m])) + sum(rate(otelcol_receiver_accepted_log_records_total{receiver=~"kafka.*"}[1m]))', 'nonzero'),
+      ],
+      onFailure: 'the deploy rolls the failing gateway back to the running config and stops; fix and run it again (the gateways not yet switched keep exporting straight to the engines)',
+      rollback: `otelstack deploy <from> --env ${env} --only gateways --dir ${files.fromDir} --previous ${files.toDir} (the processors then drain what is left in the topics)`,
+    },
+    { gateway: gateways },
+  );
+
+  add(
+    {
+      id: 'verify',
+      title: 'Check the new path end to end',
+      source: 'derived',
+      change: { summary: 'one trace, one metric and one log line through the gateways, Kafka and the processors, read back from the engines', actions: [`otelstack verify <to> --env ${env}`] },
+      gate: [],
+      onFailure: 'roll back step 3: the gateways export straight to the engines again',
+      rollback: 'roll back step 3, then step 2 and step 1',
+    },
+    {},
+  );
+
+  return {
+    id: ADD_KAFKA_RUNBOOK,
+    title: 'Add Kafka between the gateways and the engines (gateway → Kafka → processor)',
+    engine: 'otelcol',
+    engines: ['otelcol', 'kafka'],
+    signal: 'ingestion',
+    from: 'direct export',
+    to: 'Kafka buffer',
+    source: 'seed 002 "Migration Path" Phase 1 (Add Kafka); the order and the gates are derived',
+    notes: [
+      `the running render is ${files.fromDir} and the target render ${files.toDir} (render both definitions first; the deploy compares them)`,
+      'processors before gateways: nothing written to Kafka waits for a reader',
+      'a gateway changes its exporters only after its queues are empty: a persistent queue of an exporter the new config no longer has is never read again',
+    ],
+    steps,
+  };
+}
