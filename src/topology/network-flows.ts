@@ -86,6 +86,14 @@ function collector(t: Topology): { source: FlowSource; local: boolean } | undefi
   return { source: { kind: 'pods', namespace, labels, what: `the Alloy collectors (${namespace === '*' ? 'any namespace' : namespace})` }, local: namespace === t.env.namespace };
 }
 
+/**
+ * The Service in front of the gateways on Kubernetes, in the environment's namespace: the alloy chart's (named after
+ * its release) or the OTel Collector gateway pool's (render/kubernetes/otelcol.ts). `verify` and the canary push there.
+ */
+export function kubernetesGatewayService(collector: 'alloy' | 'otelcol'): string {
+  return collector === 'alloy' ? FLOW_RELEASES.alloy : `${FLOW_RELEASES.otelcol}-gateway`;
+}
+
 /** Pod labels of one OTel Collector pool otelstack deploys (render/kubernetes/otelcol.ts): otelcol / otelcol-<role>. */
 export function otelcolPoolLabels(role: 'gateway' | 'processor'): Record<string, string> {
   return releaseLabels(FLOW_RELEASES.otelcol, `${FLOW_RELEASES.otelcol}-${role}`);

@@ -57,6 +57,7 @@ import type { RenderInput } from '../../src/render/types.js';
 import { LOOPBACK_HOST, freeLoopbackPorts } from '../../src/topology/loopback.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { printRows, printTable } from './support/faults.js';
+import { tcpOpen } from './support/lb.js';
 import { SteadyLoad, account, allAckedDelivered, totalRow, type FaultRow } from './support/load.js';
 import { ansibleTool, kafkaPeer, otelcolWith } from './support/peers.js';
 import { ManagedProcess, killAllTracked, trackGroup, untrackGroup, waitUntil } from './support/proc.js';
@@ -125,22 +126,6 @@ function unitCommand(file: string): { argv: string[]; env: Record<string, string
   return { argv, env };
 }
 
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    import('node:net').then(({ connect }) => {
-      const s = connect(port, LOOPBACK_HOST);
-      s.setTimeout(2000, () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('connect', () => {
-        s.end();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-  });
-}
 
 /** Runs a command in its own process group with a bounded wait (SIGKILL to the group at the deadline). */
 function runBounded(cmd: string, args: readonly string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; onOutput?: (chunk: string) => void }): Promise<{ code: number | null; out: string }> {

@@ -10,22 +10,19 @@
 // Also: `haproxy -c` accepts the haproxy.cfg the compose target renders for the bundled examples.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 
 import { loadStack } from '../../src/model/load.js';
 import type { Stack } from '../../src/model/schema.js';
-import { HaproxyRuntimeApi, executeDeploy, formatPlan, planDeploy, type ComposeDocument, type HealthGate, type ProcessManager, type StepRecord } from '../../src/ops/deploy/index.js';
+import { executeDeploy, formatPlan, planDeploy, type ComposeDocument, type StepRecord } from '../../src/ops/deploy/index.js';
 import { renderCompose } from '../../src/render/compose/index.js';
-import { haproxyConfig } from '../../src/render/compose/haproxy.js';
-import { renderCollectorConfig, type CollectorRole } from '../../src/render/configs/otelcol.js';
-import { toYaml } from '../../src/render/fileset.js';
+import type { CollectorRole } from '../../src/render/configs/otelcol.js';
 import type { RenderInput } from '../../src/render/types.js';
 import { expand } from '../../src/topology/expand.js';
-import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
+import { LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { ROOT } from '../support/paths.js';
 import { Collector } from './support/collector.js';
@@ -33,28 +30,14 @@ import { printTable, queueProblems, settle } from './support/faults.js';
 import { KafkaCluster } from './support/kafka.js';
 import { SteadyLoad } from './support/load.js';
 import { haproxyBin } from './support/peers.js';
-import { ManagedProcess, killAllTracked, waitUntil } from './support/proc.js';
+import { collectorProcessManager, startLoadBalancer, tcpOpen } from './support/lb.js';
+import { ManagedProcess, killAllTracked } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 const OLD_QUEUE = 5000;
 const NEW_QUEUE = 6000;
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, LOOPBACK_HOST);
-    s.setTimeout(2000, () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('connect', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 describe('e2e: haproxy -c accepts the rendered haproxy.cfg', () => {
   for (const [example, edit] of [['scalable', undefined], ['single-node', (s: Stack) => (s.ingestion!.environments!['local']!.gateway!.replicas = 3)]] as const) {
@@ -86,7 +69,6 @@ describe('e2e: rolling deploy under load — HAProxy → 2 gateways → Kafka �
   const collectors = new Map<string, Collector>();
 
   const setup = new Setup(async () => {
-    const bin = haproxyBin();
     dir = makeTempDir('deploy-rolling');
     kafka = await KafkaCluster.start(join(dir, 'kafka'), 1);
     // every trace kept (the example samples 10 %): each acknowledged span must arrive
@@ -107,29 +89,15 @@ describe('e2e: rolling deploy under load — HAProxy → 2 gateways → Kafka �
       collectors.set(name, await Collector.start({ name, role, input: oldInput, dir }));
     }
 
-    const [grpc, http, monitor, runtimeApi] = (await freeLoopbackPorts(4)) as [number, number, number, number];
-    const servers = ['gateway-0', 'gateway-1'].map((g) => {
-      const c = collectors.get(g)!;
-      return { name: g, host: LOOPBACK_HOST, otlpGrpc: c.ports.otlpGrpc, otlpHttp: c.ports.otlpHttp, health: c.ports.health };
-    });
-    const cfgFile = join(dir, 'haproxy', 'haproxy.cfg');
-    mkdirSync(join(dir, 'haproxy'), { recursive: true });
-    writeFileSync(cfgFile, haproxyConfig(servers, { bindHost: LOOPBACK_HOST, ports: { otlpGrpc: grpc, otlpHttp: http, monitor, runtimeApi } }));
-    const check = spawnSync(bin, ['-c', '-f', cfgFile], { encoding: 'utf8', timeout: 30_000 });
-    if (check.status !== 0) throw new Error(`haproxy -c rejected the loopback config:\n${check.stdout}${check.stderr}`);
-    haproxy = ManagedProcess.start('haproxy', bin, { args: ['-db', '-f', cfgFile], logFile: join(dir, 'haproxy', 'haproxy.log') });
-    const api = new HaproxyRuntimeApi({ host: LOOPBACK_HOST, port: runtimeApi });
-    await waitUntil('HAProxy to see both gateways UP', 60_000, async () => {
-      if (!haproxy!.running) throw new Error(`haproxy exited:\n${haproxy!.logTail()}`);
-      const s = await api.servers().catch(() => []);
-      return s.length === 4 && s.every((x) => x.status.startsWith('UP'));
-    }, { details: () => haproxy!.logTail() });
+    const lb = await startLoadBalancer(dir, ['gateway-0', 'gateway-1'].map((g) => collectors.get(g)!));
+    haproxy = lb.haproxy;
+    const api = lb.api;
 
     // the plan: the loopback topology (one broker here) and the compose file the definition renders (service names,
     // grace periods, probes)
     const composeText = renderCompose({ stack: newStack, topology: expand(newStack, 'local') }).files.get('compose/local/docker-compose.yaml')!;
     const plan = planDeploy(oldInput.topology, parse(composeText) as ComposeDocument);
-    return { dir, kafka, sink, api, plan, oldInput, newInput, lbHttp: http };
+    return { dir, kafka, sink, api, plan, oldInput, newInput, lbHttp: lb.http };
   });
   before(setup.run);
   after(async () => {
@@ -150,40 +118,27 @@ describe('e2e: rolling deploy under load — HAProxy → 2 gateways → Kafka �
     // Grafana is not part of this test's world (no Grafana binary here): roll everything up to the engines
     const rolled = { ...plan, units: plan.units.filter((u) => u.phase !== 'grafana'), steps: plan.steps.filter((s) => !s.service.startsWith('grafana')) };
 
-    const configOf = (name: string, input: RenderInput) => {
-      const c = collectors.get(name)!;
-      return toYaml(renderCollectorConfig(input, c.spec.role, [], { host: LOOPBACK_HOST, ports: c.ports, storageDirectory: c.storageDir }));
-    };
     const calls: string[] = [];
     // the test's process manager: the real processes of this test in place of Docker's containers
-    const pm: ProcessManager = {
-      async stop(service, graceS) {
-        calls.push(`stop ${service}`);
-        const c = collectors.get(service);
-        if (c) await c.stop(graceS * 1000);
-        else if (service.startsWith('kafka-')) await kafka.stopNode(Number(service.split('-')[1]) + 1);
-        else await sink.stop(); // the sink stands in for tempo, mimir and loki
+    const pm = collectorProcessManager(
+      collectors,
+      { next: newInput, previous: oldInput },
+      {
+        async stop(service) {
+          if (service.startsWith('kafka-')) await kafka.stopNode(Number(service.split('-')[1]) + 1);
+          else await sink.stop(); // the sink stands in for tempo, mimir and loki
+        },
+        async start(service) {
+          if (service.startsWith('kafka-')) await kafka.startNode(Number(service.split('-')[1]) + 1);
+          else await sink.start();
+        },
+        async healthy(service) {
+          if (service.startsWith('kafka-')) return tcpOpen(kafka.ports[Number(service.split('-')[1])]!);
+          return sink.running;
+        },
       },
-      async start(service, version) {
-        calls.push(`start ${service} ${version}`);
-        const c = collectors.get(service);
-        if (c) {
-          writeFileSync(c.configFile, configOf(service, version === 'next' ? newInput : oldInput));
-          c.startAgain();
-        } else if (service.startsWith('kafka-')) await kafka.startNode(Number(service.split('-')[1]) + 1);
-        else await sink.start();
-      },
-      async healthy(service, _gate: HealthGate) {
-        const c = collectors.get(service);
-        if (c) return c.running && (await c.healthy());
-        if (service.startsWith('kafka-')) return tcpOpen(kafka.ports[Number(service.split('-')[1])]!);
-        return sink.running;
-      },
-      async metricsText(service) {
-        const res = await fetch(collectors.get(service)!.metricsUrl);
-        return res.text();
-      },
-    };
+      calls,
+    );
 
     load = new SteadyLoad({ endpoint: `http://${LOOPBACK_HOST}:${lbHttp}`, signals: SIGNALS });
     load.start();

@@ -8,31 +8,27 @@
 // (lost = 0 in the accounting table), ingestion never stopped, and after the cutover the sink is fed by the
 // processors through Kafka.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 
 import { loadStack } from '../../src/model/load.js';
 import type { Stack } from '../../src/model/schema.js';
-import { HaproxyRuntimeApi, executeDeploy, planDeploy, type ComposeDocument, type HealthGate, type ProcessManager } from '../../src/ops/deploy/index.js';
+import { executeDeploy, planDeploy, type ComposeDocument } from '../../src/ops/deploy/index.js';
 import { planMigration } from '../../src/ops/migrate/plan.js';
 import { renderCompose } from '../../src/render/compose/index.js';
-import { haproxyConfig } from '../../src/render/compose/haproxy.js';
-import { renderCollectorConfig } from '../../src/render/configs/otelcol.js';
-import { toYaml } from '../../src/render/fileset.js';
 import type { RenderInput } from '../../src/render/types.js';
 import { expand } from '../../src/topology/expand.js';
-import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
+import { LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { ROOT } from '../support/paths.js';
 import { Collector } from './support/collector.js';
 import { printTable, queueProblems, settle } from './support/faults.js';
 import { KafkaCluster } from './support/kafka.js';
 import { SteadyLoad } from './support/load.js';
-import { haproxyBin } from './support/peers.js';
-import { ManagedProcess, killAllTracked, waitUntil } from './support/proc.js';
+import { collectorProcessManager, startLoadBalancer } from './support/lb.js';
+import { ManagedProcess, killAllTracked } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 import { totalOf } from './support/telemetry.js';
@@ -49,7 +45,6 @@ describe('e2e: migrate Add Kafka under load — HAProxy → 2 gateways: direct e
   const collectors = new Map<string, Collector>();
 
   const setup = new Setup(async () => {
-    const bin = haproxyBin();
     dir = makeTempDir('migrate-add-kafka');
     const fromStack = (await loadStack(FROM)).stack;
     // every trace kept (the example samples 10 %): each acknowledged span must arrive
@@ -60,24 +55,10 @@ describe('e2e: migrate Add Kafka under load — HAProxy → 2 gateways: direct e
     sink = await OtlpSink.start();
     const fromInput = await loopbackInput(fromStack, 'local', { sink });
     for (const name of ['gateway-0', 'gateway-1']) collectors.set(name, await Collector.start({ name, role: 'gateway', input: fromInput, dir }));
-    const [grpc, http, monitor, runtimeApi] = (await freeLoopbackPorts(4)) as [number, number, number, number];
-    const servers = ['gateway-0', 'gateway-1'].map((g) => {
-      const c = collectors.get(g)!;
-      return { name: g, host: LOOPBACK_HOST, otlpGrpc: c.ports.otlpGrpc, otlpHttp: c.ports.otlpHttp, health: c.ports.health };
-    });
-    const cfgFile = join(dir, 'haproxy', 'haproxy.cfg');
-    mkdirSync(join(dir, 'haproxy'), { recursive: true });
-    writeFileSync(cfgFile, haproxyConfig(servers, { bindHost: LOOPBACK_HOST, ports: { otlpGrpc: grpc, otlpHttp: http, monitor, runtimeApi } }));
-    const check = spawnSync(bin, ['-c', '-f', cfgFile], { encoding: 'utf8', timeout: 30_000 });
-    if (check.status !== 0) throw new Error(`haproxy -c rejected the loopback config:\n${check.stdout}${check.stderr}`);
-    haproxy = ManagedProcess.start('haproxy', bin, { args: ['-db', '-f', cfgFile], logFile: join(dir, 'haproxy', 'haproxy.log') });
-    const api = new HaproxyRuntimeApi({ host: LOOPBACK_HOST, port: runtimeApi });
-    await waitUntil('HAProxy to see both gateways UP', 60_000, async () => {
-      if (!haproxy!.running) throw new Error(`haproxy exited:\n${haproxy!.logTail()}`);
-      const s = await api.servers().catch(() => []);
-      return s.length === 4 && s.every((x) => x.status.startsWith('UP'));
-    }, { details: () => haproxy!.logTail() });
-    return { dir, sink, api, plan, fromInput, toStack, lbHttp: http };
+    const lb = await startLoadBalancer(dir, ['gateway-0', 'gateway-1'].map((g) => collectors.get(g)!));
+    haproxy = lb.haproxy;
+    const api = lb.api;
+    return { dir, sink, api, plan, fromInput, toStack, lbHttp: lb.http };
   });
   before(setup.run);
   after(async () => {
@@ -120,27 +101,7 @@ describe('e2e: migrate Add Kafka under load — HAProxy → 2 gateways: direct e
     const composeText = renderCompose({ stack: toStack, topology: expand(toStack, 'local') }).files.get('compose/local/docker-compose.yaml')!;
     const deploy = planDeploy(toInput.topology, parse(composeText) as ComposeDocument, { only: ['gateways'] });
     assert.deepEqual(deploy.units.map((u) => u.service), ['gateway-0', 'gateway-1']);
-    const configOf = (name: string, input: RenderInput) => {
-      const c = collectors.get(name)!;
-      return toYaml(renderCollectorConfig(input, c.spec.role, [], { host: LOOPBACK_HOST, ports: c.ports, storageDirectory: c.storageDir }));
-    };
-    const pm: ProcessManager = {
-      async stop(service, graceS) {
-        await collectors.get(service)!.stop(graceS * 1000);
-      },
-      async start(service, version) {
-        const c = collectors.get(service)!;
-        writeFileSync(c.configFile, configOf(service, version === 'next' ? toInput : fromInput));
-        c.startAgain();
-      },
-      async healthy(service, _gate: HealthGate) {
-        const c = collectors.get(service)!;
-        return c.running && (await c.healthy());
-      },
-      async metricsText(service) {
-        return (await fetch(collectors.get(service)!.metricsUrl)).text();
-      },
-    };
+    const pm = collectorProcessManager(collectors, { next: toInput, previous: fromInput });
     const result = await executeDeploy(deploy, pm, api, { timeouts: { pollMs: 250 } });
     assert.equal(result.ok, true, `deploy aborted: ${JSON.stringify(result.failed)} rollback ${JSON.stringify(result.rollback)}`);
     mark('step 3: gateways');
@@ -158,7 +119,13 @@ describe('e2e: migrate Add Kafka under load — HAProxy → 2 gateways: direct e
     assert.equal(r.total.lost, 0, `lost acknowledged items: ${r.total.lostSample.join(', ')}`);
     assert.equal(r.total.acknowledged, r.total.sent, 'every request was acknowledged: ingestion never stopped');
     assert.deepEqual(queueProblems(r.queues), []);
-    // after the cutover the engines are fed by the processors
-    for (const p of ['processor-0', 'processor-1']) assert.ok(totalOf(r.queues.get(p)!.sent) > 0, `${p} exported to the sink: ${JSON.stringify(r.queues.get(p))}`);
+    // after the cutover the engines are fed by the processor pool (which processor holds which partitions is the
+    // consumer group's choice), and the gateways write to Kafka
+    const sent = (names: string[]) => names.reduce((n, p) => n + totalOf(r.queues.get(p)!.sent), 0);
+    assert.ok(sent(['processor-0', 'processor-1']) > 0, `the processors exported to the sink: ${JSON.stringify([r.queues.get('processor-0'), r.queues.get('processor-1')])}`);
+    for (const g of ['gateway-0', 'gateway-1']) {
+      const q = r.queues.get(g)!;
+      assert.ok(Object.entries(q.sent).some(([exporter, n]) => exporter.startsWith('kafka/') && n > 0), `${g} wrote to Kafka: ${JSON.stringify(q)}`);
+    }
   });
 });

@@ -9,13 +9,12 @@
 // samples, no lag.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 
 import { PROMETHEUS_MIGRATION as P } from '../../src/catalog/migrations.js';
-import { LOOPBACK_HOST } from '../../src/topology/loopback.js';
+import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import { otelstackAsync, tempDir } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
 import { PrometheusClient } from '../../src/ops/backends/index.js';
@@ -25,17 +24,6 @@ import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 
 const FROM = join(ROOT, 'test/fixtures/migrate/single-prometheus.yaml');
 const TO = join(ROOT, 'examples/single-node');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, LOOPBACK_HOST, () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A rendered prometheus.yml placed on loopback: its own scrape target at `self`, remote write (if any) to `target`. */
 function place(text: string, self: number, target: number): string {
@@ -56,7 +44,7 @@ describe('e2e: migrate Prometheus → Mimir, the dual-write step on real Prometh
   let target: PrometheusServer | undefined;
   const setup = new Setup(async () => {
     dir = makeTempDir('migrate-prometheus-mimir');
-    const [ps, pt] = [await freePort(), await freePort()];
+    const [ps, pt] = (await freeLoopbackPorts(2)) as [number, number];
     target = await PrometheusServer.start(dir, pt, 60_000, { name: 'mimir-stand-in' });
     // the running render's prometheus.yml (step 2's minus remote_write): render the running definition
     const out = tempDir('otelstack-prom-mimir-render-');

@@ -15,7 +15,7 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import type { Topology } from '../../topology/types.js';
-import type { Difference, GateCondition, Runbook, Step } from './types.js';
+import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
 
 export const ADD_KAFKA_RUNBOOK = 'add-kafka';
 
@@ -47,16 +47,12 @@ export function addKafka(from: Topology, to: Topology): Runbook {
   const procs = Array.from({ length: processors }, (_, i) => `processor-${i}`);
   const topics = ing.topics.map((t) => `${t.name} (${t.partitions} partitions, replication ${Math.min(t.replication, k.brokers)})`);
   const compose = (dir: string) => `docker compose -f ${dir}/docker-compose.yaml`;
-  const steps: Step[] = [];
-  const replicas: Record<string, number> = { gateway: from.ingestion!.gatewayReplicas, broker: from.kafka?.brokers ?? 0, processor: 0 };
-  const add = (s: Omit<Step, 'n' | 'replicas'>, set: Record<string, number>) => {
-    Object.assign(replicas, set);
-    steps.push({ ...s, n: steps.length + 1, replicas: { ...replicas } });
-  };
+  const s = new Steps({ gateway: from.ingestion!.gatewayReplicas, broker: from.kafka?.brokers ?? 0, processor: 0 });
+
   const env = to.env.name;
   const lb = from.ingestion!.gatewayReplicas > 1;
 
-  add(
+  s.add(
     {
       id: 'kafka',
       title: 'Start the Kafka brokers and create the buffer topics',
@@ -75,7 +71,7 @@ export function addKafka(from: Topology, to: Topology): Runbook {
     { broker: k.brokers },
   );
 
-  add(
+  s.add(
     {
       id: 'processors',
       title: 'Start the processor pool on the (still empty) buffer topics',
@@ -94,7 +90,7 @@ export function addKafka(from: Topology, to: Topology): Runbook {
     { processor: processors },
   );
 
-  add(
+  s.add(
     {
       id: 'gateways',
       title: `Switch the gateways to the Kafka exporter, one at a time`,
@@ -115,7 +111,7 @@ export function addKafka(from: Topology, to: Topology): Runbook {
     { gateway: gateways },
   );
 
-  add(
+  s.add(
     {
       id: 'verify',
       title: 'Check the new path end to end',
@@ -142,6 +138,6 @@ export function addKafka(from: Topology, to: Topology): Runbook {
       'processors before gateways: nothing written to Kafka waits for a reader',
       'a gateway changes its exporters only after its queues are empty: a persistent queue of an exporter the new config no longer has is never read again',
     ],
-    steps,
+    steps: s.steps,
   };
 }

@@ -1,7 +1,7 @@
 import { MIMIR_COMPONENT_KEYS } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_HELM_KEYS_VERIFIED, MIMIR_READ_WRITE_MIGRATION as M, mimirGateQuery } from '../../catalog/migrations.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
-import type { GateCondition, HelmChange, Runbook, Step, StepChange } from './types.js';
+import { Steps, type GateCondition, type HelmChange, type Runbook, type StepChange } from './types.js';
 
 type Value = string | number | boolean;
 
@@ -60,18 +60,6 @@ function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topolog
   return { from, to, kubernetes: from.env.target === 'kubernetes', ms, rw: mimirOf(rwSide), chart, zones: rwEngine?.zoneAware ? rwEngine.zones : [] };
 }
 
-/** Builds steps in order, keeping the replicas of every component the migration touches. */
-class Steps {
-  readonly steps: Step[] = [];
-  readonly replicas: Record<string, number>;
-  constructor(initial: Record<string, number>) {
-    this.replicas = { ...initial };
-  }
-  add(s: Omit<Step, 'n' | 'replicas'>, set: Record<string, number> = {}): void {
-    Object.assign(this.replicas, set);
-    this.steps.push({ ...s, n: this.steps.length + 1, replicas: { ...this.replicas } });
-  }
-}
 
 const ringBoth = (ring: string): GateCondition => ({ kind: 'ring', ring, expect: 'both', description: `the ${ring} ring includes both the microservices and the read-write components` });
 const ringLeft = (ring: string, who: string): GateCondition => ({ kind: 'ring', ring, expect: 'left', description: `${who} left the ${ring} ring` });

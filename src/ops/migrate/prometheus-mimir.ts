@@ -15,7 +15,7 @@ import { PROMETHEUS_MIGRATION as P } from '../../catalog/migrations.js';
 import { prometheusConfig } from '../../render/configs/engines.js';
 import { toYaml } from '../../render/fileset.js';
 import type { Topology } from '../../topology/types.js';
-import type { Difference, GateCondition, Runbook, Step } from './types.js';
+import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
 
 export const PROMETHEUS_MIMIR_RUNBOOK = 'prometheus-to-mimir';
 
@@ -53,16 +53,12 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
   const compose = (dir: string) => `docker compose -f ${dir}/docker-compose.yaml`;
   const mimir = to.components.filter((c) => c.engine === 'mimir' && c.budgeted);
   const prom = from.components.find((c) => c.engine === 'prometheus');
-  const replicas: Record<string, number> = { prometheus: prom?.replicas ?? 1, ...Object.fromEntries(mimir.map((c) => [c.component, 0])) };
-  const steps: Step[] = [];
-  const add = (s: Omit<Step, 'n' | 'replicas'>, set: Record<string, number>) => {
-    Object.assign(replicas, set);
-    steps.push({ ...s, n: steps.length + 1, replicas: { ...replicas } });
-  };
+  const s = new Steps({ prometheus: prom?.replicas ?? 1, ...Object.fromEntries(mimir.map((c) => [c.component, 0])) });
+
   const mimirUp = Object.fromEntries(mimir.map((c) => [c.component, c.replicas]));
   const gateways = to.ingestion?.kafkaBuffer ? 'gateways,processors' : 'gateways';
 
-  add(
+  s.add(
     {
       id: 'mimir-up',
       title: 'Start Mimir beside the running Prometheus',
@@ -75,7 +71,7 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
     mimirUp,
   );
 
-  add(
+  s.add(
     {
       id: 'remote-write',
       title: 'Prometheus remote-writes to Mimir (dual: its own TSDB keeps everything)',
@@ -97,7 +93,7 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
     {},
   );
 
-  add(
+  s.add(
     {
       id: 'collectors',
       title: "Move the collectors' metrics exporter to Mimir",
@@ -113,7 +109,7 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
     {},
   );
 
-  add(
+  s.add(
     {
       id: 'datasources',
       title: "Switch Grafana's datasources and the rules to Mimir",
@@ -126,7 +122,7 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
     {},
   );
 
-  add(
+  s.add(
     {
       id: 'keep-history',
       title: "Keep Prometheus through its retention",
@@ -139,7 +135,7 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
     {},
   );
 
-  add(
+  s.add(
     {
       id: 'retire-prometheus',
       title: 'Retire Prometheus and its datasource',
@@ -166,6 +162,6 @@ export function prometheusToMimir(from: Topology, to: Topology): Runbook {
       'both engines run side by side until Prometheus is retired (the last step): the plan counts both',
       `step 2's comparisons run each query on Prometheus (--prometheus-url) and on Mimir (--target-url, --target-api mimir)`,
     ],
-    steps,
+    steps: s.steps,
   };
 }

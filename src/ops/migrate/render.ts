@@ -16,6 +16,7 @@ import { MIMIR_READ_WRITE_MIGRATION } from '../../catalog/migrations.js';
 import type { Stack } from '../../model/schema.js';
 import { toYaml, type FileSet } from '../../render/fileset.js';
 import { renderKubernetes } from '../../render/kubernetes/index.js';
+import { setPath } from '../../render/kubernetes/values.js';
 import { renderTopology } from '../../render/topology.js';
 import { stepLines } from './report.js';
 import type { HelmChange, MigrationPlan, Step } from './types.js';
@@ -52,15 +53,6 @@ export function overlayFile(jsonnet: string): string {
   return locals.length ? `${locals.join('\n')}\n\n${jsonnet}` : jsonnet;
 }
 
-function setValue(values: Values, path: readonly string[], value: unknown): void {
-  let cur = values;
-  for (const seg of path.slice(0, -1)) {
-    const next = cur[seg];
-    if (!next || typeof next !== 'object' || Array.isArray(next)) cur[seg] = {};
-    cur = cur[seg] as Values;
-  }
-  cur[path[path.length - 1]!] = value;
-}
 
 /** The Helm changes of steps 1..n, in order (a later step's value for a key wins). */
 export function cumulativeHelm(plan: MigrationPlan, n: number): HelmChange[] {
@@ -122,7 +114,7 @@ export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack)
     const valuesText = rendered.get(`${base}/values/${rb.engine}.yaml`);
     if (!valuesText) throw new MigrationRenderError(`the running definition renders no ${rb.engine} values for ${plan.env}`, `check that ${rb.engine} is managed in ${plan.env} of the running definition`);
     const values = (parse(valuesText) ?? {}) as Values;
-    for (const c of helmKeys) setValue(values, helmPath(c.key), c.value);
+    for (const c of helmKeys) setPath(values, helmPath(c.key), c.value);
     const header = `# ${rb.engine} chart values for ${plan.stack}/${plan.env} at step ${step.n} of ${rb.id} (${step.id}) — rendered by otelstack.\n# The running definition's values with the Helm changes of steps 1-${step.n}: ${helmKeys.map((k) => k.key).join(', ')}\n`;
     files.set(`${dir}/values/${rb.engine}.yaml`, header + toYaml(values));
     names.push(`values/${rb.engine}.yaml`);

@@ -122,3 +122,16 @@ export interface MigratingComponent {
   perReplica: ReplicaResources;
   budgeted: boolean;
 }
+
+/** Builds a runbook's steps in order, keeping the replicas of every component the migration touches. */
+export class Steps {
+  readonly steps: Step[] = [];
+  readonly replicas: Record<string, number>;
+  constructor(initial: Record<string, number>) {
+    this.replicas = { ...initial };
+  }
+  add(s: Omit<Step, 'n' | 'replicas'>, set: Record<string, number> = {}): void {
+    Object.assign(this.replicas, set);
+    this.steps.push({ ...s, n: this.steps.length + 1, replicas: { ...this.replicas } });
+  }
+}

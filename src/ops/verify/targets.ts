@@ -1,6 +1,7 @@
 // Where `otelstack verify` pushes and reads: derived from one environment's Topology (ingestion layer, engines'
 // query endpoints and tenants, buckets), each endpoint overridable. Engine facts (ports, API prefixes, default
 // tenants) come from src/catalog.
+import { kubernetesGatewayService } from '../../topology/network-flows.js';
 import { CATALOG } from '../../catalog/index.js';
 import { LOKI_API } from '../../catalog/loki.js';
 import { MIMIR_API } from '../../catalog/mimir.js';
@@ -90,9 +91,9 @@ function checkUrl(flag: string, v: string | undefined): string | undefined {
 
 /**
  * The OTLP endpoint of the environment's collection layer. Docker Compose: the renderer publishes the gateway's
- * (or HAProxy's) OTLP ports on the host, so the loopback address. Kubernetes: the collector's Service, named after the
- * collector (`alloy` / `otelcol`) in the environment's namespace — seed 000 pushes to http://alloy:4317 from each
- * namespace.
+ * (or HAProxy's) OTLP ports on the host, so the loopback address. Kubernetes: the gateways' Service in the
+ * environment's namespace (kubernetesGatewayService: `alloy`, or `otelcol-gateway`) — seed 000 pushes to
+ * http://alloy:4317 from each namespace.
  */
 export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol, view: TargetView = 'host'): string {
   if (!t.ingestion) {
@@ -108,7 +109,7 @@ export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol, view: T
   // on VMs the rendered canary runs beside a gateway (the first of the collectors_gateway group) and pushes to it
   if (t.env.target === 'ansible' && view === 'network') return `http://${LOOPBACK_HOST}:${port}`;
   if (t.env.target === 'compose') return `http://${LOOPBACK_HOST}:${port}`;
-  return `http://${t.ingestion.collector}.${t.env.namespace}.svc.cluster.local:${port}`;
+  return `http://${kubernetesGatewayService(t.ingestion.collector)}.${t.env.namespace}.svc.cluster.local:${port}`;
 }
 
 /** The tenant whose objects a bucket listing looks under when the engine runs without multitenancy. */

@@ -31,7 +31,7 @@ import { CATALOG } from '../../catalog/index.js';
 import { KEDA_KAFKA_TRIGGER, PROCESSOR_TARGET_LAG_DEFAULT } from '../../catalog/keda.js';
 import { OTELCOL_IMAGE_USER } from '../../catalog/otelcol.js';
 import type { Finding } from '../../plan/findings.js';
-import { FLOW_RELEASES, otelcolPoolLabels } from '../../topology/network-flows.js';
+import { FLOW_RELEASES, kubernetesGatewayService, otelcolPoolLabels } from '../../topology/network-flows.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, renderCollectorConfig, type CollectorRole } from '../configs/otelcol.js';
 import { kafkaTopicCommands } from '../configs/kafka-topics.js';
@@ -139,7 +139,7 @@ export function renderOtelcolKubernetes(input: RenderInput, o: { wave: number; t
     const template = { metadata: { labels, annotations: { 'otelstack.io/config-sha256': sha256(config) } }, spec: podSpec };
     // the autoscaler owns the count: no replicas in the workload (ArgoCD then has nothing to revert)
     const replicas = a ? {} : { replicas: comp.replicas };
-    const serviceName = role === 'gateway' ? name : `${name}-headless`;
+    const serviceName = role === 'gateway' ? kubernetesGatewayService('otelcol') : `${name}-headless`;
     const kind = storage > 0 ? 'StatefulSet' : 'Deployment';
     if (kind === 'StatefulSet') {
       const sts = new StatefulSet({
@@ -162,7 +162,7 @@ export function renderOtelcolKubernetes(input: RenderInput, o: { wave: number; t
     const svcPorts = containerPorts(t, role).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol }));
     const svc =
       role === 'gateway'
-        ? new Service({ metadata, spec: { selector, ports: svcPorts.filter((p) => p.name !== 'health') } })
+        ? new Service({ metadata: { ...metadata, name: kubernetesGatewayService('otelcol') }, spec: { selector, ports: svcPorts.filter((p) => p.name !== 'health') } })
         : new Service({ metadata: { ...metadata, name: serviceName }, spec: { clusterIP: 'None', selector, ports: svcPorts.filter((p) => p.name === 'metrics') } });
     files.set(`${base}/${role}-service.yaml`, yamlOf(svc));
 

@@ -74,9 +74,9 @@ export function componentsOf(t: Topology, e: EngineDeployment): TopoComponent[] 
   return t.components.filter((c) => c.engine === e.engine && c.known).sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
 }
 
-/** Sets a dotted path in a values object, creating maps on the way. */
-export function setPath(values: Values, path: string, value: unknown): void {
-  const segs = path.split('.');
+/** Sets a dotted path in a values object, creating maps on the way (or the path's segments, for keys with dots). */
+export function setPath(values: Values, path: string | readonly string[], value: unknown): void {
+  const segs = typeof path === 'string' ? path.split('.') : path;
   let cur = values;
   for (const seg of segs.slice(0, -1)) {
     const next = cur[seg];

@@ -101,6 +101,15 @@ describe('kubernetes: OTel Collector pools with a Kafka buffer (examples/buffere
     }
   });
 
+  it("verify and the canary push to the gateway Service the renderer writes", async () => {
+    const stack = await buffered();
+    const { files, topology } = render(stack);
+    const svc = doc(files, 'kubernetes/prod/otelcol/gateway-service.yaml');
+    const { ingestionEndpoint } = await import('../../../src/ops/verify/targets.js');
+    assert.equal(ingestionEndpoint(topology, 'grpc', 'network'), `http://${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:4317`);
+    assert.ok(svc.spec.ports.some((p: any) => p.port === 4317) && svc.spec.ports.some((p: any) => p.port === 4318));
+  });
+
   it('the gateway scales on CPU (autoscaling/v2 HPA, 2–6 at 70 %) and the processor on consumer lag (KEDA, 2–6)', async () => {
     const { files } = render(await buffered());
     const hpa = doc(files, 'kubernetes/prod/otelcol/gateway-hpa.yaml');
