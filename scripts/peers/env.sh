@@ -13,6 +13,7 @@
 #   KAFKA_VERSION, KAFKA_LIB_DIR, KAFKA_CLASSPATH ("<libs>/*", for java -cp), KAFKA_RUN (kafka-run.sh)
 #   WEED_BIN          SeaweedFS weed
 #   PROMETHEUS_BIN, PROMTOOL_BIN, ALERTMANAGER_BIN
+#   OPENSSL_BIN       openssl (Debian package; the VM TLS e2e test makes its CA and certificates with it)
 #   HAPROXY_BIN       haproxy (Debian package; the rolling-deploy e2e test and haproxy -c of the rendered config)
 #   SYSTEMD_ANALYZE_BIN  systemd-analyze (Debian's systemd package; `verify` of the ansible target's rendered units)
 # and prepends $OTELSTACK_CACHE/bin to PATH.
@@ -48,6 +49,7 @@ PROMETHEUS_BIN="$(command -v prometheus 2>/dev/null || true)"
 PROMTOOL_BIN="$(command -v promtool 2>/dev/null || true)"
 ALERTMANAGER_BIN="$(command -v prometheus-alertmanager 2>/dev/null || command -v alertmanager 2>/dev/null || true)"
 HAPROXY_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/haproxy")"
+OPENSSL_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/openssl")"
 SYSTEMD_ANALYZE_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/systemd-analyze")"
 KAFKA_VERSION="$(node -p "require('$_otelstack_peers_dir/../../src/catalog/versions.json').peers.kafka" 2>/dev/null || true)"
 KAFKA_LIB_DIR=""
@@ -56,7 +58,7 @@ if [ -n "$KAFKA_VERSION" ] && [ -d "$OTELSTACK_CACHE/kafka-$KAFKA_VERSION/libs" 
   KAFKA_LIB_DIR="$OTELSTACK_CACHE/kafka-$KAFKA_VERSION/libs"
   KAFKA_CLASSPATH="$KAFKA_LIB_DIR/*"
 fi
-export OTELCOL_BIN TELEMETRYGEN_BIN JSONNET_BIN HELM_BIN COMPOSE_BIN ANSIBLE_BIN_DIR WEED_BIN PROMETHEUS_BIN PROMTOOL_BIN ALERTMANAGER_BIN HAPROXY_BIN SYSTEMD_ANALYZE_BIN
+export OTELCOL_BIN TELEMETRYGEN_BIN JSONNET_BIN HELM_BIN COMPOSE_BIN ANSIBLE_BIN_DIR WEED_BIN PROMETHEUS_BIN PROMTOOL_BIN ALERTMANAGER_BIN HAPROXY_BIN OPENSSL_BIN SYSTEMD_ANALYZE_BIN
 export KAFKA_VERSION KAFKA_LIB_DIR KAFKA_CLASSPATH
 export KAFKA_RUN="$_otelstack_peers_dir/kafka-run.sh"
 

@@ -47,3 +47,29 @@ export const kafka: EngineFacts = {
     },
   ],
 };
+
+/**
+ * Kafka's broker TLS settings the ansible target renders (Apache Kafka documentation, "Security → Encryption and
+ * Authentication using SSL" and the broker configs reference, 3.x/4.x; PEM stores from KIP-651, Kafka 2.7+):
+ *  - a listener named SSL uses security protocol SSL (listener.security.protocol.map), the controller listener too;
+ *  - ssl.keystore.type=PEM with ssl.keystore.location: ONE file holding the private key (PKCS#8, unencrypted here:
+ *    then ssl.key.password must stay unset) and the certificate chain; ssl.truststore.type=PEM with
+ *    ssl.truststore.location: the CA certificate(s);
+ *  - ssl.client.auth=required: the broker refuses a client without a certificate from the truststore (mTLS);
+ *    none: server TLS only;
+ *  - ssl.endpoint.identification.algorithm=https (the default, written out): clients, brokers and controllers check
+ *    the peer's host name against its certificate.
+ * The same keys in a client properties file (security.protocol=SSL plus the stores) configure Kafka's own tools
+ * (kafka-topics.sh --command-config).
+ */
+export const KAFKA_TLS = {
+  listener: 'SSL',
+  securityProtocol: 'SSL',
+  keystoreType: 'ssl.keystore.type',
+  keystoreLocation: 'ssl.keystore.location',
+  truststoreType: 'ssl.truststore.type',
+  truststoreLocation: 'ssl.truststore.location',
+  clientAuth: 'ssl.client.auth',
+  endpointIdentification: 'ssl.endpoint.identification.algorithm',
+  pem: 'PEM',
+} as const;

@@ -135,3 +135,13 @@ export const TEMPO_API = {
   tenantHeader: 'X-Scope-OrgID',
   singleTenantId: 'single-tenant',
 } as const;
+
+/**
+ * TLS on Tempo's OTLP receivers (the distributor's `receivers.otlp.protocols.{grpc,http}`): Tempo embeds the
+ * OpenTelemetry Collector's OTLP receiver, so each protocol takes the collector's configtls server block
+ * (`tls.cert_file`, `tls.key_file`, `tls.client_ca_file` — the last one makes the receiver require and verify a
+ * client certificate). Sources: Tempo 2.x/3.0 documentation "Configure TLS communication" (the distributor
+ * receivers' tls section) and configtls.ServerConfig in the collector (config/configtls v1.64, the module the
+ * peers' collector build pins). Tempo's own HTTP server (3200: queries, /ready) is not changed: Grafana reads it.
+ */
+export const TEMPO_OTLP_RECEIVER_TLS = { key: 'tls', certFile: 'cert_file', keyFile: 'key_file', clientCaFile: 'client_ca_file' } as const;

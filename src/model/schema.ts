@@ -309,6 +309,52 @@ export const VmBackup = z
   })
   .describe('ansible target only: backups of the storage hosts on a systemd timer, with retention');
 
+/**
+ * A TLS file of an ansible environment, as a REFERENCE (secrets are never values in a definition or a render):
+ *  - an absolute path: a file already on every host that needs it (each host its own certificate and key at the
+ *    same path); the tls tasks of the common role check it exists and set its owner and mode;
+ *  - an Ansible variable name (ansible-vault, e.g. vault_otelstack_tls_key): its value is the PEM, which the tls
+ *    tasks write on the host under /etc/otelstack/tls/ (src/topology/vm-tls.ts) — the only case where anything
+ *    travels from the controller, because the reference says so.
+ */
+export const TlsRef = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (/-----BEGIN/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: 'PEM content is not accepted here: certificates and keys are references, never values', params: { expected: 'an absolute path on the hosts, e.g. "/etc/otelstack/tls/host.key", or an ansible-vault variable name, e.g. "vault_otelstack_tls_key"', suggestion: 'put the PEM in a file on the hosts and give its path, or in an ansible-vault variable and give the variable\'s name' } });
+      return;
+    }
+    if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(v) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is neither an absolute path nor an Ansible variable name`, params: { expected: 'an absolute path without spaces, e.g. "/etc/otelstack/tls/host.crt", or a variable name ([A-Za-z_][A-Za-z0-9_]*), e.g. "vault_otelstack_tls_cert"', suggestion: v.startsWith('/') ? 'remove spaces and the trailing "/" from the path' : `write an absolute path ("/${v.replace(/^\.?\/*/, '')}") or a variable name such as vault_otelstack_tls_${v.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}` } });
+    }
+  })
+  .describe('an absolute path of a PEM file on the hosts, or the name of an ansible-vault variable holding the PEM (never PEM content)');
+
+/**
+ * TLS between the VMs of an ansible environment (seed 002 Phase 5 "TLS/mTLS"): every listener and client the stack
+ * opens between hosts (collectors' OTLP receivers, Kafka's listeners and its clients, the collectors' exporters to
+ * the engines and the engines' HTTP servers) use the one CA and each host's certificate and key. mtls: the servers
+ * also require a client certificate signed by the CA. The certificates must name the service names the configs
+ * use for the peers on that host (kafka-0, tempo, …: the inventory's otelstack_tls_names per host).
+ */
+export const VmTls = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('false: plaintext between hosts (a plan warning where the environment has more than one host)'),
+    mtls: z.boolean().default(false).describe('servers require a client certificate signed by ca (mutual TLS)'),
+    ca: TlsRef.optional().describe('the CA certificate that signs every host certificate (PEM): a path on the hosts or an ansible-vault variable name'),
+    cert: TlsRef.optional().describe("the host's certificate (PEM, may hold the chain): a path on the hosts or an ansible-vault variable name"),
+    key: TlsRef.optional().describe("the host's private key (PEM, PKCS#8 for Kafka): a path on the hosts or an ansible-vault variable name"),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.enabled) return;
+    for (const k of ['ca', 'cert', 'key'] as const) {
+      if (v[k] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [k], message: `TLS is enabled but ${k} is missing`, params: { expected: `tls.${k}: an absolute path on the hosts or an ansible-vault variable name`, suggestion: `add ${k}: ${k === 'ca' ? '/etc/otelstack/tls/ca.crt' : k === 'cert' ? '/etc/otelstack/tls/host.crt' : 'vault_otelstack_tls_key'}, or set enabled: false` } });
+      }
+    }
+  })
+  .describe('ansible target only: TLS (and mTLS) between the hosts, with certificates and keys as references');
+
 export const Environment = z.strictObject({
   name: dnsLabel,
   namespace: dnsLabel,
@@ -334,6 +380,7 @@ export const Environment = z.strictObject({
     ),
   hosts: EnvironmentHosts.optional(),
   backup: VmBackup.optional(),
+  tls: VmTls.optional(),
 }).superRefine((e, ctx) => {
   if (e.hosts && e.target !== 'ansible') {
     ctx.addIssue({
@@ -655,6 +702,7 @@ export type Mode = (typeof MODES)[number];
 export type Target = (typeof TARGETS)[number];
 export type EnvironmentDef = Stack['environments'][number];
 export type HostGroup = (typeof HOST_GROUPS)[number];
+export type VmTlsDef = z.output<typeof VmTls>;
 export type EnvironmentHostsDef = z.output<typeof EnvironmentHosts>;
 export type SignalDef = z.output<typeof Signal>;
 export type SignalEnvDef = z.output<typeof SignalEnvironment>;

@@ -3,6 +3,7 @@ import { budgetChartWorkloads } from './transforms/chart-workloads.js';
 import { enableExemplars } from './transforms/exemplars.js';
 import { deployGrafana } from './transforms/grafana.js';
 import { addCanary } from './transforms/canary.js';
+import { tlsPlanOf, withTlsEndpoints } from './vm-tls.js';
 import { addIngestion } from './transforms/ingestion.js';
 import { addKafka } from './transforms/kafka.js';
 import { expandSignals } from './transforms/signals.js';
@@ -71,6 +72,7 @@ export function expand(stack: Stack, envName: string): Topology {
   if (!os) throw new Error(`environment ${env.name} refers to undefined object storage ${env.objectStorage}`);
   const ctx: ExpandContext = { stack, env, memoryLimitRequired: (name) => stack.policy.memoryLimits.includes(name) };
   const capacity = env.capacity ? capacityOf(env.capacity) : undefined;
+  const tls = tlsPlanOf(env.tls, env.target, index);
   const start: Topology = {
     stack: stack.name,
     env: { name: env.name, namespace: env.namespace, target: env.target, ha: env.ha, podDisruptionBudgets: env.podDisruptionBudgets, networkPolicies: env.networkPolicies, keda: env.keda, logs: { ...env.logs }, index },
@@ -82,7 +84,8 @@ export function expand(stack: Stack, envName: string): Topology {
   };
   // the keys in their documented order (types.ts), whatever order the transforms added them in, so `plan --json` reads in the same order as always
   const { kafka, ingestion, canary, policy, chartWorkloads, ...built } = TRANSFORMS.reduce((t, transform) => transform(t, ctx), start);
-  return { ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(canary ? { canary } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) };
+  // TLS between VMs: the TLS engines' endpoints on https (vm-tls.ts); nothing changes without a tls plan
+  return withTlsEndpoints({ ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(canary ? { canary } : {}), ...(tls ? { tls } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) });
 }
 
 /** Every environment in the definition's order. */

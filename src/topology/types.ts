@@ -1,3 +1,4 @@
+import type { TlsPlan } from './vm-tls.js';
 import type { ChartRef, ComponentPath, EngineId, Endpoints } from '../catalog/types.js';
 import type { Mode, SignalName, Target } from '../model/schema.js';
 
@@ -245,6 +246,8 @@ export interface Topology {
   ingestion?: IngestionPlan;
   /** `otelstack canary` in this environment (definition: canary) */
   canary?: CanaryPlan;
+  /** ansible environments with environments[].tls: the TLS files on the hosts every between-host listener and client uses */
+  tls?: TlsPlan;
   capacity?: CapacityFacts;
   /** per chart workload of the managed engines: budgeted as which component, or switched off, and why */
   chartWorkloads?: ChartWorkloadDecision[];

@@ -10,7 +10,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-
 import { parse } from 'yaml';
 
 import { renderCollectorConfigs } from '../../src/render/configs/otelcol.js';
@@ -33,6 +32,9 @@ const VARIANTS: Array<[string, () => Stack]> = [
   ['scalable+faro', () => exampleVariant('scalable', (raw) => { raw['ingestion'].faro = { enabled: true, allowedOrigins: ['https://app.example.com', 'https://*.example.org'] }; })],
   ['single-node+faro-any-origin', () => exampleVariant('single-node', (raw) => { raw['ingestion'].faro = { enabled: true, port: 13000, allowedOrigins: ['*'] }; })],
   ['single-node+faro-no-origin', () => exampleVariant('single-node', (raw) => { raw['ingestion'].faro = { enabled: true }; })],
+  // TLS between VMs with the Faro receiver beside the OTLP receivers (server TLS only there); examples/vms itself has
+  // TLS in every environment (prod with mTLS, test with a vault-variable key)
+  ['vms+faro', () => exampleVariant('vms', (raw) => { raw['ingestion'].faro = { enabled: true, allowedOrigins: ['https://app.example.com'] }; })],
 ];
 
 async function validate(bin: string, file: string): Promise<{ ok: boolean; output: string }> {
@@ -107,6 +109,17 @@ describe('e2e: the real collector validates every rendered collector config', ()
     assert.match(gateway('single-node+faro-any-origin'), /allowed_origins:\n        - "\*"\n/);
     assert.doesNotMatch(gateway('single-node+faro-no-origin'), /cors:/);
     assert.doesNotMatch(gateway('scalable'), /faro/, 'the scalable example itself has no Faro');
+  });
+
+  it('the TLS configs of the VM target are among what is validated: server TLS, client_ca_file under mTLS, Kafka clients over TLS', () => {
+    setup.get();
+    const file = (example: string, path: string) => readFileSync(rendered.find((r) => r.example === example && r.path === path)!.file, 'utf8');
+    const prodGateway = parse(file('vms', 'configs/prod/otelcol-gateway.yaml')) as Record<string, any>;
+    assert.equal(prodGateway['receivers'].otlp.protocols.grpc.tls.client_ca_file, '/etc/otelstack/tls/ca.crt');
+    assert.equal(prodGateway['exporters']['kafka/traces'].tls.cert_file, '/etc/otelstack/tls/host.crt');
+    assert.equal((parse(file('vms', 'configs/dev/otelcol-processor.yaml')) as Record<string, any>)['receivers']['kafka/logs'].tls.ca_file, '/etc/otelstack/tls/ca.crt');
+    const faro = parse(file('vms+faro', 'configs/prod/otelcol-gateway.yaml')) as Record<string, any>;
+    assert.deepEqual(Object.keys(faro['receivers'].faro.tls).sort(), ['cert_file', 'key_file', 'min_version'], 'Faro: server TLS without client certificates');
   });
 
   it('every rendered config passes `otelcol validate`', async () => {

@@ -3,7 +3,9 @@
 // with src/ops/otlp and records every item under an id, so tests can assert "every id exactly once".
 // It can refuse requests (HTTP 503 + Retry-After / gRPC UNAVAILABLE) and be stopped and started again
 // on the same ports to simulate a backend outage.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
@@ -45,6 +47,20 @@ export interface OtlpSinkOptions {
   readonly grpcPort?: number;
   /** Log records are identified by this attribute when present, else by their body. Default "seq". */
   readonly logIdAttribute?: string;
+  /**
+   * TLS on the gRPC server (PEM files): a stand-in for an engine whose OTLP/gRPC receiver takes TLS; with
+   * clientCaFile it requires a client certificate signed by that CA (mTLS).
+   */
+  readonly grpcTls?: SinkTls;
+  /** TLS on the HTTP server (https://), the same way: a stand-in for an engine whose HTTP server takes TLS. */
+  readonly httpTls?: SinkTls;
+}
+
+export interface SinkTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** require a client certificate signed by this CA (mTLS) */
+  readonly clientCaFile?: string;
 }
 
 export interface SinkRequest {
@@ -158,7 +174,9 @@ function flattenMetadata(md: grpc.Metadata): Record<string, string> {
 export class OtlpSink {
   private readonly transports: readonly SinkTransport[];
   private readonly logIdAttribute: string;
-  private httpServer: http.Server | undefined;
+  private readonly grpcTls: OtlpSinkOptions['grpcTls'];
+  private readonly httpTls: OtlpSinkOptions['httpTls'];
+  private httpServer: http.Server | https.Server | undefined;
   private grpcServer: grpc.Server | undefined;
   private _httpPort: number;
   private _grpcPort: number;
@@ -170,6 +188,8 @@ export class OtlpSink {
   constructor(options: OtlpSinkOptions = {}) {
     this.transports = options.transports ?? ['http', 'grpc'];
     this.logIdAttribute = options.logIdAttribute ?? 'seq';
+    this.grpcTls = options.grpcTls;
+    this.httpTls = options.httpTls;
     this._httpPort = options.httpPort ?? 0;
     this._grpcPort = options.grpcPort ?? 0;
   }
@@ -187,13 +207,13 @@ export class OtlpSink {
   get grpcPort(): number {
     return this._grpcPort;
   }
-  /** Base URL for an OTLP/HTTP sender. */
+  /** Base URL for an OTLP/HTTP sender (https:// when the sink has httpTls). */
   get httpEndpoint(): string {
-    return `http://${HOST}:${this._httpPort}`;
+    return `${this.httpTls ? 'https' : 'http'}://${HOST}:${this._httpPort}`;
   }
-  /** Endpoint for an OTLP/gRPC sender (plaintext). */
+  /** Endpoint for an OTLP/gRPC sender (plaintext; https:// when the sink has grpcTls). */
   get grpcEndpoint(): string {
-    return `http://${HOST}:${this._grpcPort}`;
+    return `${this.grpcTls ? 'https' : 'http'}://${HOST}:${this._grpcPort}`;
   }
   get running(): boolean {
     return this.httpServer !== undefined || this.grpcServer !== undefined;
@@ -202,12 +222,16 @@ export class OtlpSink {
   /** Binds the servers (again on the same ports after a stop()). Idempotent. */
   async start(): Promise<void> {
     if (this.transports.includes('http') && !this.httpServer) {
-      const server = http.createServer((req, res) => {
+      const handler: http.RequestListener = (req, res) => {
         this.handleHttp(req, res).catch((e: unknown) => {
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
           res.end(String(e));
         });
-      });
+      };
+      const t = this.httpTls;
+      const server = t
+        ? https.createServer({ cert: readFileSync(t.certFile), key: readFileSync(t.keyFile), ...(t.clientCaFile ? { ca: readFileSync(t.clientCaFile), requestCert: true, rejectUnauthorized: true } : {}) }, handler)
+        : http.createServer(handler);
       server.keepAliveTimeout = 5000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -237,7 +261,11 @@ export class OtlpSink {
         server.addService(definition, { Export: handler });
       }
       this._grpcPort = await new Promise<number>((resolve, reject) => {
-        server.bindAsync(`${HOST}:${this._grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+        const t = this.grpcTls;
+        const creds = t
+          ? grpc.ServerCredentials.createSsl(t.clientCaFile ? readFileSync(t.clientCaFile) : null, [{ private_key: readFileSync(t.keyFile), cert_chain: readFileSync(t.certFile) }], t.clientCaFile !== undefined)
+          : grpc.ServerCredentials.createInsecure();
+        server.bindAsync(`${HOST}:${this._grpcPort}`, creds, (err, port) => (err ? reject(err) : resolve(port)));
       });
       this.grpcServer = server;
     }

@@ -1,5 +1,6 @@
 import type { Rule } from '../findings.js';
 import { ansibleHosts } from './ansible-hosts.js';
+import { vmTls } from './vm-tls.js';
 import { kubernetesKafkaBuffer } from './kubernetes-kafka-buffer.js';
 import { otelstackArtifacts } from './otelstack-artifacts.js';
 import { autoscaling } from './autoscaling.js';
@@ -26,4 +27,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing, otelstackArtifacts];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, vmTls, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing, otelstackArtifacts];

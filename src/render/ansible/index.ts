@@ -26,6 +26,7 @@ import type { FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { VM_STORAGE_GROUPS, VM_STORAGE_LAYOUT, isVmStorageGroup } from './layout.js';
 import { MANAGE_SYSTEM, renderRoles } from './roles.js';
+import { TLS_ROLE, renderTlsRole, tlsInventoryVar, tlsReadme } from './tls.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -160,6 +161,8 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
         otelstack_s3_env: true,
         common_s3_access_key_id_name: os.credentials.accessKeyIdKey,
         common_s3_secret_access_key_name: os.credentials.secretAccessKeyKey,
+        // TLS between hosts: the files on the hosts and their references (tls.ts), enabled: false without
+        otelstack_tls: tlsInventoryVar(t.tls, pl),
       },
       children,
     },
@@ -168,7 +171,7 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
 
 /** One play: hosts, rolling one at a time for pools, the common role first. */
 function play(name: string, hosts: string, roles: string[], extra: Obj = {}): Obj {
-  return { name, hosts, become: true, ...extra, roles: ['common', ...roles] };
+  return { name, hosts, become: true, ...extra, roles: ['common', TLS_ROLE, ...roles] };
 }
 
 /**
@@ -275,6 +278,7 @@ function readme(t: Topology): string {
     'Optional: `otelstack_lb_drain_url` / `otelstack_lb_enable_url` — your load balancer\'s calls to take a collector out',
     'and put it back during a rolling update (playbooks/collectors.yml).',
     '',
+    ...tlsReadme(),
     'The configs under `roles/<role>/files/<env>/` are the compose target\'s files; they name their peers by service',
     'name (kafka-0, tempo, seaweedfs …), which the common role resolves to the inventory\'s hosts in /etc/hosts.',
     '',
@@ -294,6 +298,7 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   const backup = plannedBackup?.enabled ? plannedBackup : undefined;
   files.set(`${ANSIBLE_DIR}/inventory/${t.env.name}.yml`, ansibleYaml(inventory(input, pl, backup), `# ${t.stack}/${t.env.name} — rendered by otelstack (ansible target).`));
   for (const [k, v] of renderRoles()) files.set(`${ANSIBLE_DIR}/${k}`, v);
+  for (const [k, v] of renderTlsRole()) files.set(`${ANSIBLE_DIR}/${k}`, v);
   for (const [k, v] of playbooks()) files.set(k, v);
   files.set(`${ANSIBLE_DIR}/.ansible-lint`, ANSIBLE_LINT);
   files.set(`${ANSIBLE_DIR}/ansible.cfg`, ANSIBLE_CFG);

@@ -13,6 +13,7 @@ import { VM_BACKUP_DEFAULTS } from '../../model/schema.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { EngineId } from '../../catalog/types.js';
 import { ETC, OPT, S3_ENV_FILE, SEAWEEDFS_DATA_DIR, VM_BACKUP_PREFIX, VM_BACKUP_UNIT, VM_DEFINITION_DIR, VM_STORAGE_LAYOUT, type VmStorageGroup } from './layout.js';
+import { KAFKA_ADMIN_HOST, KAFKA_CLIENT_PROPERTIES, engineReadyTask, kafkaClientProperties, kafkaListenerLines, kafkaTlsTasks } from './tls.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -247,11 +248,8 @@ function kafkaRole(files: Files): void {
     '# Rendered by otelstack (ansible target): KRaft, combined broker + controller, as the compose target runs it.',
     'process.roles=broker,controller',
     'node.id={{ kafka_node_id }}',
-    'listeners=PLAINTEXT://{{ kafka_listen_address }}:{{ kafka_client_port }},CONTROLLER://{{ kafka_listen_address }}:{{ kafka_controller_port }}',
-    'advertised.listeners=PLAINTEXT://{{ kafka_advertised_host }}:{{ kafka_client_port }}',
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    // SSL listeners under environments[].tls, the plaintext ones otherwise (tls.ts)
+    ...kafkaListenerLines(),
     'controller.quorum.voters={{ kafka_controller_quorum_voters }}',
     'auto.create.topics.enable=false',
     'default.replication.factor={{ kafka_default_replication_factor }}',
@@ -272,9 +270,13 @@ function kafkaRole(files: Files): void {
     env: ['KAFKA_HEAP_OPTS={{ kafka_heap_opts }}'],
     dataDirs: [`${ETC}/kafka`, '{{ kafka_data_dir }}'],
     configs: [],
-    templates: [{ src: 'server.properties.j2', dest: `${ETC}/kafka/server.properties`, mode: '0640', contents: props }],
+    templates: [
+      { src: 'server.properties.j2', dest: `${ETC}/kafka/server.properties`, mode: '0640', contents: props },
+      { src: 'client.properties.j2', dest: KAFKA_CLIENT_PROPERTIES, mode: '0640', contents: kafkaClientProperties() },
+    ],
     packages: 'kafka_java_package',
     before: [
+      ...kafkaTlsTasks('Restart Kafka', OWNER),
       {
         name: 'Format the KRaft storage (once)',
         'ansible.builtin.command': { argv: [`${bin}/kafka-storage.sh`, 'format', '--cluster-id', '{{ kafka_cluster_id }}', '--config', `${at(ETC)}/kafka/server.properties`, '--ignore-formatted'], creates: at('{{ kafka_data_dir }}/meta.properties') },
@@ -291,7 +293,7 @@ function kafkaRole(files: Files): void {
         name: 'Create the topics (partitions, replication, min ISR, retention)',
         'ansible.builtin.command': {
           argv: [
-            `${bin}/kafka-topics.sh`, '--bootstrap-server', '127.0.0.1:{{ kafka_client_port }}', '--create', '--if-not-exists', '--topic', '{{ item.name }}',
+            `${bin}/kafka-topics.sh`, '--bootstrap-server', `${KAFKA_ADMIN_HOST}:{{ kafka_client_port }}`, '--command-config', at(KAFKA_CLIENT_PROPERTIES), '--create', '--if-not-exists', '--topic', '{{ item.name }}',
             '--partitions', '{{ item.partitions }}', '--replication-factor', '{{ item.replication }}',
             '--config', 'min.insync.replicas={{ item.min_insync_replicas }}', '--config', 'retention.ms={{ item.retention_ms }}',
           ],
@@ -326,6 +328,8 @@ function engineRoles(files: Files): void {
       execStart: `{{ ${engine}_binary }} -config.file=${at(VM_STORAGE_LAYOUT[engine].configs[0]!.dest)} -config.expand-env=true`,
       envFiles: [at(S3_ENV_FILE)],
       ready: readyOf(engine),
+      // https by service name under TLS between VMs (tls.ts)
+      readyTask: engineReadyTask({ engine, title, prefix: engine, ...readyOf(engine) }),
       grace: STOP_GRACE_SECONDS[engine],
     });
   }

@@ -11,6 +11,8 @@
 import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_API, MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
+import { TEMPO_OTLP_RECEIVER_TLS } from '../../catalog/tempo.js';
+import { DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
 import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
 
@@ -61,6 +63,27 @@ export function tempoMetricsGenerator(g: MetricsGeneratorPlan): {
 }
 
 /**
+ * The dskit server block (Tempo, Mimir, Loki): the listen ports, and under TLS between VMs (an ansible
+ * environment's tls plan; compose topologies have none) http_tls_config with the host's certificate, requiring a
+ * client certificate from the CA under mtls (catalog DSKIT_SERVER_TLS). The gRPC port stays plaintext: in a
+ * monolith it is the process's own (querier ↔ frontend, ingester), not a path between VMs.
+ */
+function serverBlock(t: Topology, p: Record<string, number>): Record<string, unknown> {
+  const k = DSKIT_SERVER_TLS;
+  const tls = t.tls
+    ? { [k.http]: { [k.certFile]: t.tls.cert.path, [k.keyFile]: t.tls.key.path, ...(t.tls.mtls ? { [k.clientAuthType]: k.requireAndVerify, [k.clientCaFile]: t.tls.ca.path } : {}) } }
+    : {};
+  return { http_listen_port: p['http'], grpc_listen_port: p['grpc'], ...tls };
+}
+
+/** Tempo's remote write to an https:// metrics engine: Prometheus' tls_config (catalog PROMETHEUS_TLS_CONFIG). */
+function remoteWriteTls(t: Topology): Record<string, unknown> {
+  const k = PROMETHEUS_TLS_CONFIG;
+  const p = t.tls!;
+  return { [k.key]: { [k.caFile]: p.ca.path, ...(p.mtls ? { [k.certFile]: p.cert.path, [k.keyFile]: p.key.path } : {}) } };
+}
+
+/**
  * Tempo 3.0, monolithic (`-target=all`): OTLP receivers on the distributor, blocks on S3; with spanMetrics the
  * in-process metrics-generator (fed by the distributor directly, no Kafka in monolithic mode) remote-writes span
  * metrics and service graphs to the environment's metrics engine.
@@ -70,12 +93,18 @@ export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, un
   const o = s3(t);
   const c = env(t);
   const g = e.metricsGenerator ? tempoMetricsGenerator(e.metricsGenerator) : undefined;
+  // TLS between VMs (an ansible environment's tls; compose topologies have none): the OTLP receivers the collectors
+  // write to take the host's certificate, and the CA as client CA under mTLS (TEMPO_OTLP_RECEIVER_TLS)
+  const k = TEMPO_OTLP_RECEIVER_TLS;
+  const receiverTls = t.tls
+    ? { [k.key]: { [k.certFile]: t.tls.cert.path, [k.keyFile]: t.tls.key.path, ...(t.tls.mtls ? { [k.clientCaFile]: t.tls.ca.path } : {}) } }
+    : {};
   return {
     target: 'all',
     multitenancy_enabled: e.tenant !== undefined,
-    server: { http_listen_port: p['http'], grpc_listen_port: p['grpc'] },
+    server: serverBlock(t, p),
     distributor: {
-      receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p['otlpGrpc']}` }, http: { endpoint: `0.0.0.0:${p['otlpHttp']}` } } } },
+      receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p['otlpGrpc']}`, ...receiverTls }, http: { endpoint: `0.0.0.0:${p['otlpHttp']}`, ...receiverTls } } } },
     },
     storage: {
       trace: {
@@ -86,7 +115,7 @@ export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, un
     },
     ...(g
       ? {
-          metrics_generator: { processor: g.processor, storage: { path: g.storagePath, remote_write: g.remoteWrite } },
+          metrics_generator: { processor: g.processor, storage: { path: g.storagePath, remote_write: t.tls ? g.remoteWrite.map((rw) => (String(rw['url']).startsWith('https://') ? { ...rw, ...remoteWriteTls(t) } : rw)) : g.remoteWrite } },
           overrides: { defaults: g.overridesDefaults },
         }
       : {}),
@@ -102,7 +131,7 @@ export function mimirConfig(t: Topology, e: EngineDeployment): Record<string, un
   return {
     target: 'all',
     multitenancy_enabled: e.tenant !== undefined,
-    server: { http_listen_port: p['http'], grpc_listen_port: p['grpc'] },
+    server: serverBlock(t, p),
     common: {
       storage: { backend: 's3', s3: { endpoint: o.hostPort, region: o.region, insecure: o.insecure, access_key_id: c.id, secret_access_key: c.secret } },
     },
@@ -126,7 +155,7 @@ export function lokiConfig(t: Topology, e: EngineDeployment): Record<string, unk
   return {
     target: 'all',
     auth_enabled: e.tenant !== undefined,
-    server: { http_listen_port: p['http'], grpc_listen_port: p['grpc'] },
+    server: serverBlock(t, p),
     common: {
       path_prefix: ENGINE_DATA_DIRS.loki,
       replication_factor: 1,
@@ -146,6 +175,22 @@ export function prometheusConfig(): Record<string, unknown> {
   return { global: { scrape_interval: '30s' }, scrape_configs: [{ job_name: 'prometheus', static_configs: [{ targets: [`localhost:${CATALOG.prometheus.ports['http']}`] }] }] };
 }
 
+/**
+ * A datasource's jsonData / secureJsonData: the tenant header, and under TLS between VMs (an https:// engine) the CA
+ * to verify it and, under mtls, the client certificate — as $__file{} references Grafana expands on the host
+ * (catalog GRAFANA_DATASOURCE_TLS), never the PEM.
+ */
+function datasourceSettings(t: Topology, e: EngineDeployment): Record<string, unknown> {
+  const k = GRAFANA_DATASOURCE_TLS;
+  const tls = t.tls && e.endpoints.query?.startsWith('https://') ? t.tls : undefined;
+  const jsonData = { ...(e.tenant ? { httpHeaderName1: 'X-Scope-OrgID' } : {}), ...(tls ? { [k.withCaCert]: true, [k.clientAuth]: tls.mtls } : {}) };
+  const secure = {
+    ...(e.tenant ? { httpHeaderValue1: e.tenant } : {}),
+    ...(tls ? { [k.caCert]: k.file(tls.ca.path), ...(tls.mtls ? { [k.clientCert]: k.file(tls.cert.path), [k.clientKey]: k.file(tls.key.path) } : {}) } : {}),
+  };
+  return { ...(Object.keys(jsonData).length ? { jsonData } : {}), ...(Object.keys(secure).length ? { secureJsonData: secure } : {}) };
+}
+
 /** Grafana 12.3 datasource provisioning file (apiVersion 1). */
 export function grafanaDatasources(t: Topology): Record<string, unknown> {
   const datasources = t.engines
@@ -158,7 +203,7 @@ export function grafanaDatasources(t: Topology): Record<string, unknown> {
       url: e.endpoints.query!,
       editable: false,
       isDefault: e.signal === 'metrics',
-      ...(e.tenant ? { jsonData: { httpHeaderName1: 'X-Scope-OrgID' }, secureJsonData: { httpHeaderValue1: e.tenant } } : {}),
+      ...datasourceSettings(t, e),
     }))
     .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
   return { apiVersion: 1, datasources };

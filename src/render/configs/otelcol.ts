@@ -17,6 +17,10 @@
  *  - faro receiver (contrib receiver/faroreceiver, catalog OTELCOL_FARO_RECEIVER): confighttp server keys inline
  *    (`endpoint`, `cors.allowed_origins`, `cors.allowed_headers`, `cors.max_age`); one instance in the gateway's
  *    logs and traces pipelines.
+ *  - TLS between VMs (only where the topology has a tls plan: an ansible environment's environments[].tls):
+ *    configtls (config/configtls v1.64 in the peers' build) — receivers' `tls.{cert_file,key_file,client_ca_file}`
+ *    (client_ca_file = require and verify client certificates), clients' `tls.{insecure,ca_file,cert_file,key_file}`;
+ *    the kafka exporter and receiver take the same client block as `tls` (pkg/kafka/configkafka ClientConfig.TLS).
  *  - Metrics go to Mimir / Prometheus over OTLP HTTP, not prometheusremotewrite: that exporter does not support
  *    `sending_queue` (its README: "the exporter doesn't support sending_queue but provides remote_write_queue"),
  *    so it could not have a persistent queue.
@@ -27,6 +31,7 @@ import { KAFKA_EXPORTER_BATCH_MAX_BYTES, KAFKA_EXPORTER_BATCH_MIN_BYTES, KAFKA_P
 import { collectorMemory } from '../../topology/collector-memory.js';
 import type { EngineDeployment, KafkaTopicPlan, Topology } from '../../topology/types.js';
 import type { Finding } from '../../plan/findings.js';
+import { collectorClientTls, collectorServerTls } from '../../topology/vm-tls.js';
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult } from '../types.js';
 
@@ -107,6 +112,11 @@ function tenantHeaders(e: EngineDeployment): Record<string, unknown> {
   return e.tenant ? { headers: { 'X-Scope-OrgID': e.tenant } } : {};
 }
 
+/** TLS between VMs: an otlp_http exporter to an https:// engine (vm-tls.ts withTlsEndpoints) verifies it with the CA. */
+function httpsTls(input: RenderInput, endpoint: string): Record<string, unknown> {
+  return input.topology.tls && endpoint.startsWith('https://') ? { tls: collectorClientTls(input.topology.tls) } : {};
+}
+
 /** Direct exporters to each signal's backend: id → config. */
 function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3, [string, Record<string, unknown>]> {
   const out = new Map<Signal3, [string, Record<string, unknown>]>();
@@ -119,12 +129,14 @@ function backendExporters(input: RenderInput, findings: Finding[]): Map<Signal3,
       continue;
     }
     if (signal === 'traces') {
-      out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls: { insecure: push.startsWith('http://') }, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+      // TLS between VMs: Tempo's OTLP receivers take TLS (engines.ts), so the exporter verifies them with the CA
+      const tls = input.topology.tls ? collectorClientTls(input.topology.tls) : { insecure: push.startsWith('http://') };
+      out.set(signal, [`${OTELCOL_TYPES.otlpGrpcExporter}/${e.engine}`, { endpoint: hostPort(push), tls, ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else if (signal === 'metrics') {
       const endpoint = e.endpoints.otlp ?? push;
-      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint, ...httpsTls(input, endpoint), ...tenantHeaders(e), ...queueAndRetry(input) }]);
     } else {
-      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint: push, ...tenantHeaders(e), ...queueAndRetry(input) }]);
+      out.set(signal, [`${OTELCOL_TYPES.otlpHttpExporter}/${e.engine}`, { endpoint: push, ...httpsTls(input, push), ...tenantHeaders(e), ...queueAndRetry(input) }]);
     }
   }
   return out;
@@ -200,8 +212,11 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
   const activeSignals = SIGNALS3.filter((s) => t.engines.some((e) => e.signal === s));
 
   if (role === 'gateway') {
+    // TLS between hosts (an ansible environment's tls, src/topology/vm-tls.ts): the OTLP receivers take the host's
+    // certificate, and under mTLS require a client certificate from the CA; compose topologies have no tls plan
+    const serverTls = t.tls ? { tls: collectorServerTls(t.tls) } : {};
     receivers[OTELCOL_TYPES.otlpReceiver] = {
-      protocols: { grpc: { endpoint: listen('otlpGrpc') }, http: { endpoint: listen('otlpHttp') } },
+      protocols: { grpc: { endpoint: listen('otlpGrpc'), ...serverTls }, http: { endpoint: listen('otlpHttp'), ...serverTls } },
     };
     // the browser path: Faro Web SDK payloads in, their logs and traces into the same pipelines as OTLP's
     const faroSignals = faro ? activeSignals.filter((s) => (OTELCOL_FARO_RECEIVER.signals as readonly string[]).includes(s)) : [];
@@ -211,6 +226,8 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       const k = OTELCOL_FARO_RECEIVER.keys;
       receivers[OTELCOL_TYPES.faroReceiver] = {
         [k.endpoint]: listen('faro'),
+        // browsers present no client certificate: server TLS only, whatever mtls says
+        ...(t.tls ? { tls: collectorServerTls(t.tls, false) } : {}),
         // no allowed origin: no CORS handler at all, browsers are refused (the faro-cors plan rule says so)
         ...(faro.allowedOrigins.length > 0
           ? { [k.cors]: { [k.allowedOrigins]: faro.allowedOrigins, [k.allowedHeaders]: [...FARO_SDK_REQUEST_HEADERS], [k.maxAge]: FARO_CORS_MAX_AGE_SECONDS } }
@@ -225,6 +242,8 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
         exporters[exporterId] = {
           brokers: brokers(t),
           client_id: `otelstack-gateway-${s}`,
+          // Kafka's SSL listeners (the kafka role's server.properties): verify the brokers, a client certificate under mTLS
+          ...(t.tls ? { tls: collectorClientTls(t.tls) } : {}),
           [s]: { topic: topic?.name ?? `otlp-${s}`, encoding: 'otlp_proto' },
           // whole traces land on one partition, so one processor sees every span of a trace (tail sampling)
           ...(s === 'traces' ? { partition_traces_by_id: true } : {}),
@@ -251,6 +270,7 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       receivers[rid] = {
         brokers: brokers(t),
         client_id: `otelstack-processor-${s}`,
+        ...(t.tls ? { tls: collectorClientTls(t.tls) } : {}),
         group_id: `otelstack-processor-${s}`,
         initial_offset: 'earliest',
         [s]: { topics: [topic?.name ?? `otlp-${s}`], encoding: 'otlp_proto' },

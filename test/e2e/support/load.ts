@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { anyValueToJs, createOtlpSender, type OtlpKeyValue, type OtlpProtocol, type OtlpSender, type RetryPolicy, type Signal } from '../../../src/ops/otlp/index.js';
+import { anyValueToJs, createOtlpSender, type OtlpKeyValue, type OtlpProtocol, type OtlpSender, type RetryPolicy, type Signal, type TlsOptions } from '../../../src/ops/otlp/index.js';
 import type { OtlpSink } from '../../support/otlp-sink.js';
 
 export const SEQ_ATTRIBUTE = 'seq';
@@ -28,6 +28,8 @@ export interface LoadOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Per-attempt timeout; default 5 s. */
   readonly timeoutMs?: number;
+  /** TLS towards an https:// endpoint (CA, client certificate for mTLS); default none. */
+  readonly tls?: TlsOptions;
 }
 
 interface SignalBook {
@@ -67,6 +69,7 @@ export class SteadyLoad {
       endpoint: options.endpoint,
       protocol: options.protocol ?? 'http/protobuf',
       timeoutMs: options.timeoutMs ?? 5000,
+      ...(options.tls ? { tls: options.tls } : {}),
       retry: { maxAttempts: 10_000, initialBackoffMs: 250, maxBackoffMs: 2000, multiplier: 1.5, jitter: 0.2, maxElapsedMs: 150_000, retryOnNetworkError: true, ...(options.retry ?? {}) },
     });
   }

@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd' | 'jsonnet';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd' | 'jsonnet' | 'openssl';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -138,6 +138,15 @@ export function haproxyBin(): string {
   const found = [join(cacheDir(), 'bin', 'haproxy'), '/usr/sbin/haproxy'].find(executable) ?? onPath('haproxy');
   if (found) return found;
   throw new MissingPeerError('haproxy', `no haproxy binary (HAPROXY_BIN=${env ? JSON.stringify(env) : 'unset'}; ${join(cacheDir(), 'bin', 'haproxy')} and /usr/sbin/haproxy missing)`);
+}
+
+/** OpenSSL's command-line tool (Debian package, scripts/peers/openssl.sh): the VM TLS test's throw-away CA and certificates. */
+export function opensslBin(): string {
+  const env = process.env['OPENSSL_BIN'];
+  if (executable(env)) return env;
+  const found = [join(cacheDir(), 'bin', 'openssl'), '/usr/bin/openssl'].find(executable) ?? onPath('openssl');
+  if (found) return found;
+  throw new MissingPeerError('openssl', `no openssl (OPENSSL_BIN=${env ? JSON.stringify(env) : 'unset'}; ${join(cacheDir(), 'bin', 'openssl')} and /usr/bin/openssl missing): the VM TLS test makes its CA and certificates with it`);
 }
 
 /** Docker Compose v2 (scripts/peers/compose.sh, built from the Go module proxy): `config` of the rendered compose files. */

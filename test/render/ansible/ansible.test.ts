@@ -14,6 +14,39 @@ import { VMS, VMS_GOLDEN_DIR, vmsStack } from './support.js';
 
 type Obj = Record<string, any>;
 
+/** The same stack with TLS off in every environment. */
+function withoutTls(stack: Stack): Stack {
+  const raw = structuredClone(stack) as Obj;
+  for (const e of raw['environments']) delete e.tls;
+  return validateDefinition('no-tls-variant.yaml', raw);
+}
+
+/**
+ * Removes every TLS setting of a parsed config in place — keys naming TLS (tls, http_tls_config, tls_config,
+ * tlsAuth, tlsCACert …), objects left empty by that — and writes https:// URLs as http://; returns how many TLS
+ * keys there were.
+ */
+function stripTls(v: unknown): number {
+  if (!v || typeof v !== 'object') return 0;
+  let n = 0;
+  for (const [k, x] of Object.entries(v as Obj)) {
+    if (/tls/i.test(k)) {
+      delete (v as Obj)[k];
+      n++;
+      continue;
+    }
+    if (typeof x === 'string' && x.startsWith('https://')) (v as Obj)[k] = `http://${x.slice(8)}`;
+    n += stripTls(x);
+    if (x && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0) delete (v as Obj)[k];
+  }
+  return n;
+}
+const stripped = (text: string): unknown => {
+  const v = parse(text);
+  stripTls(v);
+  return v;
+};
+
 /** The same stack with every environment on compose (no hosts, no VM backup timer): what the compose target renders for it. */
 function onCompose(stack: Stack): Stack {
   const raw = structuredClone(stack) as Obj;
@@ -21,6 +54,8 @@ function onCompose(stack: Stack): Stack {
     e.target = 'compose';
     delete e.hosts;
     delete e.backup;
+    // the compose target renders no TLS between hosts (the vm-tls rule refuses a tls block there)
+    delete e.tls;
   }
   return validateDefinition('compose-variant.yaml', raw);
 }
@@ -43,29 +78,32 @@ describe('ansible target: examples/vms', async () => {
     assert.equal(diffs.length, 0, `rendered output differs from the golden files (to accept: node dist/test/render/kubernetes/update-golden.js):\n${text}`);
   });
 
-  it('the engine, collector and datasource configs are the compose target\'s bytes', () => {
+  it('the engine, collector and datasource configs are the compose target\'s bytes with TLS off; with TLS on they differ only in TLS settings and https://', () => {
     const compose = renderStack(onCompose(stack)).files;
+    const plain = renderStack(withoutTls(stack)).files;
     let compared = 0;
     for (const env of ['dev', 'test', 'prod']) {
-      const pairs: Array<[string, string]> = [
-        [`otel-collector/files/${env}/otelcol-gateway.yaml`, `compose/${env}/otelcol-gateway.yaml`],
-        [`otel-collector/files/${env}/otelcol-processor.yaml`, `compose/${env}/otelcol-processor.yaml`],
-        [`tempo/files/${env}/tempo.yaml`, `compose/${env}/tempo.yaml`],
-        [`mimir/files/${env}/mimir.yaml`, `compose/${env}/mimir.yaml`],
-        [`loki/files/${env}/loki.yaml`, `compose/${env}/loki.yaml`],
-        [`grafana/files/${env}/datasources.yaml`, `compose/${env}/grafana/provisioning/datasources/datasources.yaml`],
-      ];
-      for (const [a, c] of pairs) {
-        const vm = files.get(`ansible/roles/${a}`);
-        assert.ok(vm, a);
-        assert.ok(compose.get(c), c);
-        assert.equal(vm, compose.get(c), `${a} differs from ${c}`);
+      // with TLS off the VM files are the compose bytes; with TLS on (examples/vms), removing every TLS setting and
+      // writing https:// as http:// leaves exactly the compose config — TLS is the only difference
+      for (const [vm, composePath] of [
+        [`ansible/roles/otel-collector/files/${env}/otelcol-gateway.yaml`, `compose/${env}/otelcol-gateway.yaml`],
+        [`ansible/roles/otel-collector/files/${env}/otelcol-processor.yaml`, `compose/${env}/otelcol-processor.yaml`],
+        [`ansible/roles/tempo/files/${env}/tempo.yaml`, `compose/${env}/tempo.yaml`],
+        [`ansible/roles/mimir/files/${env}/mimir.yaml`, `compose/${env}/mimir.yaml`],
+        [`ansible/roles/loki/files/${env}/loki.yaml`, `compose/${env}/loki.yaml`],
+        [`ansible/roles/grafana/files/${env}/datasources.yaml`, `compose/${env}/grafana/provisioning/datasources/datasources.yaml`],
+      ] as const) {
+        const c = compose.get(composePath);
+        assert.ok(c && files.get(vm) && plain.get(vm), vm);
+        assert.equal(plain.get(vm), c, `${vm} (tls off) differs from the compose file`);
+        assert.ok(stripTls(parse(files.get(vm)!)) > stripTls(parse(c)), `${vm} has tls blocks beyond the compose file's`);
+        assert.deepEqual(stripped(files.get(vm)!), stripped(c), `${vm} minus its tls blocks differs from the compose file`);
         compared++;
       }
     }
     assert.equal(compared, 18);
     // prod's Tempo remote-writes span metrics to Mimir by its service name, which the common role resolves
-    assert.match(files.get('ansible/roles/tempo/files/prod/tempo.yaml')!, /http:\/\/mimir:8080\/api\/v1\/push/);
+    assert.match(files.get('ansible/roles/tempo/files/prod/tempo.yaml')!, /https:\/\/mimir:8080\/api\/v1\/push/);
   });
 
   it('inventory: seed 002 host groups with the definition\'s addresses, replicas → hosts', () => {
@@ -109,7 +147,7 @@ describe('ansible target: examples/vms', async () => {
     assert.deepEqual(collectors.map((p) => p['hosts']), ['collectors_processor', 'collectors_gateway']);
     for (const p of collectors) {
       assert.equal(p['serial'], 1);
-      assert.deepEqual(p['roles'], ['common', 'otel-collector']);
+      assert.deepEqual(p['roles'], ['common', 'otelstack-tls', 'otel-collector']);
       const names = (p['pre_tasks'] as Obj[]).map((t) => t['name']);
       assert.ok(names.includes('Take the collector out of the load balancer'));
       const wait = (p['pre_tasks'] as Obj[]).find((t) => t['name'] === 'Wait until the exporter queues are empty')!;
@@ -140,7 +178,7 @@ describe('ansible target: examples/vms', async () => {
       assert.ok(tasks.filter((t) => t['ansible.builtin.copy'] || t['ansible.builtin.template']).every((t) => t['notify'] === handlers[0]!['name'] || t['ansible.builtin.template']?.src?.endsWith('.service.j2') === false || t['notify']), `${role}: config changes notify the restart`);
     }
     // Mimir's ready endpoint, as on compose
-    assert.ok((yaml('roles/mimir/tasks/main.yml') as Obj[]).some((t) => t['ansible.builtin.uri']?.url === 'http://127.0.0.1:8080/ready'));
+    assert.ok((yaml('roles/mimir/tasks/main.yml') as Obj[]).some((t) => t['ansible.builtin.uri']?.url === "{{ ('https://mimir' if (otelstack_tls.enabled | default(false)) else 'http://127.0.0.1') }}:8080/ready"));
   });
 
   it('secrets are vault variable references, never values', () => {

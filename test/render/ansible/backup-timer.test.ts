@@ -85,7 +85,7 @@ describe('ansible target: the otelstack-backup role', () => {
   it('playbooks/backup.yml applies the role to the inventory\'s backup group, last in site.yml', () => {
     const play = (yaml('playbooks/backup.yml') as Obj[])[0]!;
     assert.equal(play['hosts'], 'backup');
-    assert.deepEqual(play['roles'], ['common', 'otelstack-backup']);
+    assert.deepEqual(play['roles'], ['common', 'otelstack-tls', 'otelstack-backup']);
     assert.equal(play['become'], true);
     assert.equal((yaml('playbooks/site.yml') as Obj[]).at(-1)!['ansible.builtin.import_playbook'], 'backup.yml');
   });
