@@ -43,6 +43,9 @@ export function vmGrafanaReplicas(stack: Stack, env: string): number {
   return stack.grafana.deploy?.[env]?.replicas ?? 1;
 }
 
+/** The inventory name of the i-th host of a group (gateway-0, kafka-2, …): the name the configs and /etc/hosts use. */
+export const vmHostName = (prefix: string, i: number): string => `${prefix}-${i}`;
+
 export function vmPlacement(stack: Stack, t: Topology): VmPlacement {
   const env = stack.environments[t.env.index]!;
   const hosts = env.hosts ?? {};
@@ -61,7 +64,7 @@ export function vmPlacement(stack: Stack, t: Topology): VmPlacement {
     } else if (list.length > needed) {
       problems.push({ severity: 'warning', rule: 'ansible-hosts', env: t.env.name, path: `${base}.${group}`, message: `hosts.${group} lists ${list.length} hosts for ${needed} ${why}: the last ${list.length - needed} stay unused`, suggestion: `raise the replicas to ${list.length}, or remove the extra hosts` });
     }
-    return list.slice(0, needed).map((address, i) => ({ name: `${prefix}-${i}`, address }));
+    return list.slice(0, needed).map((address, i) => ({ name: vmHostName(prefix, i), address }));
   };
 
   const ing = t.ingestion;

@@ -28,39 +28,15 @@ import { freeLoopbackPorts } from '../../src/topology/loopback.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { Collector } from './support/collector.js';
 import { SteadyLoad, account, allAckedDelivered, formatRows, totalRow } from './support/load.js';
-import { ansibleTool, kafkaPeer, opensslBin } from './support/peers.js';
+import { ansibleTool, kafkaPeer } from './support/peers.js';
 import { ManagedProcess, killAllTracked, waitUntil } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
+import { makeCerts, type Certs } from './support/tls.js';
 
 const run = promisify(execFile);
 const ENV = 'prod';
 type Obj = Record<string, any>;
-
-interface Certs {
-  readonly ca: string;
-  readonly cert: string;
-  readonly key: string;
-  /** a certificate and key from ANOTHER CA: must be refused like no certificate */
-  readonly rogueCert: string;
-  readonly rogueKey: string;
-}
-
-/** A CA and a host certificate (SANs localhost and 127.0.0.1, server and client use), and a rogue pair; EC P-256, keys PKCS#8. */
-async function makeCerts(dir: string): Promise<Certs> {
-  const ssl = opensslBin();
-  const o = (args: string[]) => run(ssl, args, { cwd: dir, timeout: 30_000 });
-  writeFileSync(join(dir, 'host.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature\n');
-  for (const ca of ['ca', 'rogue-ca']) {
-    await o(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '2', '-subj', `/CN=otelstack e2e ${ca}`]);
-  }
-  for (const [name, ca] of [['host', 'ca'], ['rogue', 'rogue-ca']] as const) {
-    await o(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`]);
-    await o(['req', '-new', '-key', `${name}.key`, '-subj', '/CN=localhost', '-out', `${name}.csr`]);
-    await o(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '2', '-extfile', 'host.ext', '-out', `${name}.crt`]);
-  }
-  return { ca: join(dir, 'ca.crt'), cert: join(dir, 'host.crt'), key: join(dir, 'host.key'), rogueCert: join(dir, 'rogue.crt'), rogueKey: join(dir, 'rogue.key') };
-}
 
 /** One broker from the rendered kafka role: ansible-playbook runs its TLS tasks and templates, then java runs Kafka. */
 class RenderedKafka {

@@ -3,7 +3,7 @@
 // answered with an error" from "it answered something we cannot read", so callers (verify) can say which.
 import { Agent, request } from 'undici';
 
-import { describeError } from '../otlp/sender.js';
+import { describeError, loadTlsMaterial, type TlsOptions } from '../otlp/sender.js';
 
 export type BackendErrorKind = 'unreachable' | 'timeout' | 'http' | 'bad-response';
 
@@ -31,6 +31,8 @@ export interface BackendClientOptions {
   readonly timeoutMs?: number;
   /** Skip TLS verification (tests only). */
   readonly insecureSkipVerify?: boolean;
+  /** The CA to verify the server with and, for mutual TLS, the client's certificate and key (PEM files). */
+  readonly tls?: TlsOptions;
 }
 
 export interface HttpReply {
@@ -69,7 +71,7 @@ export class HttpJsonClient {
     this.agent = new Agent({
       connections: 8,
       keepAliveTimeout: 10_000,
-      connect: { timeout: this.timeoutMs, ...(opts.insecureSkipVerify ? { rejectUnauthorized: false } : {}) },
+      connect: { timeout: this.timeoutMs, ...loadTlsMaterial(opts.tls), ...(opts.insecureSkipVerify ? { rejectUnauthorized: false } : {}) },
     });
   }
 

@@ -29,9 +29,10 @@ export interface OwnedClients extends VerifyClients {
 }
 
 function readersFor(t: VerifyTargets, tenant: (own: string | undefined) => string | undefined, timeoutMs: number): { readers: Readers; close: () => Promise<void> } {
-  const tempo = t.traces ? new TempoClient({ url: t.traces.url, api: t.traces.api, timeoutMs, ...optTenant(tenant(t.traces.tenant)) }) : undefined;
-  const prom = t.metrics ? new PrometheusClient({ url: t.metrics.url, timeoutMs, ...optTenant(tenant(t.metrics.tenant)) }) : undefined;
-  const loki = t.logs ? new LokiClient({ url: t.logs.url, timeoutMs, ...optTenant(tenant(t.logs.tenant)) }) : undefined;
+  const tls = t.tls ? { tls: t.tls } : {};
+  const tempo = t.traces ? new TempoClient({ url: t.traces.url, api: t.traces.api, timeoutMs, ...tls, ...optTenant(tenant(t.traces.tenant)) }) : undefined;
+  const prom = t.metrics ? new PrometheusClient({ url: t.metrics.url, timeoutMs, ...tls, ...optTenant(tenant(t.metrics.tenant)) }) : undefined;
+  const loki = t.logs ? new LokiClient({ url: t.logs.url, timeoutMs, ...tls, ...optTenant(tenant(t.logs.tenant)) }) : undefined;
   return {
     readers: {
       ...(tempo ? { traces: tempo } : {}),
@@ -57,7 +58,7 @@ export function createVerifyClients(t: VerifyTargets, o: ClientOptions = {}): Ow
     headers: t.otlp.headers,
     timeoutMs: Math.min(timeoutMs, budget),
     retry: { initialBackoffMs: 200, maxBackoffMs: 2000, maxElapsedMs: budget, maxAttempts: 10 },
-    ...(t.otlp.endpoint.startsWith('http://') ? { tls: { insecure: true } } : {}),
+    ...(t.otlp.endpoint.startsWith('http://') ? { tls: { insecure: true } } : t.tls ? { tls: t.tls } : {}),
   });
   const own = readersFor(t, (x) => x, timeoutMs);
   const other = o.otherTenant !== undefined ? readersFor(t, () => o.otherTenant, timeoutMs) : undefined;

@@ -2,6 +2,7 @@
 // query endpoints and tenants, buckets), each endpoint overridable. Engine facts (ports, API prefixes, default
 // tenants) come from src/catalog.
 import { kubernetesGatewayService } from '../../topology/network-flows.js';
+import { vmHostName } from '../../topology/vm-placement.js';
 import { CATALOG } from '../../catalog/index.js';
 import { LOKI_API } from '../../catalog/loki.js';
 import { MIMIR_API } from '../../catalog/mimir.js';
@@ -75,6 +76,11 @@ export interface VerifyTargets {
   readonly metrics?: BackendTarget<'mimir' | 'prometheus'>;
   readonly logs?: BackendTarget<'loki'>;
   readonly storage: { readonly endpoint?: string; readonly region: string; readonly buckets: readonly StorageBucketTarget[] };
+  /**
+   * From inside an ansible environment with TLS (view network): the host's CA and, under mTLS, its certificate and
+   * key — the files the rendered configs name — for the push to the gateway and the reads from the engines.
+   */
+  readonly tls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string };
 }
 
 function checkUrl(flag: string, v: string | undefined): string | undefined {
@@ -106,8 +112,11 @@ export function ingestionEndpoint(t: Topology, protocol: VerifyProtocol, view: T
     // the compose service in front of the gateways: the load balancer when there is one, else the one gateway
     return `http://${composeLoadBalanced(t) ? COMPOSE_OTLP_LB : 'gateway-0'}:${port}`;
   }
-  // on VMs the rendered canary runs beside a gateway (the first of the collectors_gateway group) and pushes to it
-  if (t.env.target === 'ansible' && view === 'network') return `http://${LOOPBACK_HOST}:${port}`;
+  // on VMs the rendered canary runs beside a gateway (the first of the collectors_gateway group) and pushes to it:
+  // on loopback, or with TLS by the gateway's name (the common role maps it in /etc/hosts; its certificate carries it)
+  if (t.env.target === 'ansible' && view === 'network') {
+    return t.tls && t.ingestion.gatewayReplicas > 0 ? `https://${vmHostName('gateway', 0)}:${port}` : `http://${LOOPBACK_HOST}:${port}`;
+  }
   if (t.env.target === 'compose') return `http://${LOOPBACK_HOST}:${port}`;
   return `http://${kubernetesGatewayService(t.ingestion.collector)}.${t.env.namespace}.svc.cluster.local:${port}`;
 }
@@ -190,5 +199,6 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
     ...(metrics ? { metrics } : {}),
     ...(logs ? { logs } : {}),
     storage: { ...(s3Endpoint ? { endpoint: s3Endpoint } : {}), region: o.s3Region ?? t.objectStorage.region, buckets },
+    ...(t.tls && view === 'network' ? { tls: { caFile: t.tls.ca.path, ...(t.tls.mtls ? { certFile: t.tls.cert.path, keyFile: t.tls.key.path } : {}) } } : {}),
   };
 }

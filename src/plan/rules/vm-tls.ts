@@ -6,9 +6,9 @@ import type { Finding, Rule } from '../findings.js';
  * TLS between hosts (environments[].tls) is rendered by the ansible target only: the compose target runs every
  * service on one Docker network and the Kubernetes target leaves in-cluster encryption to the mesh / CNI, so a tls
  * block there would be silently ignored — the plan refuses it. An ansible environment whose stack spans more than
- * one VM and has TLS off sends OTLP, Kafka records and engine writes across the network in clear: a warning. And
- * the canary (otelstack canary) speaks plaintext OTLP and HTTP, so with TLS on it cannot reach the gateway or the
- * engines: a warning until it takes TLS settings.
+ * one VM and has TLS off sends OTLP, Kafka records and engine writes across the network in clear: a warning. The
+ * canary takes the host's TLS files from the topology (verify/targets.ts): it pushes to the first gateway by name and
+ * reads the engines over https, presenting the host's certificate under mTLS.
  */
 export function vmTlsProblems(stack: Stack, t: Topology): Finding[] {
   const i = stack.environments.findIndex((e) => e.name === t.env.name);
@@ -47,18 +47,8 @@ export function vmTlsProblems(stack: Stack, t: Topology): Finding[] {
       rule: vmTls.id,
       env: env.name,
       path,
-      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir and Loki (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks); not yet on Prometheus as a metrics engine, the engines' gRPC ports (each monolith's own), the object store (S3), and the collectors' health and metrics endpoints, which stay plaintext`,
+      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir and Loki (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks, the canary); not yet on Prometheus as a metrics engine, the engines' gRPC ports (each monolith's own), the object store (S3), and the collectors' health and metrics endpoints, which stay plaintext`,
       suggestion: 'keep the engine hosts on a private network until the engine leg is rendered with TLS',
-    });
-  }
-  if (t.tls && t.canary) {
-    out.push({
-      severity: 'warning',
-      rule: vmTls.id,
-      env: env.name,
-      path,
-      message: `the canary of ${env.name} pushes plaintext OTLP to the gateway and reads the engines over plain HTTP: with TLS on, its probes fail and every canary record counts as missing`,
-      suggestion: `set canary.enabled: false while ${env.name} has TLS, or keep TLS off there until the canary takes TLS settings`,
     });
   }
   return out;

@@ -22,12 +22,14 @@ export const TLS_ROLE = 'otelstack-tls';
 export const KAFKA_CLIENT_PROPERTIES = `${ETC}/kafka/client.properties`;
 
 /** The inventory's otelstack_tls: enabled false without a plan (the roles then render the plaintext settings). */
-export function tlsInventoryVar(p: TlsPlan | undefined, pl?: Pick<VmPlacement, 'kafka' | 'engines'>): Obj {
+export function tlsInventoryVar(p: TlsPlan | undefined, pl?: Pick<VmPlacement, 'kafka' | 'engines' | 'gateway'>): Obj {
   if (!p) return { enabled: false };
   // the names each host's certificate must carry: the names its TLS servers are dialled by — a broker by its
-  // inventory name (advertised listener, controller voters), an engine by its service name (the configs' peers)
+  // inventory name (advertised listener, controller voters), an engine by its service name (the configs' peers),
   const byHost: Record<string, string[]> = {};
   for (const h of pl?.kafka ?? []) (byHost[h.name] ??= []).push(h.name);
+  // a gateway by its inventory name: the canary beside the first one pushes to it by that name (verify/targets.ts)
+  for (const h of pl?.gateway ?? []) (byHost[h.name] ??= []).push(h.name);
   for (const { group, host } of pl?.engines ?? []) if (TLS_ENGINES.includes(group)) (byHost[host.name] ??= []).push(group);
   const namesByHost = Object.fromEntries(Object.entries(byHost).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([h, l]) => [h, [...new Set(l)].sort()]));
   const file = (name: 'ca' | 'cert' | 'key') => {
