@@ -41,3 +41,19 @@ export const GRAFANA_DATASOURCE_TLS = {
   clientKey: 'tlsClientKey',
   file: (path: string) => `$__file{${path}}`,
 } as const;
+
+/**
+ * Prometheus' web configuration file (--web.config.file; Prometheus "HTTPS and authentication", the exporter-toolkit
+ * web config): `tls_server_config` with `cert_file`, `key_file`, and for client certificates `client_auth_type`
+ * (RequireAndVerifyClientCert) with `client_ca_file`. Checked on the real Prometheus (Debian 2.42) in
+ * test/e2e/vm-prometheus-tls.test.ts.
+ */
+export const PROMETHEUS_WEB_TLS = {
+  flag: '--web.config.file',
+  server: 'tls_server_config',
+  certFile: 'cert_file',
+  keyFile: 'key_file',
+  clientAuthType: 'client_auth_type',
+  clientCaFile: 'client_ca_file',
+  requireAndVerify: 'RequireAndVerifyClientCert',
+} as const;

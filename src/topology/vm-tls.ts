@@ -68,7 +68,7 @@ export function collectorServerTls(p: TlsPlan, clientAuth = true): Record<string
  * their push, query and OTLP endpoints become https:// for every client the topology feeds (collector exporters,
  * Grafana's datasources, Tempo's remote write). Prometheus (its web TLS is a separate --web.config.file) stays http.
  */
-export const TLS_ENGINES: readonly string[] = ['tempo', 'mimir', 'loki'];
+export const TLS_ENGINES: readonly string[] = ['tempo', 'mimir', 'loki', 'prometheus'];
 
 const toHttps = (u: string | undefined): string | undefined => (u?.startsWith('http://') ? `https://${u.slice('http://'.length)}` : u);
 
@@ -82,8 +82,12 @@ export function withTlsEndpoints(t: Topology): Topology {
     const endpoints = Object.fromEntries(Object.entries(e.endpoints).map(([k, u]) => [k, toHttps(u)]));
     return { ...e, endpoints };
   });
+  // the object store the seaweedfs role deploys on a storage host serves its S3 API over TLS (the role's -s3.cert.file):
+  // the engines reach it by https and verify it (the CA is in the hosts' system trust, otelstack-tls role)
+  const os = t.objectStorage.kind === 'seaweedfs' ? { ...t.objectStorage, endpoint: toHttps(t.objectStorage.endpoint)!, insecure: false } : t.objectStorage;
   return {
     ...t,
+    objectStorage: os,
     engines: engines.map((e) => {
       const rw = e.metricsGenerator?.remoteWrite;
       return rw && tlsHosts.has(new URL(rw).host) ? { ...e, metricsGenerator: { ...e.metricsGenerator!, remoteWrite: toHttps(rw)! } } : e;

@@ -149,7 +149,7 @@ class RenderedKafka {
  */
 async function runTlsRole(dir: string, files: ReadonlyMap<string, string>, otelstackTls: Obj, name: string): Promise<{ ok: boolean; out: string }> {
   const home = join(dir, `tls-role-${name}`);
-  for (const f of ['tasks/main.yml', 'tasks/tls.yml', 'defaults/main.yml']) {
+  for (const f of ['tasks/main.yml', 'tasks/tls.yml', 'defaults/main.yml', 'handlers/main.yml']) {
     mkdirSync(join(home, 'roles/otelstack-tls', f, '..'), { recursive: true });
     writeFileSync(join(home, 'roles/otelstack-tls', f), files.get(`ansible/roles/otelstack-tls/${f}`)!);
   }
@@ -160,9 +160,12 @@ async function runTlsRole(dir: string, files: ReadonlyMap<string, string>, otels
     hosts: 'localhost',
     connection: 'local',
     gather_facts: false,
-    vars: { ansible_python_interpreter: '{{ ansible_playbook_python }}', otelstack_tls: otelstackTls, otelstack_tls_dir: join(home, 'tls'), otelstack_tls_owner: await who('-un', uid), otelstack_tls_group: await who('-gn', gid), otelstack_tls_install_openssl: false },
+    vars: { ansible_python_interpreter: '{{ ansible_playbook_python }}', otelstack_tls: otelstackTls, otelstack_tls_dir: join(home, 'tls'), otelstack_tls_owner: await who('-un', uid), otelstack_tls_group: await who('-gn', gid), otelstack_tls_install_openssl: false,
+      // test: the system trust is a temporary directory and its update a no-op (the machine's trust is not touched)
+      otelstack_tls_system_trust_dir: join(home, 'trust'), otelstack_tls_system_trust_update: 'true' },
     roles: ['otelstack-tls'],
   }];
+  mkdirSync(join(home, 'trust'), { recursive: true });
   writeFileSync(join(home, 'playbook.yml'), `---\n${stringify(playbook)}`);
   const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false', ANSIBLE_ROLES_PATH: join(home, 'roles'), ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_REMOTE_TEMP: join(home, 'tmp') };
   try {

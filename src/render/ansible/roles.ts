@@ -14,6 +14,7 @@ import { CATALOG } from '../../catalog/index.js';
 import type { EngineId } from '../../catalog/types.js';
 import { ETC, OPT, S3_ENV_FILE, SEAWEEDFS_DATA_DIR, VM_BACKUP_PREFIX, VM_BACKUP_UNIT, VM_DEFINITION_DIR, VM_STORAGE_LAYOUT, type VmStorageGroup } from './layout.js';
 import { KAFKA_ADMIN_HOST, KAFKA_CLIENT_PROPERTIES, engineReadyTask, kafkaClientProperties, kafkaListenerLines, kafkaTlsTasks } from './tls.js';
+import { PROMETHEUS_WEB_TLS } from '../../catalog/server-tls.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -58,7 +59,7 @@ function downloadVars(p: string, url: string): Obj {
 }
 
 /** The unit template: restart on failure, MemoryMax / CPUQuota from the group vars (absent = no limit). */
-function unitTemplate(o: { description: string; prefix: string; execStart: string; after: string; env?: string[]; envFiles?: string[]; user?: string }): string {
+function unitTemplate(o: { description: string; prefix: string; execStart: string; after: string; env?: string[]; envFiles?: string[]; user?: string; lines?: string[] }): string {
   return [
     '# Rendered by otelstack (ansible target); values from the inventory group vars.',
     '[Unit]',
@@ -73,6 +74,7 @@ function unitTemplate(o: { description: string; prefix: string; execStart: strin
     ...(o.envFiles ?? []).map((f) => `EnvironmentFile=${f}`),
     // quoted: a value with spaces (KAFKA_HEAP_OPTS) is one assignment, not several
     ...(o.env ?? []).map((e) => `Environment="${e}"`),
+    ...(o.lines ?? []),
     `ExecStart=${o.execStart}`,
     'Restart=on-failure',
     'RestartSec=5s',
@@ -316,6 +318,25 @@ function storageLayout(group: VmStorageGroup): Pick<ProcessRole, 'unit' | 'dataD
   return { unit: l.unit, dataDirs: Object.values(l.data), configs: l.configs.map((c) => ({ src: c.file, dest: c.dest })) };
 }
 
+/** Prometheus' web config on a VM: empty without TLS (plain HTTP), tls_server_config with it (PROMETHEUS_WEB_TLS). */
+const PROMETHEUS_WEB_CONFIG = `${ETC}/prometheus-web.yml`;
+function prometheusWebConfigTemplate(): string {
+  const k = PROMETHEUS_WEB_TLS;
+  return [
+    '# Rendered by otelstack (ansible target): Prometheus web config (--web.config.file).',
+    '{% if otelstack_tls.enabled | default(false) %}',
+    `${k.server}:`,
+    `  ${k.certFile}: {{ otelstack_tls.cert }}`,
+    `  ${k.keyFile}: {{ otelstack_tls.key }}`,
+    '{% if otelstack_tls.mtls | default(false) %}',
+    `  ${k.clientAuthType}: ${k.requireAndVerify}`,
+    `  ${k.clientCaFile}: {{ otelstack_tls.ca }}`,
+    '{% endif %}',
+    '{% endif %}',
+    '',
+  ].join('\n');
+}
+
 function engineRoles(files: Files): void {
   for (const engine of ['tempo', 'mimir', 'loki'] as const) {
     const title = CATALOG[engine].title;
@@ -340,8 +361,11 @@ function engineRoles(files: Files): void {
     title: 'Prometheus',
     release: 'prometheus',
     ...storageLayout('prometheus'),
-    execStart: `{{ prometheus_binary }} --config.file=${at(prom.configs[0]!.dest)} --storage.tsdb.path=${at(prom.data['prometheus']!)} --web.enable-remote-write-receiver --web.enable-otlp-receiver`,
+    // TLS between hosts: its HTTP API on the host certificate (the web config file, client certificates under mtls)
+    execStart: `{{ prometheus_binary }} --config.file=${at(prom.configs[0]!.dest)} --storage.tsdb.path=${at(prom.data['prometheus']!)} --web.enable-remote-write-receiver --web.enable-otlp-receiver{% if otelstack_tls.enabled | default(false) %} ${PROMETHEUS_WEB_TLS.flag}=${at(PROMETHEUS_WEB_CONFIG)}{% endif %}`,
+    templates: [{ src: 'prometheus-web.yml.j2', dest: PROMETHEUS_WEB_CONFIG, mode: '0640', contents: prometheusWebConfigTemplate() }],
     ready: readyOf('prometheus'),
+    readyTask: engineReadyTask({ engine: 'prometheus', title: 'Prometheus', prefix: 'prometheus', ...readyOf('prometheus') }),
     grace: STOP_GRACE_SECONDS.prometheus,
   });
   const sp = CATALOG.seaweedfs.ports;
@@ -353,7 +377,8 @@ function engineRoles(files: Files): void {
     ...storageLayout('seaweedfs'),
     // the same flags as the compose service (`weed server -s3`: master, volume, filer and the S3 gateway); the data
     // directory is the layout's (what the backup timer archives)
-    execStart: `{{ seaweedfs_binary }} server -dir=${at(SEAWEEDFS_DATA_DIR)} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}`,
+    // TLS between hosts: the S3 API on the host certificate (seaweedfs serves https on -s3.port with -s3.cert.file / -s3.key.file)
+    execStart: `{{ seaweedfs_binary }} server -dir=${at(SEAWEEDFS_DATA_DIR)} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}{% if otelstack_tls.enabled | default(false) %} -s3.cert.file={{ otelstack_tls.cert }} -s3.key.file={{ otelstack_tls.key }}{% endif %}`,
     envFiles: [at(S3_ENV_FILE)],
     ready: readyOf('seaweedfs'),
     grace: STOP_GRACE_SECONDS.seaweedfs,
@@ -460,7 +485,16 @@ function canaryRole(files: Files): void {
   files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: restart, 'ansible.builtin.systemd_service': { name: 'otelstack-canary', state: 'restarted', daemon_reload: true } }]));
   files.set(
     `${dir}/templates/otelstack-canary.service.j2`,
-    unitTemplate({ description: 'otelstack canary: traces, metrics and logs through the ingestion path', prefix: p, execStart: `${j(`${p}_binary`)} {{ ${p}_args | join(' ') }}`, after: 'network-online.target', ...{ envFiles: [`-${S3_ENV_FILE}`] } }),
+    unitTemplate({
+      description: 'otelstack canary: traces, metrics and logs through the ingestion path',
+      prefix: p,
+      execStart: `${j(`${p}_binary`)} {{ ${p}_args | join(' ') }}`,
+      after: 'network-online.target',
+      envFiles: [`-${S3_ENV_FILE}`],
+      // TLS between hosts: Node trusts the environment's CA too (the object-store listing of --check-storage; the
+      // pushes and the engine reads take the host's files from the topology themselves)
+      lines: ['{% if otelstack_tls.enabled | default(false) %}', 'Environment="NODE_EXTRA_CA_CERTS={{ otelstack_tls.ca }}"', '{% endif %}'],
+    }),
   );
 }
 

@@ -30,7 +30,7 @@ export function tlsInventoryVar(p: TlsPlan | undefined, pl?: Pick<VmPlacement, '
   for (const h of pl?.kafka ?? []) (byHost[h.name] ??= []).push(h.name);
   // a gateway by its inventory name: the canary beside the first one pushes to it by that name (verify/targets.ts)
   for (const h of pl?.gateway ?? []) (byHost[h.name] ??= []).push(h.name);
-  for (const { group, host } of pl?.engines ?? []) if (TLS_ENGINES.includes(group)) (byHost[host.name] ??= []).push(group);
+  for (const { group, host } of pl?.engines ?? []) if (TLS_ENGINES.includes(group) || group === 'seaweedfs') (byHost[host.name] ??= []).push(group);
   const namesByHost = Object.fromEntries(Object.entries(byHost).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([h, l]) => [h, [...new Set(l)].sort()]));
   const file = (name: 'ca' | 'cert' | 'key') => {
     const r = p[name];
@@ -41,11 +41,28 @@ export function tlsInventoryVar(p: TlsPlan | undefined, pl?: Pick<VmPlacement, '
 
 const on = 'otelstack_tls.enabled | default(false)';
 
+/** Where Debian and Ubuntu take extra CAs into the system trust (ca-certificates). */
+const SYSTEM_TRUST = { dir: '/usr/local/share/ca-certificates', update: 'update-ca-certificates' } as const;
+
 /** roles/otelstack-tls: check, own and (for vault references) write the TLS files on every host. */
 export function renderTlsRole(): Map<string, string> {
   const files = new Map<string, string>();
   const dir = `roles/${TLS_ROLE}`;
-  files.set(`${dir}/defaults/main.yml`, ansibleYaml({ otelstack_tls_dir: VM_TLS_DIR, otelstack_tls_owner: 'root', otelstack_tls_group: `{{ common_user | default('${SERVICE_GROUP}') }}`, otelstack_tls_install_openssl: true, otelstack_tls_openssl_package: 'openssl' }));
+  files.set(
+    `${dir}/defaults/main.yml`,
+    ansibleYaml({
+      otelstack_tls_dir: VM_TLS_DIR,
+      otelstack_tls_owner: 'root',
+      otelstack_tls_group: `{{ common_user | default('${SERVICE_GROUP}') }}`,
+      otelstack_tls_install_openssl: true,
+      otelstack_tls_openssl_package: 'openssl',
+      // the CA in the system trust: the engines (Go) verify the object store's S3 certificate with the system roots.
+      // Debian / Ubuntu paths; Red Hat: /etc/pki/ca-trust/source/anchors and update-ca-trust
+      otelstack_tls_system_trust_dir: SYSTEM_TRUST.dir,
+      otelstack_tls_system_trust_update: SYSTEM_TRUST.update,
+    }),
+  );
+  files.set(`${dir}/handlers/main.yml`, ansibleYaml([{ name: 'Update the system CA trust', 'ansible.builtin.command': { argv: ['{{ otelstack_tls_system_trust_update }}'] }, changed_when: true }]));
   const tasks: Obj[] = [
     { name: 'Create the TLS directory', 'ansible.builtin.file': { path: '{{ otelstack_tls_dir }}', state: 'directory', owner: '{{ otelstack_tls_owner }}', group: '{{ otelstack_tls_group }}', mode: '0750' } },
     {
@@ -78,6 +95,12 @@ export function renderTlsRole(): Map<string, string> {
       'ansible.builtin.file': { path: '{{ item.path }}', owner: '{{ otelstack_tls_owner }}', group: '{{ otelstack_tls_group }}', mode: '{{ item.mode }}' },
       loop: "{{ otelstack_tls.files | selectattr('kind', 'equalto', 'path') | list }}",
       loop_control: { label: '{{ item.name }} {{ item.path }}' },
+    },
+    {
+      name: "Trust the environment's CA system-wide (the engines verify the object store's certificate with it)",
+      'ansible.builtin.copy': { src: '{{ otelstack_tls.ca }}', remote_src: true, dest: '{{ otelstack_tls_system_trust_dir }}/otelstack-ca.crt', owner: 'root', group: 'root', mode: '0644' },
+      when: 'otelstack_manage_system | default(true) | bool',
+      notify: 'Update the system CA trust',
     },
     { name: 'Install openssl (the certificate check below)', 'ansible.builtin.package': { name: '{{ otelstack_tls_openssl_package }}', state: 'present' }, when: 'otelstack_tls_install_openssl | bool' },
     {

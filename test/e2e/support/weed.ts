@@ -3,7 +3,7 @@
 // S3 has one admin identity, given the way the compose target gives it (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 import { LOOPBACK_HOST, freeLoopbackPorts } from '../../../src/topology/loopback.js';
 import { weedBin } from './peers.js';
@@ -13,13 +13,15 @@ export class WeedServer {
   private constructor(
     readonly s3Port: number,
     private readonly proc: ManagedProcess,
+    private readonly https = false,
   ) {}
 
   /**
    * Starts weed with its S3 gateway on 127.0.0.1:`s3Port` (the port the topology's object store was mapped to) and
    * one S3 admin identity. Without an identity SeaweedFS 4.48 accepts anonymous writes but lists no buckets.
    */
-  static async start(dir: string, s3Port: number, credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }, timeoutMs = 90_000): Promise<WeedServer> {
+  /** `extraArgs`: more flags, e.g. the S3 TLS flags the ansible target's seaweedfs role renders (S3 then answers https). */
+  static async start(dir: string, s3Port: number, credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }, timeoutMs = 90_000, extraArgs: readonly string[] = [], ca?: Buffer): Promise<WeedServer> {
     const bin = weedBin();
     const home = join(dir, 'seaweedfs');
     mkdirSync(join(home, 'data'), { recursive: true });
@@ -46,15 +48,17 @@ export class WeedServer {
         // each bucket is a collection that grows its own volumes (several at a time): room for the stack's buckets
         '-volume.max=100',
         '-volume.preStopSeconds=0',
+        ...extraArgs,
       ],
       logFile: join(home, 'weed.log'),
       // the S3 admin identity, from the environment as the compose target passes it (env_file s3.env)
       env: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
     });
-    const w = new WeedServer(s3Port, proc);
+    const w = new WeedServer(s3Port, proc, extraArgs.some((a) => a.startsWith('-s3.cert.file=')));
+    const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
     await waitUntil('the SeaweedFS S3 gateway to answer ListBuckets', timeoutMs, async () => {
       if (!proc.running) throw new Error(`weed exited:\n${proc.logTail()}`);
-      const res = await request(`${w.s3Url}/`, { headersTimeout: 3000, bodyTimeout: 3000 });
+      const res = await request(`${w.s3Url}/`, { headersTimeout: 3000, bodyTimeout: 3000, ...(dispatcher ? { dispatcher } : {}) });
       await res.body.dump();
       return res.statusCode === 200 || res.statusCode === 403;
     }, { intervalMs: 500, details: () => proc.logTail() });
@@ -62,7 +66,7 @@ export class WeedServer {
   }
 
   get s3Url(): string {
-    return `http://${LOOPBACK_HOST}:${this.s3Port}`;
+    return `${this.https ? 'https' : 'http'}://${LOOPBACK_HOST}:${this.s3Port}`;
   }
 
   logTail(n = 40): string {

@@ -23,14 +23,15 @@ function withoutTls(stack: Stack): Stack {
 
 /**
  * Removes every TLS setting of a parsed config in place — keys naming TLS (tls, http_tls_config, tls_config,
- * tlsAuth, tlsCACert …), objects left empty by that — and writes https:// URLs as http://; returns how many TLS
- * keys there were.
+ * tlsAuth, tlsCACert …) and the S3 blocks' `insecure`, objects left empty by that — and writes https:// URLs as
+ * http://; returns how many TLS keys there were.
  */
 function stripTls(v: unknown): number {
   if (!v || typeof v !== 'object') return 0;
   let n = 0;
   for (const [k, x] of Object.entries(v as Obj)) {
-    if (/tls/i.test(k)) {
+    // `insecure`: plaintext or TLS to the object store (the S3 blocks of the engines)
+    if (/tls/i.test(k) || k === 'insecure') {
       delete (v as Obj)[k];
       n++;
       continue;

@@ -93,7 +93,7 @@ describe('the vm-tls plan rule', () => {
     assert.match(warn[0]!.message, /test runs on 11 VMs with TLS off: OTLP between collectors, Kafka records and the engines' writes and queries cross the network in clear/);
     const info = findings.filter((f) => f.severity === 'info');
     assert.deepEqual(info.map((f) => f.env), ['dev']);
-    assert.match(info[0]!.message, /on the HTTP servers of Tempo, Mimir and Loki .*; not yet on Prometheus as a metrics engine, the engines' gRPC ports/);
+    assert.match(info[0]!.message, /on the HTTP servers of Tempo, Mimir, Loki and Prometheus .*the object store's S3 API.*; not on the engines' gRPC ports/);
   });
 });
 
