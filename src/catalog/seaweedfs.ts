@@ -30,3 +30,11 @@ export const seaweedfs: EngineFacts = {
     },
   ],
 };
+
+/**
+ * `weed server` reports anonymous cluster statistics to telemetry.seaweedfs.com by default (4.48 `weed server -h`:
+ * "report anonymous cluster statistics to master.telemetry.url, use -master.telemetry=false to opt out (default
+ * true)"; its log says so once 10 GiB are stored). A stack otelstack renders does not phone home: every target passes
+ * this flag.
+ */
+export const SEAWEEDFS_NO_TELEMETRY = '-master.telemetry=false';

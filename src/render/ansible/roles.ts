@@ -15,6 +15,7 @@ import type { EngineId } from '../../catalog/types.js';
 import { ETC, OPT, S3_ENV_FILE, SEAWEEDFS_DATA_DIR, VM_BACKUP_PREFIX, VM_BACKUP_UNIT, VM_DEFINITION_DIR, VM_STORAGE_LAYOUT, type VmStorageGroup } from './layout.js';
 import { KAFKA_ADMIN_HOST, KAFKA_CLIENT_PROPERTIES, engineReadyTask, kafkaClientProperties, kafkaListenerLines, kafkaTlsTasks } from './tls.js';
 import { PROMETHEUS_WEB_TLS } from '../../catalog/server-tls.js';
+import { SEAWEEDFS_NO_TELEMETRY } from '../../catalog/seaweedfs.js';
 import { ansibleYaml } from './yaml.js';
 
 type Obj = Record<string, unknown>;
@@ -378,7 +379,7 @@ function engineRoles(files: Files): void {
     // the same flags as the compose service (`weed server -s3`: master, volume, filer and the S3 gateway); the data
     // directory is the layout's (what the backup timer archives)
     // TLS between hosts: the S3 API on the host certificate (seaweedfs serves https on -s3.port with -s3.cert.file / -s3.key.file)
-    execStart: `{{ seaweedfs_binary }} server -dir=${at(SEAWEEDFS_DATA_DIR)} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']}{% if otelstack_tls.enabled | default(false) %} -s3.cert.file={{ otelstack_tls.cert }} -s3.key.file={{ otelstack_tls.key }}{% endif %}`,
+    execStart: `{{ seaweedfs_binary }} server -dir=${at(SEAWEEDFS_DATA_DIR)} -s3 -s3.port={{ seaweedfs_s3_port }} -master.port=${sp['master']} -volume.port=${sp['volume']} -filer.port=${sp['filer']} ${SEAWEEDFS_NO_TELEMETRY}{% if otelstack_tls.enabled | default(false) %} -s3.cert.file={{ otelstack_tls.cert }} -s3.key.file={{ otelstack_tls.key }}{% endif %}`,
     envFiles: [at(S3_ENV_FILE)],
     ready: readyOf('seaweedfs'),
     grace: STOP_GRACE_SECONDS.seaweedfs,

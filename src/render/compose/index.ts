@@ -21,6 +21,7 @@
  */
 import { CATALOG, readyUrl } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
+import { SEAWEEDFS_NO_TELEMETRY } from '../../catalog/seaweedfs.js';
 import { HAPROXY, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
@@ -173,7 +174,7 @@ function addSeaweedfs(c: Ctx): StoreDeps {
     ...base(image('seaweedfs'), graceOf('seaweedfs')),
     // `weed server -s3` runs master, volume, filer and the S3 gateway in one process (SeaweedFS 3.x wiki "Amazon
     // S3 API"); the S3 admin identity comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in s3.env.
-    command: ['server', '-dir=/data', '-s3', `-s3.port=${store.s3Port}`, `-master.port=${p['master']}`, `-volume.port=${p['volume']}`, `-filer.port=${p['filer']}`],
+    command: ['server', '-dir=/data', '-s3', `-s3.port=${store.s3Port}`, `-master.port=${p['master']}`, `-volume.port=${p['volume']}`, `-filer.port=${p['filer']}`, SEAWEEDFS_NO_TELEMETRY],
     env_file: [S3_ENV],
     volumes: ['seaweedfs-data:/data'],
     ...loopbackPorts(c, 'seaweedfs'),

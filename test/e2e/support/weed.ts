@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 
+import { SEAWEEDFS_NO_TELEMETRY } from '../../../src/catalog/seaweedfs.js';
 import { LOOPBACK_HOST, freeLoopbackPorts } from '../../../src/topology/loopback.js';
 import { weedBin } from './peers.js';
 import { ManagedProcess, waitUntil } from './proc.js';
@@ -48,6 +49,8 @@ export class WeedServer {
         // each bucket is a collection that grows its own volumes (several at a time): room for the stack's buckets
         '-volume.max=100',
         '-volume.preStopSeconds=0',
+        // as every target renders it (the real weed checks the flag here)
+        SEAWEEDFS_NO_TELEMETRY,
         ...extraArgs,
       ],
       logFile: join(home, 'weed.log'),
