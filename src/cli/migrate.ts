@@ -35,11 +35,13 @@ async function planFor(fromArg: string, toArg: string, env: string | undefined, 
   return { plan, stateFile };
 }
 
-function wrapState<T>(fn: () => T): T {
+
+/** Runs fn; bad input it reports as one of these errors (message + suggestion) becomes a usage error (exit 2). */
+function asUsage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof MigrationInputError) throw new UsageError(e.message, e.suggestion);
+    if (e instanceof MigrationInputError || e instanceof MigrationRenderError || e instanceof OutputError) throw new UsageError(e.message, e.suggestion);
     throw e;
   }
 }
@@ -58,7 +60,7 @@ function stepOf(rb: Runbook, n: number): Step {
 /** The state file's word on step n-1: `render` and `check` refuse a step whose predecessor has not passed, unless forced. */
 function gatePassed(plan: MigrationPlan, stateFile: string, n: number, force: boolean, verb: 'render' | 'check'): { state: ReturnType<typeof readState>; prevPassed: boolean } {
   const rb = plan.runbook!;
-  const state = wrapState(() => readState(stateFile, { stack: plan.stack, env: plan.env, runbook: rb.id }));
+  const state = asUsage(() => readState(stateFile, { stack: plan.stack, env: plan.env, runbook: rb.id }));
   const prevPassed = n === 1 || (state?.passed.some((p) => p.step === n - 1) ?? false);
   if (!prevPassed && !force) {
     const prev = rb.steps[n - 2]!;
@@ -70,23 +72,7 @@ function gatePassed(plan: MigrationPlan, stateFile: string, n: number, force: bo
   return { state, prevPassed };
 }
 
-function wrapRender<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof MigrationRenderError) throw new UsageError(e.message, e.suggestion);
-    throw e;
-  }
-}
 
-function asOutput<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof OutputError) throw new UsageError(e.message, e.suggestion);
-    throw e;
-  }
-}
 
 export function migrateCommand(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
   const migrate = program.command('migrate').description('gated runbooks from a running definition to a target one (Mimir microservices ↔ read-write): plan, render a step, check its gate');
@@ -110,7 +96,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
           return EXIT.ok;
         }
         const rb = plan.runbook;
-        const state = wrapState(() => readState(stateFile, { stack: plan.stack, env: plan.env, runbook: rb.id }));
+        const state = asUsage(() => readState(stateFile, { stack: plan.stack, env: plan.env, runbook: rb.id }));
         if (state) plan.progress = { stateFile, passed: state.passed, next: nextStep(state, rb.steps.length) };
         process.stdout.write(renderMigrationPlan(plan, format));
         return plan.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
@@ -138,7 +124,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         const step = stepOf(rb, n);
         const { prevPassed } = gatePassed(plan, stateFile, n, opts.force === true, 'render');
         const from = await loadStack(fromArg);
-        const files = wrapRender(() => renderMigrationStep(plan, n, from.stack));
+        const files = asUsage(() => renderMigrationStep(plan, n, from.stack));
         const req: OutputRequest = {
           outDir: opts.out,
           // one manifest per step: the steps' files live side by side, each owned by its own render
@@ -147,7 +133,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
           owners: new Map([...files.keys()].map((k) => [k, [plan.env]])),
           scope: { selected: { [plan.env]: plan.target }, definitionEnvironments: [plan.env], target: 'all', envFilter: plan.env },
         };
-        const w = asOutput(() => writeOutput(req, { force: opts.overwrite === true }));
+        const w = asUsage(() => writeOutput(req, { force: opts.overwrite === true }));
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ stack: plan.stack, env: plan.env, runbook: rb.id, step: n, id: step.id, forced: !prevPassed, out: opts.out, files: [...files.keys()], created: w.created, replaced: w.replaced, unchanged: w.unchanged, overwritten: w.forced }, null, 2)}\n`);
         } else {

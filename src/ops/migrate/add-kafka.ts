@@ -14,6 +14,8 @@
  * would be orphaned) and on VMs the playbook's serial update has no queue gate yet: the plan says so.
  */
 import { CATALOG } from '../../catalog/index.js';
+import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
+import { COLLECTOR_METRICS } from '../../catalog/metrics.js';
 import type { Topology } from '../../topology/types.js';
 import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
 
@@ -35,6 +37,14 @@ export function addKafkaCovers(d: Difference): boolean {
 }
 
 const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
+
+/** The collector's own counters (catalog COLLECTOR_METRICS: otelcol's pull exposition, no _total suffix). */
+const OTEL = COLLECTOR_METRICS.otelcol;
+
+/** Items per second through the Kafka exporters or receivers, over the three signals. */
+function kafkaRate(names: Readonly<Record<'traces' | 'metrics' | 'logs', string>>, label: string): string {
+  return (['traces', 'metrics', 'logs'] as const).map((s) => `sum(rate(${names[s]}{${label}=~"kafka.*"}[1m]))`).join(' + ');
+}
 
 export function addKafka(from: Topology, to: Topology): Runbook {
   // the directories the README's deploy example uses: the running render and the target render
@@ -63,7 +73,7 @@ export function addKafka(from: Topology, to: Topology): Runbook {
       },
       gate: [
         { kind: 'manual', description: `every broker is healthy (${compose(files.toDir)} ps ${brokers.join(' ')}) and kafka-init exited 0` },
-        { kind: 'manual', description: `the topics exist with their partitions: ${compose(files.toDir)} exec kafka-0 ${'/opt/kafka/bin'}/kafka-topics.sh --bootstrap-server localhost:${CATALOG.kafka.ports['client']} --describe` },
+        { kind: 'manual', description: `the topics exist with their partitions: ${compose(files.toDir)} exec kafka-0 ${KAFKA_IMAGE_SCRIPTS_DIR}/kafka-topics.sh --bootstrap-server localhost:${CATALOG.kafka.ports['client']} --describe` },
       ],
       onFailure: 'fix the brokers (their logs) before anything writes to them; the gateways still export straight to the engines',
       rollback: `${compose(files.toDir)} rm -sf ${[...brokers, 'kafka-init'].join(' ')} (nothing was written to them)`,
@@ -102,8 +112,8 @@ export function addKafka(from: Topology, to: Topology): Runbook {
         actions: [`otelstack deploy <to> --env ${env} --only gateways --dir ${files.toDir} --previous ${files.fromDir}`],
       },
       gate: [
-        promql('the gateways write to Kafka (where a Prometheus scrapes the collectors)', 'sum(rate(otelcol_exporter_sent_spans_total{exporter=~"kafka.*"}[1m])) + sum(rate(otelcol_exporter_sent_metric_points_total{exporter=~"kafka.*"}[1m])) + sum(rate(otelcol_exporter_sent_log_records_total{exporter=~"kafka.*"}[1m]))', 'nonzero'),
-        promql('the processors export what they read', 'sum(rate(otelcol_receiver_accepted_spans_total{receiver=~"kafka.*"}[1m])) + sum(rate(otelcol_receiver_accepted_metric_points_total{receiver=~"kafka.*"}[1m])) + sum(rate(otelcol_receiver_accepted_log_records_total{receiver=~"kafka.*"}[1m]))', 'nonzero'),
+        promql('the gateways write to Kafka (where a Prometheus scrapes the collectors)', kafkaRate(OTEL.exporterSent, OTEL.exporterLabel), 'nonzero'),
+        promql('the processors take what the gateways wrote', kafkaRate(OTEL.receiverAccepted, OTEL.receiverLabel), 'nonzero'),
       ],
       onFailure: 'the deploy rolls the failing gateway back to the running config and stops; fix and run it again (the gateways not yet switched keep exporting straight to the engines)',
       rollback: `otelstack deploy <from> --env ${env} --only gateways --dir ${files.fromDir} --previous ${files.toDir} (the processors then drain what is left in the topics)`,
