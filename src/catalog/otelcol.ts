@@ -95,6 +95,13 @@ export const OTELCOL_FARO_RECEIVER = {
  * "always add x-faro-session-id HTTP header"; Grafana Agent and Alloy allow it in their Faro receivers), and
  * `Idempotency-Key` on every batch (newer SDK transports; allowed by Alloy's faro.receiver since its CORS change for it).
  */
+/**
+ * Tenants' own Faro receivers (seed 003: one per tenant, for its CORS origins, its X-Scope-OrgID and its rate limit)
+ * listen from this port up, one port per tenant in name order: otelstack's choice, on both collectors, clear of the
+ * shared Faro port and of Alloy's per-environment Faro ports counting up from it.
+ */
+export const FARO_TENANT_PORT_BASE = 12400;
+
 export const FARO_SDK_REQUEST_HEADERS = ['Content-Type', 'Idempotency-Key', 'x-faro-session-id'] as const;
 
 /** How long a browser may cache the receiver's preflight answer (seconds): otelstack's choice, one hour. */

@@ -7,6 +7,7 @@ import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine
 import { DefinitionError, closest, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
 import { MAX_REPLICAS, SIGNALS, StackSchema, type Stack } from './schema.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { tenantPorts } from './tenants.js';
 
 export interface LoadedStack {
   /** the definition file actually read */
@@ -325,6 +326,24 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
       const processor = pools.find((c) => c.name === 'processor');
       if (processor && ie.processor && ie.kafkaBuffer) tooFew(`${base}.processor.replicas`, `the ${collector!.title} processor pool`, ie.processor.replicas, processor);
     }
+  }
+  // tenants: the environments they name exist; ids and Faro ports are each one tenant's
+  const tenantIds = new Map<string, string>();
+  const tenantPortsSeen = new Map<number, string>();
+  for (const [name, tn] of Object.entries(s.tenants)) {
+    const base = `tenants.${name}`;
+    (tn.environments ?? []).forEach((e, i) => {
+      if (!envNames.includes(e)) out.push({ file, path: `${base}.environments[${i}]`, message: `"${e}" is not a defined environment`, expected: `one of: ${envNames.join(', ')}`, suggestion: didYouMean(e, envNames) });
+    });
+    const id = tn.id ?? name;
+    const twin = tenantIds.get(id);
+    if (twin !== undefined) out.push({ file, path: `${base}.id`, message: `tenant id "${id}" is also tenant ${twin}'s: two tenants would read and write each other's data`, expected: 'a tenant id no other tenant has', suggestion: `give ${name} its own id, or merge it into ${twin}` });
+    else tenantIds.set(id, name);
+  }
+  for (const [name, port] of tenantPorts(s.tenants)) {
+    const twin = tenantPortsSeen.get(port);
+    if (twin !== undefined) out.push({ file, path: `tenants.${name}.port`, message: `port ${port} is also tenant ${twin}'s Faro port`, expected: 'a port no other tenant listens on', suggestion: 'leave port out: each tenant then gets its own port in name order' });
+    else tenantPortsSeen.set(port, name);
   }
   const broker = versionLine(engine('kafka')!, undefined)?.modes.monolithic?.components.find((c) => c.name === 'broker');
   for (const [envName, k] of Object.entries(s.kafka?.environments ?? {})) {

@@ -86,6 +86,8 @@ const formatRangeCpu = (m: number): string => (m === 0 ? '0' : m % 1000 === 0 ? 
 export const CPU_PER_REPLICA: QuantityRange = { min: 1, max: 256_000, format: formatRangeCpu, example: '"250m" or "2"' };
 /** Per replica: below 16Mi no engine (nor the collector's memory_limiter, which works in whole MiB) can run; 4Ti is the largest machine. */
 export const MEMORY_PER_REPLICA: QuantityRange = { min: 16 * MI, max: 4 * TI, format: formatRangeBytes, example: '"512Mi" or "2Gi"' };
+/** A per-tenant ingestion rate or burst in bytes (per second): 1Ki up to 64Gi, far beyond any one tenant's share. */
+export const BYTES_PER_TENANT: QuantityRange = { min: 1024, max: 64 * 1024 * MI, format: formatRangeBytes, example: '"4Mi" or "512Ki"' };
 /** A persistent volume: 0 (no volume: the component keeps nothing on disk) up to 64Ti (the largest block volumes clouds offer). */
 export const STORAGE_PER_VOLUME: QuantityRange = { min: 0, max: 64 * TI, format: formatRangeBytes, example: '"10Gi"' };
 /** A namespace or cluster total (quota, headroom, used): 0 up to 1,000,000 cores. */

@@ -7,6 +7,7 @@ import {
   CPU_STEP,
   CPU_TOTAL,
   MEMORY_PER_REPLICA,
+  BYTES_PER_TENANT,
   STORAGE_PER_VOLUME,
   describeRange,
   inRange,
@@ -543,6 +544,14 @@ export const Ingestion = z.strictObject({
         .describe(
           'origins (scheme://host[:port]) of the web applications whose pages may send to the Faro receiver (CORS), on both collectors; "*" lets any site post telemetry (a plan warning), none leaves browsers refused (a plan error)',
         ),
+      ingress: z
+        .strictObject({
+          controller: z.enum(['contour', 'ingress-nginx']).describe("the cluster's ingress controller: Contour (HTTPProxy, seed 003's choice) or ingress-nginx (Ingress annotations)"),
+          className: z.string().optional().describe('the ingress class; default the controller\'s default class'),
+          tlsSecret: z.string().optional().describe("a Kubernetes Secret of type kubernetes.io/tls holding the tenants' hosts' certificate"),
+        })
+        .optional()
+        .describe("Kubernetes: how browsers reach the tenants' Faro receivers: one route per tenant host, with the tenant's ingress rate limit and only the allowed trace-context headers"),
     })
     .optional()
     .describe('the browser (Faro Web SDK) endpoint on the gateway: logs (web vitals, errors, events) to the logs engine, traces to the traces engine'),
@@ -550,6 +559,52 @@ export const Ingestion = z.strictObject({
     .enum(['per-environment', 'by-namespace'])
     .default('per-environment')
     .describe('by-namespace: one shared collector routes by k8s.namespace.name to each environment (seed 000 Alloy)'),
+});
+
+/** A request rate with its burst: what a limiter lets through per second, and at once above that. */
+const RequestRate = z.strictObject({
+  perSecond: z.number().min(1).max(100_000_000).describe('requests per second'),
+  burst: count(1, 1_000_000_000).optional().describe('requests let through at once above the rate; default twice perSecond'),
+});
+
+/** A byte rate per second written like a size ("4Mi", "512Ki"): the engines' per-tenant ingestion limits. */
+const PerTenantBytes = quantity(parseBytes, 'byte-rate', BYTES_PER_TENANT);
+
+/**
+ * A tenant of the stack (seed 003): one team's web application and its telemetry. It gets its own X-Scope-OrgID in
+ * every engine, its own Faro receiver on the gateway (CORS for its origins only), limits at the three levels of the
+ * seed's protection (client sampling, ingress, gateway), per-tenant limits in each engine's overrides and its own
+ * Grafana datasources. `otelstack tenant add` writes this block.
+ */
+export const Tenant = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9!._*'()-]{1,150}$/, { error: "must be a tenant id the engines accept: up to 150 of the letters, digits and !-_.*'()" })
+    .optional()
+    .describe("X-Scope-OrgID in Loki, Tempo, Mimir and Pyroscope; default the tenant's name"),
+  environments: z.array(z.string()).optional().describe('environments that serve the tenant; default every environment'),
+  origins: z.array(faroOrigin).min(1, { error: 'a tenant needs at least one origin: the pages its browsers send from' }).describe("origins (scheme://host[:port]) of the tenant's web pages: the only ones its Faro receiver accepts (CORS)"),
+  host: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase DNS name such as "faro.shop.example.com"' })
+    .optional()
+    .describe("the host name the tenant's browsers send to: the ingress routes it to the tenant's Faro receiver"),
+  port: count(1, 65_535).optional().describe("the tenant's Faro receiver port on the gateway; default the catalog's tenant port base plus the tenant's position by name"),
+  sampling: z.number().gt(0).max(1).default(1).describe("level 1: the share of browser sessions the Faro SDK samples (1 = all)"),
+  rateLimit: RequestRate.describe("level 3: the gateway's limit for this tenant's Faro requests; above it requests are refused with 429"),
+  ingressRateLimit: RequestRate.optional().describe("level 2: the ingress limit on the tenant's host; default the gateway's"),
+  propagateTo: z
+    .array(z.string().url())
+    .default([])
+    .describe("URL prefixes of the tenant's own backends the Faro SDK sends trace context to (propagateTraceHeaderCorsUrls); default its origins"),
+  limits: z
+    .strictObject({
+      logs: z.strictObject({ ingestionRate: PerTenantBytes.optional(), burst: PerTenantBytes.optional(), maxStreams: count(1, 100_000_000).optional() }).optional(),
+      traces: z.strictObject({ ingestionRate: PerTenantBytes.optional(), burst: PerTenantBytes.optional(), maxTraces: count(1, 100_000_000).optional() }).optional(),
+      metrics: z.strictObject({ samplesPerSecond: count(1, 1_000_000_000).optional(), burst: count(1, 1_000_000_000).optional(), maxSeries: count(1, 1_000_000_000).optional() }).optional(),
+    })
+    .default({})
+    .describe("per-tenant limits in each engine's overrides; what is left out is the engine's default (catalog)"),
 });
 
 const SecretKeyRef = z.strictObject({ secretName: z.string().describe('Kubernetes Secret name'), key: z.string().describe('key inside the Secret') });
@@ -641,6 +696,10 @@ export const StackSchema = z.strictObject({
     .optional()
     .describe('Kafka clusters per environment, for engines that write through Kafka and for collector buffering'),
   ingestion: Ingestion.optional(),
+  tenants: z
+    .record(dnsLabel, Tenant)
+    .default({})
+    .describe('tenants by name (seed 003): their ids, origins, limits and datasources; `otelstack tenant add` edits this block'),
   canary: Canary.optional().describe('a continuous canary for traces, metrics and logs through the ingestion path (otelstack canary), in every environment'),
   otelstack: z
     .strictObject({
@@ -710,3 +769,4 @@ export type ComponentOverrideDef = z.output<typeof ComponentOverride>;
 export type LoadDef = z.output<typeof Load>;
 export type GrafanaDeploymentDef = z.output<typeof GrafanaDeployment>;
 export type CanaryDef = z.output<typeof Canary>;
+export type TenantDef = z.output<typeof Tenant>;

@@ -8,6 +8,7 @@ import { addIngestion } from './transforms/ingestion.js';
 import { addKafka } from './transforms/kafka.js';
 import { expandSignals } from './transforms/signals.js';
 import { linkSpanMetrics } from './transforms/span-metrics.js';
+import { addTenants } from './transforms/tenants.js';
 import type { Stack } from '../model/schema.js';
 import { bytes, cpu, type ExpandContext, type TopologyTransform } from './resources.js';
 import type { CapacityFacts, KafkaTopicPlan, Topology } from './types.js';
@@ -43,7 +44,7 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
- * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; Kafka (which needs the
+ * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; the tenants it serves; Kafka (which needs the
  * engines' and the collectors' topics); Grafana; the workloads the engines' charts deploy beyond the
  * definition's components; last, the canary (it reads the ingestion layer).
  */
@@ -52,6 +53,7 @@ const TRANSFORMS: readonly TopologyTransform[] = [
   linkSpanMetrics,
   enableExemplars,
   addIngestion,
+  addTenants,
   applyAutoscaling,
   addKafka,
   deployGrafana,
@@ -83,9 +85,9 @@ export function expand(stack: Stack, envName: string): Topology {
     policy: { cpuLimits: [...stack.policy.cpuLimits], memoryLimits: [...stack.policy.memoryLimits] },
   };
   // the keys in their documented order (types.ts), whatever order the transforms added them in, so `plan --json` reads in the same order as always
-  const { kafka, ingestion, canary, policy, chartWorkloads, ...built } = TRANSFORMS.reduce((t, transform) => transform(t, ctx), start);
+  const { kafka, ingestion, tenants, canary, policy, chartWorkloads, ...built } = TRANSFORMS.reduce((t, transform) => transform(t, ctx), start);
   // TLS between VMs: the TLS engines' endpoints on https (vm-tls.ts); nothing changes without a tls plan
-  return withTlsEndpoints({ ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(canary ? { canary } : {}), ...(tls ? { tls } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) });
+  return withTlsEndpoints({ ...built, ...(kafka ? { kafka } : {}), ...(ingestion ? { ingestion } : {}), ...(tenants ? { tenants } : {}), ...(canary ? { canary } : {}), ...(tls ? { tls } : {}), ...(capacity ? { capacity } : {}), policy, ...(chartWorkloads ? { chartWorkloads } : {}) });
 }
 
 /** Every environment in the definition's order. */

@@ -169,6 +169,43 @@ export interface FaroPlan {
   definitionPath: string;
 }
 
+/** A requests-per-second limit with its burst (burst defaulted: twice the rate). */
+export interface RequestLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * A tenant this environment serves (definition: tenants.<name>; transforms/tenants.ts): its engine tenant id, its own
+ * Faro receiver and the three levels of seed 003's protection, and its per-tenant engine limits in base units.
+ */
+export interface TenantPlan {
+  name: string;
+  /** X-Scope-OrgID in every engine */
+  id: string;
+  /** sorted, each once */
+  origins: string[];
+  /** the host its browsers send to, for the ingress */
+  host?: string;
+  /** its Faro receiver's port on the gateway */
+  faroPort: number;
+  /** level 1: the Faro SDK's session sampling rate, 0 < s ≤ 1 */
+  sampling: number;
+  /** level 2: the ingress limit on its host */
+  ingressRateLimit: RequestLimit;
+  /** level 3: the gateway's limit on its Faro receiver */
+  rateLimit: RequestLimit;
+  /** URL prefixes the SDK sends trace context to (propagateTraceHeaderCorsUrls): the definition's, else its origins */
+  propagateTo: string[];
+  /** per-tenant engine limits; absent = the engine's default */
+  limits: {
+    logs?: { ingestionRateBytes?: number; burstBytes?: number; maxStreams?: number };
+    traces?: { ingestionRateBytes?: number; burstBytes?: number; maxTraces?: number };
+    metrics?: { samplesPerSecond?: number; burst?: number; maxSeries?: number };
+  };
+  definitionPath: string;
+}
+
 /** Expected ingestion load: spans, data points and log records per second (a signal without a figure is absent). */
 export interface IngestionLoad {
   traces?: number;
@@ -244,6 +281,8 @@ export interface Topology {
     definitionPath: string;
   };
   ingestion?: IngestionPlan;
+  /** the tenants this environment serves, by name (definition: tenants) */
+  tenants?: TenantPlan[];
   /** `otelstack canary` in this environment (definition: canary) */
   canary?: CanaryPlan;
   /** ansible environments with environments[].tls: the TLS files on the hosts every between-host listener and client uses */

@@ -4,7 +4,8 @@ import type { Finding, Rule } from '../findings.js';
  * The Faro receiver's allowed origins (CORS), on either collector: a browser sends to it from a page on another
  * origin only if the receiver's preflight answer names that origin. None listed: every browser refuses, so the
  * endpoint receives nothing from a web page. "*": any site on the web may post telemetry in the applications' name.
- * About the definition, not one environment: the same list is rendered for every environment's receiver.
+ * About the definition, not one environment: the same list is rendered for every environment's receiver. With
+ * tenants, each tenant's receiver has the tenant's origins (schema: at least one), and the shared one may list none.
  */
 export const faroCors: Rule = {
   id: 'faro-cors',
@@ -13,7 +14,9 @@ export const faroCors: Rule = {
     const faro = stack.ingestion?.faro;
     if (!faro?.enabled || !topologies.some((t) => t.ingestion?.faro)) return [];
     const path = 'ingestion.faro.allowedOrigins';
-    if (faro.allowedOrigins.length === 0) {
+    // tenants (seed 003) bring their own receivers with their own origins: the shared receiver may then list none
+    const tenantsServed = topologies.some((t) => (t.tenants ?? []).length > 0);
+    if (faro.allowedOrigins.length === 0 && !tenantsServed) {
       return [
         {
           severity: 'error',
