@@ -20,6 +20,21 @@ export const DSKIT_SERVER_TLS = {
 } as const;
 
 /**
+ * Under TLS between VMs a monolith's gRPC server (its own querier ↔ frontend ↔ ingester traffic, never a path
+ * between VMs) listens on loopback only (dskit `server.grpc_listen_address`), so no plaintext listener faces the
+ * other hosts. Loki's rings then advertise loopback too (`common.instance_addr`): they would otherwise advertise the
+ * first of eth0/en0, where nothing listens. Checked on the real engines (built from their v3.0.1 / v3.6.3 sources,
+ * run on the rendered examples/vms prod configs): Tempo's live-store ring advertised `127.0.0.1:9095` by itself and
+ * answered search and trace-by-id; Loki pushed and queried with the gRPC port bound to 127.0.0.1. Mimir is not
+ * covered: its rings' instance addresses could not be checked on a real Mimir, so its gRPC port stays as it is.
+ */
+export const DSKIT_LOOPBACK_GRPC = {
+  listenAddress: 'grpc_listen_address',
+  loopback: '127.0.0.1',
+  lokiInstanceAddr: 'instance_addr',
+} as const;
+
+/**
  * Prometheus' remote_write `tls_config` (`ca_file`, `cert_file`, `key_file`): Tempo's metrics-generator takes
  * Prometheus' RemoteWriteConfig for its `storage.remote_write` entries (Tempo 3.0 "Configuration" →
  * metrics_generator, Prometheus "Configuration" → remote_write / tls_config).

@@ -47,8 +47,8 @@ export function vmTlsProblems(stack: Stack, t: Topology): Finding[] {
       rule: vmTls.id,
       env: env.name,
       path,
-      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir, Loki and Prometheus (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks, the canary) and on the object store's S3 API (SeaweedFS on the host certificate, the CA in each host's system trust); not on the engines' gRPC ports (each monolith's own, on its host) and the collectors' health and metrics endpoints (for a local health check and a scraper you run), which stay plaintext`,
-      suggestion: 'keep the engine hosts on a private network until the engine leg is rendered with TLS',
+      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir, Loki and Prometheus (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks, the canary) and on the object store's S3 API (SeaweedFS on the host certificate, the CA in each host's system trust); Tempo's and Loki's gRPC ports (each monolith's own) listen on loopback only; Mimir's gRPC port and the collectors' health and metrics endpoints (for health checks and a scraper you run) stay plaintext on every interface`,
+      suggestion: 'keep the hosts on a private network, or firewall Mimir\'s gRPC port and the collectors\' health and metrics ports to the hosts that need them',
     });
   }
   return out;

@@ -12,7 +12,7 @@ import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_API, MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
 import { TEMPO_OTLP_RECEIVER_TLS } from '../../catalog/tempo.js';
-import { DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
+import { DSKIT_LOOPBACK_GRPC, DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
 import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
 
@@ -66,14 +66,16 @@ export function tempoMetricsGenerator(g: MetricsGeneratorPlan): {
  * The dskit server block (Tempo, Mimir, Loki): the listen ports, and under TLS between VMs (an ansible
  * environment's tls plan; compose topologies have none) http_tls_config with the host's certificate, requiring a
  * client certificate from the CA under mtls (catalog DSKIT_SERVER_TLS). The gRPC port stays plaintext: in a
- * monolith it is the process's own (querier ↔ frontend, ingester), not a path between VMs.
+ * monolith it is the process's own (querier ↔ frontend, ingester), not a path between VMs; under TLS it listens on
+ * loopback only where that was checked on the real engine (`loopbackGrpc`: Tempo, Loki; catalog DSKIT_LOOPBACK_GRPC).
  */
-function serverBlock(t: Topology, p: Record<string, number>): Record<string, unknown> {
+function serverBlock(t: Topology, p: Record<string, number>, loopbackGrpc = false): Record<string, unknown> {
   const k = DSKIT_SERVER_TLS;
   const tls = t.tls
     ? { [k.http]: { [k.certFile]: t.tls.cert.path, [k.keyFile]: t.tls.key.path, ...(t.tls.mtls ? { [k.clientAuthType]: k.requireAndVerify, [k.clientCaFile]: t.tls.ca.path } : {}) } }
     : {};
-  return { http_listen_port: p['http'], grpc_listen_port: p['grpc'], ...tls };
+  const grpcAddress = t.tls && loopbackGrpc ? { [DSKIT_LOOPBACK_GRPC.listenAddress]: DSKIT_LOOPBACK_GRPC.loopback } : {};
+  return { http_listen_port: p['http'], grpc_listen_port: p['grpc'], ...grpcAddress, ...tls };
 }
 
 /** Tempo's remote write to an https:// metrics engine: Prometheus' tls_config (catalog PROMETHEUS_TLS_CONFIG). */
@@ -102,7 +104,7 @@ export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, un
   return {
     target: 'all',
     multitenancy_enabled: e.tenant !== undefined,
-    server: serverBlock(t, p),
+    server: serverBlock(t, p, true),
     distributor: {
       receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p['otlpGrpc']}`, ...receiverTls }, http: { endpoint: `0.0.0.0:${p['otlpHttp']}`, ...receiverTls } } } },
     },
@@ -155,9 +157,11 @@ export function lokiConfig(t: Topology, e: EngineDeployment): Record<string, unk
   return {
     target: 'all',
     auth_enabled: e.tenant !== undefined,
-    server: serverBlock(t, p),
+    server: serverBlock(t, p, true),
     common: {
       path_prefix: ENGINE_DATA_DIRS.loki,
+      // its rings advertise where its gRPC server listens (loopback only under TLS between VMs)
+      ...(t.tls ? { [DSKIT_LOOPBACK_GRPC.lokiInstanceAddr]: DSKIT_LOOPBACK_GRPC.loopback } : {}),
       replication_factor: 1,
       ring: { kvstore: { store: 'inmemory' } },
       storage: {

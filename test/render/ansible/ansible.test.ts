@@ -30,8 +30,9 @@ function stripTls(v: unknown): number {
   if (!v || typeof v !== 'object') return 0;
   let n = 0;
   for (const [k, x] of Object.entries(v as Obj)) {
-    // `insecure`: plaintext or TLS to the object store (the S3 blocks of the engines)
-    if (/tls/i.test(k) || k === 'insecure') {
+    // `insecure`: plaintext or TLS to the object store (the S3 blocks of the engines); `grpc_listen_address` and Loki's
+    // `instance_addr`: under TLS the monoliths' own gRPC servers listen on loopback only (catalog DSKIT_LOOPBACK_GRPC)
+    if (/tls/i.test(k) || k === 'insecure' || k === 'grpc_listen_address' || k === 'instance_addr') {
       delete (v as Obj)[k];
       n++;
       continue;

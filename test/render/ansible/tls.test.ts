@@ -93,7 +93,7 @@ describe('the vm-tls plan rule', () => {
     assert.match(warn[0]!.message, /test runs on 11 VMs with TLS off: OTLP between collectors, Kafka records and the engines' writes and queries cross the network in clear/);
     const info = findings.filter((f) => f.severity === 'info');
     assert.deepEqual(info.map((f) => f.env), ['dev']);
-    assert.match(info[0]!.message, /on the HTTP servers of Tempo, Mimir, Loki and Prometheus .*the object store's S3 API.*; not on the engines' gRPC ports/);
+    assert.match(info[0]!.message, /on the HTTP servers of Tempo, Mimir, Loki and Prometheus .*the object store's S3 API.*; Tempo's and Loki's gRPC ports .* listen on loopback only; Mimir's gRPC port .* stay plaintext/);
   });
 });
 
@@ -135,6 +135,10 @@ describe('what the ansible target renders under TLS (examples/vms)', async () =>
       assert.deepEqual(engine('prod', e)['server'].http_tls_config, { cert_file: '/etc/otelstack/tls/host.crt', key_file: '/etc/otelstack/tls/host.key', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: '/etc/otelstack/tls/ca.crt' }, e);
       assert.equal(engine('prod', e)['server'].grpc_tls_config, undefined, `${e}: the monolith's own gRPC port stays as it is`);
     }
+    // the monoliths' own gRPC servers face no other host: loopback only where the real engine was checked (Tempo, Loki)
+    for (const e of ['tempo', 'loki']) assert.equal(engine('prod', e)['server'].grpc_listen_address, '127.0.0.1', e);
+    assert.equal(engine('prod', 'loki')['common'].instance_addr, '127.0.0.1', "Loki's rings advertise the loopback gRPC address");
+    assert.equal(engine('prod', 'mimir')['server'].grpc_listen_address, undefined, 'Mimir: not checked on a real Mimir, left as it is');
     // the collectors' exports
     const mimir = cfg('prod', 'processor').exporters['otlp_http/mimir'];
     assert.equal(mimir.endpoint, 'https://mimir:8080/otlp');
