@@ -11,6 +11,8 @@ import { TEMPO_TENANT_LIMITS } from '../../../src/catalog/tempo.js';
 import type { Stack } from '../../../src/model/schema.js';
 import { ENGINE_RUNTIME_FILES } from '../../../src/render/configs/engines.js';
 import { renderStack } from '../../../src/render/index.js';
+import { diffFileSets, readFileSet } from '../../../src/render/fileset.js';
+import { RUM_GOLDEN_DIR } from '../kubernetes/support.js';
 import { VM_STORAGE_LAYOUT } from '../../../src/render/ansible/layout.js';
 import { expand } from '../../../src/topology/expand.js';
 import { assertKnownKeys, withStack, type Obj } from '../kubernetes/inspect.js';
@@ -24,6 +26,12 @@ const y = (files: Map<string, string>, path: string): Obj => {
 };
 
 describe('tenants in the engines: examples/rum', () => {
+  it('golden: `otelstack render examples/rum` matches examples/rum/rendered', async () => {
+    const files = renderStack(await example('rum')).files;
+    const diffs = diffFileSets(files, readFileSet(RUM_GOLDEN_DIR));
+    const text = diffs.map((d) => `${d.change}: ${d.path}${d.detail ? `\n${d.detail}` : ''}`).join('\n');
+    assert.equal(diffs.length, 0, `rendered output differs from the golden files (to accept: node dist/test/render/kubernetes/update-golden.js):\n${text}`);
+  });
   it('the topology: every engine multi-tenant with its no-auth tenant as the environment\'s own, and each tenant its datasources', async () => {
     const stack = await example('rum');
     for (const env of ['local', 'prod']) {
