@@ -15,6 +15,7 @@ interface VerifyFlags extends EndpointFlags {
   env?: string;
   lokiSelector?: string;
   otherTenant?: string;
+  tempoOtlpUrl?: string;
   timeout: string;
   checkStorage?: boolean;
   storageTimeout: string;
@@ -34,6 +35,7 @@ export function verifyCommand(program: Command, run: Run): void {
       '--tenant <name-or-id>',
       "push and read as this tenant (X-Scope-OrgID), and prove another tenant cannot read the data; a tenant of the definition's tenants (by name or id) is pushed straight to the engines' OTLP receivers, since the gateway writes the OTLP path as the environment's own tenant",
     )
+    .option('--tempo-otlp-url <url>', "with --tenant naming one of tenants: Tempo's OTLP/HTTP receiver (default from the definition; compose does not publish it on the host)")
     .option('--other-tenant <name-or-id>', "the tenant that must not see the data (with --tenant); default another of the environment's tenants, else otelstack-verify-other")
     .option('--timeout <duration>', 'how long each signal may take to become visible', '60s')
     .option('--check-storage', 'also wait for the flush and prove new objects in each data bucket')
@@ -67,6 +69,7 @@ export function verifyCommand(program: Command, run: Run): void {
             protocol: opts.protocol as VerifyProtocol,
             headers,
             ...endpointOverrides(opts),
+            ...(opts.tempoOtlpUrl !== undefined ? { tempoOtlpUrl: opts.tempoOtlpUrl } : {}),
           });
           otherTenant = opts.tenant !== undefined ? otherTenantOf(topology, targets, opts.otherTenant) : undefined;
         } catch (e) {

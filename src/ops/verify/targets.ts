@@ -44,6 +44,8 @@ export interface VerifyOverrides {
    * name or id from `tenants` (its id is used), or any other tenant id.
    */
   readonly tenant?: string;
+  /** Tempo's OTLP/HTTP receiver for a push as a tenant of `tenants` (VerifyTargets.direct); default from the definition. */
+  readonly tempoOtlpUrl?: string;
   /** Extra OTLP headers, e.g. authorization. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
@@ -161,7 +163,7 @@ export function servedTenant(t: Topology, v: string | undefined): { name: string
  * Each signal's engine OTLP/HTTP receiver (Tempo's distributor on its otlpHttp port, Mimir's /otlp, Loki's /otlp),
  * as the caller reaches it (`fromHost`): where verify pushes as a tenant of `tenants`.
  */
-function directPush(t: Topology, fromHost: (url: string | undefined) => string | undefined): NonNullable<VerifyTargets['direct']> {
+function directPush(t: Topology, fromHost: (url: string | undefined) => string | undefined, tempoOtlpUrl: string | undefined): NonNullable<VerifyTargets['direct']> {
   const out: { traces?: DirectPush; metrics?: DirectPush; logs?: DirectPush } = {};
   for (const e of t.engines) {
     let url: string | undefined;
@@ -171,7 +173,7 @@ function directPush(t: Topology, fromHost: (url: string | undefined) => string |
       url = u.toString().replace(/\/$/, '');
     } else if (e.signal === 'metrics' && e.engine === 'mimir') url = e.endpoints.otlp;
     else if (e.signal === 'logs' && e.engine === 'loki') url = e.endpoints.push;
-    const endpoint = fromHost(url);
+    const endpoint = e.signal === 'traces' && tempoOtlpUrl !== undefined ? tempoOtlpUrl : fromHost(url);
     if (endpoint && (e.signal === 'traces' || e.signal === 'metrics' || e.signal === 'logs')) out[e.signal] = { endpoint, protocol: 'http/protobuf' };
   }
   return out;
@@ -186,6 +188,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   checkUrl('--prometheus-url', o.prometheusUrl);
   checkUrl('--mimir-url', o.mimirUrl);
   checkUrl('--loki-url', o.lokiUrl);
+  checkUrl('--tempo-otlp-url', o.tempoOtlpUrl);
   checkUrl('--s3-endpoint', o.s3Endpoint);
   if (o.tenant !== undefined && !/^[A-Za-z0-9!._*'()-]{1,150}$/.test(o.tenant)) {
     // Mimir / Loki / Tempo tenant ids: up to 150 characters from this set (Mimir "About tenant IDs").
@@ -202,7 +205,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   // (composeLoopbackPorts); flags still override each URL.
   const fromHost = (url: string | undefined): string | undefined => (url === undefined || t.env.target !== 'compose' || view === 'network' ? url : composeHostUrl(t, url));
   const tenantOf = (signal: 'traces' | 'metrics' | 'logs'): string | undefined => tenantId ?? byEngine.get(signal)?.tenant;
-  const direct = served && o.otlpEndpoint === undefined ? directPush(t, fromHost) : undefined;
+  const direct = served && o.otlpEndpoint === undefined ? directPush(t, fromHost, o.tempoOtlpUrl) : undefined;
 
   let traces: VerifyTargets['traces'];
   const te = byEngine.get('traces');
