@@ -107,6 +107,10 @@ export const LOKI_API = {
  * Limits.UnmarshalYAML copying the defaults before a tenant's entry is read — so a tenant's entry only needs the
  * limits it changes; rates are in MB = 1048576 bytes). The loki chart 7.0.0 writes `loki.runtimeConfig` into its
  * `<name>-runtime` ConfigMap and points runtime_config.file at it (values.yaml, templates/runtime-configmap.yaml).
+ * Checked against a loki 3.6.3 built from source (loopback, filesystem storage): the rendered config passes
+ * -verify-config, the rendered runtime file loads (loki_runtime_config_last_reload_successful 1), and with a tenant
+ * limited to 1 MiB/s a 2 MiB push as that tenant is refused (429, "ingestion rate limit exceeded for user …") while
+ * another tenant's passes; `helm template` of loki 7.0.0 writes loki.runtimeConfig into the loki-runtime ConfigMap.
  */
 export const LOKI_TENANT_LIMITS = {
   source: 'grafana/loki v3.6.3 pkg/loki/runtime_config.go, pkg/validation/limits.go, vendor dskit runtimeconfig; loki chart 7.0.0 values.yaml loki.runtimeConfig',

@@ -160,6 +160,10 @@ export const TEMPO_OTLP_RECEIVER_TLS = { key: 'tls', certFile: 'cert_file', keyF
  * the defaults). tempo-distributed 3.0.3: `per_tenant_overrides` is written under `overrides:` into the runtime
  * ConfigMap (templates/_helpers.tpl tempo.overridesConfig), `overrides.per_tenant_override_config` defaults to
  * /runtime-config/overrides.yaml (values.yaml).
+ * Checked against a tempo 3.0.1 built from source (loopback, local storage): with the rendered examples/rum files it
+ * loads the tenant's entry (/status/runtime_config), refuses a 7 MiB push as the tenant (RATE_LIMITED at its 6 MiB
+ * burst) while another tenant's passes, and accepts an entry with metrics_generator.processors; `helm template` of
+ * tempo-distributed 3.0.3 writes per_tenant_overrides into the tempo-runtime ConfigMap.
  */
 export const TEMPO_TENANT_LIMITS = {
   source: 'grafana/tempo v3.0.1 modules/overrides/config.go, runtime_config_overrides.go; tempo-distributed 3.0.3 values.yaml, templates/_helpers.tpl',

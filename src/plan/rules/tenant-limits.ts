@@ -13,7 +13,7 @@ const mb = (b: number) => `${(b / 1_048_576).toFixed(b % 1_048_576 === 0 ? 0 : 2
 
 /**
  * Per-tenant engine limits (tenants.<name>.limits) that cannot hold, per environment serving the tenant:
- * - a burst below the rate (the definition's, or the engine's default where the definition gives none — catalog
+ * - a burst below the rate, on an engine that takes the limits (the definition's, or the engine's default where the definition gives none — catalog
  *   *_TENANT_LIMITS): each engine refuses any single push larger than the burst, so the rate is never reached by the
  *   collectors' batched pushes, and Loki / Mimir refuse such a limit outright (error);
  * - limits for a signal whose engine in that environment takes no per-tenant limits from otelstack: not the engine
@@ -50,39 +50,42 @@ function checkTenant(t: Topology, x: NonNullable<Topology['tenants']>[number]): 
       suggestion: `set ${base}.${signal}.burst to at least the rate (twice the rate leaves room for the collectors' batches), in ${unit}`,
     });
   };
+  // signals whose engine takes the tenant's limits; the others get one warning and no further checks
+  const taken = new Set<'logs' | 'traces' | 'metrics'>();
   for (const signal of ['logs', 'traces', 'metrics'] as const) {
     const l = x.limits[signal];
     if (!l || Object.keys(l).length === 0) continue;
     const e = t.engines.find((y) => y.signal === signal);
     const want = LIMITED_ENGINES[signal];
-    if (!e || e.engine !== want || e.tenant === undefined) {
-      const why = !e
-        ? `${env} has no ${signal} engine`
-        : e.engine !== want
-          ? `otelstack renders per-tenant ${signal} limits for ${want} only, and ${env} runs ${e.title}${e.engine === 'prometheus' ? ' (no tenants)' : ''}`
-          : `${e.title} in ${env} is not multi-tenant (managed: false and no tenant of its own), so it keeps no per-tenant limits`;
-      out.push({
-        severity: 'warning',
-        rule: tenantLimits.id,
-        env,
-        path: `${base}.${signal}`,
-        message: `tenant ${x.name}'s ${signal} limits are not rendered for ${env}: ${why}`,
-        suggestion: e && e.engine === want ? `give signals.${signal}.environments.${env} a tenant, or set the limits in that engine yourself` : `drop ${base}.${signal}, or limit the tenant to environments whose ${signal} engine is ${want} (tenants.${x.name}.environments)`,
-      });
+    if (e && e.engine === want && e.tenant !== undefined) {
+      taken.add(signal);
       continue;
     }
+    const why = !e
+      ? `${env} has no ${signal} engine`
+      : e.engine !== want
+        ? `otelstack renders per-tenant ${signal} limits for ${want} only, and ${env} runs ${e.title}${e.engine === 'prometheus' ? ' (no tenants)' : ''}`
+        : `${e.title} in ${env} is not multi-tenant (managed: false and no tenant of its own), so it keeps no per-tenant limits`;
+    out.push({
+      severity: 'warning',
+      rule: tenantLimits.id,
+      env,
+      path: `${base}.${signal}`,
+      message: `tenant ${x.name}'s ${signal} limits are not rendered for ${env}: ${why}`,
+      suggestion: e && e.engine === want ? `give signals.${signal}.environments.${env} a tenant, or set the limits in that engine yourself` : `drop ${base}.${signal}, or limit the tenant to environments whose ${signal} engine is ${want} (tenants.${x.name}.environments)`,
+    });
   }
-  const logs = x.limits.logs;
+  const logs = taken.has('logs') ? x.limits.logs : undefined;
   if (logs && (logs.ingestionRateBytes !== undefined || logs.burstBytes !== undefined)) {
     const d = LOKI_TENANT_LIMITS.defaults;
     burstBelow('logs', 'ingestionRate', logs.burstBytes ?? d.burstBytes, logs.ingestionRateBytes ?? d.ingestionRateBytes, mb, logs.burstBytes === undefined, 'bytes ("8Mi")');
   }
-  const traces = x.limits.traces;
+  const traces = taken.has('traces') ? x.limits.traces : undefined;
   if (traces && (traces.ingestionRateBytes !== undefined || traces.burstBytes !== undefined)) {
     const d = TEMPO_TENANT_LIMITS.defaults;
     burstBelow('traces', 'ingestionRate', traces.burstBytes ?? d.burstSizeBytes, traces.ingestionRateBytes ?? d.rateLimitBytes, mb, traces.burstBytes === undefined, 'bytes ("8Mi")');
   }
-  const metrics = x.limits.metrics;
+  const metrics = taken.has('metrics') ? x.limits.metrics : undefined;
   if (metrics && (metrics.samplesPerSecond !== undefined || metrics.burst !== undefined)) {
     const d = MIMIR_TENANT_LIMITS.defaults;
     burstBelow('metrics', 'samplesPerSecond', metrics.burst ?? d.burst, metrics.samplesPerSecond ?? d.samplesPerSecond, (n) => `${n} samples`, metrics.burst === undefined, 'samples');
