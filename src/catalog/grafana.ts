@@ -47,3 +47,5 @@ export const GRAFANA_SIDECAR = {
 } as const;
 /** Grafana's unified-alerting cluster port (gossip between HA replicas; the chart's headless Service exposes it). */
 export const GRAFANA_HA_PORT = 9094;
+/** Longest uid Grafana accepts for a datasource or dashboard (Grafana 12.3 documentation, provisioning: "uid" up to 40 characters; unverified in source). */
+export const GRAFANA_UID_MAX_LENGTH = 40;

@@ -98,3 +98,32 @@ export const LOKI_API = {
   serviceNameLabel: 'service_name',
   traceIdField: 'trace_id',
 } as const;
+
+/**
+ * Per-tenant limits (seed 003) in Loki's runtime configuration. Verified in grafana/loki v3.6.3:
+ * pkg/loki/loki.go (`runtime_config` is dskit's runtimeconfig.Config: `file`, `period`; vendor/github.com/grafana/
+ * dskit/runtimeconfig/manager.go), pkg/loki/runtime_config.go (the file's `overrides` map of tenant id →
+ * validation.Limits, decoded strictly), pkg/validation/limits.go (the keys, their flag defaults, and
+ * Limits.UnmarshalYAML copying the defaults before a tenant's entry is read — so a tenant's entry only needs the
+ * limits it changes; rates are in MB = 1048576 bytes). The loki chart 7.0.0 writes `loki.runtimeConfig` into its
+ * `<name>-runtime` ConfigMap and points runtime_config.file at it (values.yaml, templates/runtime-configmap.yaml).
+ * Checked against a loki 3.6.3 built from source (loopback, filesystem storage): the rendered config passes
+ * -verify-config, the rendered runtime file loads (loki_runtime_config_last_reload_successful 1), and with a tenant
+ * limited to 1 MiB/s a 2 MiB push as that tenant is refused (429, "ingestion rate limit exceeded for user …") while
+ * another tenant's passes; `helm template` of loki 7.0.0 writes loki.runtimeConfig into the loki-runtime ConfigMap.
+ */
+export const LOKI_TENANT_LIMITS = {
+  source: 'grafana/loki v3.6.3 pkg/loki/runtime_config.go, pkg/validation/limits.go, vendor dskit runtimeconfig; loki chart 7.0.0 values.yaml loki.runtimeConfig',
+  runtimeConfig: 'runtime_config',
+  file: 'file',
+  overrides: 'overrides',
+  ingestionRateMb: 'ingestion_rate_mb',
+  ingestionBurstMb: 'ingestion_burst_size_mb',
+  maxStreams: 'max_global_streams_per_user',
+  bytesPerMb: 1_048_576,
+  /** flag defaults (limits.go RegisterFlags): 4 MB/s, 6 MB burst, 5000 streams */
+  defaults: { ingestionRateBytes: 4 * 1_048_576, burstBytes: 6 * 1_048_576, maxStreams: 5000 },
+  /** a tenant's entry is laid over the defaults: only what the definition gives is rendered */
+  tenantEntryMergesDefaults: true,
+  chartValues: 'loki.runtimeConfig',
+} as const;

@@ -151,3 +151,26 @@ export const MIMIR_API = {
  * them); 100000 is the order of magnitude Mimir's documentation uses for it.
  */
 export const MIMIR_EXEMPLARS = { limit: 'max_global_exemplars_per_user', defaultPerTenant: 100_000 } as const;
+
+/**
+ * Per-tenant limits (seed 003) in Mimir's runtime configuration — UNVERIFIED: the Mimir source is not available
+ * here; from the Mimir 3.0 documentation ("About runtime configuration", "Configuration parameters" → limits) only.
+ * `runtime_config.file` names the file; its `overrides` map tenant id → limits block; a tenant's entry is laid over
+ * the defaults (documented; the same validation.Limits mechanism as Loki's, whose source does that). Keys:
+ * `ingestion_rate` (samples/s, default 10000), `ingestion_burst_size` (samples, default 200000),
+ * `max_global_series_per_user` (default 150000). mimir-distributed: top-level `runtimeConfig` values become the
+ * runtime ConfigMap the chart's config points runtime_config.file at (/var/mimir/runtime.yaml) — unverified for 6.0.0.
+ */
+export const MIMIR_TENANT_LIMITS = {
+  source: 'UNVERIFIED: Mimir 3.0 documentation (About runtime configuration; Configuration parameters, limits); mimir-distributed docs (runtimeConfig)',
+  verified: false,
+  runtimeConfig: 'runtime_config',
+  file: 'file',
+  overrides: 'overrides',
+  ingestionRate: 'ingestion_rate',
+  ingestionBurst: 'ingestion_burst_size',
+  maxSeries: 'max_global_series_per_user',
+  defaults: { samplesPerSecond: 10_000, burst: 200_000, maxSeries: 150_000 },
+  tenantEntryMergesDefaults: true,
+  chartValues: 'runtimeConfig',
+} as const;

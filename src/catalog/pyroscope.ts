@@ -66,3 +66,9 @@ export const PYROSCOPE_STORE_GATEWAY_RF = 3;
  * Pyroscope SDKs and Alloy's pyroscope components name it.
  */
 export const PYROSCOPE_TRACE_PROFILE_TYPE = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
+
+/**
+ * The tenant Pyroscope stores profiles under with multi-tenancy off — UNVERIFIED (Pyroscope 1.x documentation
+ * "Configure multi-tenancy"; dskit's no-auth tenant, the same as Mimir's).
+ */
+export const PYROSCOPE_NO_AUTH_TENANT = 'anonymous';

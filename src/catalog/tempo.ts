@@ -145,3 +145,44 @@ export const TEMPO_API = {
  * peers' collector build pins). Tempo's own HTTP server (3200: queries, /ready) is not changed: Grafana reads it.
  */
 export const TEMPO_OTLP_RECEIVER_TLS = { key: 'tls', certFile: 'cert_file', keyFile: 'key_file', clientCaFile: 'client_ca_file' } as const;
+
+/**
+ * Per-tenant limits (seed 003) in Tempo 3's per-tenant overrides file, new "scoped" format. Verified in grafana/tempo
+ * v3.0.1 modules/overrides: config.go (`overrides.per_tenant_override_config`; IngestionOverrides `rate_limit_bytes`,
+ * `burst_size_bytes`, `max_traces_per_user`, `retry_info_enabled`; GlobalOverrides `max_bytes_per_trace`;
+ * ReadOverrides `max_bytes_per_tag_values_query`; the flag defaults in RegisterFlagsAndApplyDefaults) and
+ * runtime_config_overrides.go (the file is `overrides: <tenant>: <Overrides>`, decoded strictly; legacy flat keys are
+ * refused unless enable_legacy_overrides). getOverridesForUser returns a tenant's entry AS IS: it is not laid over
+ * the defaults, so every limit left out of an entry is zero for that tenant (the tempo-distributed chart says so too:
+ * "all values must be given for each per-tenant configuration block"). otelstack therefore renders each limited
+ * tenant's entry complete: the definition's limits, the defaults below for the rest, and the metrics-generator
+ * processors where span metrics are on. The ingestion rate strategy is not per tenant (IngestionRateStrategy reads
+ * the defaults). tempo-distributed 3.0.3: `per_tenant_overrides` is written under `overrides:` into the runtime
+ * ConfigMap (templates/_helpers.tpl tempo.overridesConfig), `overrides.per_tenant_override_config` defaults to
+ * /runtime-config/overrides.yaml (values.yaml).
+ * Checked against a tempo 3.0.1 built from source (loopback, local storage): with the rendered examples/rum files it
+ * loads the tenant's entry (/status/runtime_config), refuses a 7 MiB push as the tenant (RATE_LIMITED at its 6 MiB
+ * burst) while another tenant's passes, and accepts an entry with metrics_generator.processors; `helm template` of
+ * tempo-distributed 3.0.3 writes per_tenant_overrides into the tempo-runtime ConfigMap.
+ */
+export const TEMPO_TENANT_LIMITS = {
+  source: 'grafana/tempo v3.0.1 modules/overrides/config.go, runtime_config_overrides.go; tempo-distributed 3.0.3 values.yaml, templates/_helpers.tpl',
+  perTenantOverrideConfig: 'per_tenant_override_config',
+  overrides: 'overrides',
+  ingestion: 'ingestion',
+  rateLimitBytes: 'rate_limit_bytes',
+  burstSizeBytes: 'burst_size_bytes',
+  maxTraces: 'max_traces_per_user',
+  retryInfoEnabled: 'retry_info_enabled',
+  global: 'global',
+  maxBytesPerTrace: 'max_bytes_per_trace',
+  read: 'read',
+  maxBytesPerTagValuesQuery: 'max_bytes_per_tag_values_query',
+  metricsGenerator: 'metrics_generator',
+  processors: 'processors',
+  /** flag defaults (config.go RegisterFlagsAndApplyDefaults) */
+  defaults: { rateLimitBytes: 30e6, burstSizeBytes: 30e6, maxTraces: 10e3, maxBytesPerTrace: 50e5, maxBytesPerTagValuesQuery: 10e5, retryInfoEnabled: true },
+  /** a tenant's entry replaces the defaults (see above): rendered complete */
+  tenantEntryMergesDefaults: false,
+  chartValues: 'per_tenant_overrides',
+} as const;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadStack } from '../model/load.js';
 import { LoadInputError, parseDuration, parseHeaders } from '../ops/load/options.js';
 import { createVerifyClients, resolveTargets, runVerify, VerifyInputError, verifyReportJson, verifyReportTable, type VerifyProtocol } from '../ops/verify/index.js';
+import { otherTenantOf } from '../ops/verify/targets.js';
 import { renderTopology } from '../render/topology.js';
 import { EXIT, UsageError } from './errors.js';
 import { ttyProgress } from './progress.js';
@@ -14,6 +15,7 @@ interface VerifyFlags extends EndpointFlags {
   env?: string;
   lokiSelector?: string;
   otherTenant?: string;
+  tempoOtlpUrl?: string;
   timeout: string;
   checkStorage?: boolean;
   storageTimeout: string;
@@ -29,8 +31,12 @@ export function verifyCommand(program: Command, run: Run): void {
     .option('--env <name>', 'environment to verify (required when the definition has several)');
   endpointOptions(cmd)
     .option('--loki-selector <logql>', 'LogQL stream selector of the probe\'s log stream', undefined)
-    .option('--tenant <id>', 'push and read as this tenant (X-Scope-OrgID); also proves another tenant cannot read the data')
-    .option('--other-tenant <id>', 'the tenant that must not see the data (with --tenant)', 'otelstack-verify-other')
+    .option(
+      '--tenant <name-or-id>',
+      "push and read as this tenant (X-Scope-OrgID), and prove another tenant cannot read the data; a tenant of the definition's tenants (by name or id) is pushed straight to the engines' OTLP receivers, since the gateway writes the OTLP path as the environment's own tenant",
+    )
+    .option('--tempo-otlp-url <url>', "with --tenant naming one of tenants: Tempo's OTLP/HTTP receiver (default from the definition; compose does not publish it on the host)")
+    .option('--other-tenant <name-or-id>', "the tenant that must not see the data (with --tenant); default another of the environment's tenants, else otelstack-verify-other")
     .option('--timeout <duration>', 'how long each signal may take to become visible', '60s')
     .option('--check-storage', 'also wait for the flush and prove new objects in each data bucket')
     .option('--storage-timeout <duration>', 'how long --check-storage waits', '15m')
@@ -50,25 +56,28 @@ export function verifyCommand(program: Command, run: Run): void {
           throw e;
         }
         if (opts.protocol !== 'grpc' && opts.protocol !== 'http') throw new UsageError(`--protocol must be grpc or http, got ${JSON.stringify(opts.protocol)}`);
-        if (opts.tenant !== undefined && opts.otherTenant === opts.tenant) throw new UsageError('--other-tenant must differ from --tenant');
         const { file, stack } = await loadStack(definition);
         const envs = stack.environments.map((e) => e.name);
         const env = opts.env ?? (envs.length === 1 ? envs[0] : undefined);
         if (!env) throw new UsageError(`${file} has several environments; say which to verify`, `use --env with one of: ${envs.join(', ')}`);
         if (!envs.includes(env)) throw new UsageError(`${file} has no environment "${env}"`, `use one of: ${envs.join(', ')}`);
         let targets;
+        let otherTenant: string | undefined;
         try {
-          targets = resolveTargets(renderTopology(stack, env), { // what the default render deploys: phases up to currentPhase
+          const topology = renderTopology(stack, env); // what the default render deploys: phases up to currentPhase
+          targets = resolveTargets(topology, {
             protocol: opts.protocol as VerifyProtocol,
             headers,
             ...endpointOverrides(opts),
+            ...(opts.tempoOtlpUrl !== undefined ? { tempoOtlpUrl: opts.tempoOtlpUrl } : {}),
           });
+          otherTenant = opts.tenant !== undefined ? otherTenantOf(topology, targets, opts.otherTenant) : undefined;
         } catch (e) {
           if (e instanceof VerifyInputError) throw new UsageError(e.message, e.suggestion);
           throw e;
         }
         const clients = createVerifyClients(targets, {
-          ...(opts.tenant !== undefined ? { otherTenant: opts.otherTenant } : {}),
+          ...(otherTenant !== undefined ? { otherTenant } : {}),
           flush: opts.flush === true,
           pushBudgetMs: Math.min(timeoutMs, 10_000),
         });

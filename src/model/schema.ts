@@ -727,6 +727,14 @@ export const StackSchema = z.strictObject({
     .strictObject({
       datasourceName: z.string().default('{Engine} ({env})'),
       datasourceUid: z.string().default('{engine}-{env}'),
+      tenantDatasourceName: z
+        .string()
+        .default('{Engine} ({env}, {tenant})')
+        .describe("name of each tenant's own datasources (tenants.<name>): the placeholders of datasourceName, and {tenant} the tenant's name"),
+      tenantDatasourceUid: z
+        .string()
+        .default('{engine}-{env}-{tenant}')
+        .describe("uid of each tenant's own datasources: the placeholders of datasourceUid, and {tenant} the tenant's name (Grafana: at most 40 characters)"),
       provisioning: z.enum(['sidecar', 'chart-values']).default('sidecar'),
       deploy: z
         .record(z.string(), GrafanaDeployment)
@@ -737,7 +745,14 @@ export const StackSchema = z.strictObject({
         .default([])
         .describe('per-namespace Prometheus datasources the stack replaces'),
     })
-    .default({ datasourceName: '{Engine} ({env})', datasourceUid: '{engine}-{env}', provisioning: 'sidecar', deprecatedDatasources: [] }),
+    .default({
+      datasourceName: '{Engine} ({env})',
+      datasourceUid: '{engine}-{env}',
+      tenantDatasourceName: '{Engine} ({env}, {tenant})',
+      tenantDatasourceUid: '{engine}-{env}-{tenant}',
+      provisioning: 'sidecar',
+      deprecatedDatasources: [],
+    }),
   kubernetes: z
     .strictObject({
       argocd: z

@@ -44,16 +44,16 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
- * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; the tenants it serves; Kafka (which needs the
+ * engines, components and buckets first, then the tenants it serves (they make the engines multi-tenant), autoscaled components budgeted at their maximum; links between signals; the collection layer; Kafka (which needs the
  * engines' and the collectors' topics); Grafana; the workloads the engines' charts deploy beyond the
  * definition's components; last, the canary (it reads the ingestion layer).
  */
 const TRANSFORMS: readonly TopologyTransform[] = [
   expandSignals,
+  addTenants,
   linkSpanMetrics,
   enableExemplars,
   addIngestion,
-  addTenants,
   applyAutoscaling,
   addKafka,
   deployGrafana,

@@ -114,7 +114,13 @@ export interface EngineDeployment {
   /** Kafka use: Tempo 3 microservices, Mimir ingest storage */
   kafka?: { topic: string; partitions: number };
   endpoints: Endpoints;
+  /** X-Scope-OrgID of the environment's own traffic (collectors, canary, verify, its datasource); set = multi-tenant */
   tenant?: string;
+  /**
+   * 'tenants': the definition gives the engine no tenant, and the environment serves tenants, so it runs
+   * multi-tenant with its no-auth tenant as the environment's own (transforms/tenants.ts)
+   */
+  tenantFrom?: 'tenants';
   datasource?: { name: string; uid: string; type: string };
   /**
    * Tempo's metrics-generator (definition: spanMetrics): span metrics and service graphs remote-written to the same
@@ -197,6 +203,11 @@ export interface TenantPlan {
   rateLimit: RequestLimit;
   /** URL prefixes the SDK sends trace context to (propagateTraceHeaderCorsUrls): the definition's, else its origins */
   propagateTo: string[];
+  /**
+   * the tenant's own Grafana datasources: one per multi-tenant engine of the environment that has a datasource,
+   * named by grafana.tenantDatasourceName / tenantDatasourceUid, reading with the tenant's X-Scope-OrgID
+   */
+  datasources: TenantDatasource[];
   /** per-tenant engine limits; absent = the engine's default */
   limits: {
     logs?: { ingestionRateBytes?: number; burstBytes?: number; maxStreams?: number };
@@ -204,6 +215,13 @@ export interface TenantPlan {
     metrics?: { samplesPerSecond?: number; burst?: number; maxSeries?: number };
   };
   definitionPath: string;
+}
+
+export interface TenantDatasource {
+  engine: EngineId;
+  name: string;
+  uid: string;
+  type: string;
 }
 
 /** Expected ingestion load: spans, data points and log records per second (a signal without a figure is absent). */

@@ -118,6 +118,8 @@ export const lokiKeys: ChartValueKeys = {
     'ruler.enabled',
     'loki.image.tag',
     'loki.auth_enabled',
+    // the runtime ConfigMap (templates/runtime-configmap.yaml): Loki's runtime config itself, per-tenant limits (LOKI_TENANT_LIMITS)
+    'loki.runtimeConfig.**',
     'loki.commonConfig.replication_factor',
     'loki.schemaConfig.configs',
     'loki.storage.type',

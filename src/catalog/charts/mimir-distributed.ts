@@ -90,6 +90,8 @@ export const mimirDistributedKeys: ChartValueKeys = {
     'mimir.structuredConfig.ingest_storage.kafka.topic',
     'mimir.structuredConfig.ingest_storage.kafka.auto_create_topic_default_partitions',
     'mimir.structuredConfig.multitenancy_enabled',
+    // Mimir's runtime config itself, rendered into the chart's runtime ConfigMap (MIMIR_TENANT_LIMITS; unverified for 6.0.0)
+    'runtimeConfig.**',
   ],
 };
 

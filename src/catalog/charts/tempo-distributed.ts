@@ -71,6 +71,8 @@ export const tempoDistributedKeys: ChartValueKeys = {
     'defaults.extraArgs',
     'defaults.extraEnv',
     'multitenancyEnabled',
+    // Tempo's per-tenant overrides file itself (templates/_helpers.tpl tempo.overridesConfig; TEMPO_TENANT_LIMITS)
+    'per_tenant_overrides.**',
     'backendWorker.podDisruptionBudget.enabled',
     'backendWorker.maxUnavailable',
     'memcached.enabled',

@@ -9,6 +9,8 @@ import { PrometheusClient } from '../backends/prometheus.js';
 import type { S3Lister } from '../backends/s3.js';
 import { postStatus, TempoClient } from '../backends/tempo.js';
 import { createOtlpSender } from '../otlp/index.js';
+import type { OtlpProtocol } from '../otlp/sender.js';
+import type { Signal } from '../otlp/types.js';
 import type { ObjectLister, Readers, VerifyClients } from './run.js';
 import type { VerifyTargets } from './targets.js';
 
@@ -49,17 +51,39 @@ function optTenant(t: string | undefined): { tenant?: string } {
   return t === undefined ? {} : { tenant: t };
 }
 
+type OtlpSenderLike = ReturnType<typeof createOtlpSender>;
+
+/** One ProbeSender over one OTLP sender per signal; a signal without an engine endpoint is refused with why. */
+function directSender(direct: NonNullable<VerifyTargets['direct']>, senderTo: (endpoint: string, protocol: OtlpProtocol) => OtlpSenderLike): OtlpSenderLike {
+  const senders = new Map<string, OtlpSenderLike>();
+  for (const [signal, d] of Object.entries(direct)) if (d) senders.set(signal, senderTo(d.endpoint, d.protocol));
+  const s: Pick<OtlpSenderLike, 'send' | 'close'> = {
+    send: (async (signal: Signal, input: never) => {
+      const one = senders.get(signal);
+      if (!one) throw new Error(`no ${signal} engine to push to as the tenant (verify pushes a tenant's data straight to the engines)`);
+      return one.send(signal, input);
+    }) as OtlpSenderLike['send'],
+    close: async () => {
+      await Promise.all([...senders.values()].map((x) => x.close()));
+    },
+  };
+  return s as OtlpSenderLike;
+}
+
 export function createVerifyClients(t: VerifyTargets, o: ClientOptions = {}): OwnedClients {
   const timeoutMs = o.requestTimeoutMs ?? 10_000;
   const budget = o.pushBudgetMs ?? 10_000;
-  const sender = createOtlpSender({
-    endpoint: t.otlp.endpoint,
-    protocol: t.otlp.protocol,
-    headers: t.otlp.headers,
-    timeoutMs: Math.min(timeoutMs, budget),
-    retry: { initialBackoffMs: 200, maxBackoffMs: 2000, maxElapsedMs: budget, maxAttempts: 10 },
-    ...(t.otlp.endpoint.startsWith('http://') ? { tls: { insecure: true } } : t.tls ? { tls: t.tls } : {}),
-  });
+  const senderTo = (endpoint: string, protocol: OtlpProtocol) =>
+    createOtlpSender({
+      endpoint,
+      protocol,
+      headers: t.otlp.headers,
+      timeoutMs: Math.min(timeoutMs, budget),
+      retry: { initialBackoffMs: 200, maxBackoffMs: 2000, maxElapsedMs: budget, maxAttempts: 10 },
+      ...(endpoint.startsWith('http://') ? { tls: { insecure: true } } : t.tls ? { tls: t.tls } : {}),
+    });
+  // as a tenant of `tenants`: each signal straight to its engine (VerifyTargets.direct), else all through the gateway
+  const sender = t.direct ? directSender(t.direct, senderTo) : senderTo(t.otlp.endpoint, t.otlp.protocol);
   const own = readersFor(t, (x) => x, timeoutMs);
   const other = o.otherTenant !== undefined ? readersFor(t, () => o.otherTenant, timeoutMs) : undefined;
   // The AWS SDK is loaded only when a bucket is listed (it is large, and warns on import under Node 20).

@@ -106,6 +106,12 @@ const STORAGE_BACKOFF: Backoff = { initialMs: 1000, maxMs: 15_000, factor: 1.5 }
 const TRACE_ID_LABELS = [PROMETHEUS_API.exemplarTraceIdLabel, 'traceID', 'traceId', 'trace.id'];
 const LOG_TRACE_ID_FIELDS = [LOKI_API.traceIdField, 'traceid', 'traceID', 'traceId'];
 
+/** Where a signal was pushed, for messages: its engine (a tenant of `tenants`, VerifyTargets.direct) or the gateway. */
+function pushTarget(targets: VerifyTargets, signal: Signal): string {
+  const d = targets.direct?.[signal as 'traces' | 'metrics' | 'logs'];
+  return d ? `${d.endpoint} (${d.protocol}, straight to the engine as tenant ${targets.tenant?.id ?? ''})` : `${targets.otlp.endpoint} (${targets.otlp.protocol})`;
+}
+
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
@@ -151,11 +157,11 @@ export async function runVerify(targets: VerifyTargets, clients: VerifyClients, 
   const push = async <S extends Signal>(signal: S, input: SignalInputs[S]): Promise<string | undefined> => {
     try {
       const r = await clients.sender.send(signal, input);
-      if (!r.ok) return `push to ${targets.otlp.endpoint} (${targets.otlp.protocol}) failed: ${r.error ?? r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`;
+      if (!r.ok) return `push to ${pushTarget(targets, signal)} failed: ${r.error ?? r.status}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}`;
       if (r.rejected > 0) return `the collector rejected ${r.rejected} of ${r.items} item(s): ${r.partialSuccessMessage ?? 'partial success'}`;
       return undefined;
     } catch (e) {
-      return `push to ${targets.otlp.endpoint} failed: ${(e as Error).message}`;
+      return `push to ${pushTarget(targets, signal)} failed: ${(e as Error).message}`;
     }
   };
   const [traceErr, metricErr, logErr] = await Promise.all([push('traces', probe.traces), push('metrics', probe.metrics), push('logs', probe.logs)]);
@@ -359,7 +365,7 @@ export async function runVerify(targets: VerifyTargets, clients: VerifyClients, 
     startedAt: new Date(started).toISOString(),
     durationMs: clock.now() - started,
     endpoints: {
-      otlp: targets.otlp.endpoint,
+      otlp: targets.direct ? `as tenant ${targets.tenant?.id ?? ''}, to each engine: ${(['traces', 'metrics', 'logs'] as const).flatMap((g) => (targets.direct![g] ? [`${g} ${targets.direct![g]!.endpoint}`] : [])).join(', ')}` : targets.otlp.endpoint,
       protocol: targets.otlp.protocol,
       ...(targets.traces ? { traces: targets.traces.url } : {}),
       ...(targets.metrics ? { metrics: targets.metrics.url } : {}),

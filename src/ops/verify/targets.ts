@@ -39,8 +39,13 @@ export interface VerifyOverrides {
   readonly lokiUrl?: string;
   readonly s3Endpoint?: string;
   readonly s3Region?: string;
-  /** Read (and push) as this tenant for every backend, instead of each engine's tenant from the definition. */
+  /**
+   * Read (and push) as this tenant for every backend, instead of each engine's tenant from the definition: a tenant's
+   * name or id from `tenants` (its id is used), or any other tenant id.
+   */
   readonly tenant?: string;
+  /** Tempo's OTLP/HTTP receiver for a push as a tenant of `tenants` (VerifyTargets.direct); default from the definition. */
+  readonly tempoOtlpUrl?: string;
   /** Extra OTLP headers, e.g. authorization. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
@@ -67,11 +72,26 @@ export interface StorageBucketTarget {
   readonly prefix: string;
 }
 
+/** Where one signal is pushed when verify writes to the engines directly (a tenant of `tenants`, see resolveTargets). */
+export interface DirectPush {
+  readonly endpoint: string;
+  readonly protocol: OtlpProtocol;
+}
+
 export interface VerifyTargets {
   readonly stack: string;
   readonly env: string;
   readonly namespace: string;
   readonly otlp: { readonly endpoint: string; readonly protocol: OtlpProtocol; readonly headers: Readonly<Record<string, string>> };
+  /**
+   * --tenant naming a tenant of `tenants` (by name or id): the gateway's exporters set the environment's own
+   * X-Scope-OrgID on the OTLP path (they do not forward a client's), so verify pushes each signal straight to its
+   * engine's OTLP receiver as the tenant (OTLP/HTTP, X-Scope-OrgID in otlp.headers) instead of through the gateway.
+   * Absent with --otlp-endpoint (pushed there, as given) or when the tenant is not one of `tenants`.
+   */
+  readonly direct?: { readonly traces?: DirectPush; readonly metrics?: DirectPush; readonly logs?: DirectPush };
+  /** the tenant under test, when --tenant named one of `tenants` */
+  readonly tenant?: { readonly name: string; readonly id: string };
   readonly traces?: BackendTarget<'tempo'> & { readonly api: TempoTraceApi };
   readonly metrics?: BackendTarget<'mimir' | 'prometheus'>;
   readonly logs?: BackendTarget<'loki'>;
@@ -132,6 +152,33 @@ function defaultTenant(engine: EngineId): string | undefined {
 /** Bucket purposes holding the data a push ends up in, per engine (catalog bucket purposes). */
 const DATA_BUCKET_PURPOSE: Partial<Record<EngineId, string>> = { tempo: 'blocks', mimir: 'blocks', loki: 'chunks' };
 
+/** A tenant of the environment's `tenants` by name or id. */
+export function servedTenant(t: Topology, v: string | undefined): { name: string; id: string } | undefined {
+  if (v === undefined) return undefined;
+  const x = (t.tenants ?? []).find((y) => y.name === v) ?? (t.tenants ?? []).find((y) => y.id === v);
+  return x ? { name: x.name, id: x.id } : undefined;
+}
+
+/**
+ * Each signal's engine OTLP/HTTP receiver (Tempo's distributor on its otlpHttp port, Mimir's /otlp, Loki's /otlp),
+ * as the caller reaches it (`fromHost`): where verify pushes as a tenant of `tenants`.
+ */
+function directPush(t: Topology, fromHost: (url: string | undefined) => string | undefined, tempoOtlpUrl: string | undefined): NonNullable<VerifyTargets['direct']> {
+  const out: { traces?: DirectPush; metrics?: DirectPush; logs?: DirectPush } = {};
+  for (const e of t.engines) {
+    let url: string | undefined;
+    if (e.signal === 'traces' && e.engine === 'tempo' && e.endpoints.push) {
+      const u = new URL(e.endpoints.push);
+      u.port = String(CATALOG.tempo.ports['otlpHttp']);
+      url = u.toString().replace(/\/$/, '');
+    } else if (e.signal === 'metrics' && e.engine === 'mimir') url = e.endpoints.otlp;
+    else if (e.signal === 'logs' && e.engine === 'loki') url = e.endpoints.push;
+    const endpoint = e.signal === 'traces' && tempoOtlpUrl !== undefined ? tempoOtlpUrl : fromHost(url);
+    if (endpoint && (e.signal === 'traces' || e.signal === 'metrics' || e.signal === 'logs')) out[e.signal] = { endpoint, protocol: 'http/protobuf' };
+  }
+  return out;
+}
+
 export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTargets {
   const protocol = o.protocol ?? 'grpc';
   if (protocol !== 'grpc' && protocol !== 'http') throw new VerifyInputError(`--protocol must be grpc or http, got ${JSON.stringify(protocol)}`);
@@ -141,19 +188,24 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   checkUrl('--prometheus-url', o.prometheusUrl);
   checkUrl('--mimir-url', o.mimirUrl);
   checkUrl('--loki-url', o.lokiUrl);
+  checkUrl('--tempo-otlp-url', o.tempoOtlpUrl);
   checkUrl('--s3-endpoint', o.s3Endpoint);
   if (o.tenant !== undefined && !/^[A-Za-z0-9!._*'()-]{1,150}$/.test(o.tenant)) {
     // Mimir / Loki / Tempo tenant ids: up to 150 characters from this set (Mimir "About tenant IDs").
     throw new VerifyInputError(`--tenant ${JSON.stringify(o.tenant)} is not a valid tenant id`, 'use letters, digits and !-_.*\'() (at most 150 characters)');
   }
+  // a tenant of `tenants` by name or id: its id (X-Scope-OrgID)
+  const served = servedTenant(t, o.tenant);
+  const tenantId = served?.id ?? o.tenant;
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (o.tenant !== undefined) headers['X-Scope-OrgID'] = o.tenant;
+  if (tenantId !== undefined) headers['X-Scope-OrgID'] = tenantId;
 
   const byEngine = new Map(t.engines.map((e) => [e.signal, e] as const));
   // Compose service names do not resolve on the host: read through what the renderer publishes on 127.0.0.1
   // (composeLoopbackPorts); flags still override each URL.
   const fromHost = (url: string | undefined): string | undefined => (url === undefined || t.env.target !== 'compose' || view === 'network' ? url : composeHostUrl(t, url));
-  const tenantOf = (signal: 'traces' | 'metrics' | 'logs'): string | undefined => o.tenant ?? byEngine.get(signal)?.tenant;
+  const tenantOf = (signal: 'traces' | 'metrics' | 'logs'): string | undefined => tenantId ?? byEngine.get(signal)?.tenant;
+  const direct = served && o.otlpEndpoint === undefined ? directPush(t, fromHost, o.tempoOtlpUrl) : undefined;
 
   let traces: VerifyTargets['traces'];
   const te = byEngine.get('traces');
@@ -195,10 +247,28 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
     env: t.env.name,
     namespace: t.env.namespace,
     otlp: { endpoint, protocol: protocol === 'grpc' ? 'grpc' : 'http/protobuf', headers },
+    ...(direct ? { direct } : {}),
+    ...(served ? { tenant: served } : {}),
     ...(traces ? { traces } : {}),
     ...(metrics ? { metrics } : {}),
     ...(logs ? { logs } : {}),
     storage: { ...(s3Endpoint ? { endpoint: s3Endpoint } : {}), region: o.s3Region ?? t.objectStorage.region, buckets },
     ...(t.tls && view === 'network' ? { tls: { caFile: t.tls.ca.path, ...(t.tls.mtls ? { certFile: t.tls.cert.path, keyFile: t.tls.key.path } : {}) } } : {}),
   };
+}
+
+/** The default other tenant of the isolation checks when the environment has none to offer. */
+export const VERIFY_OTHER_TENANT = 'otelstack-verify-other';
+
+/**
+ * The tenant the isolation checks read as (verify --tenant): --other-tenant (a tenant's name or id, or any id), else
+ * another of the environment's tenants (the first by name that is not the tenant under test), else
+ * VERIFY_OTHER_TENANT. It must differ from the tenant under test.
+ */
+export function otherTenantOf(t: Topology, targets: VerifyTargets, given: string | undefined): string {
+  const own = targets.otlp.headers['X-Scope-OrgID'];
+  const other = given !== undefined ? (servedTenant(t, given)?.id ?? given) : ((t.tenants ?? []).find((x) => x.id !== own)?.id ?? VERIFY_OTHER_TENANT);
+  if (!/^[A-Za-z0-9!._*'()-]{1,150}$/.test(other)) throw new VerifyInputError(`--other-tenant ${JSON.stringify(other)} is not a valid tenant id`, "use letters, digits and !-_.*'() (at most 150 characters)");
+  if (other === own) throw new VerifyInputError('--other-tenant must differ from --tenant', given === undefined ? 'pass --other-tenant' : `both are tenant ${JSON.stringify(own)}`);
+  return other;
 }

@@ -21,7 +21,7 @@ import { vmBackupPlan, type VmBackupPlan } from '../../topology/vm-backup.js';
 import { vmPlacement, type VmHost, type VmPlacement } from '../../topology/vm-placement.js';
 import { collectorConfigFile, collectorEnvironment, collectorRoles } from '../configs/otelcol.js';
 import { canaryArgs, canaryDefinitionFile, canaryDefinitionName } from '../configs/canary.js';
-import { engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
+import { engineConfigFile, engineRuntimeFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { VM_STORAGE_GROUPS, VM_STORAGE_LAYOUT, isVmStorageGroup } from './layout.js';
@@ -311,6 +311,8 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   for (const e of t.engines.filter((x) => x.managed)) {
     const f = engineConfigFile(t, e);
     if (f) files.set(`${envDir(e.engine)}/${f.name}`, f.contents);
+    const r = engineRuntimeFile(t, e);
+    if (r) files.set(`${envDir(e.engine)}/${r.name}`, r.contents);
   }
   if (pl.grafana.length > 0) files.set(`${envDir('grafana')}/datasources.yaml`, grafanaDatasourcesFile(t));
   if (t.canary) files.set(`${envDir('otelstack-canary')}/${canaryDefinitionName(t.stack)}`, canaryDefinitionFile(input.stack));

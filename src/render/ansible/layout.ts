@@ -4,7 +4,7 @@
  * roles placed. The engines' data directories are the ones their configs name (ENGINE_DATA_DIRS: the compose
  * target's bytes); SeaweedFS's is fixed here (the role passes it as -dir).
  */
-import { ENGINE_DATA_DIRS } from '../configs/engines.js';
+import { ENGINE_DATA_DIRS, ENGINE_RUNTIME_FILES } from '../configs/engines.js';
 import { CANARY_DEFINITION_DIR } from '../../catalog/canary.js';
 import { canaryDefinitionName } from '../configs/canary.js';
 
@@ -28,11 +28,19 @@ export interface VmStorageLayout {
   readonly configs: ReadonlyArray<{ readonly file: string; readonly dest: string }>;
 }
 
+function runtimeFile(engine: keyof typeof ENGINE_RUNTIME_FILES): { file: string; dest: string } {
+  const f = ENGINE_RUNTIME_FILES[engine];
+  // the config names this path on both targets: it must be under the directory the roles place configs in
+  if (!f.path.startsWith(`${ETC}/`)) throw new Error(`${f.path} is not under ${ETC}`);
+  return { file: f.name, dest: f.path };
+}
+
 export const VM_STORAGE_LAYOUT: Readonly<Record<VmStorageGroup, VmStorageLayout>> = {
   seaweedfs: { unit: 'otelstack-seaweedfs', data: { seaweedfs: SEAWEEDFS_DATA_DIR }, configs: [] },
-  tempo: { unit: 'otelstack-tempo', data: { tempo: ENGINE_DATA_DIRS.tempo }, configs: [{ file: 'tempo.yaml', dest: `${ETC}/tempo.yaml` }] },
-  mimir: { unit: 'otelstack-mimir', data: { mimir: ENGINE_DATA_DIRS.mimir }, configs: [{ file: 'mimir.yaml', dest: `${ETC}/mimir.yaml` }] },
-  loki: { unit: 'otelstack-loki', data: { loki: ENGINE_DATA_DIRS.loki }, configs: [{ file: 'loki.yaml', dest: `${ETC}/loki.yaml` }] },
+  // the engine's config first (the unit's -config.file), then its per-tenant limits file at the path the config names
+  tempo: { unit: 'otelstack-tempo', data: { tempo: ENGINE_DATA_DIRS.tempo }, configs: [{ file: 'tempo.yaml', dest: `${ETC}/tempo.yaml` }, runtimeFile('tempo')] },
+  mimir: { unit: 'otelstack-mimir', data: { mimir: ENGINE_DATA_DIRS.mimir }, configs: [{ file: 'mimir.yaml', dest: `${ETC}/mimir.yaml` }, runtimeFile('mimir')] },
+  loki: { unit: 'otelstack-loki', data: { loki: ENGINE_DATA_DIRS.loki }, configs: [{ file: 'loki.yaml', dest: `${ETC}/loki.yaml` }, runtimeFile('loki')] },
   prometheus: { unit: 'otelstack-prometheus', data: { prometheus: ENGINE_DATA_DIRS.prometheus }, configs: [{ file: 'prometheus.yml', dest: `${ETC}/prometheus.yml` }] },
 };
 

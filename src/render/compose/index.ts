@@ -32,7 +32,7 @@ import type { CanaryPlan, EngineDeployment, ReplicaResources, TopoComponent, Top
 import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collectorEnvironment, collectorRoles, type CollectorRole } from '../configs/otelcol.js';
-import { ENGINE_DATA_DIRS, engineConfigFile, grafanaDatasourcesFile } from '../configs/engines.js';
+import { ENGINE_DATA_DIRS, engineConfigFile, engineRuntimeFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import { graceOf } from '../configs/lifecycle.js';
 import { kafkaTopicCommands } from '../configs/kafka-topics.js';
 import { composeHaproxyServers, haproxyConfig } from './haproxy.js';
@@ -262,12 +262,15 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
   if (e.engine === 'tempo' || e.engine === 'mimir' || e.engine === 'loki') {
     const file = engineConfigFile(c.t, e)!;
     c.files.set(`${c.dir}/${file.name}`, file.contents);
+    // the per-tenant limits file, at the path the config names (the same on the ansible target)
+    const runtime = engineRuntimeFile(c.t, e)!;
+    c.files.set(`${c.dir}/${runtime.name}`, runtime.contents);
     c.volumes.add(vol);
     c.services[e.engine] = {
       ...base(image(e.engine), graceOf(e.engine)),
       command: [`-config.file=/etc/${e.engine}/config.yaml`, '-config.expand-env=true'],
       env_file: [S3_ENV],
-      volumes: [`./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`, `${vol}:${ENGINE_DATA_DIRS[e.engine]}`],
+      volumes: [`./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`, `./${runtime.name}:${runtime.path}:ro`, `${vol}:${ENGINE_DATA_DIRS[e.engine]}`],
       ...loopbackPorts(c, e.engine),
       ...engineHealth(c, e.engine, e.engine === 'mimir' ? '60s' : '30s'),
       ...(Object.keys(storeDeps).length > 0 ? { depends_on: storeDeps } : {}),

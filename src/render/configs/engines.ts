@@ -10,13 +10,114 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
-import { MIMIR_API, MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
-import { TEMPO_OTLP_RECEIVER_TLS } from '../../catalog/tempo.js';
+import { LOKI_TENANT_LIMITS } from '../../catalog/loki.js';
+import { MIMIR_API, MIMIR_EXEMPLARS, MIMIR_TENANT_LIMITS } from '../../catalog/mimir.js';
+import { TEMPO_OTLP_RECEIVER_TLS, TEMPO_TENANT_LIMITS } from '../../catalog/tempo.js';
 import { DSKIT_LOOPBACK_GRPC, DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
 import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
 
 export const ENGINE_DATA_DIRS = { tempo: '/var/tempo', mimir: '/data', loki: '/loki', prometheus: '/prometheus' } as const;
+
+/**
+ * Each monolithic engine's reloadable per-tenant file (Loki and Mimir: runtime config; Tempo: per-tenant overrides),
+ * beside its config: the file name beside docker-compose.yaml / under roles/<engine>/files/<env>/, and the one path
+ * both targets place it at (compose mounts it there, the ansible role copies it there), which the engine's config
+ * names. Always rendered, with `overrides: {}` when the environment has no tenants, so the roles place the same
+ * files in every environment; the engines re-read it every 10 s (dskit runtimeconfig / Tempo's default period).
+ */
+export const ENGINE_RUNTIME_FILES = {
+  tempo: { name: 'tempo-overrides.yaml', path: '/etc/otelstack/tempo-overrides.yaml' },
+  mimir: { name: 'mimir-runtime.yaml', path: '/etc/otelstack/mimir-runtime.yaml' },
+  loki: { name: 'loki-runtime.yaml', path: '/etc/otelstack/loki-runtime.yaml' },
+} as const;
+export type RuntimeFileEngine = keyof typeof ENGINE_RUNTIME_FILES;
+
+type Limits = Record<string, unknown>;
+
+/** The tenants whose limits an engine's overrides carry: only a multi-tenant engine (one with a tenant) has any. */
+function limitedTenants(t: Topology, e: EngineDeployment): NonNullable<Topology['tenants']> {
+  return e.tenant !== undefined ? (t.tenants ?? []) : [];
+}
+
+/**
+ * Loki's per-tenant limits (catalog LOKI_TENANT_LIMITS): tenant id → the limits the definition gives, in MB; a
+ * tenant's entry is laid over limits_config, so what the definition leaves out stays the engine's default and is not
+ * rendered. Tenants without logs limits get no entry.
+ */
+export function lokiTenantOverrides(t: Topology, e: EngineDeployment): Record<string, Limits> {
+  const k = LOKI_TENANT_LIMITS;
+  const out: Record<string, Limits> = {};
+  for (const x of limitedTenants(t, e)) {
+    const l = x.limits.logs;
+    if (!l) continue;
+    const entry: Limits = {
+      ...(l.ingestionRateBytes !== undefined ? { [k.ingestionRateMb]: l.ingestionRateBytes / k.bytesPerMb } : {}),
+      ...(l.burstBytes !== undefined ? { [k.ingestionBurstMb]: l.burstBytes / k.bytesPerMb } : {}),
+      ...(l.maxStreams !== undefined ? { [k.maxStreams]: l.maxStreams } : {}),
+    };
+    if (Object.keys(entry).length > 0) out[x.id] = entry;
+  }
+  return out;
+}
+
+/**
+ * Tempo's per-tenant overrides (catalog TEMPO_TENANT_LIMITS, new scoped format): a tenant's entry REPLACES the
+ * defaults, so each tenant with traces limits gets a complete entry — its rate, burst and max traces (the catalog's
+ * defaults where the definition gives none), retry info on, the default max bytes per trace and per tag-values
+ * query, and the metrics-generator processors where span metrics are on (else the generator would produce nothing
+ * for it). Tenants without traces limits get no entry: the defaults apply to them.
+ */
+export function tempoTenantOverrides(t: Topology, e: EngineDeployment): Record<string, Limits> {
+  const k = TEMPO_TENANT_LIMITS;
+  const d = k.defaults;
+  const g = e.metricsGenerator ? tempoMetricsGenerator(e.metricsGenerator) : undefined;
+  const out: Record<string, Limits> = {};
+  for (const x of limitedTenants(t, e)) {
+    const l = x.limits.traces;
+    if (!l) continue;
+    out[x.id] = {
+      [k.ingestion]: {
+        [k.rateLimitBytes]: l.ingestionRateBytes ?? d.rateLimitBytes,
+        [k.burstSizeBytes]: l.burstBytes ?? d.burstSizeBytes,
+        [k.maxTraces]: l.maxTraces ?? d.maxTraces,
+        [k.retryInfoEnabled]: d.retryInfoEnabled,
+      },
+      [k.global]: { [k.maxBytesPerTrace]: d.maxBytesPerTrace },
+      [k.read]: { [k.maxBytesPerTagValuesQuery]: d.maxBytesPerTagValuesQuery },
+      ...(g ? g.overridesDefaults : {}),
+    };
+  }
+  return out;
+}
+
+/**
+ * Mimir's per-tenant limits (catalog MIMIR_TENANT_LIMITS, unverified): tenant id → the limits the definition gives;
+ * laid over the defaults like Loki's, so only those are rendered.
+ */
+export function mimirTenantOverrides(t: Topology, e: EngineDeployment): Record<string, Limits> {
+  const k = MIMIR_TENANT_LIMITS;
+  const out: Record<string, Limits> = {};
+  for (const x of limitedTenants(t, e)) {
+    const l = x.limits.metrics;
+    if (!l) continue;
+    const entry: Limits = {
+      ...(l.samplesPerSecond !== undefined ? { [k.ingestionRate]: l.samplesPerSecond } : {}),
+      ...(l.burst !== undefined ? { [k.ingestionBurst]: l.burst } : {}),
+      ...(l.maxSeries !== undefined ? { [k.maxSeries]: l.maxSeries } : {}),
+    };
+    if (Object.keys(entry).length > 0) out[x.id] = entry;
+  }
+  return out;
+}
+
+/** The per-tenant overrides of one engine (tenant id → its entry), by engine. */
+export function tenantOverridesOf(t: Topology, e: EngineDeployment): Record<string, Limits> | undefined {
+  if (e.engine === 'loki') return lokiTenantOverrides(t, e);
+  if (e.engine === 'tempo') return tempoTenantOverrides(t, e);
+  if (e.engine === 'mimir') return mimirTenantOverrides(t, e);
+  return undefined;
+}
 
 function s3(t: Topology) {
   const u = new URL(t.objectStorage.endpoint);
@@ -118,9 +219,10 @@ export function tempoConfig(t: Topology, e: EngineDeployment): Record<string, un
     ...(g
       ? {
           metrics_generator: { processor: g.processor, storage: { path: g.storagePath, remote_write: t.tls ? g.remoteWrite.map((rw) => (String(rw['url']).startsWith('https://') ? { ...rw, ...remoteWriteTls(t) } : rw)) : g.remoteWrite } },
-          overrides: { defaults: g.overridesDefaults },
         }
       : {}),
+    // the per-tenant overrides file beside this config (ENGINE_RUNTIME_FILES, TEMPO_TENANT_LIMITS)
+    overrides: { ...(g ? { defaults: g.overridesDefaults } : {}), [TEMPO_TENANT_LIMITS.perTenantOverrideConfig]: ENGINE_RUNTIME_FILES.tempo.path },
   };
 }
 
@@ -146,6 +248,8 @@ export function mimirConfig(t: Topology, e: EngineDeployment): Record<string, un
     compactor: { data_dir: `${d}/compactor` },
     // exemplar storage (default 0 drops every exemplar): sized in the plan
     ...(e.exemplars ? { limits: { [MIMIR_EXEMPLARS.limit]: e.exemplars.maxGlobalPerTenant } } : {}),
+    // the per-tenant limits beside this config (ENGINE_RUNTIME_FILES, MIMIR_TENANT_LIMITS)
+    [MIMIR_TENANT_LIMITS.runtimeConfig]: { [MIMIR_TENANT_LIMITS.file]: ENGINE_RUNTIME_FILES.mimir.path },
   };
 }
 
@@ -171,6 +275,8 @@ export function lokiConfig(t: Topology, e: EngineDeployment): Record<string, unk
     schema_config: { configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 's3', schema: 'v13', index: { prefix: 'index_', period: '24h' } }] },
     limits_config: { allow_structured_metadata: true },
     ruler: { storage: { type: 's3', s3: { bucketnames: bucketOf(t, 'loki', 'ruler') } } },
+    // the per-tenant limits beside this config (ENGINE_RUNTIME_FILES, LOKI_TENANT_LIMITS)
+    [LOKI_TENANT_LIMITS.runtimeConfig]: { [LOKI_TENANT_LIMITS.file]: ENGINE_RUNTIME_FILES.loki.path },
   };
 }
 
@@ -195,9 +301,33 @@ function datasourceSettings(t: Topology, e: EngineDeployment): Record<string, un
   return { ...(Object.keys(jsonData).length ? { jsonData } : {}), ...(Object.keys(secure).length ? { secureJsonData: secure } : {}) };
 }
 
-/** Grafana 12.3 datasource provisioning file (apiVersion 1). */
+/**
+ * The engines as one tenant's datasources see them (tenants.<name>; TenantPlan.datasources): the same engines and
+ * endpoints, with the tenant's datasource name and uid and its id as the X-Scope-OrgID. Engines the tenant has no
+ * datasource for (not multi-tenant, e.g. Prometheus) are left out.
+ */
+export function tenantEngineViews(t: Topology): Array<{ tenant: string; engines: EngineDeployment[] }> {
+  return (t.tenants ?? []).map((x) => ({
+    tenant: x.name,
+    engines: x.datasources.flatMap((d) => {
+      const e = t.engines.find((y) => y.engine === d.engine);
+      return e ? [{ ...e, tenant: x.id, datasource: { name: d.name, uid: d.uid, type: d.type } }] : [];
+    }),
+  }));
+}
+
+/**
+ * Grafana 12.3 datasource provisioning file (apiVersion 1): the environment's datasources, then each tenant's set
+ * (same engines, the tenant's names, uids and X-Scope-OrgID; never the default datasource).
+ */
 export function grafanaDatasources(t: Topology): Record<string, unknown> {
-  const datasources = t.engines
+  const own = datasourceEntries(t, t.engines, true);
+  const tenants = tenantEngineViews(t).flatMap((v) => datasourceEntries(t, v.engines, false));
+  return { apiVersion: 1, datasources: [...own, ...tenants] };
+}
+
+function datasourceEntries(t: Topology, engines: readonly EngineDeployment[], defaults: boolean): Array<Record<string, unknown>> {
+  return engines
     .filter((e) => e.datasource && e.endpoints.query)
     .map((e) => ({
       name: e.datasource!.name,
@@ -206,11 +336,10 @@ export function grafanaDatasources(t: Topology): Record<string, unknown> {
       access: 'proxy',
       url: e.endpoints.query!,
       editable: false,
-      isDefault: e.signal === 'metrics',
+      isDefault: defaults && e.signal === 'metrics',
       ...datasourceSettings(t, e),
     }))
     .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
-  return { apiVersion: 1, datasources };
 }
 
 /**
@@ -227,6 +356,18 @@ export function engineConfigFile(t: Topology, e: EngineDeployment): { name: stri
   }
   if (e.engine === 'prometheus') return { name: 'prometheus.yml', contents: `# Prometheus ${e.version} — rendered by otelstack.\n${toYaml(prometheusConfig())}` };
   return undefined;
+}
+
+/**
+ * One engine's per-tenant file (ENGINE_RUNTIME_FILES), header included, placed by compose and ansible alike:
+ * `overrides:` with each limited tenant's entry, `{}` without. undefined: an engine that has none.
+ */
+export function engineRuntimeFile(t: Topology, e: EngineDeployment): { name: string; path: string; contents: string } | undefined {
+  if (e.engine !== 'tempo' && e.engine !== 'mimir' && e.engine !== 'loki') return undefined;
+  const f = ENGINE_RUNTIME_FILES[e.engine];
+  const what = e.engine === 'tempo' ? 'per-tenant overrides (scoped format)' : 'runtime configuration';
+  const overrides = tenantOverridesOf(t, e) ?? {};
+  return { ...f, contents: `# ${e.title} ${e.version} ${what}: per-tenant limits (definition: tenants.<name>.limits); reloaded while running — rendered by otelstack.\n${toYaml({ overrides })}` };
 }
 
 /** Grafana's datasource provisioning file, header included (compose and ansible place the same bytes). */

@@ -8,6 +8,7 @@
 import { PYROSCOPE_TRACE_PROFILE_TYPE } from '../../catalog/pyroscope.js';
 import type { Stack } from '../../model/schema.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
+import { tenantEngineViews } from '../configs/engines.js';
 
 export interface DatasourceProvisioning {
   apiVersion: 1;
@@ -16,13 +17,21 @@ export interface DatasourceProvisioning {
 
 export function datasourceProvisioning(stack: Stack, t: Topology): DatasourceProvisioning {
   void stack;
-  const withDs = t.engines.filter((e): e is EngineDeployment & { datasource: NonNullable<EngineDeployment['datasource']> } => e.datasource !== undefined && e.endpoints.query !== undefined);
+  // the environment's datasources, then each tenant's own set (tenants.<name>): the same engines and links between
+  // them, with the tenant's names, uids and X-Scope-OrgID (tenantEngineViews)
+  const datasources = [...datasourceSet(t.engines), ...tenantEngineViews(t).flatMap((v) => datasourceSet(v.engines))];
+  return { apiVersion: 1, datasources };
+}
+
+/** One set of datasources linked to each other (trace ↔ logs ↔ metrics ↔ profiles), sorted by uid. */
+function datasourceSet(engines: readonly EngineDeployment[]): Array<Record<string, unknown>> {
+  const withDs = engines.filter((e): e is EngineDeployment & { datasource: NonNullable<EngineDeployment['datasource']> } => e.datasource !== undefined && e.endpoints.query !== undefined);
   const uid = (engine: string) => withDs.find((e) => e.engine === engine)?.datasource.uid;
   const tempo = uid('tempo');
   const loki = uid('loki');
   const metrics = uid('mimir') ?? uid('prometheus');
   const profiles = uid('pyroscope');
-  const datasources = withDs
+  return withDs
     .map((e) => {
       const jsonData: Record<string, unknown> = {};
       const ds: Record<string, unknown> = {
@@ -54,5 +63,4 @@ export function datasourceProvisioning(stack: Stack, t: Topology): DatasourcePro
       return ds;
     })
     .sort((a, b) => (String(a['uid']) < String(b['uid']) ? -1 : 1));
-  return { apiVersion: 1, datasources };
 }

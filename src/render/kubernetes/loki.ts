@@ -1,5 +1,6 @@
 import { LOKI_CACHES, LOKI_CHART_VERSION, LOKI_CHART_ZONES, LOKI_MAX_UNAVAILABLE, LOKI_PERSISTENCE, LOKI_SCHEMA, LOKI_TARGET_KEYS } from '../../catalog/charts/loki.js';
-import { LOKI_DEPLOYMENT_MODE } from '../../catalog/loki.js';
+import { LOKI_DEPLOYMENT_MODE, LOKI_TENANT_LIMITS } from '../../catalog/loki.js';
+import { lokiTenantOverrides } from '../configs/engines.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { S3_ENV, bucket, bytesQuantity, componentsOf, resourcesOf, s3Endpoint, s3SecretEnv, type EngineValues, type ValuesNote, budgetedWorkloads, chartWorkloadValues } from './values.js';
 
@@ -36,11 +37,14 @@ export function lokiValues(t: Topology, e: EngineDeployment): EngineValues {
   if (rulerOn && !ruler) notes.push({ severity: 'error', message: 'the Loki ruler needs a ruler bucket and the topology has none', suggestion: 'name one under buckets.ruler' });
 
   const expandEnv = ['-config.expand-env=true'];
+  // the tenants' limits (LOKI_TENANT_LIMITS): the chart's runtime ConfigMap, which its config names in runtime_config.file
+  const perTenant = lokiTenantOverrides(t, e);
   const values: Values = {
     deploymentMode: mode,
     loki: {
       image: { tag: e.version },
       auth_enabled: e.tenant !== undefined,
+      ...(Object.keys(perTenant).length > 0 ? { runtimeConfig: { [LOKI_TENANT_LIMITS.overrides]: perTenant } } : {}),
       commonConfig: { replication_factor: e.replicationFactor ?? 1 },
       schemaConfig: { configs: [{ ...LOKI_SCHEMA, object_store: 's3' }] },
       storage: {

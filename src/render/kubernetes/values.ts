@@ -14,7 +14,9 @@ import { memcachedItemMemoryMb, memcachedMemoryArg } from '../../catalog/memcach
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
 import type { EngineDeployment, TopoComponent, Topology } from '../../topology/types.js';
-import { tempoMetricsGenerator } from '../configs/engines.js';
+import { mimirTenantOverrides, tempoMetricsGenerator, tempoTenantOverrides } from '../configs/engines.js';
+import { MIMIR_TENANT_LIMITS } from '../../catalog/mimir.js';
+import { TEMPO_TENANT_LIMITS } from '../../catalog/tempo.js';
 // loki.ts and pyroscope.ts use this module's helpers; the cycle is safe: both sides only call each other at render time
 import { lokiValues } from './loki.js';
 import { pyroscopeValues } from './pyroscope.js';
@@ -189,6 +191,13 @@ export function tempoMonolithicValues(t: Topology, e: EngineDeployment): EngineV
     };
     tempo['overrides'] = { defaults: g.overridesDefaults };
   }
+  if (Object.keys(tempoTenantOverrides(t, e)).length > 0) {
+    notes.push({
+      severity: 'warning',
+      message: `the tenants' Tempo limits are not rendered for the tempo chart (Tempo ${e.version}): otelstack writes per-tenant overrides for Tempo 3 (tempo-distributed, compose, ansible) only`,
+      suggestion: 'run Tempo 3 with mode microservices (tempo-distributed), or set the overrides in the chart yourself',
+    });
+  }
   return { values, notes, uncoveredPdb: [] };
 }
 
@@ -270,6 +279,10 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
   }
   for (const key of TEMPO_DISTRIBUTED_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
   chartWorkloadValues(t, e, values);
+  // the tenants' limits (TEMPO_TENANT_LIMITS): the chart writes per_tenant_overrides into its runtime ConfigMap at
+  // overrides.per_tenant_override_config (chart default /runtime-config/overrides.yaml)
+  const perTenant = tempoTenantOverrides(t, e);
+  if (Object.keys(perTenant).length > 0) values[TEMPO_TENANT_LIMITS.chartValues] = perTenant;
   const generatorKey = TEMPO_DISTRIBUTED_COMPONENT_KEYS[METRICS_GENERATOR_SETUP.component]!;
   if (e.metricsGenerator && present.has(generatorKey)) {
     // README "Activate metrics generator": remote write in metricsGenerator.config.storage, the processors per
@@ -387,6 +400,9 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
     sc['ingest_storage'] = { enabled: false };
   }
   values['mimir'] = { structuredConfig: sc };
+  // the tenants' limits (MIMIR_TENANT_LIMITS, unverified): the chart's runtime ConfigMap, which its config names in runtime_config.file
+  const perTenant = mimirTenantOverrides(t, e);
+  if (Object.keys(perTenant).length > 0) values[MIMIR_TENANT_LIMITS.chartValues] = { [MIMIR_TENANT_LIMITS.overrides]: perTenant };
   return { values, notes, uncoveredPdb: [] };
 }
 

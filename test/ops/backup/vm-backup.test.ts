@@ -141,7 +141,7 @@ describe('VM backup: archive, restore, retention', () => {
     const m = await readManifest(r.archive);
     assert.deepEqual([m.target, m.host, m.project, m.stack, m.env], ['ansible', 'storage-2', 'storage-2', 'vms', 'prod']);
     assert.deepEqual(m.sources.map((s) => [s.name, s.location, s.files]), [['mimir', join(root, '/data'), 2]]);
-    assert.deepEqual(m.entries.filter((e) => e.path.startsWith('configs/')).map((e) => e.path).filter((p) => !p.endsWith('/etc') && !p.endsWith('/otelstack')), ['configs/etc/otelstack/mimir.yaml', 'configs/etc/otelstack/vms.stack.yaml']);
+    assert.deepEqual(m.entries.filter((e) => e.path.startsWith('configs/')).map((e) => e.path).filter((p) => !p.endsWith('/etc') && !p.endsWith('/otelstack')), ['configs/etc/otelstack/mimir-runtime.yaml', 'configs/etc/otelstack/mimir.yaml', 'configs/etc/otelstack/vms.stack.yaml']);
     assert.doesNotMatch(readFileSync(r.archive).toString('latin1'), /AKIA-NOT-IN-ARCHIVES/);
     assert.ok(!m.entries.some((e) => e.path.includes('s3.env')));
 
@@ -206,7 +206,8 @@ describe('otelstack backup / restore on a VM (CLI)', () => {
     const j = JSON.parse(b.out) as Obj;
     assert.deepEqual([j['ok'], j['target'], j['host'], j['project'], j['env']], [true, 'ansible', 'storage-1', 'storage-1', 'dev']);
     assert.deepEqual((j['sources'] as Obj[]).map((s) => s['name']), ['tempo']);
-    assert.equal(j['configs'].files, 2);
+    // tempo.yaml, its per-tenant overrides file, and the definition copy
+    assert.equal(j['configs'].files, 3);
     assert.match(j['archive'], /\/vms-dev-storage-1-\d{8}T\d{6}\.\d{3}Z\.tar\.gz$/);
 
     const refused = cli('restore', j['archive'], '--root', root, '--json');

@@ -215,6 +215,8 @@ describe('ansible target: the rendered systemd units, templated by Ansible and c
     const rendered = (p: string) => readFileSync(join(dir, 'ansible/roles', p), 'utf8');
     mkdirSync(join(root, 'etc/otelstack'), { recursive: true });
     writeFileSync(join(root, 'etc/otelstack/tempo.yaml'), rendered('tempo/files/prod/tempo.yaml'));
+    // Tempo's per-tenant overrides file, which the role places beside its config (and the backup archives with it)
+    writeFileSync(join(root, 'etc/otelstack/tempo-overrides.yaml'), rendered('tempo/files/prod/tempo-overrides.yaml'));
     writeFileSync(join(root, 'etc/otelstack/vms.stack.yaml'), rendered('otelstack-backup/files/prod/vms.stack.yaml'));
     const rooted = args.map((a) => (a.startsWith('/') ? join(root, a) : a));
     const r = spawnSync(process.execPath, [BIN, ...rooted, '--root', root], { encoding: 'utf8', timeout: 120_000 });
@@ -223,6 +225,6 @@ describe('ansible target: the rendered systemd units, templated by Ansible and c
     assert.equal(archives.length, 1);
     assert.match(archives[0]!, /^vms-prod-storage-1-\d{8}T\d{6}\.\d{3}Z\.tar\.gz$/);
     const m = await readManifest(join(root, 'var/backups/otelstack', archives[0]!));
-    assert.deepEqual([m.target, m.host, m.sources.map((s) => s.name), m.configs.files], ['ansible', 'storage-1', ['tempo'], 2]);
+    assert.deepEqual([m.target, m.host, m.sources.map((s) => s.name), m.configs.files], ['ansible', 'storage-1', ['tempo'], 3]);
   });
 });

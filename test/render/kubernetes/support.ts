@@ -22,6 +22,9 @@ export const PRODUCTION_GOLDEN_DIR = join(PRODUCTION, 'rendered');
 /** examples/buffered (OTel Collector pools with a Kafka buffer and KEDA on Kubernetes) and its golden render */
 export const BUFFERED = join(ROOT, 'examples/buffered');
 export const BUFFERED_GOLDEN_DIR = join(BUFFERED, 'rendered');
+/** examples/rum (tenants, seed 003): compose local and Kubernetes prod, rendered with --target all */
+export const RUM = join(ROOT, 'examples/rum');
+export const RUM_GOLDEN_DIR = join(RUM, 'rendered');
 
 export async function productionStack(): Promise<{ stack: Stack; file: string }> {
   return loadStack(PRODUCTION);

@@ -202,12 +202,13 @@ describe('render: compose Tempo config with spanMetrics', () => {
     });
   }
 
-  it('spanMetrics off: no metrics_generator or overrides block, and the span-metrics warning is back', async () => {
+  it('spanMetrics off: no metrics_generator block nor overrides defaults (only the per-tenant overrides file), and the span-metrics warning is back', async () => {
     const stack = withoutSpanMetrics(await example('single-node'));
     const r = renderStack(stack);
     const cfg = parse(r.files.get('compose/local/tempo.yaml')!) as Obj;
     assert.equal(cfg['metrics_generator'], undefined);
-    assert.equal(cfg['overrides'], undefined);
+    // the overrides block names the per-tenant file only (ENGINE_RUNTIME_FILES; tests/render/tenants): no defaults
+    assert.deepEqual(cfg['overrides'], { per_tenant_override_config: '/etc/otelstack/tempo-overrides.yaml' });
     assert.ok(r.findings.some((f) => f.rule === 'render-grafana' && f.severity === 'warning' && /traces_spanmetrics_calls_total/.test(f.message)));
   });
 });
