@@ -9,6 +9,7 @@ import { addKafka } from './transforms/kafka.js';
 import { expandSignals } from './transforms/signals.js';
 import { linkSpanMetrics } from './transforms/span-metrics.js';
 import { addTenants } from './transforms/tenants.js';
+import { addRum } from './transforms/rum.js';
 import type { Stack } from '../model/schema.js';
 import { bytes, cpu, type ExpandContext, type TopologyTransform } from './resources.js';
 import type { CapacityFacts, KafkaTopicPlan, Topology } from './types.js';
@@ -44,7 +45,7 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
- * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; the tenants it serves; Kafka (which needs the
+ * engines, components and buckets first, autoscaled components budgeted at their maximum; links between signals; the collection layer; the tenants it serves; the RUM recording rules over their Faro logs; Kafka (which needs the
  * engines' and the collectors' topics); Grafana; the workloads the engines' charts deploy beyond the
  * definition's components; last, the canary (it reads the ingestion layer).
  */
@@ -54,6 +55,7 @@ const TRANSFORMS: readonly TopologyTransform[] = [
   enableExemplars,
   addIngestion,
   addTenants,
+  addRum,
   applyAutoscaling,
   addKafka,
   deployGrafana,
