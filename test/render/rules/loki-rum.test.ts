@@ -17,6 +17,7 @@ import type { Stack } from '../../../src/model/schema.js';
 import { LOKI_RULES_DIR, lokiRumConfigMapName, rumRuleFiles, webVitalQuery, exceptionsQuery, sessionsQuery } from '../../../src/render/rules/index.js';
 import { metricNamesOf } from '../../../src/render/rules/promql-names.js';
 import { expand } from '../../../src/topology/expand.js';
+import { flowsOf } from '../../../src/topology/network-flows.js';
 import { example, render } from './support.js';
 
 type Json = Record<string, any>;
@@ -150,6 +151,10 @@ describe('Loki RUM recording rules', () => {
     // the chart's rules sidecar stays off (nothing depends on it)
     assert.equal(values['sidecar']['rules']['enabled'], false);
     for (const p of valueKeyPaths(values)) assert.ok(keyAllowed(p, lokiKeys.keys), `values key ${p} is a documented loki 7.0.0 value`);
+    // under default-deny NetworkPolicies, the metrics engine admits the ruler's remote write
+    const flow = flowsOf(t).find((f) => f.why.includes("ruler remote-writes the RUM"));
+    assert.ok(flow, 'a Loki → metrics engine flow');
+    assert.equal(flow.from.kind, 'pods');
   });
 
   it('Distributed Loki: the ruler target carries the mount; without a ruler the values say the rules are not evaluated', async () => {
