@@ -21,8 +21,8 @@
  *    a stream without service.name gets service_name="unknown_service" (discover_service_name, on by default), so
  *    every OTLP stream has a non-empty service_name; log-record attributes become structured metadata; the body is
  *    the line. In LogQL a parser's extracted label that collides with an existing label (structured metadata `kind`
- *    on the collector path) is renamed `<name>_extracted` — the ruler's queries therefore extract the fields under
- *    names of their own (FARO_EXTRACTED), which means the same on both paths.
+ *    on the collector path) is renamed `<name>_extracted` — the ruler's queries therefore match `kind` in the line
+ *    and extract only fields no label has (type, page_url, session_id, the vitals), the same on both paths.
  *  - Faro Web SDK (@grafana/faro-web-sdk, instrumentation web-vitals: WebVitalsBasic / WebVitalsWithAttribution)
  *    pushes `{ type: 'web-vitals', values: { <lcp|inp|cls|fcp|ttfb>: metric.value } }`, one vital per measurement;
  *    the values are the web-vitals library's: milliseconds for LCP and INP, a unitless score for CLS.
@@ -61,10 +61,14 @@ export const FARO_IN_LOKI = {
 export const LOKI_OTLP_SERVICE_LABEL = 'service_name';
 
 /**
- * Names the ruler's queries extract the Faro fields under (`| logfmt <name>="<field>"`): names no Loki stream label
- * or structured-metadata key has, so the same query works on both collector paths (see the header).
+ * Loki 3.6.3's `| logfmt <new>="<key>"` (renamed extraction) does not extract the key when only the new name is used
+ * later in the query: pkg/logql/log/parser.go LogfmtExpressionParser.Process asks the query's label hints about the
+ * ORIGINAL key before renaming it. Seen on a real Loki 3.6.3: `| logfmt faro_type="type"` left faro_type empty on
+ * every web-vitals line while `| logfmt type` extracts it. otelstack's queries therefore extract fields under their
+ * own names, and match `kind` in the line (it is also structured metadata on the collector path, where an extracted
+ * `kind` would be renamed kind_extracted).
  */
-export const FARO_EXTRACTED = { kind: 'faro_kind', type: 'faro_type', pageUrl: 'faro_page_url', session: 'faro_session' } as const;
+export const LOKI_LOGFMT_RENAME_UNRELIABLE = { version: '3.6.3', source: 'pkg/logql/log/parser.go LogfmtExpressionParser.Process; real Loki 3.6.3' } as const;
 
 export type WebVital = 'lcp' | 'inp' | 'cls';
 

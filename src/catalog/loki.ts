@@ -114,6 +114,10 @@ export const LOKI_API = {
  *    series always land in the metrics engine's tenant of the same id;
  *  - `ruler.enable_api` (default true): GET /loki/api/v1/rules (YAML, per namespace) and /prometheus/api/v1/rules
  *    (Prometheus JSON) list the loaded groups; `ruler.evaluation_interval` / `poll_interval` default 1m.
+ * Checked on a real Loki 3.6.3 (built from v3.6.3, loopback, filesystem storage) with the rendered compose ruler block
+ * and rule files: both tenants' groups loaded (health ok in /prometheus/api/v1/rules with X-Scope-OrgID), and Faro
+ * payloads sent through the real contrib v0.158.0 collector came out as the five recorded series in a Prometheus
+ * remote-write receiver, labelled env, tenant and page.
  */
 export const LOKI_RULER = {
   documented: 'v3.6.3',

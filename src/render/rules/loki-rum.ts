@@ -15,7 +15,7 @@
  * two shapes (a range aggregation over a filtered, parsed selector; and its grouping), with every string literal
  * escaped as a LogQL (Go) string.
  */
-import { FARO_EXTRACTED, FARO_KINDS, FARO_LOG_FIELDS, FARO_WEB_VITALS_TYPE, LOKI_OTLP_SERVICE_LABEL, RUM_EVALUATION_INTERVAL, RUM_LABELS, RUM_RECORDS, RUM_WINDOW, WEB_VITALS, WEB_VITALS_QUANTILE, type WebVital } from '../../catalog/faro.js';
+import { FARO_KINDS, FARO_LOG_FIELDS, FARO_WEB_VITALS_TYPE, LOKI_OTLP_SERVICE_LABEL, RUM_EVALUATION_INTERVAL, RUM_LABELS, RUM_RECORDS, RUM_WINDOW, WEB_VITALS, WEB_VITALS_QUANTILE, type WebVital } from '../../catalog/faro.js';
 import { LOKI_RULER_PATHS } from '../../catalog/loki.js';
 import type { RumPlan, Topology } from '../../topology/types.js';
 import type { RecordingRule, RuleFile } from './model.js';
@@ -30,20 +30,32 @@ export const FARO_STREAMS = `{${LOKI_OTLP_SERVICE_LABEL}=~".+"}`;
 const field = (k: string, v: string) => `${k}=${v}`;
 
 /** page_url without query string and fragment, as the `page` label (bounded cardinality: no per-visit parameters). */
-const PAGE = `label_format ${RUM_LABELS.page}=\`{{ regexReplaceAll "[?#].*" .${FARO_EXTRACTED.pageUrl} "" }}\``;
+const PAGE = `label_format ${RUM_LABELS.page}=\`{{ regexReplaceAll "[?#].*" .${FARO_LOG_FIELDS.pageUrl} "" }}\``;
 
-/** The pipeline of one kind of Faro item, with the fields extracted under otelstack's own names. */
-function pipeline(kind: string, opts: { type?: string; extract?: string[]; has?: string }): string {
-  const lineFilters = [field(FARO_LOG_FIELDS.kind, kind), ...(opts.type ? [field(FARO_LOG_FIELDS.type, opts.type)] : []), ...(opts.has ? [`${opts.has}=`] : [])].map((f) => `|= ${q(f)}`);
-  const extract = [`${FARO_EXTRACTED.kind}=${q(FARO_LOG_FIELDS.kind)}`, ...(opts.type ? [`${FARO_EXTRACTED.type}=${q(FARO_LOG_FIELDS.type)}`] : []), `${FARO_EXTRACTED.pageUrl}=${q(FARO_LOG_FIELDS.pageUrl)}`, ...(opts.extract ?? [])];
-  const labelFilters = [`${FARO_EXTRACTED.kind}=${q(kind)}`, ...(opts.type ? [`${FARO_EXTRACTED.type}=${q(opts.type)}`] : []), ...(opts.has ? [`${opts.has}!=""`] : [])].map((f) => `| ${f}`);
-  return [FARO_STREAMS, ...lineFilters, `| logfmt ${extract.join(', ')}`, ...labelFilters, `| ${PAGE}`].join(' ');
+/** A line filter matching `key=value` as one logfmt pair (not inside another key such as `context_kind`). */
+const pair = (k: string, v: string) => `|~ ${q(`(^|\\s)${k}=${v}(\\s|$)`)}`;
+
+/**
+ * The pipeline of one kind of Faro item: a cheap substring filter, then the exact logfmt pair (the `kind` of the
+ * body: the collector path also has it as structured metadata, the Alloy path does not — so it is matched in the
+ * line, never as a label), then the fields the query needs extracted under their own names (catalog
+ * LOKI_LOGFMT_RENAME_UNRELIABLE: a renamed extraction is not done), and the `page` label.
+ */
+function pipeline(kind: string, opts: { type?: string; value?: string }): string {
+  const stages = [FARO_STREAMS, `|= ${q(field(FARO_LOG_FIELDS.kind, kind))}`, pair(FARO_LOG_FIELDS.kind, kind)];
+  if (opts.type) stages.push(`|= ${q(field(FARO_LOG_FIELDS.type, opts.type))}`);
+  if (opts.value) stages.push(`|= ${q(`${opts.value}=`)}`);
+  stages.push(`| logfmt ${[...(opts.type ? [FARO_LOG_FIELDS.type] : []), FARO_LOG_FIELDS.pageUrl, ...(opts.value ? [opts.value] : [])].join(', ')}`);
+  if (opts.type) stages.push(`| ${FARO_LOG_FIELDS.type}=${q(opts.type)}`);
+  if (opts.value) stages.push(`| ${opts.value}!=""`);
+  stages.push(`| ${PAGE}`);
+  return stages.join(' ');
 }
 
 /** p75 of one web vital per page over the window. */
 export function webVitalQuery(v: WebVital): string {
   const f = WEB_VITALS[v].field;
-  return `quantile_over_time(${WEB_VITALS_QUANTILE}, ${pipeline(FARO_KINDS.measurement, { type: FARO_WEB_VITALS_TYPE, extract: [f], has: f })} | unwrap ${f} | __error__="" [${RUM_WINDOW}]) by (${RUM_LABELS.page})`;
+  return `quantile_over_time(${WEB_VITALS_QUANTILE}, ${pipeline(FARO_KINDS.measurement, { type: FARO_WEB_VITALS_TYPE, value: f })} | unwrap ${f} | __error__="" [${RUM_WINDOW}]) by (${RUM_LABELS.page})`;
 }
 
 /** Faro exceptions per second per page. */
@@ -53,8 +65,8 @@ export function exceptionsQuery(): string {
 
 /** Distinct session ids among the Faro items of the window. */
 export function sessionsQuery(): string {
-  const s = FARO_EXTRACTED.session;
-  const sel = `${FARO_STREAMS} |= ${q(`${FARO_LOG_FIELDS.sessionId}=`)} | logfmt ${s}=${q(FARO_LOG_FIELDS.sessionId)} | ${s}!=""`;
+  const s = FARO_LOG_FIELDS.sessionId;
+  const sel = `${FARO_STREAMS} |= ${q(`${s}=`)} | logfmt ${s} | ${s}!=""`;
   return `count(sum by (${s}) (count_over_time(${sel} [${RUM_WINDOW}])))`;
 }
 

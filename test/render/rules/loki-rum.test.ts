@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { keyAllowed, valueKeyPaths } from '../../../src/catalog/charts/types.js';
 import { lokiKeys, LOKI_RULER_TARGET } from '../../../src/catalog/charts/loki.js';
-import { FARO_EXTRACTED, FARO_LOG_FIELDS, RUM_LABELS, RUM_RECORDS, WEB_VITALS } from '../../../src/catalog/faro.js';
+import { FARO_LOG_FIELDS, RUM_LABELS, RUM_RECORDS, WEB_VITALS } from '../../../src/catalog/faro.js';
 import { LOKI_RULER, LOKI_RULER_PATHS } from '../../../src/catalog/loki.js';
 import { familyOf, familyPresence } from '../../../src/catalog/metrics.js';
 import type { Stack } from '../../../src/model/schema.js';
@@ -106,12 +106,16 @@ describe('Loki RUM recording rules', () => {
       assert.ok(balanced(q), q);
       assert.match(q, /^quantile_over_time\(0\.75, \{service_name=~"\.\+"\} /);
       assert.ok(q.includes(`|= "${FARO_LOG_FIELDS.kind}=measurement"`) && q.includes(`|= "${FARO_LOG_FIELDS.type}=web-vitals"`), q);
-      assert.ok(q.includes(`${FARO_EXTRACTED.kind}="${FARO_LOG_FIELDS.kind}"`) && q.includes(`${FARO_EXTRACTED.pageUrl}="${FARO_LOG_FIELDS.pageUrl}"`), q);
+      // kind matched as a whole logfmt pair in the line; the fields extracted under their own names (a renamed
+      // extraction is not done by Loki 3.6.3: catalog LOKI_LOGFMT_RENAME_UNRELIABLE)
+      assert.ok(q.includes(`|~ "(^|\\\\s)${FARO_LOG_FIELDS.kind}=measurement(\\\\s|$)"`), q);
+      assert.ok(q.includes(`| logfmt ${FARO_LOG_FIELDS.type}, ${FARO_LOG_FIELDS.pageUrl}, ${WEB_VITALS[v].field} |`), q);
+      assert.ok(!/logfmt[^|]*="/.test(q), `no renamed extraction: ${q}`);
       assert.ok(q.includes(`| unwrap ${WEB_VITALS[v].field} | __error__="" [5m]) by (${RUM_LABELS.page})`), q);
     }
     for (const q of [exceptionsQuery(), sessionsQuery()]) assert.ok(balanced(q), q);
     assert.match(exceptionsQuery(), /^sum by \(page\) \(rate\(.*\|= "kind=exception".*\[5m\]\)\)$/);
-    assert.match(sessionsQuery(), new RegExp(`^count\\(sum by \\(${FARO_EXTRACTED.session}\\) \\(count_over_time\\(.*${FARO_EXTRACTED.session}="${FARO_LOG_FIELDS.sessionId}".*\\[5m\\]\\)\\)\\)$`));
+    assert.match(sessionsQuery(), new RegExp(`^count\\(sum by \\(${FARO_LOG_FIELDS.sessionId}\\) \\(count_over_time\\(.*\\| logfmt ${FARO_LOG_FIELDS.sessionId} .*\\[5m\\]\\)\\)\\)$`));
     // the page label drops query string and fragment
     assert.ok(webVitalQuery('lcp').includes('regexReplaceAll "[?#].*"'));
     assert.ok(!balanced('sum(rate({a="b"}[5m])'));
