@@ -127,3 +127,44 @@ export const LOKI_TENANT_LIMITS = {
   tenantEntryMergesDefaults: true,
   chartValues: 'loki.runtimeConfig',
 } as const;
+
+/**
+ * Loki's ruler as otelstack configures it for the RUM recording rules (Loki v3.6.3 source: pkg/ruler/config.go
+ * RemoteWriteConfig, pkg/ruler/registry.go getTenantConfig, pkg/ruler/base/ruler.go flags,
+ * pkg/ruler/rulestore/local/local.go, pkg/ruler/storage/instance/instance.go):
+ *  - `ruler.storage` `{type: local, local: {directory}}`: every sub-directory of the directory is a tenant (its name
+ *    the X-Scope-OrgID), every file in it a rule namespace holding Prometheus-style rule groups whose expressions are
+ *    LogQL; symlinked directories and files are followed (os.Stat), as a Kubernetes ConfigMap volume needs;
+ *  - `ruler.rule_path` (default /rules): where the ruler writes temporary rule files — must be writable;
+ *  - `ruler.wal.dir` (default "ruler-wal", relative to the working directory): the recording rules' WAL;
+ *  - `ruler.remote_write {enabled, clients: {<id>: <Prometheus remote_write config>}, add_org_id_header}`:
+ *    add_org_id_header (default true) sends each tenant's samples with X-Scope-OrgID = the Loki tenant whose rules
+ *    produced them; an X-Scope-OrgID set in a client's `headers` is dropped (registry.go), so a tenant's recorded
+ *    series always land in the metrics engine's tenant of the same id;
+ *  - `ruler.enable_api` (default true): GET /loki/api/v1/rules (YAML, per namespace) and /prometheus/api/v1/rules
+ *    (Prometheus JSON) list the loaded groups; `ruler.evaluation_interval` / `poll_interval` default 1m.
+ * Checked on a real Loki 3.6.3 (built from v3.6.3, loopback, filesystem storage) with the rendered compose ruler block
+ * and rule files: both tenants' groups loaded (health ok in /prometheus/api/v1/rules with X-Scope-OrgID), and Faro
+ * payloads sent through the real contrib v0.158.0 collector came out as the five recorded series in a Prometheus
+ * remote-write receiver, labelled env, tenant and page.
+ */
+export const LOKI_RULER = {
+  documented: 'v3.6.3',
+  storageType: 'local',
+  defaultRulePath: '/rules',
+  defaultWalDir: 'ruler-wal',
+  addOrgIdHeaderDefault: true,
+  rulesApi: '/loki/api/v1/rules',
+  prometheusRulesApi: '/prometheus/api/v1/rules',
+} as const;
+
+/** Where otelstack puts the RUM rule files and the ruler's scratch directories inside a Loki container (otelstack's choice). */
+export const LOKI_RULER_PATHS = {
+  /** the local rule storage: <directory>/<tenant id>/<namespace file> */
+  rulesDirectory: '/etc/loki/rules',
+  /** the rule namespace file each tenant gets */
+  namespaceFile: 'otelstack-rum.yaml',
+  /** under the data volume (compose: /loki; the loki chart: /var/loki, where its own ruler WAL default lives) */
+  rulePathUnder: 'ruler-scratch',
+  walUnder: 'ruler-wal',
+} as const;

@@ -31,6 +31,7 @@
  *  - Kubernetes kubelet (/metrics and /metrics/cadvisor): kubelet_volume_stats_*, container_* (cAdvisor).
  */
 import { CANARY_METRICS } from './canary.js';
+import { RUM_LABELS, RUM_RECORDS } from './faro.js';
 import { engineVersion } from './versions.js';
 import { CHART_FACTS } from './charts/index.js';
 import type { EngineDeployment, Topology } from '../topology/types.js';
@@ -48,6 +49,8 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
  *  - scrape: series a Prometheus-compatible scraper adds for every target (up, scrape_*)
  *  - kubelet: the kubelet and its embedded cAdvisor, on every Kubernetes node
  *  - otelstack-canary: `otelstack canary` (src/catalog/canary.ts), where the definition deploys it
+ *  - loki-ruler-rum: the RUM series otelstack's Loki recording rules write into the metrics engine
+ *    (src/catalog/faro.ts RUM_RECORDS), where the environment has a RUM plan (Faro logs in a managed Loki)
  */
 export type MetricSource =
   | 'otelcol'
@@ -61,7 +64,8 @@ export type MetricSource =
   | 'prometheus'
   | 'scrape'
   | 'kubelet'
-  | 'otelstack-canary';
+  | 'otelstack-canary'
+  | 'loki-ruler-rum';
 
 export interface MetricFamily {
   /** the family name as exposed (histograms: without _bucket/_sum/_count) */
@@ -244,6 +248,7 @@ export const SOURCE_PREFIXES: Readonly<Record<MetricSource, readonly string[]>> 
   scrape: ['up', 'scrape_'],
   kubelet: ['kubelet_', 'container_'],
   'otelstack-canary': ['otelstack_canary_'],
+  'loki-ruler-rum': ['faro_', 'faro:'],
 };
 
 /** The label a Kubernetes scrape puts the target's namespace in (the kubernetes_sd relabelling convention). */
@@ -330,6 +335,11 @@ export const METRIC_FAMILIES: ReadonlyMap<string, MetricFamily> = (() => {
     fam(CANARY_METRICS.rounds, 'counter', 'otelstack-canary', ['env', 'result'], 'canary rounds by result'),
     fam(CANARY_METRICS.lastSuccess, 'gauge', 'otelstack-canary', ['env'], 'unix time of the last fully successful round'),
     fam(CANARY_METRICS.inFlight, 'gauge', 'otelstack-canary', ['env'], 'canary rounds still waiting'),
+    fam(RUM_RECORDS.lcp, 'gauge', 'loki-ruler-rum', [RUM_LABELS.env, RUM_LABELS.tenant, RUM_LABELS.page], 'p75 Largest Contentful Paint per page over 5m, milliseconds (Faro web vitals)'),
+    fam(RUM_RECORDS.inp, 'gauge', 'loki-ruler-rum', [RUM_LABELS.env, RUM_LABELS.tenant, RUM_LABELS.page], 'p75 Interaction to Next Paint per page over 5m, milliseconds (Faro web vitals)'),
+    fam(RUM_RECORDS.cls, 'gauge', 'loki-ruler-rum', [RUM_LABELS.env, RUM_LABELS.tenant, RUM_LABELS.page], 'p75 Cumulative Layout Shift per page over 5m (Faro web vitals)'),
+    fam(RUM_RECORDS.exceptions, 'gauge', 'loki-ruler-rum', [RUM_LABELS.env, RUM_LABELS.tenant, RUM_LABELS.page], 'Faro exceptions per second per page over 5m'),
+    fam(RUM_RECORDS.sessions, 'gauge', 'loki-ruler-rum', [RUM_LABELS.env, RUM_LABELS.tenant], 'distinct sampled Faro sessions seen in the last 5m'),
   ];
   const m = new Map<string, MetricFamily>();
   for (const f of all) {
@@ -434,6 +444,8 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
       const k = kubernetesSelfScrape(t);
       return k.scraped ? { present: true } : no(k.reason);
     }
+    case 'loki-ruler-rum':
+      return t.rum ? { present: true } : no(`${t.env.name} records no RUM series: it needs Faro logs (tenants or ingestion.faro) in a Loki otelstack deploys, and a metrics engine`);
     case 'scrape':
     case 'kubelet': {
       if (t.env.target !== 'kubernetes') return no(source === 'scrape' ? `the ${t.env.target} target renders no scraper for the stack's /metrics endpoints` : `the ${t.env.target} target has no kubelet`);

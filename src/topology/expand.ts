@@ -9,6 +9,7 @@ import { addKafka } from './transforms/kafka.js';
 import { expandSignals } from './transforms/signals.js';
 import { linkSpanMetrics } from './transforms/span-metrics.js';
 import { addTenants } from './transforms/tenants.js';
+import { addRum } from './transforms/rum.js';
 import type { Stack } from '../model/schema.js';
 import { bytes, cpu, type ExpandContext, type TopologyTransform } from './resources.js';
 import type { CapacityFacts, KafkaTopicPlan, Topology } from './types.js';
@@ -44,7 +45,7 @@ function capacityOf(c: NonNullable<Stack['environments'][number]['capacity']>): 
 
 /**
  * The topology's features in the order they build on each other, one file each in ./transforms/: the signals'
- * engines, components and buckets first, then the tenants it serves (they make the engines multi-tenant), autoscaled components budgeted at their maximum; links between signals; the collection layer; Kafka (which needs the
+ * engines, components and buckets first, then the tenants it serves (they make the engines multi-tenant), autoscaled components budgeted at their maximum; links between signals; the collection layer; the RUM recording rules over the tenants' Faro logs; Kafka (which needs the
  * engines' and the collectors' topics); Grafana; the workloads the engines' charts deploy beyond the
  * definition's components; last, the canary (it reads the ingestion layer).
  */
@@ -54,6 +55,7 @@ const TRANSFORMS: readonly TopologyTransform[] = [
   linkSpanMetrics,
   enableExemplars,
   addIngestion,
+  addRum,
   applyAutoscaling,
   addKafka,
   deployGrafana,

@@ -169,6 +169,13 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
     if (m) flows.push({ from: pods(releaseLabels(scrapeOf(e)!.name, e.release), `${e.title} (${e.release})`), to: { labels: m.labels, what: `${m.e.title} (${m.e.release})` }, ports: [m.scrape.metricsPort], why: `${e.title}'s metrics-generator remote-writes span metrics to ${m.e.title}` });
   }
 
+  // engine → engine: Loki's ruler remote-writes the RUM series to the metrics engine (t.rum)
+  if (t.rum) {
+    const l = engines.find((x) => x.e.engine === 'loki');
+    const m = engines.find((x) => x.e.signal === 'metrics');
+    if (l && m) flows.push({ from: pods(l.labels, `${l.e.title} (${l.e.release})`), to: { labels: m.labels, what: `${m.e.title} (${m.e.release})` }, ports: [m.scrape.metricsPort], why: `${l.e.title}'s ruler remote-writes the RUM recording rules' series to ${m.e.title}` });
+  }
+
   // Kafka: clients → brokers, brokers ↔ brokers (KRaft controller quorum and replication)
   if (t.kafka?.managed) {
     const kp = CATALOG.kafka.ports;

@@ -224,6 +224,22 @@ export interface TenantDatasource {
   type: string;
 }
 
+/**
+ * Real user monitoring from the Faro lines in Loki (seed 003: "Adopt Loki Rulers to ingest Loki query result into
+ * Prometheus"; transforms/rum.ts): the Loki ruler evaluates one rule file per Loki tenant that receives Faro logs and
+ * remote-writes the recorded series (catalog RUM_RECORDS) to the environment's metrics engine, where the RUM
+ * dashboard reads them.
+ */
+export interface RumPlan {
+  /** the Loki tenants whose Faro lines are recorded: `name` is the series' tenant label, `id` the X-Scope-OrgID */
+  tenants: Array<{ name: string; id: string }>;
+  /** Prometheus remote-write URL of the metrics engine (its push endpoint) */
+  remoteWrite: string;
+  /** the metrics engine written to */
+  metricsEngine: string;
+  definitionPath: string;
+}
+
 /** Expected ingestion load: spans, data points and log records per second (a signal without a figure is absent). */
 export interface IngestionLoad {
   traces?: number;
@@ -301,6 +317,8 @@ export interface Topology {
   ingestion?: IngestionPlan;
   /** the tenants this environment serves, by name (definition: tenants) */
   tenants?: TenantPlan[];
+  /** Loki ruler recording rules for the Faro lines, and the RUM dashboard (transforms/rum.ts) */
+  rum?: RumPlan;
   /** `otelstack canary` in this environment (definition: canary) */
   canary?: CanaryPlan;
   /** ansible environments with environments[].tls: the TLS files on the hosts every between-host listener and client uses */

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 
+import { FARO_KINDS, FARO_LOG_FIELDS, FARO_WEB_VITALS_TYPE, WEB_VITALS } from '../../src/catalog/faro.js';
 import { FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
+import { exceptionsQuery, sessionsQuery, webVitalQuery } from '../../src/render/rules/index.js';
 import { anyValueToJs, attributesToRecord } from '../../src/ops/otlp/decode.js';
 import { randomSpanId, randomTraceId } from '../../src/ops/otlp/index.js';
 import { OtlpSink } from '../support/otlp-sink.js';
@@ -76,6 +78,26 @@ function faroPayload(run: string, traceId: string, spanIds: readonly [string, st
   };
 }
 
+/**
+ * logfmt key/value pairs of a line (test-side reader: bare or double-quoted values, as go-logfmt writes them; no
+ * logfmt library is a dependency and only the lines of this test are read).
+ */
+function logfmtFields(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of line.matchAll(/([^\s=]+)=("(?:[^"\\]|\\.)*"|[^\s]*)/g)) out[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
+  return out;
+}
+
+/** The `|= "…"` line filters of a LogQL query. */
+function lineFilters(logql: string): string[] {
+  return [...logql.matchAll(/\|= ("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]!) as string);
+}
+
+/** The `|~ "…"` regex line filters of a LogQL query (RE2; the ones rendered are also valid JavaScript regexes). */
+function regexFilters(logql: string): RegExp[] {
+  return [...logql.matchAll(/\|~ ("(?:[^"\\]|\\.)*")/g)].map((m) => new RegExp(JSON.parse(m[1]!) as string));
+}
+
 describe('e2e faro: browser payloads → the rendered gateway faro receiver (real collector) → logs and traces backends', () => {
   let dir: string | undefined;
   let sink: OtlpSink | undefined;
@@ -129,6 +151,26 @@ describe('e2e faro: browser payloads → the rendered gateway faro receiver (rea
     for (const want of [`cart opened ${run}`, `slow price list ${run}`, `price is undefined ${run}`, 'add_to_cart', 'lcp']) {
       assert.ok(bodies.some((b) => b.includes(want)), `a log record carries ${want}: ${bodies.join('\n')}`);
     }
+    // the fields the Loki ruler's RUM rules read (catalog src/catalog/faro.ts), in the body the real collector wrote
+    const measurement = ours().find((i) => attributesToRecord(i.log.record.attributes)[OTELCOL_FARO_RECEIVER.kindAttribute] === FARO_KINDS.measurement)!;
+    const mBody = String(anyValueToJs(measurement.log.record.body));
+    const fields = logfmtFields(mBody);
+    assert.equal(fields[FARO_LOG_FIELDS.kind], FARO_KINDS.measurement, mBody);
+    assert.equal(fields[FARO_LOG_FIELDS.type], FARO_WEB_VITALS_TYPE, mBody);
+    assert.equal(fields[FARO_LOG_FIELDS.pageUrl], 'http://localhost:5173/cart');
+    assert.equal(fields[FARO_LOG_FIELDS.sessionId], run);
+    for (const v of ['lcp', 'inp', 'cls'] as const) assert.ok(Number.isFinite(Number(fields[WEB_VITALS[v].field])), `${v} is a number in ${mBody}`);
+    assert.equal(Number(fields['lcp']), 1830.5);
+    // every line filter of the rendered rules matches the line it is meant for (and the exception's, its own)
+    for (const v of ['lcp', 'inp', 'cls'] as const) for (const f of lineFilters(webVitalQuery(v))) assert.ok(mBody.includes(f), `${v}: |= ${JSON.stringify(f)} on ${mBody}`);
+    for (const v of ['lcp', 'inp', 'cls'] as const) for (const re of regexFilters(webVitalQuery(v))) assert.match(mBody, re);
+    const exception = ours().find((i) => attributesToRecord(i.log.record.attributes)[OTELCOL_FARO_RECEIVER.kindAttribute] === FARO_KINDS.exception)!;
+    const eBody = String(anyValueToJs(exception.log.record.body));
+    for (const f of lineFilters(exceptionsQuery())) assert.ok(eBody.includes(f), `exceptions: |= ${JSON.stringify(f)} on ${eBody}`);
+    for (const re of regexFilters(exceptionsQuery())) assert.match(eBody, re);
+    assert.ok(!regexFilters(webVitalQuery('lcp')).every((re) => re.test(eBody)), 'the web-vitals filters do not take the exception line');
+    assert.equal(logfmtFields(eBody)[FARO_LOG_FIELDS.pageUrl], 'http://localhost:5173/cart');
+    for (const i of ours()) for (const f of lineFilters(sessionsQuery())) assert.ok(String(anyValueToJs(i.log.record.body)).includes(f), 'every Faro item carries its session id');
     // the log linked to the page-load span keeps its trace context
     const linked = ours().find((i) => String(anyValueToJs(i.log.record.body)).includes('cart opened'))!;
     assert.equal(linked.log.record.traceId, traceId);

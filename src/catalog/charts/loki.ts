@@ -95,6 +95,24 @@ export const LOKI_CACHES = [
   { key: 'resultsCache', component: 'results-cache', purpose: 'query results' },
 ] as const;
 
+/**
+ * Where the ruler runs per deploymentMode (loki 7.0.0: the single binary; the backend target of SimpleScalable; the
+ * ruler StatefulSet in Distributed), and so which target's `extraVolumes` / `extraVolumeMounts` lists (each a
+ * documented value of its target; singleBinary's are its own, backend's and ruler's are concatenated with the global
+ * lists) carry otelstack's RUM rule ConfigMap. `ruler.directories` is not used: the chart renders its ConfigMaps in
+ * Distributed mode only (templates/ruler/configmap-ruler.yaml).
+ */
+export const LOKI_RULER_TARGET: Readonly<Record<string, string>> = { SingleBinary: 'singleBinary', SimpleScalable: 'backend', Distributed: 'ruler' };
+
+/**
+ * The data volume's mount in the pods running the ruler (singleBinary `storage`, backend and ruler `data`, all at
+ * /var/loki; templates/single-binary/statefulset.yaml, backend/statefulset-backend.yaml, ruler/statefulset-ruler.yaml):
+ * the chart's own ruler WAL default (`loki.rulerConfig.wal.dir: /var/loki/ruler-wal`) lives there. The root
+ * filesystem is read-only (`loki.containerSecurityContext.readOnlyRootFilesystem: true`), so the ruler's rule_path
+ * (default /rules) must be moved there too.
+ */
+export const LOKI_CHART_DATA_DIR = '/var/loki';
+
 const targets = [...new Set(Object.values(LOKI_TARGET_KEYS).flatMap((m) => Object.values(m)))];
 export const lokiKeys: ChartValueKeys = {
   chart: 'loki',
@@ -116,6 +134,9 @@ export const lokiKeys: ChartValueKeys = {
     'memcachedExporter.enabled',
     'ingester.zoneAwareReplication.enabled',
     'ruler.enabled',
+    ...Object.values(LOKI_RULER_TARGET).flatMap((k) => [`${k}.extraVolumes`, `${k}.extraVolumeMounts`]),
+    // Loki's own ruler block (merged over the chart's storage default by _helpers.tpl loki.rulerConfig)
+    'loki.rulerConfig.**',
     'loki.image.tag',
     'loki.auth_enabled',
     // the runtime ConfigMap (templates/runtime-configmap.yaml): Loki's runtime config itself, per-tenant limits (LOKI_TENANT_LIMITS)
@@ -194,7 +215,7 @@ export const LOKI_FACTS: ChartFacts = {
       kind: 'Sidecar',
       enabled: { path: 'sidecar.rules.enabled', default: true },
       defaultResources: '{} (sidecar.resources: no requests, in the singleBinary / backend / ruler pods)',
-      otelstack: { action: 'disable', reason: 'otelstack renders no Loki rule ConfigMaps (its rules are evaluated by the metrics engine): the rules sidecar would run unbudgeted' },
+      otelstack: { action: 'disable', reason: "otelstack mounts its Loki rules (RUM recording rules) as a ConfigMap volume of the ruler's pods; its other rules are evaluated by the metrics engine: the rules sidecar would run unbudgeted" },
     },
     { key: 'lokiCanary', kind: 'DaemonSet', enabled: { path: 'lokiCanary.enabled', default: true }, defaultResources: '{}', otelstack: { action: 'disable', reason: 'a DaemonSet on every node, outside the namespace budget' } },
     ...LOKI_CACHES.map((c): ChartWorkload => ({

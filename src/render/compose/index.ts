@@ -38,7 +38,8 @@ import { kafkaTopicCommands } from '../configs/kafka-topics.js';
 import { composeHaproxyServers, haproxyConfig } from './haproxy.js';
 import { OTELCOL_FARO_RECEIVER } from '../../catalog/otelcol.js';
 import { renderDashboardsCompose } from '../grafana/index.js';
-import { renderRulesCompose } from '../rules/index.js';
+import { LOKI_RULES_DIR, renderRulesCompose } from '../rules/index.js';
+import { LOKI_RULER_PATHS } from '../../catalog/loki.js';
 
 
 type Obj = Record<string, unknown>;
@@ -270,7 +271,13 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
       ...base(image(e.engine), graceOf(e.engine)),
       command: [`-config.file=/etc/${e.engine}/config.yaml`, '-config.expand-env=true'],
       env_file: [S3_ENV],
-      volumes: [`./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`, `./${runtime.name}:${runtime.path}:ro`, `${vol}:${ENGINE_DATA_DIRS[e.engine]}`],
+      volumes: [
+        `./${e.engine}.yaml:/etc/${e.engine}/config.yaml:ro`,
+        `./${runtime.name}:${runtime.path}:ro`,
+        `${vol}:${ENGINE_DATA_DIRS[e.engine]}`,
+        // the RUM recording rules, one directory per Loki tenant (rules/index.ts renders them beside the config)
+        ...(e.engine === 'loki' && c.t.rum ? [`./${LOKI_RULES_DIR}:${LOKI_RULER_PATHS.rulesDirectory}:ro`] : []),
+      ],
       ...loopbackPorts(c, e.engine),
       ...engineHealth(c, e.engine, e.engine === 'mimir' ? '60s' : '30s'),
       ...(Object.keys(storeDeps).length > 0 ? { depends_on: storeDeps } : {}),

@@ -10,11 +10,11 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
-import { LOKI_TENANT_LIMITS } from '../../catalog/loki.js';
+import { LOKI_RULER, LOKI_RULER_PATHS, LOKI_TENANT_LIMITS } from '../../catalog/loki.js';
 import { MIMIR_API, MIMIR_EXEMPLARS, MIMIR_TENANT_LIMITS } from '../../catalog/mimir.js';
 import { TEMPO_OTLP_RECEIVER_TLS, TEMPO_TENANT_LIMITS } from '../../catalog/tempo.js';
 import { DSKIT_LOOPBACK_GRPC, DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
-import type { EngineDeployment, MetricsGeneratorPlan, Topology } from '../../topology/types.js';
+import type { EngineDeployment, MetricsGeneratorPlan, RumPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
 
 export const ENGINE_DATA_DIRS = { tempo: '/var/tempo', mimir: '/data', loki: '/loki', prometheus: '/prometheus' } as const;
@@ -274,9 +274,25 @@ export function lokiConfig(t: Topology, e: EngineDeployment): Record<string, unk
     },
     schema_config: { configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 's3', schema: 'v13', index: { prefix: 'index_', period: '24h' } }] },
     limits_config: { allow_structured_metadata: true },
-    ruler: { storage: { type: 's3', s3: { bucketnames: bucketOf(t, 'loki', 'ruler') } } },
+    ruler: t.rum ? lokiRumRuler(t.rum, ENGINE_DATA_DIRS.loki) : { storage: { type: 's3', s3: { bucketnames: bucketOf(t, 'loki', 'ruler') } } },
     // the per-tenant limits beside this config (ENGINE_RUNTIME_FILES, LOKI_TENANT_LIMITS)
     [LOKI_TENANT_LIMITS.runtimeConfig]: { [LOKI_TENANT_LIMITS.file]: ENGINE_RUNTIME_FILES.loki.path },
+  };
+}
+
+/**
+ * The ruler block for the RUM recording rules (catalog LOKI_RULER): rules from the local directory the rule files
+ * are mounted at (one sub-directory per tenant), scratch and WAL on the data volume, and the recorded series
+ * remote-written to the metrics engine with each tenant's id as X-Scope-OrgID (add_org_id_header, written out
+ * although it is the default: it is what puts a tenant's series under its own id in the metrics engine).
+ * `dataDir`: the data volume's mount (compose /loki; the loki chart /var/loki).
+ */
+export function lokiRumRuler(rum: RumPlan, dataDir: string): Record<string, unknown> {
+  return {
+    storage: { type: LOKI_RULER.storageType, local: { directory: LOKI_RULER_PATHS.rulesDirectory } },
+    rule_path: `${dataDir}/${LOKI_RULER_PATHS.rulePathUnder}`,
+    wal: { dir: `${dataDir}/${LOKI_RULER_PATHS.walUnder}` },
+    remote_write: { enabled: true, add_org_id_header: true, clients: { [rum.metricsEngine]: { url: rum.remoteWrite } } },
   };
 }
 

@@ -6,6 +6,7 @@
  *  2. services — RED per service from Tempo's span metrics and service-graph metrics in the metrics backend
  *  3. namespaces — namespace metrics overview from the metrics backend (Mimir, not per-namespace Prometheus)
  *  4. stack    — the stack itself: collector pipeline, Kafka lag, ingestion and errors per backend, object storage
+ *  5. rum      — real user monitoring (rum-dashboard.ts), only where an environment records Faro logs (t.rum)
  * Every metric name comes from src/catalog/metrics.ts.
  */
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -28,6 +29,7 @@ import {
 } from '../../catalog/metrics.js';
 import { CANARY_ALERTS, CANARY_LABELS, CANARY_METRICS } from '../../catalog/canary.js';
 import { anyOf, sel, sumBy, type Matchers } from '../rules/promql.js';
+import { rumDashboard } from './rum-dashboard.js';
 import {
   ENV_VARIABLE,
   NAMESPACE_VARIABLE,
@@ -47,7 +49,8 @@ import {
   type DsRef,
 } from './kit.js';
 
-export type DashboardId = 'traces' | 'services' | 'namespaces' | 'stack';
+export type DashboardId = 'traces' | 'services' | 'namespaces' | 'stack' | 'rum';
+/** The four dashboards every stack with the engines they read gets (the RUM dashboard only where Faro logs are recorded). */
 export const DASHBOARD_IDS: readonly DashboardId[] = ['traces', 'services', 'namespaces', 'stack'];
 
 export interface RenderedDashboard {
@@ -69,7 +72,7 @@ export function dashboardUid(stack: string, id: DashboardId): string {
   return `${stack.slice(0, 40 - id.length - 10)}-${h}-${id}`;
 }
 
-function base(scope: DashboardScope, id: DashboardId, title: string, description: string): DashboardBuilder {
+export function base(scope: DashboardScope, id: DashboardId, title: string, description: string): DashboardBuilder {
   return new DashboardBuilder(`${scope.stack.name} / ${title}`)
     .uid(dashboardUid(scope.stack.name, id))
     .description(description)
@@ -524,5 +527,5 @@ export function stackDashboard(scope: DashboardScope): RenderedDashboard | undef
 
 /** All dashboards of a scope, in a fixed order. */
 export function buildDashboards(scope: DashboardScope): RenderedDashboard[] {
-  return [tracesDashboard(scope), servicesDashboard(scope), namespacesDashboard(scope), stackDashboard(scope)].filter((x): x is RenderedDashboard => x !== undefined);
+  return [tracesDashboard(scope), servicesDashboard(scope), namespacesDashboard(scope), stackDashboard(scope), rumDashboard(scope)].filter((x): x is RenderedDashboard => x !== undefined);
 }

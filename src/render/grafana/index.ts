@@ -20,7 +20,7 @@ import { toJson, toYaml, type FileSet } from '../fileset.js';
 import { metricNamesOf } from '../rules/promql-names.js';
 import { renderTopology } from '../topology.js';
 import type { RenderInput, RenderResult } from '../types.js';
-import { buildDashboards, type RenderedDashboard } from './dashboards.js';
+import { buildDashboards, DASHBOARD_IDS, type RenderedDashboard } from './dashboards.js';
 import type { DashboardScope } from './kit.js';
 
 export { buildDashboards, dashboardUid, DASHBOARD_IDS, type DashboardId, type RenderedDashboard } from './dashboards.js';
@@ -155,8 +155,9 @@ function built(stack: Stack, t: Topology, phase?: number): Array<RenderedDashboa
 function dashboardsFor(input: RenderInput): { dashboards: Array<RenderedDashboard & { json: string }>; findings: Finding[] } {
   const dashboards = built(input.stack, input.topology, input.phase);
   const findings = coverageFindings(input.topology, dashboards);
-  if (dashboards.length < 4) {
-    findings.push({ severity: 'info', rule: RULE, env: input.topology.env.name, path: 'signals', message: `${4 - dashboards.length} of the four dashboards need a Tempo traces engine or a metrics backend this stack does not have`, suggestion: 'nothing to do' });
+  const four = dashboards.filter((d) => DASHBOARD_IDS.includes(d.id)).length;
+  if (four < 4) {
+    findings.push({ severity: 'info', rule: RULE, env: input.topology.env.name, path: 'signals', message: `${4 - four} of the four dashboards need a Tempo traces engine or a metrics backend this stack does not have`, suggestion: 'nothing to do' });
   }
   return { dashboards, findings };
 }

@@ -242,7 +242,7 @@ export const renderKubernetes: Renderer = (input: RenderInput): RenderResult => 
     for (const [k, v] of renderGrafanaKubernetes(stack, t, { wave: SYNC_WAVE.datasources, managedBy: MANAGED_BY })) r.files.set(k, v);
     // the canary after the engines it reads from (definition: canary)
     for (const [k, v] of canaryObjects(stack, t, { wave: SYNC_WAVE.datasources, managedBy: MANAGED_BY })) r.files.set(k, v);
-    for (const part of [renderDashboardsKubernetes(input, { syncWave: SYNC_WAVE.datasources }), renderRulesKubernetes(input)]) {
+    for (const part of [renderDashboardsKubernetes(input, { syncWave: SYNC_WAVE.datasources }), renderRulesKubernetes(input, { lokiRulesSyncWave: SYNC_WAVE.buckets })]) {
       for (const [k, v] of part.files) r.files.set(k, v);
       r.findings.push(...part.findings);
     }

@@ -1,6 +1,7 @@
-import { LOKI_CACHES, LOKI_CHART_VERSION, LOKI_CHART_ZONES, LOKI_MAX_UNAVAILABLE, LOKI_PERSISTENCE, LOKI_SCHEMA, LOKI_TARGET_KEYS } from '../../catalog/charts/loki.js';
-import { LOKI_DEPLOYMENT_MODE, LOKI_TENANT_LIMITS } from '../../catalog/loki.js';
-import { lokiTenantOverrides } from '../configs/engines.js';
+import { LOKI_CACHES, LOKI_CHART_DATA_DIR, LOKI_CHART_VERSION, LOKI_CHART_ZONES, LOKI_MAX_UNAVAILABLE, LOKI_PERSISTENCE, LOKI_RULER_TARGET, LOKI_SCHEMA, LOKI_TARGET_KEYS } from '../../catalog/charts/loki.js';
+import { LOKI_DEPLOYMENT_MODE, LOKI_RULER_PATHS, LOKI_TENANT_LIMITS } from '../../catalog/loki.js';
+import { lokiRumRuler, lokiTenantOverrides } from '../configs/engines.js';
+import { lokiRumConfigMapItems, lokiRumConfigMapName } from '../rules/index.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { S3_ENV, bucket, bytesQuantity, componentsOf, resourcesOf, s3Endpoint, s3SecretEnv, type EngineValues, type ValuesNote, budgetedWorkloads, chartWorkloadValues } from './values.js';
 
@@ -122,7 +123,32 @@ export function lokiValues(t: Topology, e: EngineDeployment): EngineValues {
     if (present.has(key) || !NONZERO_BY_DEFAULT.has(key)) continue;
     values[key] = { ...((values[key] as Values | undefined) ?? {}), replicas: 0 };
   }
+  if (t.rum) rumRulerValues(t, mode, rulerOn, values, notes);
   // the gateway (budgeted), canary and caches (switched off): chart facts, LOKI_FACTS.workloads
   chartWorkloadValues(t, e, values);
   return { values, notes, uncoveredPdb: [] };
+}
+
+/** Name of the volume carrying the RUM rule ConfigMap in the ruler's pods. */
+const RUM_RULES_VOLUME = 'otelstack-rum-rules';
+
+/**
+ * The RUM recording rules on Kubernetes: the ruler reads them from local storage at the rules directory, where the
+ * pods running it mount the environment's rule ConfigMap (rules/index.ts), each tenant's key at
+ * <tenant id>/<namespace file>; it remote-writes the series to the metrics engine (lokiRumRuler).
+ */
+function rumRulerValues(t: Topology, mode: string, rulerOn: boolean, values: Values, notes: ValuesNote[]): void {
+  const key = LOKI_RULER_TARGET[mode]!;
+  if (!rulerOn) {
+    notes.push({ severity: 'warning', message: `the RUM recording rules need Loki's ruler, and ${t.env.name}'s Distributed Loki runs none: no web-vitals series reach the metrics engine`, suggestion: 'add the ruler component to the logs engine' });
+    return;
+  }
+  const loki = values['loki'] as Values;
+  loki['rulerConfig'] = lokiRumRuler(t.rum!, LOKI_CHART_DATA_DIR);
+  const target = (values[key] as Values | undefined) ?? {};
+  values[key] = {
+    ...target,
+    extraVolumes: [{ name: RUM_RULES_VOLUME, configMap: { name: lokiRumConfigMapName(t.stack, t.env.name), items: lokiRumConfigMapItems(t) } }],
+    extraVolumeMounts: [{ name: RUM_RULES_VOLUME, mountPath: LOKI_RULER_PATHS.rulesDirectory, readOnly: true }],
+  };
 }

@@ -6,6 +6,10 @@
  *    tenant in X-Scope-OrgID) or for a ruler / Prometheus that mounts rule ConfigMaps; annotated with the tenant
  *    and the rule namespace. (Only Kubernetes objects live under kubernetes/.)
  *  - compose/<env>/rules/<stack>.rules.yaml — the same file for the compose stack's metrics backend.
+ *  - RUM (t.rum, loki-rum.ts): the Loki ruler's rule files, one per Loki tenant — on compose under
+ *    compose/<env>/loki-rules/<tenant id>/, the directory mounted at the ruler's local rules directory; on
+ *    Kubernetes one ConfigMap (kubernetes/<env>/rules/loki-rum.yaml, a key per tenant) that the loki chart's values
+ *    mount into the pods running the ruler, each key at <tenant id>/<namespace file> (kubernetes/loki.ts).
  */
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'; // one model's module, not the group's index (start-up time)
 import { METRICS_DOCUMENTED } from '../../catalog/metrics.js';
@@ -15,8 +19,23 @@ import { toYaml, type FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult } from '../types.js';
 import { ruleFileYaml } from './model.js';
 import { stackRules } from './self-monitoring.js';
+import { rumRuleFiles, rumRulesHeader } from './loki-rum.js';
 
 export { stackRules, RED_RECORDS } from './self-monitoring.js';
+export { rumRuleFiles, rumRuleFile, webVitalQuery, exceptionsQuery, sessionsQuery, FARO_STREAMS, RUM_GROUP } from './loki-rum.js';
+
+/** The compose directory (beside docker-compose.yaml) holding the Loki ruler's rule files, one directory per tenant. */
+export const LOKI_RULES_DIR = 'loki-rules';
+
+/** The ConfigMap holding an environment's Loki RUM rule files (Kubernetes). */
+export function lokiRumConfigMapName(stack: string, env: string): string {
+  return `${stack}-loki-rum-rules-${env}`;
+}
+
+/** The ConfigMap's keys and where each lands below the ruler's rules directory (a ConfigMap volume's `items`). */
+export function lokiRumConfigMapItems(t: Topology): Array<{ key: string; path: string }> {
+  return rumRuleFiles(t).map((f) => ({ key: `${f.tenant.name}.yaml`, path: f.path }));
+}
 export { expressionsOf, recordedNames, ruleFileYaml, type RuleFile, type RuleGroup, type AlertingRule, type RecordingRule } from './model.js';
 
 const RULE = 'render-rules';
@@ -77,7 +96,7 @@ function common(input: RenderInput): { yaml: string; findings: Finding[]; tenant
   return { yaml: ruleFileYaml(set.file, header(input)), findings, tenant };
 }
 
-export function renderRulesKubernetes(input: RenderInput): RenderResult {
+export function renderRulesKubernetes(input: RenderInput, opts: { lokiRulesSyncWave: number }): RenderResult {
   const { stack, topology: t } = input;
   const files: FileSet = new Map();
   const { yaml, findings, tenant } = common(input);
@@ -96,11 +115,29 @@ export function renderRulesKubernetes(input: RenderInput): RenderResult {
   });
   cm.validate();
   files.set(`${base}/configmap.yaml`, toYaml(cm.toJSON()));
+  const rum = rumRuleFiles(t);
+  if (rum.length) {
+    const keys = new Map(lokiRumConfigMapItems(t).map((i) => [i.path, i.key]));
+    const loki = new ConfigMap({
+      metadata: {
+        name: lokiRumConfigMapName(stack.name, t.env.name),
+        namespace: t.env.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'otelstack', 'otelstack.io/environment': t.env.name, 'otelstack.io/rules': 'rum' },
+        // before Loki's Application: the pods mount it
+        annotations: { 'argocd.argoproj.io/sync-wave': String(opts.lokiRulesSyncWave) },
+      },
+      data: Object.fromEntries(rum.map((f) => [keys.get(f.path)!, ruleFileYaml(f.file, rumRulesHeader(t, f.tenant))])),
+    });
+    loki.validate();
+    files.set(`${base}/loki-rum.yaml`, toYaml(loki.toJSON()));
+  }
   return { files, findings };
 }
 
 export function renderRulesCompose(input: RenderInput): RenderResult {
   const { stack, topology: t } = input;
   const { yaml, findings } = common(input);
-  return { files: new Map([[`compose/${t.env.name}/rules/${rulesFileName(stack.name)}`, yaml]]), findings };
+  const files: FileSet = new Map([[`compose/${t.env.name}/rules/${rulesFileName(stack.name)}`, yaml]]);
+  for (const f of rumRuleFiles(t)) files.set(`compose/${t.env.name}/${LOKI_RULES_DIR}/${f.path}`, ruleFileYaml(f.file, rumRulesHeader(t, f.tenant)));
+  return { files, findings };
 }

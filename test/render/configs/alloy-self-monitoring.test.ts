@@ -156,6 +156,9 @@ function unproduced(t: Topology, config: string, read: Map<string, string[]>): {
       }
       case 'tempo-metrics-generator':
         return hasMetricsGenerator(t) && t.engines.find((e) => e.engine === 'tempo')!.metricsGenerator!.remoteWrite === push;
+      case 'loki-ruler-rum':
+        // written by the Loki ruler (its remote_write: test/render/rules/loki-rum.test.ts), not scraped
+        return t.rum?.remoteWrite === push;
       default:
         return false;
     }

@@ -1,4 +1,4 @@
-// The dashboards: four per environment after renderStack, provisioned from files (sidecar ConfigMaps on
+// The dashboards: four per environment after renderStack (and the RUM dashboard where Faro logs are recorded), provisioned from files (sidecar ConfigMaps on
 // Kubernetes, a file provider in compose), deterministic, with no datasource uid written anywhere, an environment
 // selector whose datasource regexes match the provisioned datasource names, and only metrics the catalog knows —
 // each either produced by the environment's rendered pipeline or named in a render finding.
@@ -11,6 +11,8 @@ import { familyOf, familyPresence } from '../../../src/catalog/metrics.js';
 import type { Stack } from '../../../src/model/schema.js';
 import { COMPOSE_DASHBOARDS_PATH, DASHBOARD_IDS, metricsOfDashboard, queriesOf } from '../../../src/render/grafana/index.js';
 import { metricNamesOf } from '../../../src/render/rules/promql-names.js';
+import { recordedNames, rumRuleFiles } from '../../../src/render/rules/index.js';
+import { RUM_RECORDS, WEB_VITALS } from '../../../src/catalog/faro.js';
 import { renderStack, type RenderAllResult } from '../../../src/render/index.js';
 import { expand } from '../../../src/topology/expand.js';
 import { example, render } from '../rules/support.js';
@@ -103,7 +105,10 @@ describe('dashboards after renderStack', () => {
         const target = mount.split(':')[1]!;
         assert.ok(COMPOSE_DASHBOARDS_PATH.startsWith(`${target}/`), `${name} ${n}: dashboards under the mounted ${target}`);
       }
-      assert.equal(dashboardsOf(r).get(env)?.length, 4, `${name}: four dashboards`);
+      // the four, and the RUM dashboard where Faro logs are recorded (single-node enables the Faro endpoint)
+      const rum = expand(stack, env).rum !== undefined;
+      assert.equal(rum, name === 'single-node');
+      assert.equal(dashboardsOf(r).get(env)?.length, rum ? 5 : 4, `${name}: four dashboards${rum ? ' and the RUM dashboard' : ''}`);
     }
   });
 
@@ -130,7 +135,7 @@ describe('dashboards after renderStack', () => {
 });
 
 describe('datasources: variables only, never a uid', () => {
-  for (const name of ['dts', 'single-node', 'scalable']) {
+  for (const name of ['dts', 'single-node', 'scalable', 'rum']) {
     it(`${name}: every datasource reference is \${<datasource variable>} and no provisioned uid appears`, async () => {
       const stack = await example(name);
       const r = render(stack);
@@ -194,7 +199,7 @@ describe('metric names in dashboard queries', () => {
     assert.notDeepEqual(metricNamesOf('sum(rate(x[5m])').errors, []);
   });
 
-  for (const name of ['dts', 'single-node', 'scalable']) {
+  for (const name of ['dts', 'single-node', 'scalable', 'rum']) {
     it(`${name}: every query parses; every metric is a catalog family, produced in the environment or named in a finding`, async () => {
       const stack = await example(name);
       const r = render(stack);
@@ -271,5 +276,58 @@ describe('metric names in dashboard queries', () => {
     assert.ok(sn.includes('otelcol_exporter_send_failed_spans'), 'otelcol 0.158 exposes counters without _total');
     assert.ok(sn.includes('otelcol_kafka_receiver_offset_lag'), 'Kafka consumer lag panel');
     assert.ok(sn.includes('otelcol_process_memory_rss'));
+  });
+});
+
+describe('RUM dashboard (seed 003)', () => {
+  it('examples/rum: environment, metrics datasource, tenant and page selectors; reads only the series the Loki rules record', async () => {
+    const stack = await example('rum');
+    const r = render(stack);
+    for (const env of ['local', 'prod']) {
+      const d = dashboardsOf(r).get(env)!.find((x) => x['uid'] === 'rum-rum');
+      assert.ok(d, `${env}: the RUM dashboard`);
+      const vars = (d['templating']['list'] as Json[]).map((v) => [v['name'], v['type']]);
+      assert.deepEqual(vars, [
+        ['env', 'custom'],
+        ['ds_metrics', 'datasource'],
+        ['tenant', 'query'],
+        ['page', 'query'],
+      ]);
+      // the tenant selector lists the tenant label of the recorded series of the selected environment
+      const tenant = (d['templating']['list'] as Json[]).find((v) => v['name'] === 'tenant')!;
+      assert.equal(tenant['query'], `label_values(${RUM_RECORDS.sessions}{env="$env"}, tenant)`);
+      // every query parses (lezer-promql) and reads only RUM records, each recorded by this environment's rule files
+      const recorded = new Set(rumRuleFiles(expand(stack, env)).flatMap((f) => [...recordedNames(f.file)]));
+      for (const q of queriesOf(d)) {
+        assert.ok(q.kind === 'promql' || q.kind === 'variable-promql', q.kind);
+        assert.deepEqual(metricNamesOf(q.query).errors, [], `${q.where}: ${q.query}`);
+        assert.match(q.query, /env="\$env"/, `${q.where}: filtered by the environment selector`);
+        if (q.where !== '$tenant') assert.match(q.query, /tenant=~"\$tenant"/, `${q.where}: filtered by the tenant selector`);
+      }
+      const names = metricsOfDashboard(d);
+      assert.deepEqual(names, Object.values(RUM_RECORDS).sort());
+      for (const n of names) assert.ok(recorded.has(n), `${env}: ${n} recorded by the Loki rules`);
+      // web-vitals thresholds from the catalog (web.dev): good → orange, poor → red
+      for (const v of ['lcp', 'inp', 'cls'] as const) {
+        const panels: Json[] = (d["panels"] as Json[]).filter((p: Json) => String(p["title"]).includes(v.toUpperCase()));
+        assert.equal(panels.length, 2, v);
+        for (const p of panels) {
+          const steps = p['fieldConfig']['defaults']['thresholds']['steps'] as Json[];
+          assert.deepEqual(steps.map((s) => [s['value'], s['color']]), [
+            [null, 'green'],
+            [WEB_VITALS[v].good, 'orange'],
+            [WEB_VITALS[v].poor, 'red'],
+          ]);
+          assert.equal(p['fieldConfig']['defaults']['unit'], WEB_VITALS[v].unit);
+        }
+      }
+    }
+    // no render finding says the RUM series are missing
+    assert.ok(!r.findings.some((f) => f.rule === 'render-grafana' && f.message.includes('faro')), JSON.stringify(r.findings.filter((f) => f.message.includes('faro'))));
+  });
+
+  it('no tenants and no Faro: no RUM dashboard', async () => {
+    const r = render(await example('scalable'));
+    for (const ds of dashboardsOf(r).values()) assert.ok(!ds.some((d) => String(d['uid']).endsWith('-rum')));
   });
 });
