@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 
+import { FARO_LOG_LINE, FARO_WEB_SDK } from '../../src/catalog/faro.js';
 import { OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
 import { anyValueToJs, attributesToRecord } from '../../src/ops/otlp/decode.js';
 import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
@@ -37,11 +38,10 @@ const ARRIVAL_MS = 30_000;
 const PAGE_MS = 30_000;
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
+const K = FARO_LOG_LINE.keys;
 
-/** `window.faro` as the page exposes it (the project compiles without the DOM library). */
-interface FaroGlobal {
-  faro?: { api: { getSession(): { id?: string } | undefined } };
-}
+/** The SDK's global (`window.faro`) as the page exposes it (the project compiles without the DOM library). */
+type FaroGlobal = Record<string, { api: { getSession(): { id?: string } | undefined } } | undefined>;
 
 interface ApiRow {
   readonly api: string;
@@ -132,7 +132,7 @@ async function rows(page: Page): Promise<ApiRow[]> {
 }
 
 async function sessionOf(page: Page): Promise<string> {
-  const id = await page.evaluate(() => (globalThis as unknown as FaroGlobal).faro?.api.getSession()?.id);
+  const id = await page.evaluate((key) => (globalThis as unknown as FaroGlobal)[key]?.api.getSession()?.id, FARO_WEB_SDK.globalObjectKey);
   assert.ok(id, 'the page has a Faro session (window.faro.api.getSession())');
   return id;
 }
@@ -217,23 +217,23 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
     // TTFB arrive either way) and the log line names the ones that came.
     await opened.page.goto('about:blank');
 
-    const ours = () => sink.received('logs').items.filter((i) => logfmtValue(bodyOf(i), 'session_id') === session);
+    const ours = () => sink.received('logs').items.filter((i) => logfmtValue(bodyOf(i), K.sessionId) === session);
     const kinds = () => ours().map((i) => attributesToRecord(i.log.record.attributes)[OTELCOL_FARO_RECEIVER.kindAttribute]);
-    const pageLoad = () => ours().filter((i) => logfmtValue(bodyOf(i), 'event_name') === 'faro.performance.navigation');
-    const vitals = () => ours().filter((i) => logfmtValue(bodyOf(i), 'type') === 'web-vitals');
-    const errors = () => ours().filter((i) => attributesToRecord(i.log.record.attributes)[OTELCOL_FARO_RECEIVER.kindAttribute] === 'exception');
+    const pageLoad = () => ours().filter((i) => logfmtValue(bodyOf(i), K.eventName) === FARO_WEB_SDK.navigationEvent);
+    const vitals = () => ours().filter((i) => logfmtValue(bodyOf(i), K.measurementType) === FARO_WEB_SDK.webVitalsType);
+    const errors = () => ours().filter((i) => attributesToRecord(i.log.record.attributes)[OTELCOL_FARO_RECEIVER.kindAttribute] === FARO_LOG_LINE.kinds.exception);
     await waitUntil('the page load event, a web-vitals measurement and the exception at the logs stand-in', ARRIVAL_MS, () => pageLoad().length > 0 && vitals().length > 0 && errors().length > 0, {
       details: () => `session ${session}: ${ours().length} log records (kinds ${JSON.stringify(kinds())}); receiver answers ${JSON.stringify(opened.faroResponses)}, failures ${JSON.stringify(opened.faroFailures)}\n${ours().map(bodyOf).join('\n')}\n${gateway.logTail()}`,
     });
     assert.ok(opened.faroResponses.length > 0 && opened.faroResponses.every((s) => s === OTELCOL_FARO_RECEIVER.acceptedStatus), `every batch accepted: ${JSON.stringify(opened.faroResponses)}`);
-    const names = ['ttfb', 'fcp', 'lcp', 'cls', 'inp'].filter((v) => vitals().some((i) => logfmtValue(bodyOf(i), v) !== undefined));
+    const names = FARO_WEB_SDK.webVitals.filter((v) => vitals().some((i) => logfmtValue(bodyOf(i), v) !== undefined));
     console.log(`# web vitals that arrived: ${names.join(', ')}`);
     assert.ok(names.length > 0, `a web-vitals measurement with a value: ${vitals().map(bodyOf).join('\n')}`);
     const err = bodyOf(errors()[0]!);
-    assert.equal(logfmtValue(err, 'type'), 'Error');
-    assert.match(logfmtValue(err, 'value') ?? '', /checkout failed: total is undefined/);
+    assert.equal(logfmtValue(err, K.exceptionType), 'Error');
+    assert.match(logfmtValue(err, K.exceptionValue) ?? '', /checkout failed: total is undefined/);
     const nav = bodyOf(pageLoad()[0]!);
-    assert.equal(logfmtValue(nav, 'page_url'), `${appOrigin}/`);
+    assert.equal(logfmtValue(nav, K.pageUrl), `${appOrigin}/`);
     // the app's identity (from the build's configuration) is the log resource: the logs engine's labels
     const resource = attributesToRecord(ours()[0]!.log.resource?.attributes);
     assert.equal(resource['service.name'], config.app.name);
@@ -264,7 +264,7 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
       assert.equal(partnerRow!.traceparent, '', 'the partner API (not in propagateTo) received no traceparent');
 
       const spans = () => sink.received('traces').items;
-      const ofSession = (i: SinkSpan) => attrs(i)['session.id'] === session;
+      const ofSession = (i: SinkSpan) => attrs(i)[FARO_WEB_SDK.sessionSpanAttribute] === session;
       const browserFetch = (url: string) => spans().find((i) => i.span.span.kind === SPAN_KIND_CLIENT && ofSession(i) && (attrs(i)['http.url'] === url || attrs(i)['url.full'] === url));
       const serverSpan = (service: string, trace: string) => spans().find((i) => serviceOf(i) === service && i.span.span.kind === SPAN_KIND_SERVER && i.span.span.traceId === trace);
       await waitUntil('the browser fetch spans and both backends\' server spans at the traces stand-in', ARRIVAL_MS, () => !!browserFetch(shop.url) && !!browserFetch(partner.url) && !!serverSpan('shop-api', traceId) && !!serverSpan('partner-api', partnerRow!.traceId), {
@@ -318,10 +318,10 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
     const marker = await openApp(browser, appOrigin, gateway.faroUrl);
     const markerSession = await sessionOf(marker.page);
     await marker.page.goto('about:blank');
-    const ofSession = (id: string) => sink.received('logs').items.filter((i) => logfmtValue(bodyOf(i), 'session_id') === id);
+    const ofSession = (id: string) => sink.received('logs').items.filter((i) => logfmtValue(bodyOf(i), K.sessionId) === id);
     await waitUntil('the allowed page\'s logs after the refused one', ARRIVAL_MS, () => ofSession(markerSession).length > 0);
     assert.equal(ofSession(session).length, 0, `nothing of the refused session ${session} arrived`);
-    assert.ok(sink.received('traces').items.every((i) => attributesToRecord(i.span.resource?.attributes)['session_id'] !== session));
+    assert.ok(sink.received('traces').items.every((i) => attrs(i)[FARO_WEB_SDK.sessionSpanAttribute] !== session));
     await marker.page.close();
   });
 
