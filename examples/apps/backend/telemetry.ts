@@ -1,4 +1,4 @@
-// The backend's OpenTelemetry SDK for Node: traces, metrics and logs, each over OTLP/HTTP (protobuf) to the stack's
+// The backend's OpenTelemetry SDK for Node: traces, metrics and logs, each over OTLP/HTTP (JSON bodies) to the stack's
 // gateway. The exporters read the standard variables themselves (OTEL_EXPORTER_OTLP_ENDPOINT, default
 // http://localhost:4318, plus /v1/traces, /v1/metrics, /v1/logs; OTEL_EXPORTER_OTLP_HEADERS; ...), the resource
 // takes OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (envDetector). Only what the SDK for Node does not read by

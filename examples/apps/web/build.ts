@@ -83,7 +83,9 @@ export async function buildWebApp(config: WebAppConfig, outDir: string): Promise
     outfile: join(outDir, 'app.js'),
     sourcemap: true,
     logLevel: 'warning',
-    define: { __SAMPLE_WEB_CONFIG__: JSON.stringify(config) },
+    // a string literal (the JSON text), parsed once by the page: an object-valued define would be injected into
+    // every module of the bundle
+    define: { __SAMPLE_WEB_CONFIG__: JSON.stringify(JSON.stringify(config)) },
   });
   writeFileSync(join(outDir, 'index.html'), INDEX_HTML);
   return { files: ['index.html', 'app.js', 'app.js.map'].map((f) => join(outDir, f)) };

@@ -6,9 +6,9 @@ import { TracingInstrumentation } from '@grafana/faro-web-tracing';
 
 import type { WebAppConfig } from './config.js';
 
-/** Replaced by esbuild at build time (build.ts) with the configuration as a JSON literal. */
-declare const __SAMPLE_WEB_CONFIG__: WebAppConfig;
-const config: WebAppConfig = __SAMPLE_WEB_CONFIG__;
+/** Replaced by esbuild at build time (build.ts) with the configuration, as one JSON string. */
+declare const __SAMPLE_WEB_CONFIG__: string;
+const config = JSON.parse(__SAMPLE_WEB_CONFIG__) as WebAppConfig;
 
 /**
  * A URL prefix as the pattern the fetch instrumentation matches: it takes a string as an exact URL, so a prefix is
