@@ -43,6 +43,8 @@ export const FARO_LOG_FIELDS = {
   viewName: 'view_name',
   eventName: 'event_name',
   level: 'level',
+  /** an exception's message */
+  value: 'value',
 } as const;
 
 /** Values of the `kind` field (faroTypes.Kind). */
@@ -114,3 +116,23 @@ export const RUM_LABELS = { env: 'env', tenant: 'tenant', page: 'page' } as cons
 /** The window every recorded series looks back over, and how often the ruler evaluates the group. */
 export const RUM_WINDOW = '5m';
 export const RUM_EVALUATION_INTERVAL = '1m';
+
+/**
+ * The Faro Web SDK and Faro web tracing at 2.12.1 (read in their published dist/: @grafana/faro-web-sdk
+ * PerformanceInstrumentation and WebVitalsInstrumentation, @grafana/faro-web-tracing semconv.js and
+ * instrumentation.js; seen arriving from headless Chromium in test/e2e/browser-rum.test.ts).
+ */
+export const FARO_WEB_SDK = {
+  version: '2.12.1',
+  /** the event PerformanceInstrumentation sends for the page's navigation timing: the page load */
+  navigationEvent: 'faro.performance.navigation',
+  /** the measurement type of web vitals, and the value names (web-vitals 6: CLS, FCP, INP, LCP, TTFB) */
+  webVitalsType: FARO_WEB_VITALS_TYPE,
+  webVitals: ['cls', 'fcp', 'inp', 'lcp', 'ttfb'],
+  /** the span attribute Faro web tracing puts the session id in (FaroMetaAttributesSpanProcessor) */
+  sessionSpanAttribute: 'session.id',
+  /** the global the SDK exposes itself as unless preventGlobalExposure (`window.faro`) */
+  globalObjectKey: 'faro',
+  /** TracingInstrumentation's span batch delay: browser spans leave at most this long after they end */
+  spanExportDelayMs: 1000,
+} as const;

@@ -6,7 +6,7 @@
 // healthcheck behind every `service_healthy` dependency), and loopback publications bound to 127.0.0.1.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -26,7 +26,10 @@ interface Case {
   readonly stack: Stack;
 }
 
-const exampleDirs = readdirSync(join(ROOT, 'examples')).filter((d) => statSync(join(ROOT, 'examples', d)).isDirectory()).sort();
+// the directories holding a definition (examples/apps holds the sample applications, no definition)
+const exampleDirs = readdirSync(join(ROOT, 'examples'))
+  .filter((d) => statSync(join(ROOT, 'examples', d)).isDirectory() && ['stack.ts', 'stack.yaml'].some((f) => existsSync(join(ROOT, 'examples', d, f))))
+  .sort();
 
 async function cases(): Promise<Case[]> {
   const out: Case[] = [];
