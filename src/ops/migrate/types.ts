@@ -1,5 +1,6 @@
 import type { Finding } from '../../plan/findings.js';
 import type { Amounts } from '../../plan/resources.js';
+import type { MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { ReplicaResources } from '../../topology/types.js';
 
 /** A mimir-distributed (or other chart) values key a step sets; `verified` false = not checked against the pinned chart. */
@@ -61,6 +62,8 @@ export interface Runbook {
   source: string;
   notes: string[];
   steps: Step[];
+  /** Mimir on mimir-distributed: the read-write components rendered as Kubernetes objects at each step's replicas */
+  readWriteObjects?: MimirReadWriteSpec;
 }
 
 /** A difference between the two topologies of the environment. */
