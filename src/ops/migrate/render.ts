@@ -22,6 +22,7 @@ import { renderKubernetes } from '../../render/kubernetes/index.js';
 import { MIMIR_READ_WRITE_DIR, mimirReadWriteObjects } from '../../render/kubernetes/mimir-read-write.js';
 import { setPath } from '../../render/kubernetes/values.js';
 import { renderTopology } from '../../render/topology.js';
+import { addKafkaManifests } from './add-kafka-kubernetes.js';
 import { stepLines } from './report.js';
 import type { HelmChange, MigrationPlan, Step } from './types.js';
 
@@ -86,8 +87,14 @@ function readme(plan: MigrationPlan, step: Step, files: string[], helmKeys: Helm
       `- \`${MIMIR_READ_WRITE_DIR}/\` (${objects.length} objects: ${counts} replicas): the read-write components as Kubernetes objects — mimir-distributed has no read-write mode (grafana/mimir#8903; read-write is experimental in Mimir). They mount the release's config and join its memberlist ring. Apply them after the values above: \`kubectl apply -n ${rw.namespace} -f ${MIMIR_READ_WRITE_DIR}/\`, or commit the directory where an ArgoCD Application with a directory source (\`spec.source.path\` = that directory, \`directory.recurse: false\`) syncs it into ${rw.namespace}. Objects at 0 replicas stay in place (seed 004 deploys the read-write components at 0 first).`,
     );
   }
+  const manifests = files.filter((f) => /^kubernetes\/[^/]+\/(kafka|otelcol)\//.test(f));
+  if (manifests.length && step.change.manifests) {
+    const m = step.change.manifests;
+    const what = [m.kafka ? 'the brokers and the topics Job' : '', m.processor ? 'the processor pool' : '', `the gateways on ${m.gateway === 'running' ? 'their running config' : m.gateway === 'drain' ? 'the drain config (Kafka exporters, plus the direct exporters until their queues are empty)' : 'the target config'}`].filter(Boolean).join(', ');
+    apply.push(`- \`kubernetes/${plan.env}/kafka/\` and \`kubernetes/${plan.env}/otelcol/\` (${manifests.length} files): those manifests as they must be at this step — ${what}. Commit them in place of the environment's (its ArgoCD Application syncs the directory; the topics Job is a Sync hook there), or \`kubectl apply -R -f kubernetes/${plan.env}/\` (the Job then runs as a plain Job). A workload whose config changed rolls one pod at a time (its config hash is in the pod template).`);
+  }
   for (const f of Object.keys(step.change.files ?? {}).sort()) apply.push(`- \`${f}\`: the file this step deploys (see the actions above for where it goes).`);
-  if (!step.change.jsonnet && !values && !step.change.files && !objects.length) apply.push('- nothing to deploy: this step is the actions above and its gate.');
+  if (!step.change.jsonnet && !values && !step.change.files && !objects.length && !manifests.length) apply.push('- nothing to deploy: this step is the actions above and its gate.');
   apply.push('', `Then run the gate: \`otelstack migrate check <from> <to> --env ${plan.env} --step ${step.n} --prometheus-url …\`.`);
   return `${body.trimEnd()}\n\n${apply.join('\n')}\n`;
 }
@@ -102,7 +109,7 @@ export class MigrationRenderError extends Error {
 }
 
 /** Files of step n (relative to --out). `from` is the running definition: its rendered values are the base. */
-export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack): FileSet {
+export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack, to?: Stack): FileSet {
   const rb = plan.runbook;
   if (!rb) throw new MigrationRenderError(`nothing to migrate: the topologies of ${plan.env} in both definitions are the same`, 'nothing to render');
   const step = rb.steps.find((s) => s.n === n);
@@ -117,6 +124,13 @@ export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack)
   for (const [name, content] of Object.entries(step.change.files ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     files.set(`${dir}/${name}`, content);
     names.push(name);
+  }
+  if (step.change.manifests) {
+    if (!to) throw new MigrationRenderError(`step ${n} of ${rb.id} renders manifests from both definitions`, 'pass the target definition too');
+    for (const [path, content] of addKafkaManifests(step.change.manifests, plan.env, from, to)) {
+      files.set(`${dir}/${path}`, content);
+      names.push(path);
+    }
   }
   const helmKeys = cumulativeHelm(plan, n);
   const objects = plan.target === 'kubernetes' ? rb.readWriteObjects : undefined;

@@ -10,6 +10,17 @@ export interface HelmChange {
   verified: boolean;
 }
 
+/**
+ * The Add Kafka manifests a Kubernetes step deploys (otelcol pools and Kafka, as render/kubernetes renders them):
+ * the target's brokers / topics Job, the target's processor pool, and the gateways as they run, on the drain config,
+ * or on the target config.
+ */
+export interface AddKafkaManifests {
+  kafka: boolean;
+  processor: boolean;
+  gateway: 'running' | 'drain' | 'target';
+}
+
 /** What a step changes, in the environment's target's terms. */
 export interface StepChange {
   summary: string;
@@ -21,6 +32,8 @@ export interface StepChange {
   helmGap?: string;
   /** actions outside any file: load-balancer routing, procedures */
   actions?: string[];
+  /** Kubernetes manifests `migrate render` builds for this step from both definitions (Add Kafka) */
+  manifests?: AddKafkaManifests;
   /** files the step deploys (name → content), written by `migrate render` beside its README */
   files?: Record<string, string>;
 }
