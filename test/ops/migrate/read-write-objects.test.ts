@@ -18,7 +18,7 @@ import { renderMigrationStep, stepDir } from '../../../src/ops/migrate/render.js
 import { renderMigrationPlan } from '../../../src/ops/migrate/report.js';
 import type { MigrationPlan, Step } from '../../../src/ops/migrate/types.js';
 import type { FileSet } from '../../../src/render/fileset.js';
-import { MIMIR_READ_WRITE_DIR } from '../../../src/render/kubernetes/mimir-read-write.js';
+import { MIMIR_READ_WRITE_DIR, mimirReadWriteObjects, type MimirReadWriteSpec } from '../../../src/render/kubernetes/mimir-read-write.js';
 import { assertObjectsValidate } from '../../render/kubernetes/inspect.js';
 import { otelstackSync } from '../../support/cli.js';
 import { ROOT } from '../../support/paths.js';
@@ -166,5 +166,32 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
     assert.equal(plan.runbook!.id, 'mimir-read-write-to-microservices');
     assert.ok(plan.runbook!.readWriteObjects);
     assert.ok(plan.runbook!.notes.some((n) => n.includes('#8903')));
+  });
+
+  it('an autoscaled mimir-read: an HPA owns the count once it runs (none at 0 replicas); no zones: one StatefulSet per component; a release without the infix gets <release>-mimir', () => {
+    const per = { cpuRequestMillicores: 100, memoryRequestBytes: 256 * 1024 ** 2, storageBytes: 1024 ** 3 };
+    const spec: MimirReadWriteSpec = {
+      release: 'metrics',
+      namespace: 'ns',
+      environment: 'prod',
+      version: '3.0.1',
+      zones: [],
+      components: { 'mimir-read': { replicas: 4, perReplica: per, autoscaling: { min: 2, max: 4, targetCpu: 70, scaler: 'hpa' }, definitionPath: 'x' }, 'mimir-write': { replicas: 3, perReplica: per, definitionPath: 'y' } },
+      podDisruptionBudgets: true,
+    };
+    const up = mimirReadWriteObjects(spec, { 'mimir-read': 4, 'mimir-write': 3 }, {});
+    assert.ok(assertObjectsValidate(up) >= 6);
+    const hpa = parse(up.get(`${MIMIR_READ_WRITE_DIR}/mimir-read-hpa.yaml`)!) as Obj;
+    assert.deepEqual([hpa['spec']['minReplicas'], hpa['spec']['maxReplicas'], hpa['spec']['scaleTargetRef']['name']], [2, 4, 'metrics-mimir-read']);
+    assert.equal((parse(up.get(`${MIMIR_READ_WRITE_DIR}/mimir-read-deployment.yaml`)!) as Obj)['spec']['replicas'], undefined);
+    const sts = parse(up.get(`${MIMIR_READ_WRITE_DIR}/mimir-write-statefulset.yaml`)!) as Obj;
+    assert.equal(sts['metadata']['name'], 'metrics-mimir-write');
+    assert.equal(sts['spec']['replicas'], 3);
+    assert.equal((sts['spec']['template']['spec']['volumes'] as Obj[]).find((v) => v['name'] === 'config')!['configMap']['name'], 'metrics-mimir-config');
+    assert.deepEqual(sts['spec']['template']['metadata']['labels']['app.kubernetes.io/instance'], 'metrics');
+    assert.ok(!(sts['spec']['template']['spec']['containers'][0]['args'] as string[]).some((a) => a.includes('availability-zone')), 'no zones: no zone flags');
+    const zero = mimirReadWriteObjects(spec, { 'mimir-read': 0, 'mimir-write': 0 }, {});
+    assert.equal(zero.has(`${MIMIR_READ_WRITE_DIR}/mimir-read-hpa.yaml`), false);
+    assert.equal((parse(zero.get(`${MIMIR_READ_WRITE_DIR}/mimir-read-deployment.yaml`)!) as Obj)['spec']['replicas'], 0);
   });
 });
