@@ -20,7 +20,12 @@ export const MIMIR_READ_WRITE_MIGRATION = {
   reverse: 'The documentation says only that its steps "can be applied vice-versa"; the reverse runbook is otelstack\'s derivation (each step marked derived), not a documented procedure.',
   reverseRuler: 'ruler remote evaluation is not part of the reverse runbook: if the microservices should evaluate rules remotely, enable it once the microservice ruler, querier and query-frontend run (not derived here)',
   helmGap:
-    'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): mimir-write / mimir-read / mimir-backend cannot be deployed through Helm values; deploy them with Mimir\'s jsonnet (the overlays below) — otelstack does not render them as Kubernetes objects yet',
+    'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): mimir-write / mimir-read / mimir-backend cannot be deployed through Helm values; deploy them with Mimir\'s jsonnet (the overlays below); otelstack renders them as Kubernetes objects only beside a mimir-distributed release (helmObjects)',
+  /** the Helm users' path: the read-write components as Kubernetes objects beside the release (render/kubernetes/mimir-read-write.ts) */
+  helmObjects:
+    'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): no Helm value deploys mimir-write / mimir-read / mimir-backend; `otelstack migrate render --step N` writes them as Kubernetes objects (kubernetes/mimir-read-write/: Deployment / StatefulSets per zone, Services, PodDisruptionBudgets) with that step\'s replicas, mounting the release\'s config and joining its memberlist ring (the gossip-ring Service selects them), so Helm users follow the same steps without jsonnet; apply them with kubectl or an ArgoCD Application with a directory source',
+  helmObjectsKeep:
+    'the read-write objects mount the release\'s config and runtime ConfigMaps, join its gossip-ring Service and run as its ServiceAccount: keep the mimir-distributed release installed, every microservice at 0 replicas (uninstalling it would take the configuration of mimir-read / mimir-write / mimir-backend with it)',
   gatewayRouting:
     'mimir-distributed\'s gateway routes the push and query endpoints to the microservices; the catalog records no chart value that points it at other Services: route at the ingress / load balancer in front of it (unverified for 6.0.0)',
   /** which microservices each read-write component replaces (the documentation's diff list) */

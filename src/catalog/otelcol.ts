@@ -106,3 +106,27 @@ export const FARO_SDK_REQUEST_HEADERS = ['Content-Type', 'Idempotency-Key', 'x-f
 
 /** How long a browser may cache the receiver's preflight answer (seconds): otelstack's choice, one hour. */
 export const FARO_CORS_MAX_AGE_SECONDS = 3600;
+
+/**
+ * How the collector's exporter queues behave at shutdown (exporterhelper/internal/queue in the
+ * open-telemetry/opentelemetry-collector sources of the search index; the stored copy's version is not pinned to
+ * v0.158.0): the memory queue's Shutdown marks it stopped and its consumers keep reading until it is empty
+ * (memory_queue.go: "Shutdown closes the queue channel to initiate draining of the queue"; Read returns false only
+ * "if the queue is stopped and emptied") — bounded by the pod's grace period; the persistent queue's Shutdown only
+ * stops its consumers and persists its metadata (persistent_queue.go): what it holds stays in the storage extension
+ * and is read again by the next start of the same exporter, which finds its storage client by (exporter id, signal)
+ * (the exporter helper's storage lookup: `GetClient(ctx, component.KindExporter, id, signal)`). A config that no
+ * longer has an exporter never reads its persisted queue again.
+ */
+export const OTELCOL_QUEUE_SHUTDOWN = {
+  memory: 'drained at shutdown',
+  persistent: 'kept in storage for the next start of the same exporter id and signal',
+  source: 'opentelemetry-collector exporter/exporterhelper/internal/queue/{memory_queue,persistent_queue}.go (search index copy, version not pinned)',
+} as const;
+
+/**
+ * otelstack's drain receiver (its own choice, not a collector default): during the Add Kafka cutover on Kubernetes a
+ * gateway keeps its direct exporters in pipelines of their own fed by this receiver, which listens on loopback only
+ * so nothing outside the pod can send to it — the exporters then only send what their persistent queues hold.
+ */
+export const OTELCOL_DRAIN_RECEIVER = { id: 'otlp/drain', pipelineName: 'drain', endpoint: '127.0.0.1:14317' } as const;

@@ -28,7 +28,7 @@ async function planFor(fromArg: string, toArg: string, env: string | undefined, 
       `no runbook covers the change of ${env} from ${from.file} to ${to.file}; ${plan.uncovered.length} difference(s) no runbook covers:\n${list}`,
       plan.refusals.length
         ? `${plan.refusals.join('; ')}; make the change as an ordinary rollout (render / deploy)`
-        : 'otelstack has runbooks for Mimir microservices ↔ read-write and for adding Kafka between the gateways and the engines on compose; make other changes as an ordinary rollout (render / deploy)',
+        : 'otelstack has runbooks for Mimir microservices ↔ read-write and for adding Kafka between the gateways and the engines on compose and Kubernetes; make other changes as an ordinary rollout (render / deploy)',
     );
   }
   const stateFile = stateArg ?? defaultStateFile(plan.stack, env);
@@ -124,7 +124,8 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         const step = stepOf(rb, n);
         const { prevPassed } = gatePassed(plan, stateFile, n, opts.force === true, 'render');
         const from = await loadStack(fromArg);
-        const files = asUsage(() => renderMigrationStep(plan, n, from.stack));
+        const to = await loadStack(toArg);
+        const files = asUsage(() => renderMigrationStep(plan, n, from.stack, to.stack));
         const req: OutputRequest = {
           outDir: opts.out,
           // one manifest per step: the steps' files live side by side, each owned by its own render

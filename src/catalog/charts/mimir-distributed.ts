@@ -179,3 +179,89 @@ export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
     { setting: 'mimir.structuredConfig', how: 'merged-map', reaches: ['mimir.yaml'], note: 'merged over the generated mimir.yaml; a list in it replaces the generated list' },
   ],
 };
+
+/**
+ * What Mimir's read-write components need from a mimir-distributed release to run beside its microservices
+ * (`otelstack migrate render` on Kubernetes: mimir-distributed has no read-write mode, grafana/mimir#8903, so the
+ * read-write components are rendered as objects of their own that use the release's config and join its memberlist
+ * ring). Read in the grafana/mimir sources of the search index — the chart templates
+ * operations/helm/charts/mimir-distributed/templates/_helpers.tpl (commit 01064b3a: mimir.fullname, mimir.infixName,
+ * mimir.configVolume, mimir.memberlistBindPort, mimir.selectorLabels / mimir.podLabels with `memberlist`),
+ * templates/gossip-ring/_helpers.gossip-ring.tpl (commit 063371ec: selector = selectorLabels without a component +
+ * `app.kubernetes.io/part-of: memberlist`), templates/gossip-ring/gossip-ring-svc.yaml (commit 019aeade) — and the
+ * chart's rendered test output operations/helm/tests/test-oss-multizone-values-generated (ingester-statefulset.yaml
+ * and gossip-ring-svc.yaml at commit 04ac81e6, mimir-config.yaml at 0385792c: the same names, ports, mounts, args
+ * and the config's `memberlist.join_members: dns+<fullname>-gossip-ring.<ns>.svc.<clusterDomain>:7946`). Those
+ * commits are of the 6.x line (its Kafka ingest-storage templates are there) but the index does not say which tag
+ * they belong to: `verified` stays false — checked in the chart's 6.x sources, not pinned to the 6.0.0 tag. The
+ * alertmanager fallback ConfigMap's name is from a rendered 3.0.0-image manifest in the index (`<fullname>-
+ * alertmanager-fallback-config`), its mount path from the rendered config (`fallback_config_file:
+ * /configs/alertmanager_fallback_config.yaml`).
+ */
+export const MIMIR_DISTRIBUTED_READ_WRITE = {
+  verified: false as const,
+  source:
+    'grafana/mimir operations/helm/charts/mimir-distributed templates (_helpers.tpl 01064b3a, gossip-ring/_helpers.gossip-ring.tpl 063371ec, gossip-ring-svc.yaml 019aeade) and tests/test-oss-multizone-values-generated (04ac81e6, 0385792c), 6.x line, tag not pinpointed',
+  /** mimir.infixName (not enterprise legacy labels): app.kubernetes.io/name of every pod, and the fullname's suffix */
+  infixName: 'mimir',
+  /** mimir.fullname without fullnameOverride / nameOverride: the release name if it contains the infix, else `<release>-<infix>` */
+  fullname: (release: string): string => (release.includes('mimir') ? release : `${release}-mimir`).slice(0, 63).replace(/-+$/, ''),
+  /** the config every component mounts (configStorageType ConfigMap, externalConfigSecretName `<fullname>-config`, key mimir.yaml) */
+  config: { name: (full: string) => `${full}-config`, key: 'mimir.yaml', mountPath: '/etc/mimir', file: '/etc/mimir/mimir.yaml', volume: 'config' },
+  /** the runtime (overrides) ConfigMap: runtime_config.file /var/mimir/runtime.yaml in the config */
+  runtime: { name: (full: string) => `${full}-runtime`, mountPath: '/var/mimir', volume: 'runtime-config' },
+  /** the alertmanager's fallback config (mounted where the config's fallback_config_file points) */
+  alertmanagerFallback: { name: (full: string) => `${full}-alertmanager-fallback-config`, mountPath: '/configs', volume: 'alertmanager-fallback-config' },
+  /** every component's args before its own */
+  args: ['-config.expand-env=true', '-config.file=/etc/mimir/mimir.yaml'],
+  /** the gossip ring: a headless Service (publishNotReadyAddresses) selecting every pod with these labels */
+  gossipRing: {
+    service: (full: string) => `${full}-gossip-ring`,
+    port: 7946,
+    selector: (release: string): Record<string, string> => ({ 'app.kubernetes.io/name': 'mimir', 'app.kubernetes.io/instance': release, 'app.kubernetes.io/part-of': 'memberlist' }),
+    /** the chart's config joins it by DNS (memberlist.join_members) */
+    joinMember: (full: string, namespace: string, clusterDomain = 'cluster.local') => `dns+${full}-gossip-ring.${namespace}.svc.${clusterDomain}:7946`,
+  },
+  /** container ports, named as the chart names them */
+  ports: { 'http-metrics': 8080, grpc: 9095, 'tcp-memberlist': 7946 } as Record<string, number>,
+  /** the per-replica volume (persistentVolume) and where the chart mounts it; the active query tracker's emptyDir */
+  storage: { volume: 'storage', mountPath: '/data' },
+  activeQueries: { volume: 'active-queries', mountPath: '/active-query-tracker' },
+  /** the pods' security context (uid / gid 10001) */
+  securityContext: { uid: 10001, gid: 10001 },
+  /** serviceAccount.create: true by default; its name is the fullname */
+  serviceAccount: (full: string) => full,
+  readiness: { path: '/ready', port: 'http-metrics', initialDelaySeconds: 60 },
+  /** the chart's ingesters' terminationGracePeriodSeconds (an ingester flushes on shutdown) */
+  ingesterTerminationGraceSeconds: 240,
+  /**
+   * Zone flags of the zone-aware components (the chart passes them as args per zone StatefulSet; the config's
+   * `<ring>.zone_awareness_enabled: true` comes from `zoneAwareReplication.enabled`). The read-write StatefulSets of
+   * each zone set the flags of every zone-aware component their target runs. The zone-awareness flag names are
+   * those of Mimir's "Configure zone-aware replication" page (docs/sources in grafana/mimir, read in the search
+   * index: "-ingester.ring.zone-awareness-enabled=true … for distributors, ingesters, and queriers",
+   * "-alertmanager.sharding-ring.zone-awareness-enabled=true"); the instance-zone flags are the chart's rendered args.
+   */
+  zoneFlags: {
+    ingester: '-ingester.ring.instance-availability-zone',
+    'store-gateway': '-store-gateway.sharding-ring.instance-availability-zone',
+    alertmanager: '-alertmanager.sharding-ring.instance-availability-zone',
+  } as Record<string, string>,
+  zoneAwarenessFlags: {
+    ingester: '-ingester.ring.zone-awareness-enabled',
+    'store-gateway': '-store-gateway.sharding-ring.zone-awareness-enabled',
+    alertmanager: '-alertmanager.sharding-ring.zone-awareness-enabled',
+  } as Record<string, string>,
+} as const;
+
+/**
+ * Mimir's read-write targets (pkg/mimir/modules.go of the grafana/mimir sources in the search index, 3.x line:
+ * `Write: {Distributor, Ingester}`, `Read: {QueryFrontend, Querier}`, `Backend: {QueryScheduler, Ruler,
+ * StoreGateway, Compactor, AlertManager, OverridesExporter}`), with the chart components each replaces.
+ */
+export const MIMIR_READ_WRITE_TARGETS = {
+  'mimir-read': { target: 'read', runs: ['query-frontend', 'querier'] },
+  'mimir-write': { target: 'write', runs: ['distributor', 'ingester'] },
+  'mimir-backend': { target: 'backend', runs: ['query-scheduler', 'ruler', 'store-gateway', 'compactor', 'alertmanager', 'overrides-exporter'] },
+} as const;
+export type MimirReadWriteComponent = keyof typeof MIMIR_READ_WRITE_TARGETS;

@@ -9,25 +9,28 @@
  *     read again — stopped with their grace, started on the Kafka exporter config, health-gated, back in rotation);
  *  4. the end-to-end check through the new path.
  * Rolling back step 3 is the same deploy with the running definition; the processors then drain the topics.
- * Only compose is covered: there the deploy command drains each gateway before its config changes. On Kubernetes a
- * StatefulSet rolling update restarts a gateway without that drain (its persistent queue of the direct exporters
- * would be orphaned) and on VMs the playbook's serial update has no queue gate yet: the plan says so.
+ * On compose the deploy command drains each gateway before its config changes. Kubernetes has its own runbook
+ * (add-kafka-kubernetes.ts: the rolling update, with a drain config where the gateways queue on their volumes). On
+ * VMs the playbook's serial update has no queue gate yet: the plan says so.
  */
 import { CATALOG } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { COLLECTOR_METRICS } from '../../catalog/metrics.js';
+import type { Stack } from '../../model/schema.js';
 import type { Topology } from '../../topology/types.js';
+import { addKafkaKubernetesRefusal } from './add-kafka-kubernetes.js';
 import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
 
 export const ADD_KAFKA_RUNBOOK = 'add-kafka';
 
-/** Why the runbook does not apply to a pair of topologies (undefined: it applies). */
-export function addKafkaRefusal(from: Topology, to: Topology): string | undefined {
+/** Why the runbook does not apply to a pair of topologies (undefined: it applies). The stacks decide Kubernetes. */
+export function addKafkaRefusal(from: Topology, to: Topology, stacks?: { from: Stack; to: Stack }): string | undefined {
   const a = from.ingestion;
   const b = to.ingestion;
   if (!a || !b || a.kafkaBuffer || !b.kafkaBuffer) return 'not a change from direct export to a Kafka buffer';
   if (a.collector !== 'otelcol' || b.collector !== 'otelcol') return 'the Add Kafka runbook covers the OpenTelemetry Collector pools otelstack renders (ingestion.collector: otelcol)';
-  if (from.env.target !== 'compose') return `the Add Kafka runbook covers compose environments, where \`otelstack deploy\` drains each gateway before its config changes; ${from.env.name} is a ${from.env.target} environment`;
+  if (from.env.target === 'kubernetes') return stacks ? addKafkaKubernetesRefusal(stacks.from, from, stacks.to, to) : 'the Kubernetes Add Kafka runbook needs both definitions';
+  if (from.env.target !== 'compose') return `the Add Kafka runbook covers compose and Kubernetes environments; on ${from.env.name} (${from.env.target}) the playbook's serial update has no gate on a gateway's queues yet`;
   return undefined;
 }
 

@@ -1,5 +1,7 @@
 import { MIMIR_COMPONENT_KEYS } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_HELM_KEYS_VERIFIED, MIMIR_READ_WRITE_MIGRATION as M, mimirGateQuery } from '../../catalog/migrations.js';
+import { MIMIR_DISTRIBUTED_READ_WRITE as RW, MIMIR_READ_WRITE_TARGETS, type MimirReadWriteComponent } from '../../catalog/charts/mimir-distributed.js';
+import { MIMIR_READ_WRITE_DIR, readWriteObjectName, type MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
 import { Steps, type GateCondition, type HelmChange, type Runbook, type StepChange } from './types.js';
 
@@ -48,6 +50,22 @@ interface Ctx {
   rw: Map<string, TopoComponent>;
   chart: string[];
   zones: string[];
+  /** Helm users on mimir-distributed: the read-write components rendered as Kubernetes objects (undefined: jsonnet only) */
+  objects?: MimirReadWriteSpec;
+}
+
+/** The read-write components as objects beside the microservices side's mimir-distributed release (Kubernetes only). */
+function objectsSpec(msSide: Topology, rwSide: Topology, rw: Map<string, TopoComponent>, zones: string[]): MimirReadWriteSpec | undefined {
+  if (msSide.env.target !== 'kubernetes') return undefined;
+  const e = msSide.engines.find((x) => x.engine === 'mimir');
+  if (!e || !e.managed || 'none' in e.chart || e.chart.name !== 'mimir-distributed') return undefined;
+  const components: MimirReadWriteSpec['components'] = {};
+  for (const k of Object.keys(MIMIR_READ_WRITE_TARGETS) as MimirReadWriteComponent[]) {
+    const x = rw.get(k);
+    if (x) components[k] = { replicas: x.replicas, perReplica: x.perReplica, ...(x.autoscaling ? { autoscaling: x.autoscaling } : {}), definitionPath: x.definitionPath };
+  }
+  const version = rwSide.engines.find((x) => x.engine === 'mimir')?.version ?? e.version;
+  return { release: e.release, namespace: msSide.env.namespace, environment: msSide.env.name, version, zones, components, podDisruptionBudgets: msSide.env.podDisruptionBudgets };
 }
 
 function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topology): Ctx {
@@ -57,7 +75,10 @@ function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topolog
   const chart = [...ms.keys()].filter((c) => chartComponents.has(c));
   for (const c of chart) ms.delete(c);
   const rwEngine = rwSide.engines.find((e) => e.engine === 'mimir');
-  return { from, to, kubernetes: from.env.target === 'kubernetes', ms, rw: mimirOf(rwSide), chart, zones: rwEngine?.zoneAware ? rwEngine.zones : [] };
+  const rw = mimirOf(rwSide);
+  const zones = rwEngine?.zoneAware ? rwEngine.zones : [];
+  const objects = objectsSpec(msSide, rwSide, rw, zones);
+  return { from, to, kubernetes: from.env.target === 'kubernetes', ms, rw, chart, zones, ...(objects ? { objects } : {}) };
 }
 
 
@@ -65,9 +86,35 @@ const ringBoth = (ring: string): GateCondition => ({ kind: 'ring', ring, expect:
 const ringLeft = (ring: string, who: string): GateCondition => ({ kind: 'ring', ring, expect: 'left', description: `${who} left the ${ring} ring` });
 const promql = (description: string, kind: Parameters<typeof mimirGateQuery>[0], expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query: mimirGateQuery(kind), expect });
 
+/** What a step that scales read-write components cannot say in Helm values: the objects that say it, or the jsonnet gap. */
+function rwGap(c: Ctx): string {
+  return c.objects ? `no Helm value deploys the read-write components (grafana/mimir#8903): ${MIMIR_READ_WRITE_DIR}/ holds them as Kubernetes objects with the replicas below; apply them after the values` : M.helmGap;
+}
+
+/** The Service a routing step points the load balancer at, where the read-write objects are rendered. */
+function svc(c: Ctx, component: MimirReadWriteComponent): string {
+  if (!c.objects) return '';
+  return ` (the Service ${readWriteObjectName(c.objects.release, component)}.${c.objects.namespace}.svc, port ${RW.ports['http-metrics']} HTTP / ${RW.ports['grpc']} gRPC)`;
+}
+
 function withHelm(c: Ctx, change: StepChange, keys: HelmChange[], gap?: string): StepChange {
   if (!c.kubernetes) return change;
   return { ...change, ...(keys.length ? { helm: keys } : {}), ...(gap ? { helmGap: gap } : {}) };
+}
+
+/**
+ * The cleanup in Helm values where the read-write objects run beside the release: every microservice at 0 and the
+ * chart's own workloads (gateway, rollout-operator) off; the release stays for its config, ring Service and account.
+ */
+function objectsNote(o: MimirReadWriteSpec): string {
+  const full = RW.fullname(o.release);
+  return `the read-write objects use the release ${o.release}'s ConfigMap ${RW.config.name(full)} (${RW.config.key}) and join its memberlist ring through the Service ${RW.gossipRing.service(full)}:${RW.gossipRing.port} (chart facts ${RW.verified ? 'verified' : 'read in the chart\'s 6.x sources, not pinned to the 6.0.0 tag'}); Mimir does not reload its config: after a values change of the release, restart mimir-read / mimir-write / mimir-backend (zone by zone)`;
+}
+
+function cleanupHelm(c: Ctx): HelmChange[] {
+  const keys = [...c.ms.keys()].map((x) => replicasKey(x)).filter((k): k is string => k !== undefined).map((k) => helm(k, 0));
+  const off = c.chart.map((x) => ({ gateway: 'gateway.enabled', 'rollout-operator': 'rollout_operator.enabled' } as Record<string, string>)[x]).filter((k): k is string => k !== undefined).map((k) => helm(k, false));
+  return [...keys, ...off];
 }
 
 /** Mimir microservices → read-write: the documentation's steps, with the definitions' own replica counts. */
@@ -82,7 +129,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
   for (const k of c.rw.keys()) initial[k] = 0;
   const s = new Steps(initial);
   const fromEngine = from.engines.find((e) => e.engine === 'mimir')!;
-  const gap = M.helmGap;
+  const gap = rwGap(c);
 
   s.add({
     id: 'zone-awareness',
@@ -141,7 +188,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     id: 'route-reads',
     title: 'Route read requests to mimir-read',
     source: 'Step 3.3',
-    change: { summary: 'configure the load balancer to route read requests to mimir-read', actions: ['route read requests (the Prometheus query API) at the load balancer to mimir-read'] },
+    change: { summary: 'configure the load balancer to route read requests to mimir-read', actions: [`route read requests (the Prometheus query API) at the load balancer to mimir-read${svc(c, 'mimir-read')}`] },
     gate: [promql('the microservice query-frontend no longer gets requests', 'query-frontend-idle', 'zero')],
     onFailure: 'some reads still reach the microservice query-frontend: find the pods still serving (the gate lists them) and the routes that lead there; do not scale the read microservices down',
     rollback: 'route read requests back to the query-frontend microservice',
@@ -161,7 +208,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     id: 'route-backend',
     title: 'Route the compactor and ruler endpoints to mimir-backend',
     source: 'Step 4.3',
-    change: { summary: 'configure the load balancer to route the compactor and ruler endpoints to mimir-backend', actions: ['route the compactor and ruler endpoints at the load balancer to mimir-backend'] },
+    change: { summary: 'configure the load balancer to route the compactor and ruler endpoints to mimir-backend', actions: [`route the compactor and ruler endpoints at the load balancer to mimir-backend${svc(c, 'mimir-backend')}`] },
     gate: [{ kind: 'manual', description: 'the ruler and compactor APIs answer through mimir-backend' }],
     onFailure: 'route the endpoints back to the microservices and check mimir-backend',
     rollback: 'route the compactor and ruler endpoints back to the microservices',
@@ -212,7 +259,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     id: 'route-writes',
     title: 'Route write requests to mimir-write',
     source: 'Step 6.2',
-    change: { summary: 'configure the load balancer to route write requests to mimir-write', actions: ['route write requests (/api/v1/push, OTLP) at the load balancer to mimir-write'] },
+    change: { summary: 'configure the load balancer to route write requests to mimir-write', actions: [`route write requests (/api/v1/push, OTLP) at the load balancer to mimir-write${svc(c, 'mimir-write')}`] },
     gate: [promql('the microservice distributor no longer receives write requests', 'distributor-idle', 'zero')],
     onFailure: 'some writers still reach the distributors: find them (the gate lists the jobs) and re-route; do not scale the distributors down',
     rollback: 'route write requests back to the distributors',
@@ -261,9 +308,13 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
       jsonnet: configOverlay([[J.deploymentMode, J.modes.readWrite]]),
       actions: [
         `release the volumes of ${volumes.join(', ') || 'no component'}: kubectl get pvc -n ${from.env.namespace} --no-headers | grep -E '${M.pvcPattern}' | awk '{print $1}'`,
-        ...(c.chart.length ? [`uninstall the mimir-distributed release last: its ${c.chart.join(', ')} go with it (route whatever its gateway still serves to the read-write services first)`] : []),
+        ...(c.objects
+          ? [`keep the mimir-distributed release: ${M.helmObjectsKeep}; its ${c.chart.join(', ') || 'chart workloads'} are switched off (route whatever its gateway still serves to the read-write Services first)`]
+          : c.chart.length
+            ? [`uninstall the mimir-distributed release last: its ${c.chart.join(', ')} go with it (route whatever its gateway still serves to the read-write services first)`]
+            : []),
       ],
-    }, [], c.chart.length ? 'no Helm value removes the microservices of mimir-distributed: the release is uninstalled' : undefined),
+    }, c.objects ? cleanupHelm(c) : [], c.objects ? undefined : c.chart.length ? 'no Helm value removes the microservices of mimir-distributed: the release is uninstalled' : undefined),
     gate: [],
     onFailure: 'nothing to check: the migration is complete',
     rollback: 'none: from here on, going back is the reverse runbook',
@@ -277,8 +328,9 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     from: 'microservices',
     to: 'read-write',
     source: M.source,
-    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...M.queryFixes, 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
+    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
     steps: s.steps,
+    ...(c.objects ? { readWriteObjects: c.objects } : {}),
   };
 }
 
@@ -340,7 +392,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
       summary: `wait ${M.headCompactionWait.what}, then follow ${M.ingesterShutdown} in each mimir-write zone and scale mimir-write to 0`,
       jsonnet: configOverlay([[J.replicas['mimir-write'], 0]]),
       actions: ['the ingester shutdown procedure in each mimir-write zone'],
-    }, [], M.helmGap),
+    }, [], rwGap(c)),
     gate: [{ kind: 'wait', seconds: M.headCompactionWait.seconds, description: `wait ${M.headCompactionWait.what} before the shutdown` }, { kind: 'wait', description: `wait ${M.ingesterShutdownWait}, per zone` }],
     onFailure: 'stop: scale the zone back up and repeat the shutdown procedure',
     rollback: `${J.replicas['mimir-write']} back to ${c.rw.get('mimir-write')?.replicas ?? 0}`,
@@ -372,7 +424,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     id: 'scale-down-backend',
     title: 'Scale down mimir-backend',
     source: derived,
-    change: withHelm(c, { summary: 'mimir-backend to 0', jsonnet: configOverlay([[J.replicas['mimir-backend'], 0]]) }, [], M.helmGap),
+    change: withHelm(c, { summary: 'mimir-backend to 0', jsonnet: configOverlay([[J.replicas['mimir-backend'], 0]]) }, [], rwGap(c)),
     gate: M.rings.filter((r) => c.ms.has(r)).map((r) => ringLeft(r, 'mimir-backend')),
     onFailure: 'forget the left-over mimir-backend instances from the ring once their pods are gone',
     rollback: `${J.replicas['mimir-backend']} back to ${c.rw.get('mimir-backend')?.replicas ?? 0}`,
@@ -404,7 +456,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
       summary: 'the read-write objects are removed; remove the scaling overlays of the steps above',
       jsonnet: [configOverlay([[J.replicas['mimir-read'], 0]]), configOverlay([[J.deploymentMode, J.modes.microservices]])].join(OVERLAYS_JOIN),
       actions: [`release the volumes of mimir-write and mimir-backend: kubectl get pvc -n ${from.env.namespace} --no-headers | grep -E '(mimir-write|mimir-backend)' | awk '{print $1}'`],
-    }, [], M.helmGap),
+    }, [], rwGap(c)),
     gate: [],
     onFailure: 'nothing to check: the migration is complete',
     rollback: 'none: from here on, going back is the forward runbook',
@@ -420,7 +472,15 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     from: 'read-write',
     to: 'microservices',
     source: `${M.source}; mirrored`,
-    notes: [M.experimental, M.reverse, M.reverseRuler, ...(c.kubernetes ? [`every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []), 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
+    notes: [
+      M.experimental,
+      M.reverse,
+      M.reverseRuler,
+      ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, `every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []),
+      ...(c.objects ? [objectsNote(c.objects), 'the read-write objects of each step assume the read-write components run as those objects beside the release (as the forward runbook leaves them); the release is installed with its microservices at 0 in step 1'] : []),
+      'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions',
+    ],
     steps: s.steps,
+    ...(c.objects ? { readWriteObjects: c.objects } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { add, canaryTotals, componentTotals, zero, type Amounts } from '../../pl
 import { expand } from '../../topology/expand.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { ADD_KAFKA_RUNBOOK, addKafka, addKafkaCovers, addKafkaRefusal } from './add-kafka.js';
+import { addKafkaKubernetes } from './add-kafka-kubernetes.js';
 import { microservicesToReadWrite, readWriteToMicroservices } from './mimir-read-write.js';
 import { PROMETHEUS_MIMIR_RUNBOOK, prometheusMimirCovers, prometheusMimirRefusal, prometheusToMimir } from './prometheus-mimir.js';
 import type { Difference, MigrationPlan, PeakResources, ResourceState, Runbook } from './types.js';
@@ -101,10 +102,10 @@ function requireCatalogModes(t: Topology): void {
 }
 
 /** The runbook that takes `from` to `to`, or null when none recognises the change (with why, where one refused). */
-export function selectRunbook(from: Topology, to: Topology, refusals: string[] = []): Runbook | null {
+export function selectRunbook(from: Topology, to: Topology, refusals: string[] = [], stacks?: { from: Stack; to: Stack }): Runbook | null {
   if (from.ingestion && to.ingestion && !from.ingestion.kafkaBuffer && to.ingestion.kafkaBuffer) {
-    const why = addKafkaRefusal(from, to);
-    if (!why) return addKafka(from, to);
+    const why = addKafkaRefusal(from, to, stacks);
+    if (!why) return from.env.target === 'kubernetes' && stacks ? addKafkaKubernetes(stacks.from, from, to) : addKafka(from, to);
     refusals.push(why);
   }
   const a = from.engines.find((e) => e.signal === 'metrics');
@@ -241,7 +242,7 @@ export function planMigration(i: MigrationInput): MigrationPlan {
   const { from, to } = topologies(i);
   const diffs = differences(from, to);
   const refusals: string[] = [];
-  const runbook = selectRunbook(from, to, refusals);
+  const runbook = selectRunbook(from, to, refusals, { from: i.fromStack, to: i.toStack });
   const covers = (d: Difference) => (runbook?.id === ADD_KAFKA_RUNBOOK ? addKafkaCovers(d) : runbook?.id === PROMETHEUS_MIMIR_RUNBOOK ? prometheusMimirCovers(d) : mimirCovers(d, from, to));
   const covered = runbook ? diffs.filter(covers) : [];
   const uncovered = diffs.filter((d) => !covered.includes(d));

@@ -8,7 +8,10 @@
  *  - on Kubernetes: values/<engine>.yaml, the environment's rendered chart values (from the running definition) with
  *    the Helm changes of every step up to N applied in order — the values file to commit at this step — and, with
  *    ArgoCD Applications, applications/<engine>.yaml carrying them. What the chart cannot express is in the README
- *    (the step's Helm gap), never silently dropped.
+ *    (the step's Helm gap), never silently dropped;
+ *  - on Kubernetes with mimir-distributed (the Mimir read-write runbooks): kubernetes/mimir-read-write/, the
+ *    read-write components as Kubernetes objects with the step's replicas (render/kubernetes/mimir-read-write.ts),
+ *    built from the step's values — the chart has no read-write mode (grafana/mimir#8903).
  * Files come from the plan and the renderers (one-way: definition → topology → render); nothing here queries a cluster.
  */
 import { parse } from 'yaml';
@@ -16,8 +19,10 @@ import { MIMIR_READ_WRITE_MIGRATION } from '../../catalog/migrations.js';
 import type { Stack } from '../../model/schema.js';
 import { toYaml, type FileSet } from '../../render/fileset.js';
 import { renderKubernetes } from '../../render/kubernetes/index.js';
+import { MIMIR_READ_WRITE_DIR, mimirReadWriteObjects } from '../../render/kubernetes/mimir-read-write.js';
 import { setPath } from '../../render/kubernetes/values.js';
 import { renderTopology } from '../../render/topology.js';
+import { addKafkaManifests } from './add-kafka-kubernetes.js';
 import { stepLines } from './report.js';
 import type { HelmChange, MigrationPlan, Step } from './types.js';
 
@@ -74,8 +79,22 @@ function readme(plan: MigrationPlan, step: Step, files: string[], helmKeys: Helm
   }
   const app = files.find((f) => f.startsWith('applications/'));
   if (app) apply.push(`- \`${app}\`: the ArgoCD Application with those values; commit it where ArgoCD reads the environment's Applications.`);
+  const objects = files.filter((f) => f.startsWith(`${MIMIR_READ_WRITE_DIR}/`));
+  if (objects.length) {
+    const rw = plan.runbook!.readWriteObjects!;
+    const counts = ['mimir-read', 'mimir-write', 'mimir-backend'].filter((k) => k in rw.components).map((k) => `${k} ${step.replicas[k] ?? 0}`).join(', ');
+    apply.push(
+      `- \`${MIMIR_READ_WRITE_DIR}/\` (${objects.length} objects: ${counts} replicas): the read-write components as Kubernetes objects — mimir-distributed has no read-write mode (grafana/mimir#8903; read-write is experimental in Mimir). They mount the release's config and join its memberlist ring. Apply them after the values above: \`kubectl apply -n ${rw.namespace} -f ${MIMIR_READ_WRITE_DIR}/\`, or commit the directory where an ArgoCD Application with a directory source (\`spec.source.path\` = that directory, \`directory.recurse: false\`) syncs it into ${rw.namespace}. Objects at 0 replicas stay in place (seed 004 deploys the read-write components at 0 first).`,
+    );
+  }
+  const manifests = files.filter((f) => /^kubernetes\/[^/]+\/(kafka|otelcol)\//.test(f));
+  if (manifests.length && step.change.manifests) {
+    const m = step.change.manifests;
+    const what = [m.kafka ? 'the brokers and the topics Job' : '', m.processor ? 'the processor pool' : '', `the gateways on ${m.gateway === 'running' ? 'their running config' : m.gateway === 'drain' ? 'the drain config (Kafka exporters, plus the direct exporters until their queues are empty)' : 'the target config'}`].filter(Boolean).join(', ');
+    apply.push(`- \`kubernetes/${plan.env}/kafka/\` and \`kubernetes/${plan.env}/otelcol/\` (${manifests.length} files): those manifests as they must be at this step — ${what}. Commit them in place of the environment's (its ArgoCD Application syncs the directory; the topics Job is a Sync hook there), or \`kubectl apply -R -f kubernetes/${plan.env}/\` (the Job then runs as a plain Job). A workload whose config changed rolls one pod at a time (its config hash is in the pod template).`);
+  }
   for (const f of Object.keys(step.change.files ?? {}).sort()) apply.push(`- \`${f}\`: the file this step deploys (see the actions above for where it goes).`);
-  if (!step.change.jsonnet && !values && !step.change.files) apply.push('- nothing to deploy: this step is the actions above and its gate.');
+  if (!step.change.jsonnet && !values && !step.change.files && !objects.length && !manifests.length) apply.push('- nothing to deploy: this step is the actions above and its gate.');
   apply.push('', `Then run the gate: \`otelstack migrate check <from> <to> --env ${plan.env} --step ${step.n} --prometheus-url …\`.`);
   return `${body.trimEnd()}\n\n${apply.join('\n')}\n`;
 }
@@ -90,7 +109,7 @@ export class MigrationRenderError extends Error {
 }
 
 /** Files of step n (relative to --out). `from` is the running definition: its rendered values are the base. */
-export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack): FileSet {
+export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack, to?: Stack): FileSet {
   const rb = plan.runbook;
   if (!rb) throw new MigrationRenderError(`nothing to migrate: the topologies of ${plan.env} in both definitions are the same`, 'nothing to render');
   const step = rb.steps.find((s) => s.n === n);
@@ -106,8 +125,16 @@ export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack)
     files.set(`${dir}/${name}`, content);
     names.push(name);
   }
+  if (step.change.manifests) {
+    if (!to) throw new MigrationRenderError(`step ${n} of ${rb.id} renders manifests from both definitions`, 'pass the target definition too');
+    for (const [path, content] of addKafkaManifests(step.change.manifests, plan.env, from, to)) {
+      files.set(`${dir}/${path}`, content);
+      names.push(path);
+    }
+  }
   const helmKeys = cumulativeHelm(plan, n);
-  if (plan.target === 'kubernetes' && helmKeys.length > 0) {
+  const objects = plan.target === 'kubernetes' ? rb.readWriteObjects : undefined;
+  if (plan.target === 'kubernetes' && (helmKeys.length > 0 || objects)) {
     const topology = renderTopology(from, plan.env);
     const rendered = renderKubernetes({ stack: from, topology }).files;
     const base = `kubernetes/${plan.env}`;
@@ -115,6 +142,17 @@ export function renderMigrationStep(plan: MigrationPlan, n: number, from: Stack)
     if (!valuesText) throw new MigrationRenderError(`the running definition renders no ${rb.engine} values for ${plan.env}`, `check that ${rb.engine} is managed in ${plan.env} of the running definition`);
     const values = (parse(valuesText) ?? {}) as Values;
     for (const c of helmKeys) setPath(values, helmPath(c.key), c.value);
+    if (objects) {
+      // the read-write objects of this step, from the step's values (image tag, extraArgs, extraEnv, zones)
+      for (const [path, content] of [...mimirReadWriteObjects(objects, step.replicas, values)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        files.set(`${dir}/${path}`, content);
+        names.push(path);
+      }
+    }
+    if (helmKeys.length === 0) {
+      files.set(`${dir}/README.md`, readme(plan, step, names, helmKeys));
+      return files;
+    }
     const header = `# ${rb.engine} chart values for ${plan.stack}/${plan.env} at step ${step.n} of ${rb.id} (${step.id}) — rendered by otelstack.\n# The running definition's values with the Helm changes of steps 1-${step.n}: ${helmKeys.map((k) => k.key).join(', ')}\n`;
     files.set(`${dir}/values/${rb.engine}.yaml`, header + toYaml(values));
     names.push(`values/${rb.engine}.yaml`);

@@ -1,5 +1,6 @@
 import type { Finding } from '../../plan/findings.js';
 import type { Amounts } from '../../plan/resources.js';
+import type { MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { ReplicaResources } from '../../topology/types.js';
 
 /** A mimir-distributed (or other chart) values key a step sets; `verified` false = not checked against the pinned chart. */
@@ -7,6 +8,17 @@ export interface HelmChange {
   key: string;
   value: string | number | boolean;
   verified: boolean;
+}
+
+/**
+ * The Add Kafka manifests a Kubernetes step deploys (otelcol pools and Kafka, as render/kubernetes renders them):
+ * the target's brokers / topics Job, the target's processor pool, and the gateways as they run, on the drain config,
+ * or on the target config.
+ */
+export interface AddKafkaManifests {
+  kafka: boolean;
+  processor: boolean;
+  gateway: 'running' | 'drain' | 'target';
 }
 
 /** What a step changes, in the environment's target's terms. */
@@ -20,6 +32,8 @@ export interface StepChange {
   helmGap?: string;
   /** actions outside any file: load-balancer routing, procedures */
   actions?: string[];
+  /** Kubernetes manifests `migrate render` builds for this step from both definitions (Add Kafka) */
+  manifests?: AddKafkaManifests;
   /** files the step deploys (name → content), written by `migrate render` beside its README */
   files?: Record<string, string>;
 }
@@ -61,6 +75,8 @@ export interface Runbook {
   source: string;
   notes: string[];
   steps: Step[];
+  /** Mimir on mimir-distributed: the read-write components rendered as Kubernetes objects at each step's replicas */
+  readWriteObjects?: MimirReadWriteSpec;
 }
 
 /** A difference between the two topologies of the environment. */

@@ -17,7 +17,9 @@ import { cumulativeHelm, helmPath, renderMigrationStep, stepDir } from '../../..
 import type { MigrationPlan } from '../../../src/ops/migrate/types.js';
 import { renderKubernetes } from '../../../src/render/kubernetes/index.js';
 import { renderTopology } from '../../../src/render/topology.js';
+import type { FileSet } from '../../../src/render/fileset.js';
 import { jsonnetBin } from '../../e2e/support/peers.js';
+import { assertObjectsValidate } from '../../render/kubernetes/inspect.js';
 import { otelstackSync, tempDirs } from '../../support/cli.js';
 import { ROOT } from '../../support/paths.js';
 
@@ -140,6 +142,22 @@ describe('migrate render --step N', () => {
     const app = parseYaml(files.get(`${stepDir(plan, step)}/applications/mimir.yaml`)!) as Obj;
     assert.deepEqual(app['spec']['source']['helm']['valuesObject'], values);
     assert.match(files.get(`${stepDir(plan, step)}/README.md`)!, /## Step 7: Scale down the read-path and backend microservices[\s\S]*Gate before the next step[\s\S]*Roll back:/);
+  });
+
+  it('on mimir-distributed every step also writes kubernetes/mimir-read-write/ (#8903): valid objects with the step\'s replicas, listed in the README', async () => {
+    const { plan, from } = await setup();
+    assert.ok(plan.runbook!.readWriteObjects, 'the fixture runs mimir-distributed on Kubernetes');
+    for (const step of plan.runbook!.steps) {
+      const files = renderMigrationStep(plan, step.n, from.stack);
+      const dir = `${stepDir(plan, step)}/`;
+      const objects: FileSet = new Map([...files].filter(([p]) => p.startsWith(`${dir}kubernetes/mimir-read-write/`)).map(([p, t]) => [p.slice(dir.length), t]));
+      assert.ok(assertObjectsValidate(objects) > 0, `step ${step.n}: objects`);
+      const read = parseYaml(objects.get('kubernetes/mimir-read-write/mimir-read-deployment.yaml')!) as Obj;
+      const auto = objects.has('kubernetes/mimir-read-write/mimir-read-hpa.yaml');
+      if (!auto) assert.equal(read['spec']['replicas'], step.replicas['mimir-read'], `step ${step.n}: mimir-read`);
+      else assert.equal(read['spec']['replicas'], undefined, `step ${step.n}: the HPA owns mimir-read's count`);
+      assert.match(files.get(`${dir}README.md`)!, /`kubernetes\/mimir-read-write\/` \(\d+ objects: mimir-read \d+, mimir-write \d+, mimir-backend \d+ replicas\)/);
+    }
   });
 
   it('renders the same bytes twice', async () => {
