@@ -312,7 +312,7 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
     labels: { 'otelstack.ready-probe': addProbe(c, name, readyUrl('otelcol', name), '20s') },
     depends_on: deps,
     deploy: deployOf(comp.perReplica),
-    expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health'], ...(role === 'gateway' && c.t.ingestion?.faro ? [c.t.ingestion.faro.port] : [])].map(String),
+    expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health'], ...(role === 'gateway' && c.t.ingestion?.faro ? [c.t.ingestion.faro.port] : []), ...(role === 'gateway' ? (c.t.tenants ?? []).map((tn) => tn.faroPort) : [])].map(String),
   };
   return name;
 }
@@ -370,13 +370,15 @@ function addKafka(c: Ctx): string[] {
 /** The Faro receiver's port published on the host (every interface: browsers send to it), when Faro is enabled. */
 function publishedFaro(t: Topology): string[] {
   const faro = t.ingestion?.faro;
-  return faro ? [`${faro.port}:${faro.port}`] : [];
+  // tenants' Faro ports: published by the load balancer, which rate-limits each (composeLoadBalanced: always with tenants)
+  return [...(faro ? [faro.port] : []), ...(t.tenants ?? []).map((tn) => tn.faroPort)].map((p) => `${p}:${p}`);
 }
 
 /** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP (and Faro) on the host (haproxy.ts). */
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
   const faro = c.t.ingestion?.faro;
-  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port)));
+  const tenants = (c.t.tenants ?? []).map((tn) => ({ name: tn.name, port: tn.faroPort, rateLimit: tn.rateLimit }));
+  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port), {}, tenants));
   const p = CATALOG.otelcol.ports;
   c.services[COMPOSE_OTLP_LB] = {
     ...base(extraImage('haproxy'), '30s'),

@@ -44,6 +44,7 @@ export const addTenants: TopologyTransform = (t, { stack, env }) => {
       rateLimit: limitOf(d.rateLimit),
       ingressRateLimit: limitOf(d.ingressRateLimit ?? d.rateLimit),
       propagateTo: d.propagateTo.length > 0 ? [...d.propagateTo] : origins,
+      propagation: [...new Set(d.propagation)].sort(),
       limits: limitsOf(d.limits),
       definitionPath: `tenants.${name}`,
     });
