@@ -34,6 +34,7 @@ import { CANARY_METRICS } from './canary.js';
 import { engineVersion } from './versions.js';
 import { CHART_FACTS } from './charts/index.js';
 import type { EngineDeployment, Topology } from '../topology/types.js';
+import { HAPROXY_METRICS } from './support.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -48,6 +49,8 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
  *  - scrape: series a Prometheus-compatible scraper adds for every target (up, scrape_*)
  *  - kubelet: the kubelet and its embedded cAdvisor, on every Kubernetes node
  *  - otelstack-canary: `otelstack canary` (src/catalog/canary.ts), where the definition deploys it
+ *  - haproxy-faro: the compose load balancer's Prometheus exporter, where it rate-limits the tenants' Faro ports
+   (OTel Collector gateways with tenants, compose target: catalog HAPROXY_FARO_RATE_LIMIT)
  */
 export type MetricSource =
   | 'otelcol'
@@ -61,7 +64,8 @@ export type MetricSource =
   | 'prometheus'
   | 'scrape'
   | 'kubelet'
-  | 'otelstack-canary';
+  | 'otelstack-canary'
+  | 'haproxy-faro';
 
 export interface MetricFamily {
   /** the family name as exposed (histograms: without _bucket/_sum/_count) */
@@ -244,6 +248,7 @@ export const SOURCE_PREFIXES: Readonly<Record<MetricSource, readonly string[]>> 
   scrape: ['up', 'scrape_'],
   kubelet: ['kubelet_', 'container_'],
   'otelstack-canary': ['otelstack_canary_'],
+  'haproxy-faro': ['haproxy_'],
 };
 
 /** The label a Kubernetes scrape puts the target's namespace in (the kubernetes_sd relabelling convention). */
@@ -276,6 +281,8 @@ function collectorFamilies(kind: CollectorKind): MetricFamily[] {
 export const METRIC_FAMILIES: ReadonlyMap<string, MetricFamily> = (() => {
   const all: MetricFamily[] = [
     ...collectorFamilies('otelcol'),
+    fam(HAPROXY_METRICS.frontendRequestsDenied, 'counter', 'haproxy-faro', [HAPROXY_METRICS.proxyLabel], 'requests an HAProxy frontend refused (http-request deny): per tenant, those above its gateway rate limit'),
+    fam(HAPROXY_METRICS.frontendHttpResponses, 'counter', 'haproxy-faro', [HAPROXY_METRICS.proxyLabel, HAPROXY_METRICS.codeLabel], 'HTTP responses of an HAProxy frontend by status class (1xx … 5xx, other)'),
     ...collectorFamilies('alloy'),
     fam(OTELCOL_KAFKA_METRICS.receiverOffsetLag, 'gauge', 'otelcol-kafka-receiver', ['topic', 'partition'], 'records the consumer group is behind, per partition'),
     fam(OTELCOL_KAFKA_METRICS.exporterMessages, 'counter', 'otelcol-kafka-exporter', ['topic', 'partition', 'outcome', 'node_id'], 'messages produced, by outcome'),
@@ -434,6 +441,10 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
       const k = kubernetesSelfScrape(t);
       return k.scraped ? { present: true } : no(k.reason);
     }
+    case 'haproxy-faro':
+      return t.env.target === 'compose' && collectorKind(t) === 'otelcol' && (t.tenants ?? []).length > 0
+        ? { present: true }
+        : no(`${t.env.name} has no HAProxy rate-limiting tenants' Faro ports (compose target, OpenTelemetry Collector, tenants)`);
     case 'scrape':
     case 'kubelet': {
       if (t.env.target !== 'kubernetes') return no(source === 'scrape' ? `the ${t.env.target} target renders no scraper for the stack's /metrics endpoints` : `the ${t.env.target} target has no kubelet`);

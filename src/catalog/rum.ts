@@ -81,3 +81,10 @@ export function urlPrefixPattern(prefix: string): string {
   const p = prefix.replace(/\/+$/, '');
   return `^${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:[/?#]|$)`;
 }
+
+/**
+ * The path a Faro receiver takes the SDK's payloads on: the contrib receiver's one handler on "/"
+ * (OTELCOL_FARO_RECEIVER.path, from its source), Alloy's faro.receiver on `/collect` (Alloy v1.12 faro.receiver
+ * reference: "/collect" and "/collect/{app_key}"; unverified against a running Alloy).
+ */
+export const FARO_RECEIVER_PATHS = { otelcol: '/', alloy: '/collect' } as const;
