@@ -598,6 +598,13 @@ export const Tenant = z.strictObject({
     .array(z.string().url())
     .default([])
     .describe("URL prefixes of the tenant's own backends the Faro SDK sends trace context to (propagateTraceHeaderCorsUrls); default its origins"),
+  load: z
+    .strictObject({
+      activeSessions: count(1, 1_000_000_000).describe('browser sessions open at once at the busiest time'),
+      requestsPerMinute: z.number().gt(0).max(10_000).describe("Faro requests one sampled session sends per minute (the SDK batches its items; a page view with its web vitals is a few)"),
+    })
+    .optional()
+    .describe("the tenant's expected browser load: the plan checks its three limits against activeSessions × sampling × requestsPerMinute / 60 requests per second"),
   propagation: z
     .array(z.enum(PROPAGATION_FORMATS))
     .min(1)

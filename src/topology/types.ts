@@ -198,6 +198,8 @@ export interface TenantPlan {
   rateLimit: RequestLimit;
   /** URL prefixes the SDK sends trace context to (propagateTraceHeaderCorsUrls): the definition's, else its origins */
   propagateTo: string[];
+  /** the expected browser load (definition: load), when given */
+  load?: { activeSessions: number; requestsPerMinute: number };
   /** trace-context formats its pages may send (definition: propagation); the ingress removes every other trace header */
   propagation: PropagationFormat[];
   /** per-tenant engine limits; absent = the engine's default */

@@ -17,6 +17,7 @@ import { poolSizing } from './pool-sizing.js';
 import { pipelineHoles } from './pipeline-holes.js';
 import { rateLimits } from './rate-limits.js';
 import { faroCors } from './faro-cors.js';
+import { tenantLimitsRule } from './tenant-limits.js';
 import { knownComponents } from './known-components.js';
 import { missingComponents } from './missing-components.js';
 import { resourcePolicy } from './resource-policy.js';
@@ -27,4 +28,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, vmTls, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing, otelstackArtifacts];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, vmTls, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, tenantLimitsRule, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing, otelstackArtifacts];
