@@ -17,6 +17,8 @@ import { anyValueToJs } from '../../src/ops/otlp/decode.js';
 import { HaproxyRuntimeApi } from '../../src/ops/deploy/index.js';
 import { randomSpanId, randomTraceId } from '../../src/ops/otlp/index.js';
 import { haproxyConfig } from '../../src/render/compose/haproxy.js';
+import { renderCompose } from '../../src/render/compose/index.js';
+import { expand } from '../../src/topology/expand.js';
 import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import type { TenantPlan } from '../../src/topology/types.js';
 import { OtlpSink } from '../support/otlp-sink.js';
@@ -74,6 +76,24 @@ function seriesValue(text: string, name: string, labels: Record<string, string>)
   }
   return 0;
 }
+
+describe('e2e faro-tenants: haproxy -c accepts the rendered compose haproxy.cfg with the tenants\' rate limits', () => {
+  it('examples/rum local, as `otelstack render` writes it', async () => {
+    const bin = haproxyBin();
+    const stack = await loadExample('rum');
+    const cfg = renderCompose({ stack, topology: expand(stack, 'local') }).files.get('compose/local/haproxy.cfg');
+    assert.ok(cfg && cfg.includes('frontend faro_shop'), 'a haproxy.cfg with the tenants is rendered');
+    const dir = makeTempDir('haproxy-tenants-check');
+    try {
+      writeFileSync(join(dir, 'haproxy.cfg'), cfg);
+      const r = spawnSync(bin, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, `haproxy -c rejected the rendered config:\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout + r.stderr, /Configuration file is valid/);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+});
 
 describe('e2e faro-tenants: per-tenant Faro receivers (real collector) behind the rendered per-tenant HAProxy rate limits (real HAProxy)', () => {
   let dir: string | undefined;
