@@ -22,7 +22,7 @@
 import { CATALOG, readyUrl } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { SEAWEEDFS_NO_TELEMETRY } from '../../catalog/seaweedfs.js';
-import { HAPROXY, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
+import { HAPROXY, HAPROXY_METRICS, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
 import { CANARY_METRICS_PATH } from '../../catalog/canary.js';
@@ -482,6 +482,15 @@ function envFileReadme(c: Ctx, scalable: boolean): string {
   if (faro) {
     lines.push(
       `Browsers (the Faro Web SDK) send to http://<this host>:${faro.port}${OTELCOL_FARO_RECEIVER.path} on every interface${composeLoadBalanced(c.t) ? ` (${COMPOSE_OTLP_LB} balances it over the gateways)` : ''}, from pages served at ${faro.allowedOrigins.length > 0 ? faro.allowedOrigins.join(', ') : 'no origin (browsers refuse)'} (ingestion.faro.allowedOrigins). Put TLS in front of it for pages served over https.`,
+      '',
+    );
+  }
+  const tenants = c.t.tenants ?? [];
+  if (tenants.length > 0) {
+    lines.push(
+      `Tenants (seed 003): each tenant's browsers send to its own port on every interface, through ${COMPOSE_OTLP_LB}, which refuses (429) requests above the tenant's gateway limit and counts them (${HAPROXY_METRICS.frontendRequestsDenied} on :${HAPROXY.ports.monitor}${HAPROXY_METRICS.path} inside the network); each tenant's Faro SDK configuration is ../../faro/${c.t.env.name}/<tenant>.json in the render output:`,
+      '',
+      ...tenants.map((tn) => `- ${tn.name} (X-Scope-OrgID ${tn.id}): port ${tn.faroPort}, ${tn.rateLimit.perSecond} requests/s, bursts of ${tn.rateLimit.burst}, from ${tn.origins.join(', ')}`),
       '',
     );
   }
