@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { disallowedTraceHeaders, INGRESS_NGINX, urlPrefixPattern } from '../../src/catalog/rum.js';
 import { loadStack } from '../../src/model/load.js';
 import type { Stack } from '../../src/model/schema.js';
-import { renderAlloyConfigs } from '../../src/render/configs/alloy.js';
+import { alloyListenPorts, alloyScopes, renderAlloyConfigs } from '../../src/render/configs/alloy.js';
 import { renderCollectorConfig } from '../../src/render/configs/otelcol.js';
 import { renderStack } from '../../src/render/index.js';
 import { contourLocalLimit, nginxLimitAnnotations } from '../../src/render/kubernetes/faro-ingress.js';
@@ -101,6 +101,9 @@ describe('Alloy: one rate-limited faro.receiver per tenant with its own exporter
     assert.deepEqual(blockAt(exp.block, 'client')!.attrs.get('headers'), { 'X-Scope-OrgID': 'shop' });
     // not in the environments it does not serve
     assert.ok(![...graph.components.keys()].some((k) => k.includes('dev_tenant_shop')));
+    // the Alloy container and Service expose the tenant's port (named by port: at most 15 characters)
+    const scope = alloyScopes(s, expandAll(s))[0]!;
+    assert.ok(alloyListenPorts(scope).some((p) => p.name === `faro-${expand(s, 'prod').tenants![0]!.faroPort}`));
   });
   it('a tenant served by two environments of one shared Alloy is an error (its port would be taken twice)', () => {
     const twice = withStack(s, (x) => {
