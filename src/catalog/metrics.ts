@@ -35,6 +35,7 @@ import { RUM_LABELS, RUM_RECORDS } from './faro.js';
 import { engineVersion } from './versions.js';
 import { CHART_FACTS } from './charts/index.js';
 import type { EngineDeployment, Topology } from '../topology/types.js';
+import { HAPROXY_METRICS } from './support.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -51,6 +52,8 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
  *  - otelstack-canary: `otelstack canary` (src/catalog/canary.ts), where the definition deploys it
  *  - loki-ruler-rum: the RUM series otelstack's Loki recording rules write into the metrics engine
  *    (src/catalog/faro.ts RUM_RECORDS), where the environment has a RUM plan (Faro logs in a managed Loki)
+ *  - haproxy-faro: the compose load balancer's Prometheus exporter, where it rate-limits the tenants' Faro ports
+   (OTel Collector gateways with tenants, compose target: catalog HAPROXY_FARO_RATE_LIMIT)
  */
 export type MetricSource =
   | 'otelcol'
@@ -65,7 +68,8 @@ export type MetricSource =
   | 'scrape'
   | 'kubelet'
   | 'otelstack-canary'
-  | 'loki-ruler-rum';
+  | 'loki-ruler-rum'
+  | 'haproxy-faro';
 
 export interface MetricFamily {
   /** the family name as exposed (histograms: without _bucket/_sum/_count) */
@@ -249,6 +253,7 @@ export const SOURCE_PREFIXES: Readonly<Record<MetricSource, readonly string[]>> 
   kubelet: ['kubelet_', 'container_'],
   'otelstack-canary': ['otelstack_canary_'],
   'loki-ruler-rum': ['faro_', 'faro:'],
+  'haproxy-faro': ['haproxy_'],
 };
 
 /** The label a Kubernetes scrape puts the target's namespace in (the kubernetes_sd relabelling convention). */
@@ -281,6 +286,8 @@ function collectorFamilies(kind: CollectorKind): MetricFamily[] {
 export const METRIC_FAMILIES: ReadonlyMap<string, MetricFamily> = (() => {
   const all: MetricFamily[] = [
     ...collectorFamilies('otelcol'),
+    fam(HAPROXY_METRICS.frontendRequestsDenied, 'counter', 'haproxy-faro', [HAPROXY_METRICS.proxyLabel], 'requests an HAProxy frontend refused (http-request deny): per tenant, those above its gateway rate limit'),
+    fam(HAPROXY_METRICS.frontendHttpResponses, 'counter', 'haproxy-faro', [HAPROXY_METRICS.proxyLabel, HAPROXY_METRICS.codeLabel], 'HTTP responses of an HAProxy frontend by status class (1xx … 5xx, other)'),
     ...collectorFamilies('alloy'),
     fam(OTELCOL_KAFKA_METRICS.receiverOffsetLag, 'gauge', 'otelcol-kafka-receiver', ['topic', 'partition'], 'records the consumer group is behind, per partition'),
     fam(OTELCOL_KAFKA_METRICS.exporterMessages, 'counter', 'otelcol-kafka-exporter', ['topic', 'partition', 'outcome', 'node_id'], 'messages produced, by outcome'),
@@ -446,6 +453,10 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
     }
     case 'loki-ruler-rum':
       return t.rum ? { present: true } : no(`${t.env.name} records no RUM series: it needs Faro logs (tenants or ingestion.faro) in a Loki otelstack deploys, and a metrics engine`);
+    case 'haproxy-faro':
+      return t.env.target === 'compose' && collectorKind(t) === 'otelcol' && (t.tenants ?? []).length > 0
+        ? { present: true }
+        : no(`${t.env.name} has no HAProxy rate-limiting tenants' Faro ports (compose target, OpenTelemetry Collector, tenants)`);
     case 'scrape':
     case 'kubelet': {
       if (t.env.target !== 'kubernetes') return no(source === 'scrape' ? `the ${t.env.target} target renders no scraper for the stack's /metrics endpoints` : `the ${t.env.target} target has no kubelet`);

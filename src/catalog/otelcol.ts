@@ -95,17 +95,17 @@ export const OTELCOL_FARO_RECEIVER = {
  * "always add x-faro-session-id HTTP header"; Grafana Agent and Alloy allow it in their Faro receivers), and
  * `Idempotency-Key` on every batch (newer SDK transports; allowed by Alloy's faro.receiver since its CORS change for it).
  */
+export const FARO_SDK_REQUEST_HEADERS = ['Content-Type', 'Idempotency-Key', 'x-faro-session-id'] as const;
+
+/** How long a browser may cache the receiver's preflight answer (seconds): otelstack's choice, one hour. */
+export const FARO_CORS_MAX_AGE_SECONDS = 3600;
+
 /**
  * Tenants' own Faro receivers (seed 003: one per tenant, for its CORS origins, its X-Scope-OrgID and its rate limit)
  * listen from this port up, one port per tenant in name order: otelstack's choice, on both collectors, clear of the
  * shared Faro port and of Alloy's per-environment Faro ports counting up from it.
  */
 export const FARO_TENANT_PORT_BASE = 12400;
-
-export const FARO_SDK_REQUEST_HEADERS = ['Content-Type', 'Idempotency-Key', 'x-faro-session-id'] as const;
-
-/** How long a browser may cache the receiver's preflight answer (seconds): otelstack's choice, one hour. */
-export const FARO_CORS_MAX_AGE_SECONDS = 3600;
 
 /**
  * How the collector's exporter queues behave at shutdown (exporterhelper/internal/queue in the
@@ -130,3 +130,13 @@ export const OTELCOL_QUEUE_SHUTDOWN = {
  * so nothing outside the pod can send to it — the exporters then only send what their persistent queues hold.
  */
 export const OTELCOL_DRAIN_RECEIVER = { id: 'otlp/drain', pipelineName: 'drain', endpoint: '127.0.0.1:14317' } as const;
+
+/**
+ * The OpenTelemetry Collector has no request rate limiter at the pinned build (v0.158.0): neither contrib nor core
+ * ships a rate-limiting receiver, processor or HTTP middleware extension — the Go module proxy answers 404 for
+ * contrib's processor/ratelimitprocessor and extension/ratelimiterextension at v0.158.0 (checked 2026-12), the Faro
+ * receiver's config is confighttp.ServerConfig, which has no limiter (receiver/faroreceiver config.go v0.158.0), and
+ * memory_limiter refuses by memory, not by rate. So the gateway's per-tenant limit on the collector path is an HAProxy
+ * in front of the tenants' Faro ports (catalog HAPROXY_FARO_RATE_LIMIT; compose target), or the ingress (Kubernetes).
+ */
+export const OTELCOL_RATE_LIMITER = { available: false, checkedAt: 'v0.158.0' } as const;

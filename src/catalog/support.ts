@@ -63,3 +63,47 @@ export const HAPROXY = {
   showStat: 'show stat',
   statColumns: { backend: 'pxname', server: 'svname', sessions: 'scur', status: 'status' },
 } as const;
+
+/**
+ * The gateway's per-tenant Faro rate limit on the OpenTelemetry Collector path (the collector has none:
+ * OTELCOL_RATE_LIMITER), as HAProxy configuration. Keywords from the HAProxy 3.2 configuration manual
+ * (doc/configuration.txt at v3.2.0; the same keywords in Debian 12's 2.6 the tests run):
+ *  - `stick-table type integer size <n> expire <t> store http_req_rate(<period>)` in a backend section of its own
+ *    (a table holder: a backend with no server); `http-request track-sc<N> <sample> table <backend>` tracks a key in
+ *    it, `sc_http_req_rate(<N>)` reads the tracked key's request rate over the table's period (a sliding window);
+ *  - `int(<integer>)` is a constant sample fetch: one key per tenant's frontend, so the whole tenant shares one counter;
+ *  - `http-request deny deny_status 429` answers 429 itself and counts the request as denied
+ *    (`dreq` → haproxy_frontend_requests_denied_total);
+ *  - `METH_OPTIONS` is the predefined ACL of OPTIONS requests: CORS preflights are not tracked and never refused, so
+ *    they reach the collector, which answers them (its CORS handler);
+ *  - `http-request use-service prometheus-exporter` serves the built-in Prometheus exporter (addons/promex, built
+ *    with USE_PROMEX=1 as in the official image and Debian's package).
+ * Semantics (otelstack's choice, documented in the rendered file): a tenant's limit {perSecond, burst} is two sliding
+ * windows approximating a token bucket of `burst` requests refilled at `perSecond`: a request is refused when more
+ * than `burst` requests came in the last second, or more than perSecond × longWindowSeconds in the last
+ * longWindowSeconds. Refused requests are tracked too (tracking happens before the deny), so a client that keeps
+ * sending above the limit stays refused until it slows down.
+ */
+export const HAPROXY_FARO_RATE_LIMIT = {
+  status: 429,
+  shortWindowSeconds: 1,
+  longWindowSeconds: 10,
+  /** the tables keep a key this long after its last request: beyond the longest window */
+  expireSeconds: 30,
+  /** frontend (and metric `proxy` label) of a tenant's Faro port; backends are `<frontend>_gateways`, tables `<frontend>_1s` / `_10s` */
+  frontend: (tenant: string): string => `faro_${tenant.replace(/[^A-Za-z0-9_]/g, '_')}`,
+} as const;
+
+/**
+ * HAProxy's built-in Prometheus exporter (addons/promex/service-prometheus.c and README at v3.2.0): frontend metrics
+ * carry the frontend's name as label `proxy`; `haproxy_frontend_requests_denied_total` counts requests denied by
+ * http-request rules (stats field dreq), `haproxy_frontend_http_responses_total{code="4xx"}` responses by class.
+ * Served by otelstack on the load balancer's monitor frontend (HAPROXY.ports.monitor) at `path`.
+ */
+export const HAPROXY_METRICS = {
+  path: '/metrics',
+  proxyLabel: 'proxy',
+  frontendRequestsDenied: 'haproxy_frontend_requests_denied_total',
+  frontendHttpResponses: 'haproxy_frontend_http_responses_total',
+  codeLabel: 'code',
+} as const;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PROPAGATION_FORMATS } from '../catalog/rum.js';
 import {
   BYTES_STEP,
   durationMs,
@@ -564,7 +565,7 @@ export const Ingestion = z.strictObject({
 /** A request rate with its burst: what a limiter lets through per second, and at once above that. */
 const RequestRate = z.strictObject({
   perSecond: z.number().min(1).max(100_000_000).describe('requests per second'),
-  burst: count(1, 1_000_000_000).optional().describe('requests let through at once above the rate; default twice perSecond'),
+  burst: count(1, 1_000_000_000).optional().describe('the most requests let through at once (the size of the token bucket refilled at perSecond); default twice perSecond'),
 });
 
 /** A byte rate per second written like a size ("4Mi", "512Ki"): the engines' per-tenant ingestion limits. */
@@ -597,6 +598,18 @@ export const Tenant = z.strictObject({
     .array(z.string().url())
     .default([])
     .describe("URL prefixes of the tenant's own backends the Faro SDK sends trace context to (propagateTraceHeaderCorsUrls); default its origins"),
+  load: z
+    .strictObject({
+      activeSessions: count(1, 1_000_000_000).describe('browser sessions open at once at the busiest time'),
+      requestsPerMinute: z.number().gt(0).max(10_000).describe("Faro requests one sampled session sends per minute (the SDK batches its items; a page view with its web vitals is a few)"),
+    })
+    .optional()
+    .describe("the tenant's expected browser load: the plan checks its three limits against activeSessions × sampling × requestsPerMinute / 60 requests per second"),
+  propagation: z
+    .array(z.enum(PROPAGATION_FORMATS))
+    .min(1)
+    .default(['w3c'])
+    .describe("trace-context formats the tenant's pages may send (seed 003's allow-list): w3c = traceparent and tracestate, jaeger = uber-trace-id as well; every other trace-context header is removed at the tenant's ingress"),
   limits: z
     .strictObject({
       logs: z.strictObject({ ingestionRate: PerTenantBytes.optional(), burst: PerTenantBytes.optional(), maxStreams: count(1, 100_000_000).optional() }).optional(),

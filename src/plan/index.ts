@@ -9,6 +9,7 @@ import { RULES } from './rules/index.js';
 import type { SizingBasis } from './calibration.js';
 import { seedBasis } from './calibration.js';
 import { sizeEnvironment, type EnvironmentSizing } from './sizing.js';
+import { protectionLevels, type TenantProtection } from './tenant-protection.js';
 
 export type { Finding } from './findings.js';
 
@@ -54,6 +55,8 @@ export interface PlanEnvironment {
   };
   /** only for an environment whose definition gives an expected load (ingestion.environments.<env>.load) */
   sizing?: EnvironmentSizing;
+  /** seed 003's three limits of each tenant the environment serves, side by side (only with tenants) */
+  tenants?: TenantProtection[];
 }
 /** One quota line as printed: the computed line without the bookkeeping flag. */
 export type QuotaJson = Omit<QuotaLine, 'givenRequested'>;
@@ -164,7 +167,11 @@ export function buildPlan(stack: Stack, file: string, envFilter?: string, sizing
   return {
     stack: stack.name,
     file,
-    environments: topologies.map((t) => planEnvironment(t, { phase: currentPhase(stack, t.env.name), set: stack.environments[t.env.index]?.currentPhase !== undefined }, sizing)),
+    environments: topologies.map((t) => {
+      const e = planEnvironment(t, { phase: currentPhase(stack, t.env.name), set: stack.environments[t.env.index]?.currentPhase !== undefined }, sizing);
+      const tenants = protectionLevels(stack, t);
+      return tenants.length > 0 ? { ...e, tenants } : e;
+    }),
     deprecatedDatasources: stack.grafana.deprecatedDatasources
       .filter((d) => !envFilter || !d.env || d.env === envFilter)
       .map((d) => ({ name: d.name, env: d.env ?? null, reason: d.reason ?? null })),

@@ -79,6 +79,21 @@ export function sizingGrid(e: PlanEnvironment): Grid | undefined {
   return { head: ['What', 'Basis', 'Needed', 'Defined', 'Status'], rows };
 }
 
+/** Seed 003's three limits per tenant side by side: client sampling, ingress, gateway (environments with tenants). */
+export function tenantLimitsGrid(e: PlanEnvironment): Grid | undefined {
+  if (!e.tenants?.length) return undefined;
+  const level = (l: { perSecond: number; burst: number; enforcedBy: string | null; scope: string }) =>
+    l.enforcedBy ? `${l.perSecond}/s, burst ${l.burst} — ${l.enforcedBy} (${l.scope})` : `${l.perSecond}/s, burst ${l.burst} — NOT enforced: ${l.scope}`;
+  const rows = e.tenants.map((t) => [
+    t.id === t.tenant ? t.tenant : `${t.tenant} (id ${t.id})`,
+    `${t.sampling}`,
+    level(t.ingress),
+    level(t.gateway),
+    t.expectedPerSecond !== undefined ? `${t.expectedPerSecond}/s (${t.expectedBasis})` : '— (no tenants.<name>.load)',
+  ]);
+  return { head: ['Tenant', 'Client sampling', 'Ingress limit', 'Gateway limit', 'Expected at the gateway'], rows };
+}
+
 /** The sizing's header line: the load and where the per-core figures come from. */
 export function sizingLine(e: PlanEnvironment): string | undefined {
   const z = e.sizing;
@@ -131,6 +146,8 @@ export function renderPlan(report: PlanReport, format: Format, colour = false): 
       for (const n of e.sizing!.notes) out.push(`- ${n}`);
       if (e.sizing!.notes.length) out.push('');
     }
+    const tg = tenantLimitsGrid(e);
+    if (tg) out.push(h(3, 'Tenant limits (seed 003: client sampling, ingress, gateway)'), '', table(tg), '');
     const chartWorkloads = e.chartWorkloads.filter((w) => w.action !== 'component');
     const volumeNotes = e.components.filter((c) => c.note && !chartWorkloads.some((w) => w.engine === c.engine && w.component === c.component));
     if (chartWorkloads.length || volumeNotes.length) {

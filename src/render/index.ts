@@ -4,6 +4,7 @@ import type { Topology } from '../topology/types.js';
 import { renderAnsible } from './ansible/index.js';
 import { renderCompose } from './compose/index.js';
 import { renderAlloyConfigs } from './configs/alloy.js';
+import { renderFaroSdkSnippets } from './configs/faro-sdk.js';
 import { mergeFileSets, type FileSet } from './fileset.js';
 import { renderKubernetes, renderKubernetesAll } from './kubernetes/index.js';
 import { renderTopology } from './topology.js';
@@ -81,6 +82,12 @@ export function renderStack(stack: Stack, opts: { target?: Target | 'all'; env?:
     const r = renderAlloyConfigs(stack, topologies);
     sets.push(r.files);
     byEnvironment(topologies, r.files, (t) => renderAlloyConfigs(stack, [t]).files);
+  }
+  // the tenants' Faro SDK configuration snippets (seed 003 level 1), one per tenant and environment
+  for (const e of envs) {
+    const snippets = renderFaroSdkSnippets(stack, renderTopology(stack, e.name, opts.phase));
+    own(e.name, snippets.keys());
+    sets.push(snippets);
   }
   const files = mergeFileSets(...sets);
   const environments = envs.map((e) => e.name);

@@ -214,9 +214,11 @@ export const COMPOSE_OTLP_LB = 'otlp-lb';
 
 /**
  * Whether a compose environment puts the HAProxy `otlp-lb` in front of its gateways: always with the Kafka buffer
- * (the scalable layout), else when there is more than one gateway; a single gateway publishes OTLP itself. The
+ * (the scalable layout), with tenants on the OTel Collector (it rate-limits their Faro ports), else when there is
+ * more than one gateway; a single gateway publishes OTLP itself. The
  * compose renderer and the report's drawing both ask this.
  */
 export function composeLoadBalanced(t: Topology): boolean {
-  return t.ingestion !== undefined && (t.ingestion.kafkaBuffer || t.ingestion.gatewayReplicas > 1);
+  // tenants (seed 003): the load balancer is the OTel Collector gateways' per-tenant rate limiter (the collector has none)
+  return t.ingestion !== undefined && (t.ingestion.kafkaBuffer || t.ingestion.gatewayReplicas > 1 || (t.ingestion.collector === 'otelcol' && (t.tenants ?? []).length > 0));
 }

@@ -145,6 +145,11 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
     const self = pods(labels, `${e.title} (${e.release})`);
     // collectors → push
     if (pusher && (e.endpoints.push || e.endpoints.otlp)) flows.push({ from: pusher, to, ports: pushPorts(e, http), why: `collectors push ${e.signal} to ${e.title}` });
+    // tenants' browser paths export from the gateways straight to the logs and traces engines, also behind a Kafka
+    // buffer (the buffer topics carry no tenant id: render/configs/otelcol.ts tenantFaroPaths)
+    if (oc && t.ingestion?.kafkaBuffer && (t.tenants ?? []).length > 0 && (e.signal === 'logs' || e.signal === 'traces') && (e.endpoints.push || e.endpoints.otlp)) {
+      flows.push({ from: pods(oc.gateway, 'the OTel Collector gateways'), to, ports: pushPorts(e, http), why: `the gateways push the tenants' Faro ${e.signal} to ${e.title} with each tenant's id` });
+    }
     // inside the engine: the write / read path (gRPC and HTTP), the memberlist ring, the chart's caches
     const internal: FlowPort[] = [http];
     if (ports['grpc'] !== undefined) internal.push(ports['grpc']);
@@ -203,8 +208,9 @@ export function flowsOf(t: Topology, opts: FlowOptions = {}): Flow[] {
   // the OTel Collector gateway of this namespace: applications send telemetry from anywhere
   if (oc) {
     const op = CATALOG.otelcol.ports;
-    const receivers = [op['otlpGrpc']!, op['otlpHttp']!, ...(t.ingestion?.faro ? [t.ingestion.faro.port] : [])].sort((a, b) => a - b);
-    flows.push({ from: { kind: 'anywhere', what: 'applications sending telemetry' }, to: { labels: oc.gateway, what: 'the OTel Collector gateways' }, ports: receivers, why: `applications send OTLP${t.ingestion?.faro ? ' (and Faro)' : ''} to the collectors` });
+    const tenantPorts = (t.tenants ?? []).map((tn) => tn.faroPort);
+    const receivers = [op['otlpGrpc']!, op['otlpHttp']!, ...(t.ingestion?.faro ? [t.ingestion.faro.port] : []), ...tenantPorts].sort((a, b) => a - b);
+    flows.push({ from: { kind: 'anywhere', what: 'applications sending telemetry' }, to: { labels: oc.gateway, what: 'the OTel Collector gateways' }, ports: receivers, why: `applications send OTLP${t.ingestion?.faro ? ' (and Faro)' : ''}${tenantPorts.length ? " (and the tenants' Faro, through the ingress)" : ''} to the collectors` });
   }
 
   // the canary (otelstack canary) reads back from the engines' query ports; the Alloy scrapes its /metrics

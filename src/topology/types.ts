@@ -1,3 +1,4 @@
+import type { PropagationFormat } from '../catalog/rum.js';
 import type { TlsPlan } from './vm-tls.js';
 import type { ChartRef, ComponentPath, EngineId, Endpoints } from '../catalog/types.js';
 import type { Mode, SignalName, Target } from '../model/schema.js';
@@ -199,7 +200,7 @@ export interface TenantPlan {
   sampling: number;
   /** level 2: the ingress limit on its host */
   ingressRateLimit: RequestLimit;
-  /** level 3: the gateway's limit on its Faro receiver */
+  /** level 3: the gateway's limit on its Faro receiver (Alloy: faro.receiver rate_limiting; OTel Collector: the HAProxy in front) */
   rateLimit: RequestLimit;
   /** URL prefixes the SDK sends trace context to (propagateTraceHeaderCorsUrls): the definition's, else its origins */
   propagateTo: string[];
@@ -208,6 +209,10 @@ export interface TenantPlan {
    * named by grafana.tenantDatasourceName / tenantDatasourceUid, reading with the tenant's X-Scope-OrgID
    */
   datasources: TenantDatasource[];
+  /** the expected browser load (definition: load), when given */
+  load?: { activeSessions: number; requestsPerMinute: number };
+  /** trace-context formats its pages may send (definition: propagation); the ingress removes every other trace header */
+  propagation: PropagationFormat[];
   /** per-tenant engine limits; absent = the engine's default */
   limits: {
     logs?: { ingestionRateBytes?: number; burstBytes?: number; maxStreams?: number };

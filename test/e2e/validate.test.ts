@@ -35,6 +35,8 @@ const VARIANTS: Array<[string, () => Stack]> = [
   // TLS between VMs with the Faro receiver beside the OTLP receivers (server TLS only there); examples/vms itself has
   // TLS in every environment (prod with mTLS, test with a vault-variable key)
   ['vms+faro', () => exampleVariant('vms', (raw) => { raw['ingestion'].faro = { enabled: true, allowedOrigins: ['https://app.example.com'] }; })],
+  // tenants (seed 003) on VMs with TLS: each tenant's Faro receiver takes server TLS like the shared one
+  ['vms+tenants', () => exampleVariant('vms', (raw) => { raw['tenants'] = { shop: { origins: ['https://shop.example.com'], rateLimit: { perSecond: 20 } } }; })],
 ];
 
 async function validate(bin: string, file: string): Promise<{ ok: boolean; output: string }> {
@@ -120,6 +122,21 @@ describe('e2e: the real collector validates every rendered collector config', ()
     assert.equal((parse(file('vms', 'configs/dev/otelcol-processor.yaml')) as Record<string, any>)['receivers']['kafka/logs'].tls.ca_file, '/etc/otelstack/tls/ca.crt');
     const faro = parse(file('vms+faro', 'configs/prod/otelcol-gateway.yaml')) as Record<string, any>;
     assert.deepEqual(Object.keys(faro['receivers'].faro.tls).sort(), ['cert_file', 'key_file', 'min_version'], 'Faro: server TLS without client certificates');
+  });
+
+  it("the tenants' Faro receivers are among what is validated: their own port, origins, pipelines and tenant-id exporters (direct and Kafka-buffered gateways, TLS)", () => {
+    setup.get();
+    const file = (example: string, path: string) => parse(readFileSync(rendered.find((r) => r.example === example && r.path === path)!.file, 'utf8')) as Record<string, any>;
+    for (const [example, path] of [['rum', 'configs/local/otelcol-gateway.yaml'], ['rum', 'kubernetes/prod/otelcol/gateway-configmap.yaml#config.yaml']] as const) {
+      const c = file(example, path);
+      assert.deepEqual(c['receivers']['faro/shop'].cors.allowed_origins, ['https://shop.example.com'], `${example} ${path}`);
+      assert.deepEqual(c['service'].pipelines['logs/faro-shop'].receivers, ['faro/shop']);
+      assert.deepEqual(c['service'].pipelines['traces/faro-blog'].receivers, ['faro/blog']);
+      const exporters = [...c['service'].pipelines['logs/faro-shop'].exporters, ...c['service'].pipelines['traces/faro-shop'].exporters];
+      for (const id of exporters) assert.equal(c['exporters'][id].headers['X-Scope-OrgID'], 'shop', `${path}: ${id}`);
+    }
+    const vms = file('vms+tenants', 'configs/prod/otelcol-gateway.yaml');
+    assert.deepEqual(Object.keys(vms['receivers']['faro/shop'].tls).sort(), ['cert_file', 'key_file', 'min_version'], 'tenant Faro: server TLS without client certificates');
   });
 
   it('every rendered config passes `otelcol validate`', async () => {

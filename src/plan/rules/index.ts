@@ -18,6 +18,7 @@ import { pipelineHoles } from './pipeline-holes.js';
 import { rateLimits } from './rate-limits.js';
 import { faroCors } from './faro-cors.js';
 import { tenantLimits } from './tenant-limits.js';
+import { tenantProtection } from './tenant-protection.js';
 import { knownComponents } from './known-components.js';
 import { missingComponents } from './missing-components.js';
 import { resourcePolicy } from './resource-policy.js';
@@ -28,4 +29,4 @@ import { versions } from './versions.js';
 import { writeQuorum } from './write-quorum.js';
 
 /** Every rule; render and diff refuse a definition on the error findings of these (see verdict in ../index.ts). */
-export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, vmTls, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, tenantLimits, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing, otelstackArtifacts];
+export const RULES: readonly Rule[] = [targetRenderer, composeCollector, composeObjectStorage, ansibleHosts, vmTls, kubernetesKafkaBuffer, chartVersion, rateLimits, faroCors, tenantLimits, tenantProtection, knownComponents, missingComponents, versions, resourcePolicy, haReplicas, autoscaling, writeQuorum, buckets, kafka, phases, collectorMemoryRule, pipelineHoles, spanMetrics, selfMonitoring, capacity, poolSizing, otelstackArtifacts];

@@ -59,7 +59,9 @@ const hostsOf = (list: VmHost[], extra: (h: VmHost, i: number) => Obj = () => ({
 function collectorPorts(t: RenderInput['topology'], role: string): Record<string, number> {
   const { faro: _faro, ...ports } = CATALOG.otelcol.ports;
   const faro = role === 'gateway' ? t.ingestion?.faro : undefined;
-  return { ...ports, ...(faro ? { faro: faro.port } : {}) };
+  // tenants' Faro receivers (seed 003), on the gateway only
+  const tenants = role === 'gateway' ? Object.fromEntries((t.tenants ?? []).map((tn) => [`faro_${tn.name.replace(/-/g, '_')}`, tn.faroPort])) : {};
+  return { ...ports, ...(faro ? { faro: faro.port } : {}), ...tenants };
 }
 
 function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | undefined): Obj {

@@ -5,7 +5,8 @@
  * addresses.
  */
 import { CATALOG } from '../../catalog/index.js';
-import { HAPROXY } from '../../catalog/support.js';
+import { HAPROXY, HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../catalog/support.js';
+import type { RequestLimit } from '../../topology/types.js';
 
 /** The backends of the rendered config: every gateway is a server of each, under its service name. */
 export const HAPROXY_BACKENDS = { grpc: 'gateways_grpc', http: 'gateways_http', faro: 'gateways_faro' } as const;
@@ -24,6 +25,16 @@ export interface HaproxyServer {
   readonly health: number;
   /** the gateway's Faro receiver port, when Faro is enabled (then the config has a Faro frontend and backend) */
   readonly faro?: number;
+  /** the gateway's tenants' Faro receiver ports by tenant name; default each tenant's own port */
+  readonly tenantPorts?: Readonly<Record<string, number>>;
+}
+
+/** A tenant's Faro port behind the load balancer, with the gateway's limit for it (seed 003 level 3). */
+export interface HaproxyTenant {
+  readonly name: string;
+  /** the port browsers send to, on the load balancer and (unless the servers say otherwise) on the gateways */
+  readonly port: number;
+  readonly rateLimit: RequestLimit;
 }
 
 export interface HaproxyPlacement {
@@ -31,6 +42,38 @@ export interface HaproxyPlacement {
   readonly bindHost?: string;
   /** faro: default the servers' Faro port (the port browsers use is the one the gateways listen on) */
   readonly ports?: Partial<Record<'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi' | 'faro', number>>;
+  /** tenants' frontend ports by tenant name; default the tenant's port */
+  readonly tenantPorts?: Readonly<Record<string, number>>;
+}
+
+/**
+ * One tenant's rate-limited Faro frontend, its two counter tables and its backend over the gateways (catalog
+ * HAPROXY_FARO_RATE_LIMIT: the keywords and the two-window semantics). Preflights (OPTIONS) are neither counted nor
+ * refused: the collector's CORS handler answers them.
+ */
+function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], host: string, bindPort: number, healthPath: string): string[] {
+  const k = HAPROXY_FARO_RATE_LIMIT;
+  const fe = k.frontend(tn.name);
+  const short = `${fe}_${k.shortWindowSeconds}s`;
+  const long = `${fe}_${k.longWindowSeconds}s`;
+  const longMax = Math.ceil(tn.rateLimit.perSecond * k.longWindowSeconds);
+  const table = (name: string, seconds: number) => [`backend ${name}`, `  stick-table type integer size 1 expire ${k.expireSeconds}s store http_req_rate(${seconds}s)`];
+  return [
+    `frontend ${fe}`,
+    `  # tenant ${tn.name}: ${tn.rateLimit.perSecond} requests/s, bursts of ${tn.rateLimit.burst} — refused (${k.status}) above ${tn.rateLimit.burst} in ${k.shortWindowSeconds}s or ${longMax} in ${k.longWindowSeconds}s`,
+    `  bind ${host}:${bindPort}`,
+    `  http-request track-sc0 int(0) table ${short} if !METH_OPTIONS`,
+    `  http-request track-sc1 int(0) table ${long} if !METH_OPTIONS`,
+    `  http-request deny deny_status ${k.status} if !METH_OPTIONS { sc_http_req_rate(0) gt ${tn.rateLimit.burst} }`,
+    `  http-request deny deny_status ${k.status} if !METH_OPTIONS { sc_http_req_rate(1) gt ${longMax} }`,
+    `  default_backend ${fe}_gateways`,
+    ...table(short, k.shortWindowSeconds),
+    ...table(long, k.longWindowSeconds),
+    `backend ${fe}_gateways`,
+    '  balance roundrobin',
+    `  option httpchk GET ${healthPath}`,
+    ...servers.map((s) => `  server ${s.name} ${s.host}:${s.tenantPorts?.[tn.name] ?? tn.port} check port ${s.health}`),
+  ];
 }
 
 /** Servers for compose gateways: service name = host, the catalog's collector ports; `faroPort` when Faro is on. */
@@ -39,7 +82,7 @@ export function composeHaproxyServers(gateways: readonly string[], faroPort?: nu
   return gateways.map((g) => ({ name: g, host: g, otlpGrpc: p['otlpGrpc']!, otlpHttp: p['otlpHttp']!, health: p['health']!, ...(faroPort !== undefined ? { faro: faroPort } : {}) }));
 }
 
-export function haproxyConfig(servers: readonly HaproxyServer[], placement: HaproxyPlacement = {}): string {
+export function haproxyConfig(servers: readonly HaproxyServer[], placement: HaproxyPlacement = {}, tenants: readonly HaproxyTenant[] = []): string {
   const p = CATALOG.otelcol.ports;
   // the collectors' readiness endpoint (catalog: the health_check extension's path), on the servers' health port
   const healthPath = CATALOG.otelcol.ready!.path;
@@ -86,9 +129,12 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
     `  bind ${host}:${port('otlpHttp')}`,
     `  default_backend ${HAPROXY_BACKENDS.http}`,
     ...(faro?.frontend ?? []),
+    ...tenants.flatMap((tn) => tenantSections(tn, servers, host, placement.tenantPorts?.[tn.name] ?? tn.port, healthPath)),
     'frontend health',
     `  bind ${host}:${port('monitor')}`,
     `  monitor-uri ${HAPROXY.monitorUri}`,
+    // the tenants' refused requests are counted: HAProxy's own Prometheus exporter (catalog HAPROXY_METRICS)
+    ...(tenants.length > 0 ? [`  http-request use-service prometheus-exporter if { path ${HAPROXY_METRICS.path} }`] : []),
     `backend ${HAPROXY_BACKENDS.grpc}`,
     '  balance roundrobin',
     `  option httpchk GET ${healthPath}`,

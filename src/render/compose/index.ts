@@ -22,7 +22,7 @@
 import { CATALOG, readyUrl } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
 import { SEAWEEDFS_NO_TELEMETRY } from '../../catalog/seaweedfs.js';
-import { HAPROXY, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
+import { HAPROXY, HAPROXY_METRICS, HAPROXY_CONFIG_PATH, MINIO_PORTS, SUPPORT_IMAGES } from '../../catalog/support.js';
 import type { Finding } from '../../plan/findings.js';
 import { composeObjectStorageFindings } from '../../plan/rules/compose-object-storage.js';
 import { CANARY_METRICS_PATH } from '../../catalog/canary.js';
@@ -322,7 +322,7 @@ function collectorService(c: Ctx, role: CollectorRole, index: number, deps: Obj)
     labels: { 'otelstack.ready-probe': addProbe(c, name, readyUrl('otelcol', name), '20s') },
     depends_on: deps,
     deploy: deployOf(comp.perReplica),
-    expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health'], ...(role === 'gateway' && c.t.ingestion?.faro ? [c.t.ingestion.faro.port] : [])].map(String),
+    expose: [p['otlpGrpc'], p['otlpHttp'], p['metrics'], p['health'], ...(role === 'gateway' && c.t.ingestion?.faro ? [c.t.ingestion.faro.port] : []), ...(role === 'gateway' ? (c.t.tenants ?? []).map((tn) => tn.faroPort) : [])].map(String),
   };
   return name;
 }
@@ -380,13 +380,15 @@ function addKafka(c: Ctx): string[] {
 /** The Faro receiver's port published on the host (every interface: browsers send to it), when Faro is enabled. */
 function publishedFaro(t: Topology): string[] {
   const faro = t.ingestion?.faro;
-  return faro ? [`${faro.port}:${faro.port}`] : [];
+  // tenants' Faro ports: published by the load balancer, which rate-limits each (composeLoadBalanced: always with tenants)
+  return [...(faro ? [faro.port] : []), ...(t.tenants ?? []).map((tn) => tn.faroPort)].map((p) => `${p}:${p}`);
 }
 
 /** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP (and Faro) on the host (haproxy.ts). */
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
   const faro = c.t.ingestion?.faro;
-  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port)));
+  const tenants = (c.t.tenants ?? []).map((tn) => ({ name: tn.name, port: tn.faroPort, rateLimit: tn.rateLimit }));
+  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port), {}, tenants));
   const p = CATALOG.otelcol.ports;
   c.services[COMPOSE_OTLP_LB] = {
     ...base(extraImage('haproxy'), '30s'),
@@ -490,6 +492,15 @@ function envFileReadme(c: Ctx, scalable: boolean): string {
   if (faro) {
     lines.push(
       `Browsers (the Faro Web SDK) send to http://<this host>:${faro.port}${OTELCOL_FARO_RECEIVER.path} on every interface${composeLoadBalanced(c.t) ? ` (${COMPOSE_OTLP_LB} balances it over the gateways)` : ''}, from pages served at ${faro.allowedOrigins.length > 0 ? faro.allowedOrigins.join(', ') : 'no origin (browsers refuse)'} (ingestion.faro.allowedOrigins). Put TLS in front of it for pages served over https.`,
+      '',
+    );
+  }
+  const tenants = c.t.tenants ?? [];
+  if (tenants.length > 0) {
+    lines.push(
+      `Tenants (seed 003): each tenant's browsers send to its own port on every interface, through ${COMPOSE_OTLP_LB}, which refuses (429) requests above the tenant's gateway limit and counts them (${HAPROXY_METRICS.frontendRequestsDenied} on :${HAPROXY.ports.monitor}${HAPROXY_METRICS.path} inside the network); each tenant's Faro SDK configuration is ../../faro/${c.t.env.name}/<tenant>.json in the render output:`,
+      '',
+      ...tenants.map((tn) => `- ${tn.name} (X-Scope-OrgID ${tn.id}): port ${tn.faroPort}, ${tn.rateLimit.perSecond} requests/s, bursts of ${tn.rateLimit.burst}, from ${tn.origins.join(', ')}`),
       '',
     );
   }

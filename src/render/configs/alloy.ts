@@ -30,7 +30,7 @@ import { CATALOG } from '../../catalog/index.js';
 import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
 import { collectorMemory } from '../../topology/collector-memory.js';
-import type { EngineDeployment, Topology } from '../../topology/types.js';
+import type { EngineDeployment, TenantPlan, Topology } from '../../topology/types.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderResult } from '../types.js';
 import { CANARY_PORT_NAME } from '../../catalog/canary.js';
@@ -66,6 +66,8 @@ export interface AlloyRoute {
   logs?: EngineDeployment;
   /** Faro receiver of this environment, when Faro is enabled */
   faro?: { port: number; allowedOrigins: string[]; rateLimit?: { rate: number; burst: number } };
+  /** the environment's tenants (seed 003): each gets its own faro.receiver, rate limit and tenant-id exporters */
+  tenants: TenantPlan[];
   /** the environment's Pyroscope (managed or not) and the port of its profiles receiver */
   profiles?: { engine: EngineDeployment; port: number };
   /** managed engines whose pods this Alloy scrapes (self-monitoring), when the environment has a metrics engine */
@@ -109,7 +111,7 @@ export function alloyScopes(stack: Stack, topologies: Topology[], findings: Find
   const route = (t: Topology, i: number): AlloyRoute => {
     const by = (s: string) => t.engines.find((e) => e.signal === s);
     const metrics = by('metrics');
-    const r: AlloyRoute = { env: t.env.name, namespace: t.env.namespace, scraped: metrics ? scrapedEngines(t) : [], ...(metrics && t.canary ? { canary: { name: t.canary.name, port: CANARY_PORT_NAME } } : {}) };
+    const r: AlloyRoute = { env: t.env.name, namespace: t.env.namespace, tenants: t.tenants ?? [], scraped: metrics ? scrapedEngines(t) : [], ...(metrics && t.canary ? { canary: { name: t.canary.name, port: CANARY_PORT_NAME } } : {}) };
     const traces = by('traces');
     const logs = by('logs');
     const profiles = by('profiles');
@@ -142,6 +144,17 @@ export function alloyScopes(stack: Stack, topologies: Topology[], findings: Find
     ing.rateLimits.forEach((l, i) => {
       if (!limitsUsed.has(i)) findings.push({ severity: 'error', rule: RULE, path: `ingestion.rateLimits[${i}].tenant`, message: `tenant "${l.tenant}" is neither the tenant nor the name of an environment this Alloy serves`, suggestion: `use one of: ${served.map((t) => t.env.name).join(', ')}` });
     });
+  }
+  // a shared Alloy serving one tenant in two environments would listen twice on the tenant's port
+  for (const scope of scopes) {
+    const seen = new Map<string, string>();
+    for (const r of scope.routes) {
+      for (const tn of r.tenants) {
+        const twin = seen.get(tn.name);
+        if (twin !== undefined) findings.push({ severity: 'error', rule: RULE, env: r.env, path: `${tn.definitionPath}.environments`, message: `tenant ${tn.name} is served by ${twin} and ${r.env}, both through the one shared Alloy (routing by-namespace): its Faro receiver would listen twice on port ${tn.faroPort}`, suggestion: `list one of the environments in ${tn.definitionPath}.environments, or use ingestion.routing: per-environment` });
+        else seen.set(tn.name, r.env);
+      }
+    }
   }
   const names = new Set<string>();
   for (const t of served) {
@@ -368,6 +381,54 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
     );
   }
 
+  // tenants' Faro receivers (seed 003): each on its own port, CORS for the tenant's origins, rate limited (level 3),
+  // and writing with the tenant's X-Scope-OrgID through exporters of their own (same endpoints, queues and retries)
+  for (const r of scope.routes) {
+    for (const tn of r.tenants) {
+      const header = stringMap({ [TENANT_HEADER]: tn.id });
+      let traces: AlloyExpr | undefined;
+      let logs: AlloyExpr | undefined;
+      const tenantNodes: AlloyNode[] = [];
+      const push = r.traces?.endpoints.push;
+      if (r.traces && push) {
+        const exp = component(C.otlpExporter, label(r.traces.engine, r.env, 'tenant', tn.name), [
+          block('client', [attr('endpoint', str(hostPort(push))), attr('headers', header), block('tls', [attr('insecure', bool(push.startsWith('http://')))])]),
+          ...queueAndRetry(),
+        ]);
+        tenantNodes.push(exp.block);
+        traces = exp.export(X.consumer);
+      }
+      const logsPush = r.logs?.managed ? r.logs.endpoints.push : undefined;
+      if (r.logs && logsPush) {
+        const exp = component(C.otlpHttpExporter, label(r.logs.engine, r.env, 'tenant', tn.name), [block('client', [attr('endpoint', str(logsPush)), attr('headers', header)]), ...queueAndRetry()]);
+        const lr = component(C.lokiReceiver, label('faro', r.env, 'tenant', tn.name), [output({ logs: [exp.export(X.consumer)] })]);
+        tenantNodes.push(exp.block, lr.block);
+        logs = lr.export(X.receiver);
+      }
+      if (!traces && !logs) {
+        findings.push({ severity: 'warning', rule: RULE, env: r.env, path: tn.definitionPath, message: `tenant ${tn.name} gets no Faro receiver in ${r.env}: neither a traces engine nor a managed Loki to send to`, suggestion: 'add a traces engine, or a managed Loki, to the environment' });
+        continue;
+      }
+      const l = tn.rateLimit;
+      const faro = component(C.faroReceiver, label(r.env, 'tenant', tn.name), [
+        block('server', [
+          attr('listen_address', str('0.0.0.0')),
+          attr('listen_port', num(tn.faroPort)),
+          attr('cors_allowed_origins', list(tn.origins.map(str))),
+          block('rate_limiting', [attr('enabled', bool(true)), attr('strategy', str('global')), attr('rate', num(l.perSecond)), attr('burst_size', num(l.burst))]),
+        ]),
+        output({ ...(logs ? { logs: [logs] } : {}), ...(traces ? { traces: [traces] } : {}) }),
+      ]);
+      nodes.push(
+        comment(
+          `Tenant ${tn.name} (X-Scope-OrgID ${tn.id}) in ${r.env}: Faro on :${tn.faroPort}, limited to ${l.perSecond} requests/s (burst ${l.burst}; above it faro.receiver answers 429), from ${tn.origins.join(', ')} only.`,
+        ),
+        ...tenantNodes,
+        faro.block,
+      );
+    }
+  }
+
   // profiles: one receiver per environment with a Pyroscope
   const profileRoutes: ProfilesRoute[] = [];
   for (const r of scope.routes) {
@@ -428,6 +489,11 @@ export function alloyConfigPath(scope: AlloyScope): string {
   return scope.routing === 'by-namespace' ? 'configs/alloy/config.alloy' : `configs/alloy/${scope.routes[0]!.env}/config.alloy`;
 }
 
+/** A tenant's Faro port's name on containers and Services (at most 15 characters: named by the port, which is the tenant's). */
+export function tenantPortName(port: number): string {
+  return `faro-${port}`;
+}
+
 /** Ports the Alloy container must expose beyond its HTTP server: OTLP gRPC/HTTP and the Faro receivers. */
 export function alloyListenPorts(scope: AlloyScope): Array<{ name: string; port: number }> {
   const p = CATALOG.alloy.ports;
@@ -437,6 +503,8 @@ export function alloyListenPorts(scope: AlloyScope): Array<{ name: string; port:
   ];
   const faros = scope.routes.filter((r) => r.faro);
   faros.forEach((r, i) => out.push({ name: faros.length === 1 ? 'faro' : `faro-${i}`, port: r.faro!.port }));
+  // tenants' Faro receivers, named by port (a Service port name has at most 15 characters, a tenant name up to 63)
+  for (const r of scope.routes) for (const tn of r.tenants) out.push({ name: tenantPortName(tn.faroPort), port: tn.faroPort });
   const profiles = scope.routes.filter((r) => r.profiles?.engine.endpoints.push);
   profiles.forEach((r, i) => out.push({ name: profiles.length === 1 ? 'profiles' : `profiles-${i}`, port: r.profiles!.port }));
   return out;

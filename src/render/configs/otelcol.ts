@@ -182,6 +182,19 @@ export interface CollectorPlacement {
   readonly ports?: Readonly<Partial<Record<CollectorPortName, number>>>;
   /** Directory of the file_storage extension (the persistent queues); default COLLECTOR_QUEUE_DIR. */
   readonly storageDirectory?: string;
+  /** Tenants' Faro receiver ports by tenant name; default each tenant's TenantPlan.faroPort. */
+  readonly tenantPorts?: Readonly<Record<string, number>>;
+}
+
+/** The component ids of one tenant's browser path on the gateway (receiver, pipelines, exporters by signal). */
+export function tenantFaroIds(tenant: string): { receiver: string; pipeline: (signal: 'logs' | 'traces') => string } {
+  return { receiver: `${OTELCOL_TYPES.faroReceiver}/${tenant}`, pipeline: (signal) => `${signal}/faro-${tenant}` };
+}
+
+/** CORS of a Faro receiver: the origins, the SDK's request headers, the preflight cache; none = no CORS handler. */
+function faroCors(origins: readonly string[]): Record<string, unknown> {
+  const k = OTELCOL_FARO_RECEIVER.keys;
+  return origins.length > 0 ? { [k.cors]: { [k.allowedOrigins]: [...origins], [k.allowedHeaders]: [...FARO_SDK_REQUEST_HEADERS], [k.maxAge]: FARO_CORS_MAX_AGE_SECONDS } } : {};
 }
 
 /**
@@ -229,9 +242,7 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
         // browsers present no client certificate: server TLS only, whatever mtls says
         ...(t.tls ? { tls: collectorServerTls(t.tls, false) } : {}),
         // no allowed origin: no CORS handler at all, browsers are refused (the faro-cors plan rule says so)
-        ...(faro.allowedOrigins.length > 0
-          ? { [k.cors]: { [k.allowedOrigins]: faro.allowedOrigins, [k.allowedHeaders]: [...FARO_SDK_REQUEST_HEADERS], [k.maxAge]: FARO_CORS_MAX_AGE_SECONDS } }
-          : {}),
+        ...faroCors(faro.allowedOrigins),
       };
     }
     for (const s of activeSignals) {
@@ -260,6 +271,7 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       const faroIn = receivers[OTELCOL_TYPES.faroReceiver] && faroSignals.includes(s) ? [OTELCOL_TYPES.faroReceiver] : [];
       pipelines[s] = { receivers: [OTELCOL_TYPES.otlpReceiver, ...faroIn], processors: [OTELCOL_TYPES.memoryLimiter], exporters: [exporterId] };
     }
+    tenantFaroPaths(t, placement, bindHost, backends, { receivers, exporters, pipelines }, findings);
   } else {
     const ts = tailSampling(input);
     if (ts) processors[OTELCOL_TYPES.tailSampling] = ts;
@@ -308,6 +320,44 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
       },
     },
   };
+}
+
+/**
+ * Tenants' browser paths (seed 003) on the gateway: per tenant a `faro/<tenant>` receiver on its own port whose CORS
+ * allows the tenant's origins only, and its own logs and traces pipelines whose exporters carry X-Scope-OrgID = the
+ * tenant's id — copies of the environment's backend exporters (same endpoint, queue and retry) with the tenant's
+ * header. Behind a Kafka buffer too the tenants' pipelines export straight to the backends: the buffer topics carry
+ * no tenant, and the processors write with the environment's. The rate limit is not here: the collector has none
+ * (catalog OTELCOL_RATE_LIMITER); HAProxy (compose) or the ingress (Kubernetes) enforces it in front.
+ */
+function tenantFaroPaths(
+  t: Topology,
+  placement: CollectorPlacement,
+  bindHost: string,
+  backends: Map<Signal3, [string, Record<string, unknown>]>,
+  out: { receivers: Record<string, unknown>; exporters: Record<string, unknown>; pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> },
+  findings: Finding[],
+): void {
+  const signals = (OTELCOL_FARO_RECEIVER.signals as readonly Signal3[]).filter((s) => backends.has(s));
+  for (const tn of t.tenants ?? []) {
+    if (signals.length === 0) {
+      findings.push({ severity: 'warning', rule: 'render-otelcol', env: t.env.name, path: tn.definitionPath, message: `tenant ${tn.name} gets no Faro receiver: the environment has neither a logs nor a traces engine`, suggestion: 'add a logs or traces engine to the environment' });
+      continue;
+    }
+    const ids = tenantFaroIds(tn.name);
+    out.receivers[ids.receiver] = {
+      [OTELCOL_FARO_RECEIVER.keys.endpoint]: `${bindHost}:${placement.tenantPorts?.[tn.name] ?? tn.faroPort}`,
+      ...(t.tls ? { tls: collectorServerTls(t.tls, false) } : {}),
+      ...faroCors(tn.origins),
+    };
+    for (const s of signals) {
+      const [id, config] = backends.get(s)!;
+      const exporterId = `${id}-${tn.name}`;
+      const headers = { ...((config['headers'] as Record<string, string> | undefined) ?? {}), 'X-Scope-OrgID': tn.id };
+      out.exporters[exporterId] = { ...structuredClone(config), headers };
+      out.pipelines[ids.pipeline(s as 'logs' | 'traces')] = { receivers: [ids.receiver], processors: [OTELCOL_TYPES.memoryLimiter], exporters: [exporterId] };
+    }
+  }
 }
 
 /**

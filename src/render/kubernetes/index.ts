@@ -26,6 +26,7 @@ import { renderOtelcolKubernetes } from './otelcol.js';
 import { canaryObjects } from './canary.js';
 import { renderGrafanaKubernetes } from './grafana.js';
 import { renderNetworkPolicies } from './network-policies.js';
+import { renderFaroIngress } from './faro-ingress.js';
 import { renderDashboardsKubernetes } from '../grafana/index.js';
 import { renderRulesKubernetes } from '../rules/index.js';
 import { kubernetesKafkaBufferProblems } from '../../plan/rules/kubernetes-kafka-buffer.js';
@@ -236,6 +237,10 @@ export const renderKubernetes: Renderer = (input: RenderInput): RenderResult => 
   const otelcol = renderOtelcolKubernetes(input, { wave: SYNC_WAVE.collectors, topicsWave: SYNC_WAVE.engines, managedBy: MANAGED_BY });
   for (const [k, v] of otelcol.files) r.files.set(k, v);
   r.findings.push(...otelcol.findings);
+  // the tenants' ingress routes (ingestion.faro.ingress: Contour HTTPProxy or ingress-nginx), with the collectors
+  const faroIngress = renderFaroIngress(stack, t, { wave: SYNC_WAVE.collectors });
+  for (const [k, v] of faroIngress.files) r.files.set(k, v);
+  r.findings.push(...faroIngress.findings);
   // Grafana dashboards (sidecar ConfigMaps or chart values) and the self-monitoring rule files
   if (t.env.target === 'kubernetes') {
     // Grafana itself where the definition deploys it (grafana.deploy), after the datasources it reads

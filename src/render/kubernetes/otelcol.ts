@@ -27,6 +27,7 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
+import { tenantPortName } from '../configs/alloy.js';
 import { CATALOG } from '../../catalog/index.js';
 import { KEDA_KAFKA_TRIGGER, PROCESSOR_TARGET_LAG_DEFAULT } from '../../catalog/keda.js';
 import { OTELCOL_IMAGE_USER } from '../../catalog/otelcol.js';
@@ -62,7 +63,13 @@ function containerPorts(t: Topology, role: CollectorRole): Array<{ name: string;
   const p = CATALOG.otelcol.ports;
   const named: Array<[string, number]> =
     role === 'gateway'
-      ? [['otlp-grpc', p['otlpGrpc']!], ['otlp-http', p['otlpHttp']!], ...(t.ingestion?.faro ? ([['faro', t.ingestion.faro.port]] as Array<[string, number]>) : [])]
+      ? [
+          ['otlp-grpc', p['otlpGrpc']!],
+          ['otlp-http', p['otlpHttp']!],
+          ...(t.ingestion?.faro ? ([['faro', t.ingestion.faro.port]] as Array<[string, number]>) : []),
+          // tenants' Faro receivers (seed 003), named by port (a port name has at most 15 characters)
+          ...(t.tenants ?? []).map((tn): [string, number] => [tenantPortName(tn.faroPort), tn.faroPort]),
+        ]
       : [];
   named.push(['metrics', p['metrics']!], ['health', p['health']!]);
   return named.map(([name, containerPort]) => ({ name, containerPort, protocol: 'TCP' }));

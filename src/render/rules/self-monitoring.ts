@@ -7,6 +7,7 @@
  * (`producedMetrics`); what is left out is reported with the reason.
  */
 import { CANARY_ALERTS, CANARY_LABELS, CANARY_METRICS } from '../../catalog/canary.js';
+import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../catalog/support.js';
 import {
   COLLECTOR_METRICS,
   KUBELET_METRICS,
@@ -359,6 +360,27 @@ export const RED_RECORDS = {
  * RED recording rules over span metrics. Rendered wherever Tempo is the traces engine (the dashboards and any
  * SLO work read them); without a metrics-generator they record nothing, which the grafana renderer reports.
  */
+/**
+ * The tenants' gateway rate limit on the OTel Collector path (seed 003 level 3: the compose load balancer, catalog
+ * HAPROXY_FARO_RATE_LIMIT): one alert per tenant on the requests its frontend refused with 429.
+ */
+function faroTenantsGroup(c: Ctx): RuleGroup | undefined {
+  const tenants = c.t.tenants ?? [];
+  if (tenants.length === 0 || !readable(c, 'FaroTenantRateLimited', [HAPROXY_METRICS.frontendRequestsDenied])) return undefined;
+  const rules: Rule[] = tenants.map((tn) =>
+    alert(
+      'FaroTenantRateLimited',
+      `${sumBy([HAPROXY_METRICS.proxyLabel], rate(sel(HAPROXY_METRICS.frontendRequestsDenied, { [HAPROXY_METRICS.proxyLabel]: HAPROXY_FARO_RATE_LIMIT.frontend(tn.name) }), RATE_WINDOW))} > 0`,
+      '5m',
+      'warning',
+      `Tenant ${tn.name}'s browsers are refused: above its gateway rate limit`,
+      `The gateway's load balancer has refused (${HAPROXY_FARO_RATE_LIMIT.status}) requests of tenant ${tn.name} for 5 minutes: its pages send more than ${tn.rateLimit.perSecond} requests/s (bursts of ${tn.rateLimit.burst}); their telemetry is lost. Lower ${tn.definitionPath}.sampling, or raise ${tn.definitionPath}.rateLimit.`,
+      { tenant: tn.name },
+    ),
+  );
+  return { name: `${c.stack.name}-faro-tenants`, rules };
+}
+
 function redGroup(c: Ctx): RuleGroup | undefined {
   if (!c.t.engines.some((e) => e.engine === 'tempo')) return undefined;
   const ns = METRICS_GENERATOR_SETUP.spanMetricsNamespaceLabel;
@@ -389,6 +411,6 @@ function scopes(t: Topology): { scope: Matchers; collectorScope: Matchers } {
 export function stackRules(stack: Stack, t: Topology): RuleSet {
   const skipped: RuleSkip[] = [];
   const c: Ctx = { stack, t, skipped, ...scopes(t) };
-  const groups = [collectorGroup(c), backendGroup(c), platformGroup(c), canaryGroup(c), redGroup(c)].filter((g): g is RuleGroup => g !== undefined);
+  const groups = [collectorGroup(c), backendGroup(c), platformGroup(c), canaryGroup(c), faroTenantsGroup(c), redGroup(c)].filter((g): g is RuleGroup => g !== undefined);
   return { file: { groups }, skipped };
 }

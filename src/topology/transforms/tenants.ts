@@ -71,6 +71,8 @@ export const addTenants: TopologyTransform = (t, { stack, env }) => {
       ingressRateLimit: limitOf(d.ingressRateLimit ?? d.rateLimit),
       propagateTo: d.propagateTo.length > 0 ? [...d.propagateTo] : origins,
       datasources: [],
+      propagation: [...new Set(d.propagation)].sort(),
+      ...(d.load ? { load: { activeSessions: d.load.activeSessions, requestsPerMinute: d.load.requestsPerMinute } } : {}),
       limits: limitsOf(d.limits),
       definitionPath: `tenants.${name}`,
     });

@@ -36,6 +36,8 @@ export interface CollectorSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** health wait; default 60 s */
   readonly startTimeoutMs?: number;
+  /** the tenants' Faro receiver ports (gateway with tenants), by tenant name; default none placed (the topology's) */
+  readonly tenantPorts?: Readonly<Record<string, number>>;
 }
 
 /** The component types a config names (ids are `type` or `type/name`), each once, sorted. */
@@ -65,7 +67,7 @@ export class Collector {
     const home = join(spec.dir, spec.name);
     const storageDir = join(home, 'queue');
     mkdirSync(storageDir, { recursive: true });
-    const placement: CollectorPlacement = { host: LOOPBACK_HOST, ports, storageDirectory: storageDir };
+    const placement: CollectorPlacement = { host: LOOPBACK_HOST, ports, storageDirectory: storageDir, ...(spec.tenantPorts ? { tenantPorts: spec.tenantPorts } : {}) };
     const findings: Parameters<typeof renderCollectorConfig>[2] = [];
     let config = renderCollectorConfig(spec.input, spec.role, findings, placement);
     if (findings.some((f) => f.severity === 'error')) throw new Error(`${spec.name}: render findings: ${JSON.stringify(findings)}`);

@@ -171,8 +171,8 @@ describe('compose: the rendered files are accepted by the real docker-compose co
             assert.equal(p.host_ip, LOOPBACK_HOST, `${l.service}: ${l.published}:${l.target} bound to ${LOOPBACK_HOST}`);
           }
           // and whatever is published on every interface is what otelstack means to be public: OTLP ingestion, the
-          // Faro (browser) endpoint where the definition enables it, Grafana
-          const otlp = [CATALOG.otelcol.ports['otlpGrpc'], CATALOG.otelcol.ports['otlpHttp'], ...(t.ingestion?.faro ? [t.ingestion.faro.port] : [])];
+          // Faro (browser) endpoint where the definition enables it and the tenants' Faro ports (seed 003), Grafana
+          const otlp = [CATALOG.otelcol.ports['otlpGrpc'], CATALOG.otelcol.ports['otlpHttp'], ...(t.ingestion?.faro ? [t.ingestion.faro.port] : []), ...(t.tenants ?? []).map((tn) => tn.faroPort)];
           for (const [name, s] of Object.entries<any>(json.services)) {
             for (const p of s.ports ?? []) {
               if (p.host_ip === LOOPBACK_HOST) {
