@@ -127,7 +127,7 @@ export async function addTenant(o: ChangeOptions & { flags: TenantFlags }): Prom
   let write: (() => void) | undefined;
   if (isTs(file)) {
     after = await afterTs(file, (t) => ({ ...t, [o.name]: block }));
-    typescript = `${/^[A-Za-z_$][\w$]*$/.test(o.name) ? o.name : `'${o.name}'`}: ${tsLiteral(block, 2)},`;
+    typescript = `${/^[A-Za-z_$][\w$]*$/.test(o.name) ? o.name : `'${o.name}'`}: ${tsLiteral(block)},`;
     notes.push(`otelstack does not edit TypeScript definitions: add the property above under \`tenants\` in ${file}${before.tenants && Object.keys(before.tenants).length ? '' : ' (create `tenants: { … }` at the top level of defineStack)'}`);
   } else {
     const src = readFileSync(file, 'utf8');

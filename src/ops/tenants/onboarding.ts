@@ -62,6 +62,7 @@ export function prefixRegex(prefix: string): string {
 function faroEndpoint(stack: Stack, t: Topology, tp: TenantPlan): Pick<TenantEnvironment, 'faroUrl' | 'faroUrlVia' | 'faroUrlMissing'> {
   const path = t.ingestion?.collector === 'alloy' ? ALLOY_FARO_RECEIVER_PATH : OTELCOL_FARO_RECEIVER.path;
   const ingress = stack.ingestion?.faro?.ingress;
+  if (!t.ingestion?.faro) return { faroUrl: null, faroUrlVia: null, faroUrlMissing: 'ingestion.faro is not enabled: the gateway has no Faro receivers' };
   if (t.env.target === 'kubernetes') {
     if (!tp.host) return { faroUrl: null, faroUrlVia: null, faroUrlMissing: `the tenant has no host: give it one (tenants.${tp.name}.host, \`tenant add --host\`) so the ingress routes its browsers to its receiver` };
     if (!ingress) return { faroUrl: null, faroUrlVia: null, faroUrlMissing: `ingestion.faro.ingress is not set: nothing routes ${tp.host} to the tenant's receiver` };
