@@ -67,7 +67,7 @@ describe('otelstack tenant', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^### Tenant `docs` — onboarding/);
     assert.match(r.out, /\| 1 \| client sampling \(Faro SDK\) \| 0\.5 \(50% of sessions\) \|\n\| 2 \| ingress \(tenant host\) \| 20\/s, burst 40 \|\n\| 3 \| gateway \(Faro receiver, 429 above\) \| 20\/s, burst 40 \|/);
-    assert.match(r.out, /url: "https:\/\/faro\.docs\.example\.com\/"/);
+    assert.match(r.out, /url: 'https:\/\/faro\.docs\.example\.com\/'/);
     assert.match(r.out, /Prove isolation: `otelstack verify .* --env prod --tenant docs`/);
     assert.match(r.err, /would add tenant docs .*--dry-run: nothing written/);
     assert.ok(readFileSync(file).equals(before));
@@ -97,6 +97,17 @@ describe('otelstack tenant', () => {
     const u = run(['tenant', 'remove', RUM, 'nope']);
     assert.equal(u.code, 2);
     assert.match(u.err, /has no tenant "nope"[\s\S]*its tenants: shop, blog/);
+  });
+
+  it("the README's onboarding output is the command's (abridged lines marked …; the rendered-files list left out)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const cmd = '--origin https://docs.example.com --rate 20/s --sampling 0.5 --format markdown --dry-run';
+    assert.ok(readme.includes(`tenant add examples/rum/stack.yaml docs ${cmd}`));
+    const shown = /````markdown\n([\s\S]*?)````/.exec(readme.slice(readme.indexOf('## Onboard a tenant')))![1]!;
+    const r = run(['tenant', 'add', 'examples/rum/stack.yaml', 'docs', ...cmd.split(' ')]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n');
+    for (const l of shown.slice(0, shown.indexOf('**Rendered files that change**')).split('\n')) if (!l.includes('…')) assert.ok(lines.includes(l), `README line not in the output: ${l}`);
   });
 
   it('--help', () => {

@@ -137,7 +137,7 @@ export function faroSnippet(o: TenantOnboarding, env: TenantEnvironment): string
     `import { TracingInstrumentation } from '${FARO_WEB_SDK.packages.tracing}';`,
     '',
     'initializeFaro({',
-    `  ${FARO_WEB_SDK.url}: ${JSON.stringify(env.faroUrl ?? '<the tenant host>')},`,
+    `  ${FARO_WEB_SDK.url}: '${env.faroUrl ?? '<the tenant host>'}',`,
     `  app: { name: '${o.tenant}', environment: '${env.env}' },`,
     `  ${st}: { ${rate_}: ${o.limits.clientSampling} },`,
     `  instrumentations: [...getWebInstrumentations(), new TracingInstrumentation({ ${opts}: { ${cors}: [${urls}] } })],`,
@@ -161,12 +161,12 @@ export function onboardingMarkdown(o: TenantOnboarding, extra: { title?: string;
   if (o.environments.length === 0) out.push('', '_No environment serves this tenant (tenants.<name>.environments)._');
   for (const e of o.environments) {
     out.push('', `**${e.env}** (${e.target})`, '');
-    out.push(e.faroUrl ? `- Faro URL: \`${e.faroUrl}\`${e.faroUrlVia === 'compose' ? " (the Docker host: the gateway publishes the tenant's port)" : ''}` : `- Faro URL: none yet — ${e.faroUrlMissing}`);
+    out.push(e.faroUrl ? `- Faro URL: \`${e.faroUrl}\`${e.faroUrlVia === 'compose' ? " (the gateway's port for this tenant, on the Docker host)" : ''}` : `- Faro URL: none yet — ${e.faroUrlMissing}`);
     out.push(`- Grafana datasources: ${e.datasources.length ? e.datasources.map((d) => `\`${d.name}\``).join(', ') : 'none'}`);
     out.push(`- Prove isolation: \`${e.verify}\``);
     if (e.faroUrl) out.push('', '```ts', faroSnippet(o, e), '```');
   }
-  if (extra.changes && extra.changes.length) out.push('', '**Rendered files that change**', '', ...extra.changes.map((c) => `- ${c}`));
+  if (extra.changes) out.push('', '**Rendered files that change**', '', ...(extra.changes.length ? extra.changes.map((c) => `- ${c}`) : ['none']));
   return `${out.join('\n')}\n`;
 }
 
