@@ -168,7 +168,7 @@ export function tenantCommand(program: Command, run: Run): void {
         if (f.env !== undefined && !stack.environments.some((e) => e.name === f.env)) throw new UsageError(`${file} has no environment "${f.env}"`, `use one of: ${stack.environments.map((e) => e.name).join(', ')}`);
         const rows = tenantRows(stack).filter((r) => f.env === undefined || r.env === f.env);
         if (format === 'json') out(`${JSON.stringify({ definition: file, tenants: rows }, null, 2)}\n`);
-        else out(format === 'markdown' ? tenantMarkdownTable(rows) : tenantTable(rows));
+        else out(format === 'markdown' ? tenantMarkdownTable(rows) : tenantTable(rows, process.stdout.isTTY === true));
         return EXIT.ok;
       }),
     );

@@ -87,9 +87,9 @@ describe('otelstack tenant', () => {
   it('list: a table per environment, --json with a stable shape; remove of an unknown tenant exits 2', () => {
     const r = run(['tenant', 'list', RUM]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^env +tenant +id +origins/);
-    assert.match(r.out, /^local +blog +blog /m);
-    assert.match(r.out, /^prod +shop +shop /m);
+    assert.match(r.out, /│ env +│ tenant +│ id +│ origins/);
+    assert.match(r.out, /│ local +│ blog +│ blog +│/);
+    assert.match(r.out, /│ prod +│ shop +│ shop +│/);
     const j = run(['tenant', 'list', RUM, '--json', '--env', 'prod']);
     const rows = (JSON.parse(j.out) as { tenants: Array<Record<string, unknown>> }).tenants;
     assert.deepEqual(rows.map((x) => x['tenant']), ['blog', 'shop']);

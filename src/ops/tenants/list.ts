@@ -1,4 +1,6 @@
 /** `otelstack tenant list`: every tenant of every environment, from the topology (expand), one row each. */
+import Table from 'cli-table3';
+import pc from 'picocolors';
 import type { Stack } from '../../model/schema.js';
 import { expand } from '../../topology/expand.js';
 
@@ -36,12 +38,12 @@ export function tenantRows(stack: Stack): TenantRow[] {
 const HEAD = ['env', 'tenant', 'id', 'origins', 'host', 'faro port', 'sampling', 'ingress', 'gateway', 'engine limits'];
 const cells = (r: TenantRow): string[] => [r.env, r.tenant, r.id, r.origins.join(' '), r.host ?? '-', String(r.faroPort), String(r.sampling), `${r.ingress.perSecond}/s (${r.ingress.burst})`, `${r.gateway.perSecond}/s (${r.gateway.burst})`, r.engineLimits.join(', ') || 'engine default'];
 
-/** An aligned plain-text table (a terminal's); columns padded by hand: a handful of rows, no table library needed. */
-export function tenantTable(rows: TenantRow[]): string {
+/** A terminal table (cli-table3, the plan report's style). */
+export function tenantTable(rows: TenantRow[], colour = false): string {
   if (rows.length === 0) return 'no tenants (add one with `otelstack tenant add <definition> <name> --origin … --rate N/s`)\n';
-  const all = [HEAD, ...rows.map(cells)];
-  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+  const t = new Table({ head: HEAD.map((h) => (colour ? pc.bold(h) : h)), style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  for (const r of rows) t.push(cells(r));
+  return `${t.toString()}\n`;
 }
 
 export function tenantMarkdownTable(rows: TenantRow[]): string {

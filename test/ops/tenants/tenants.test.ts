@@ -151,8 +151,8 @@ describe('tenant remove and list', () => {
     const f = copyOf(RUM);
     const { stack } = await loadStack(f);
     const table = tenantTable(tenantRows(stack));
-    assert.match(table, /^env +tenant +id/);
-    assert.match(table, /prod +shop +shop +https:\/\/shop\.example\.com +faro\.shop\.example\.com +12401 +0\.1 +50\/s \(100\) +50\/s \(100\) +logs, traces, metrics/m);
+    assert.match(table, /│ env +│ tenant +│ id +│ origins +│/);
+    assert.match(table, /│ prod +│ shop +│ shop +│ https:\/\/shop\.example\.com +│ faro\.shop\.example\.com +│ 12401 +│ 0\.1 +│ 50\/s \(100\) +│ 50\/s \(100\) +│ logs, traces, metrics +│/);
     const c = await removeTenant({ ...base, definition: f, name: 'shop' });
     assert.equal(c.written, true);
     assert.deepEqual(Object.keys((await loadStack(f)).stack.tenants), ['blog']);
