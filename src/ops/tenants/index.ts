@@ -4,6 +4,7 @@
  * object to add, or the key to delete, is printed) — after validating the edited definition with the loader and
  * checking it with the plan's rules: invalid → nothing is written. Then what the change does to the rendered files.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -87,13 +88,23 @@ function portMoves(before: Stack, after: Stack): string[] {
 function writeAtomic(file: string, expectedOnDisk: string, text: string): void {
   const target = realpathSync(file);
   if (readFileSync(target, 'utf8') !== expectedOnDisk) throw new TenantInputError(`${file} changed while otelstack was editing it`, 'run the command again');
-  const tmp = join(dirname(target), `.${basename(target)}.otelstack-${process.pid}.tmp`);
+  const tmp = join(dirname(target), `.${basename(target)}.otelstack-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const fail = (e: unknown): never => {
+    throw new TenantInputError(`could not write ${file}: ${e instanceof Error ? e.message : String(e)}`, `check that ${dirname(target)} is writable; ${file} is unchanged`);
+  };
   try {
+    // 'wx': never over a file that exists
     writeFileSync(tmp, text, { mode: statSync(target).mode & 0o777, flag: 'wx' });
+  } catch (e) {
+    // only the temporary file this call created is ever removed
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
+    fail(e);
+  }
+  try {
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    fail(e);
   }
 }
 

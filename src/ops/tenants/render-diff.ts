@@ -22,7 +22,7 @@ export interface RenderDiff {
   patches: Array<{ path: string; patch: string }>;
   /** diff lines left out (detail "stat", or "auto" over the budget) */
   omittedLines: number;
-  /** a renderer's own error findings on either side (it refused what the plan accepted) */
+  /** a renderer's own error findings on the edited definition that the original did not have (it refused what the plan accepted) */
   guard: Finding[];
 }
 
@@ -34,7 +34,9 @@ export const AUTO_PATCH_LINES = 400;
 export function renderDiff(before: Stack, after: Stack, detail: DiffDetail = 'auto'): RenderDiff {
   const a = renderStack(before, { target: 'all' });
   const b = renderStack(after, { target: 'all' });
-  const guard = [...a.findings, ...b.findings].filter((f) => f.severity === 'error');
+  const key = (f: Finding) => `${f.rule}|${f.env ?? ''}|${f.path}|${f.message}`;
+  const had = new Set(a.findings.filter((f) => f.severity === 'error').map(key));
+  const guard = b.findings.filter((f) => f.severity === 'error' && !had.has(key(f)));
   const paths = [...new Set([...a.files.keys(), ...b.files.keys()])].sort();
   const files: RenderedFileChange[] = [];
   const patches: Array<{ path: string; patch: string }> = [];
