@@ -87,7 +87,7 @@ function printChange(c: TenantChange, format: Format): number {
   if (format === 'markdown') {
     const changes = fileLines(c, 20).map((l) => `\`${l}\``);
     if (c.onboarding) out(onboardingMarkdown(c.onboarding, { title: `Tenant \`${c.tenant}\` — onboarding`, changes }));
-    else out(`### Tenant \`${c.tenant}\` removed\n\n**Rendered files that change**\n\n${changes.length ? changes.map((l) => `- ${l}`).join('\n') : 'none'}\n`);
+    else out(`### Tenant \`${c.tenant}\` ${c.written ? 'removed' : 'to remove'}\n\n**Rendered files that change**\n\n${changes.length ? changes.map((l) => `- ${l}`).join('\n') : 'none'}\n`);
     if (c.typescript && c.command === 'add') out(`\n**Definition** (add under \`tenants\`)\n\n\`\`\`ts\n${c.typescript}\n\`\`\`\n`);
     err(`${status(c)}\n`);
     for (const n of c.notes) err(`note: ${n}\n`);

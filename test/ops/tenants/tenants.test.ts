@@ -8,7 +8,7 @@ import { loadStack } from '../../../src/model/load.js';
 import { PACKAGE_ROOT } from '../../../src/package-root.js';
 import { addTenant, onboardingMarkdown, removeTenant, TenantInputError, tenantRows, tenantTable } from '../../../src/ops/tenants/index.js';
 import { tenantFromFlags } from '../../../src/ops/tenants/flags.js';
-import { prefixRegex } from '../../../src/ops/tenants/onboarding.js';
+import { faroSnippet, prefixRegex } from '../../../src/ops/tenants/onboarding.js';
 import { tempDir } from '../../support/cli.js';
 
 const RUM = join(PACKAGE_ROOT, 'examples', 'rum', 'stack.yaml');
@@ -135,6 +135,21 @@ describe('tenant add', () => {
     const { stack } = await loadStack(RUM);
     const rows = tenantRows(stack);
     assert.deepEqual(rows.filter((r) => r.env === 'prod').map((r) => [r.tenant, r.engineLimits]), [['blog', []], ['shop', ['logs', 'traces', 'metrics']]]);
+  });
+
+  it('the Faro SDK snippet is JavaScript: its propagateTraceHeaderCorsUrls list evaluates to RegExps matching only the tenant backends', async () => {
+    const f = copyOf(RUM);
+    const c = await addTenant({ ...base, dryRun: true, definition: f, name: 'docs', flags: { ...docsFlags, propagateTo: ['https://api.docs.example.com/v1', 'http://localhost:8080'] } });
+    const snippet = faroSnippet(c.onboarding!, c.onboarding!.environments[0]!);
+    const list = /propagateTraceHeaderCorsUrls: (\[.*?\]) \}/.exec(snippet)![1]!;
+    const urls = new Function(`return ${list}`)() as RegExp[];
+    assert.equal(urls.length, 2);
+    const hit = (u: string) => urls.some((r) => r.test(u));
+    assert.ok(hit('https://api.docs.example.com/v1/search?q=x'));
+    assert.ok(hit('http://localhost:8080/api'));
+    assert.ok(!hit('https://api.docs.example.com/v2'));
+    assert.ok(!hit('http://localhost:80801/'));
+    assert.match(snippet, /url: 'http:\/\/localhost:12401\/'/);
   });
 
   it('the propagation prefix is an anchored RegExp that matches the backend and not a look-alike host', () => {
