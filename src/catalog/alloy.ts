@@ -164,3 +164,10 @@ export function requiredStability(components: readonly string[]): { level: Alloy
   const lowest = levels.length ? Math.min(...levels) : ALLOY_STABILITY_LEVELS.length - 1;
   return { level: ALLOY_STABILITY_LEVELS[lowest]!, unknown };
 }
+
+/**
+ * The path faro.receiver serves the Faro Web SDK on (POST and OPTIONS): internal/component/faro/receiver/server.go
+ * `r.Handle("/collect", …)`, read in grafana/alloy at 66ebea8 (Aug 2026). The contrib collector's receiver serves "/"
+ * (OTELCOL_FARO_RECEIVER.path).
+ */
+export const ALLOY_FARO_RECEIVER_PATH = '/collect';

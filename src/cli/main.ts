@@ -39,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   report: async () => [(await import('./report.js')).reportCommand],
   deploy: async () => [(await import('./deploy.js')).deployCommand],
   migrate: async () => [(await import('./migrate.js')).migrateCommand],
+  tenant: async () => [(await import('./tenant.js')).tenantCommand],
 };
 const ALIASES: Record<string, string> = { diff: 'render', restore: 'backup' };
 

@@ -98,7 +98,8 @@ async function readModule(file: string): Promise<unknown> {
   return value;
 }
 
-async function readRaw(file: string): Promise<unknown> {
+/** The definition value as written (YAML parsed, TS imported), before validation. */
+export async function readRaw(file: string): Promise<unknown> {
   const ext = extname(file);
   if (ext === '.yaml' || ext === '.yml' || ext === '.json') return readYaml(file);
   if (['.ts', '.mts', '.cts', '.js', '.mjs'].includes(ext)) return readModule(file);

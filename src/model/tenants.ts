@@ -13,3 +13,4 @@ export function tenantPorts(tenants: Record<string, TenantDef>): Map<string, num
       .map((name, i) => [name, tenants[name]!.port ?? FARO_TENANT_PORT_BASE + i]),
   );
 }
+

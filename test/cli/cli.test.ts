@@ -205,6 +205,8 @@ describe('--json on bad input (every command)', () => {
     ['diff', ['diff', missing, '--from', 'dev', '--to', 'test', '--json']],
     ['verify', ['verify', missing, '--json']],
     ['backup', ['backup', missing, '--out', join(out, 'b'), '--json']],
+    ['tenant list', ['tenant', 'list', missing, '--json']],
+    ['tenant add', ['tenant', 'add', missing, 'docs', '--origin', 'https://docs.example.com', '--rate', '20/s', '--json']],
   ];
   for (const [name, args] of cases) {
     it(`${name} --json with a bad definition path prints one JSON error object naming the file, exit 2`, () => {
