@@ -194,7 +194,8 @@ function hopSteps(s: Steps, h: Hop, t: Topology, tag: string | undefined): void 
       source: `grafana/loki v3.6.3 POST ${L.shutdown.path} (flush, delete_ring_tokens, terminate)`,
       change: {
         summary: `each ${h.fromMode} ingester (${pods.join(', ')}) flushes its chunks to object storage and leaves the ingester ring without stopping; the next only after the ring no longer lists it (the replication factor holds on the ${h.toMode} ingesters)`,
-        actions: pods.map((p) => `kubectl -n ${ns} exec ${p} -- wget -qO- --post-data= 'http://localhost:${L.httpPort}${L.shutdown.path}?${L.shutdown.params}' (or a port-forward and curl -X POST); then wait until ${L.ringPage} no longer lists ${p}`),
+        // the Loki image has no shell or HTTP client (catalog loki.imageTools): through a port-forward
+        actions: pods.map((p) => `kubectl -n ${ns} port-forward pod/${p} ${L.httpPort}:${L.httpPort} & curl -fsS -X POST 'http://127.0.0.1:${L.httpPort}${L.shutdown.path}?${L.shutdown.params}'; then wait until ${L.ringPage} no longer lists ${p}`),
       },
       gate: [{ kind: 'ring', ring: L.ringName, page: L.ringPage, expect: 'left', newInstance: fill(newM.ingesters), kinds: { old: h.fromMode, new: h.toMode }, description: `no ${h.fromMode} ingester is left in the ingester ring` }],
       onFailure: `an ingester that does not leave: read its log (flush errors are object-storage errors); restarting the pod puts it back in the ring`,
