@@ -7,6 +7,7 @@
 #   OTELCOL_BIN       otelcol-otelstack (collector builder output)
 #   TELEMETRYGEN_BIN  telemetrygen
 #   JSONNET_BIN       go-jsonnet's jsonnet (evaluates the overlays `migrate render` writes)
+#   JAEGER_BIN        Jaeger v2 (the Jaeger → Tempo migration e2e)
 #   HELM_BIN          helm (render --hydrate)
 #   COMPOSE_BIN       docker-compose (Docker Compose v2, standalone: `config` of the rendered compose files, no daemon)
 #   ANSIBLE_BIN_DIR   directory of ansible-playbook, ansible-inventory, ansible-lint (the ansible target's tests)
@@ -40,6 +41,7 @@ _otelstack_exe() { if [ -x "$1" ]; then printf '%s' "$1"; fi; }
 OTELCOL_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/otelcol-otelstack")"
 TELEMETRYGEN_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/telemetrygen")"
 JSONNET_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/jsonnet")"
+JAEGER_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/jaeger")"
 HELM_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/helm")"
 COMPOSE_BIN="$(_otelstack_exe "$OTELSTACK_CACHE/bin/docker-compose")"
 ANSIBLE_BIN_DIR=""
@@ -58,7 +60,7 @@ if [ -n "$KAFKA_VERSION" ] && [ -d "$OTELSTACK_CACHE/kafka-$KAFKA_VERSION/libs" 
   KAFKA_LIB_DIR="$OTELSTACK_CACHE/kafka-$KAFKA_VERSION/libs"
   KAFKA_CLASSPATH="$KAFKA_LIB_DIR/*"
 fi
-export OTELCOL_BIN TELEMETRYGEN_BIN JSONNET_BIN HELM_BIN COMPOSE_BIN ANSIBLE_BIN_DIR WEED_BIN PROMETHEUS_BIN PROMTOOL_BIN ALERTMANAGER_BIN HAPROXY_BIN OPENSSL_BIN SYSTEMD_ANALYZE_BIN
+export OTELCOL_BIN TELEMETRYGEN_BIN JSONNET_BIN JAEGER_BIN HELM_BIN COMPOSE_BIN ANSIBLE_BIN_DIR WEED_BIN PROMETHEUS_BIN PROMTOOL_BIN ALERTMANAGER_BIN HAPROXY_BIN OPENSSL_BIN SYSTEMD_ANALYZE_BIN
 export KAFKA_VERSION KAFKA_LIB_DIR KAFKA_CLASSPATH
 export KAFKA_RUN="$_otelstack_peers_dir/kafka-run.sh"
 

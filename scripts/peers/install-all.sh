@@ -11,7 +11,7 @@ export OTELSTACK_CACHE="${OTELSTACK_CACHE:-$HOME/.cache/otelstack}"
 mkdir -p "$OTELSTACK_CACHE/logs"
 
 # otelcol before telemetrygen: telemetrygen's check sends spans through the collector.
-ALL=(prometheus kafka seaweedfs otelcol telemetrygen helm compose chromium ansible haproxy systemd jsonnet openssl)
+ALL=(prometheus kafka seaweedfs otelcol telemetrygen helm compose chromium ansible haproxy systemd jsonnet openssl jaeger)
 if (($# > 0)); then STAGES=("$@"); else STAGES=("${ALL[@]}"); fi
 
 rows=()

@@ -1,5 +1,6 @@
 import { alloy } from './alloy.js';
 import { grafana } from './grafana.js';
+import { jaeger } from './jaeger.js';
 import { kafka } from './kafka.js';
 import { loki } from './loki.js';
 import { memcached } from './memcached.js';
@@ -17,6 +18,7 @@ export * from './types.js';
 
 export const CATALOG: Readonly<Record<EngineId, EngineFacts>> = {
   tempo,
+  jaeger,
   mimir,
   loki,
   pyroscope,
@@ -31,7 +33,8 @@ export const CATALOG: Readonly<Record<EngineId, EngineFacts>> = {
 
 /** Which engines may serve which signal. */
 export const SIGNAL_ENGINES: Readonly<Record<SignalName, readonly EngineId[]>> = {
-  traces: ['tempo'],
+  // jaeger: an existing Jaeger only (managed: false), the source of the Jaeger → Tempo migration
+  traces: ['tempo', 'jaeger'],
   metrics: ['mimir', 'prometheus'],
   logs: ['loki'],
   profiles: ['pyroscope'],

@@ -145,3 +145,57 @@ export const PROMETHEUS_MIGRATION = {
   },
   defaultRetention: { seconds: 15 * 24 * 3600, what: "Prometheus's retention, 15 days by default" },
 } as const;
+
+/**
+ * Loki monolithic → simple-scalable → microservices on Kubernetes (the loki chart). Verified in
+ * grafana-community/helm-charts at tag loki-7.0.0 (the pinned chart): values.yaml documents the two transitional
+ * deploymentMode values `SingleBinary<->SimpleScalable` and `SimpleScalable<->Distributed`; templates/_helpers.tpl
+ * (loki.deployment.isSingleBinary / isScalable / isDistributed) deploys both modes' targets in a transitional mode,
+ * and the gateway's nginx config routes everything to the OLDER mode while it lasts (isSingleBinary is tested before
+ * isScalable, isScalable before isDistributed); templates/validate.yaml refuses single-binary and distributed
+ * replicas together ("there is no transition mode between these targets … transition to the SimpleScalable mode
+ * first"). Every target's pods carry app.kubernetes.io/part-of: memberlist and share one loki config (ring on
+ * memberlist, the same object storage and schema_config), so the new targets join the old ones' rings.
+ * Names (release "loki", _helpers.tpl / _helpers-<target>.tpl): single binary StatefulSet `loki` (pods loki-0…),
+ * loki-write / loki-read / loki-backend, loki-distributor, loki-ingester(-zone-<z>), loki-query-frontend, loki-querier.
+ * Loki facts (grafana/loki v3.6.3): the ingester ring's status page is GET /ring (pkg/loki/modules.go initRing,
+ * dskit's ring page: JSON with Accept: application/json); POST /ingester/shutdown takes flush (default true),
+ * delete_ring_tokens (default false) and terminate (default true) (pkg/ingester/ingester.go ShutdownHandler); the
+ * metrics loki_distributor_lines_received_total (pkg/loghttp/push/push.go), loki_ingester_memory_streams
+ * (pkg/ingester/instance.go) and loki_request_duration_seconds (dskit's instrumented server, route = the path with
+ * "/" → "_", e.g. loki_api_v1_query_range: unverified naming).
+ */
+export const LOKI_MODES_MIGRATION = {
+  chart: 'loki 7.0.0 (grafana-community/helm-charts)',
+  deploymentMode: 'deploymentMode',
+  /** the chart's deploymentMode per catalog mode, and the transitional mode between two neighbours */
+  transitions: {
+    'monolithic>simple-scalable': 'SingleBinary<->SimpleScalable',
+    'simple-scalable>microservices': 'SimpleScalable<->Distributed',
+  } as Record<string, string>,
+  /** per chart mode: the pods that take pushes (distributors), the ring ids of its ingesters, the query pods, the write / read Services ({release} is the Helm release) */
+  modes: {
+    SingleBinary: { distributors: '{release}-[0-9]+', ingesters: '^{release}-[0-9]+$', queriers: '{release}-[0-9]+', writeService: '{release}', readService: '{release}', ingesterPods: '{release}-[0-9]+' },
+    SimpleScalable: { distributors: '{release}-write-.*', ingesters: '^{release}-write-', queriers: '{release}-read-.*', writeService: '{release}-write', readService: '{release}-read', ingesterPods: '{release}-write-.*' },
+    Distributed: { distributors: '{release}-distributor-.*', ingesters: '^{release}-ingester-', queriers: '{release}-(querier|query-frontend)-.*', writeService: '{release}-distributor', readService: '{release}-query-frontend', ingesterPods: '{release}-ingester-.*' },
+  } as Record<string, { distributors: string; ingesters: string; queriers: string; writeService: string; readService: string; ingesterPods: string }>,
+  ringPage: '/ring',
+  ringName: 'ingester',
+  /** Loki's HTTP port (every target serves /ring, /flush, /ingester/shutdown on it) */
+  httpPort: 3100,
+  shutdown: { path: '/ingester/shutdown', params: 'flush=true&delete_ring_tokens=true&terminate=false' },
+  metrics: {
+    linesReceived: 'loki_distributor_lines_received_total',
+    memoryStreams: 'loki_ingester_memory_streams',
+    requests: 'loki_request_duration_seconds_count',
+  },
+  queryRoutes: 'loki_api_v1_query_range|loki_api_v1_query',
+  /** the push paths and query paths an ingress / load balancer routes (Loki HTTP API v3.6.x) */
+  pushPaths: ['/loki/api/v1/push', '/otlp/v1/logs'],
+  queryPaths: ['/loki/api/v1/query', '/loki/api/v1/query_range', '/loki/api/v1/labels', '/loki/api/v1/label/*', '/loki/api/v1/series', '/loki/api/v1/tail'],
+  rateWindow: '1m',
+  /** the LogQL query of the read-path gate: every stream that has a service name (OTLP logs carry service_name) */
+  readQuery: '{service_name=~".+"}',
+  /** PVC name prefixes the chart's StatefulSets leave behind per chart mode (volumeClaimTemplates "storage" / "data") */
+  pvcs: { SingleBinary: 'storage-{release}-', SimpleScalable: 'data-{release}-(write|backend)-' } as Record<string, string>,
+} as const;

@@ -2,6 +2,7 @@ import type { Mode, SignalName, Target } from '../model/schema.js';
 
 export type EngineId =
   | 'tempo'
+  | 'jaeger'
   | 'mimir'
   | 'loki'
   | 'pyroscope'

@@ -28,7 +28,7 @@ async function planFor(fromArg: string, toArg: string, env: string | undefined, 
       `no runbook covers the change of ${env} from ${from.file} to ${to.file}; ${plan.uncovered.length} difference(s) no runbook covers:\n${list}`,
       plan.refusals.length
         ? `${plan.refusals.join('; ')}; make the change as an ordinary rollout (render / deploy)`
-        : 'otelstack has runbooks for Mimir microservices ↔ read-write and for adding Kafka between the gateways and the engines on compose and Kubernetes; make other changes as an ordinary rollout (render / deploy)',
+        : 'otelstack has runbooks for Mimir microservices ↔ read-write, adding Kafka between the gateways and the engines (compose and Kubernetes), Prometheus → Mimir (compose), Jaeger → Tempo (compose) and Loki monolithic → simple-scalable → microservices (Kubernetes); make other changes as an ordinary rollout (render / deploy)',
     );
   }
   const stateFile = stateArg ?? defaultStateFile(plan.stack, env);
@@ -75,7 +75,7 @@ function gatePassed(plan: MigrationPlan, stateFile: string, n: number, force: bo
 
 
 export function migrateCommand(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
-  const migrate = program.command('migrate').description('gated runbooks from a running definition to a target one (Mimir microservices ↔ read-write): plan, render a step, check its gate');
+  const migrate = program.command('migrate').description('gated runbooks from a running definition to a target one (Mimir microservices ↔ read-write, Add Kafka, Prometheus → Mimir, Jaeger → Tempo, Loki modes): plan, render a step, check its gate');
   migrate
     .command('plan')
     .description('the runbook that takes <from> to <to> in one environment: steps, gates, waits, rollback, peak resources')
@@ -157,11 +157,14 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
     .option('--tenant <id>', 'X-Scope-OrgID for a multi-tenant Mimir')
     .option('--target-url <url>', "the target engine's query API for the comparisons of a Prometheus → Mimir step (Mimir's base URL; the /prometheus prefix is added unless --target-api prometheus)")
     .option('--target-api <kind>', 'mimir | prometheus', 'mimir')
+    .option('--source-url <url>', "the source engine's query API for the traces comparison of a Jaeger → Tempo step (Jaeger's query service, http://jaeger:16686; --target-url is then Tempo's HTTP API, http://tempo:3200)")
+    .option('--service <name>', 'the service whose traces a Jaeger → Tempo comparison searches on both backends (default: the gate\'s, the canary\'s service)')
+    .option('--loki-url <url>', "the Loki read path a Loki mode step's LogQL conditions query (the new read Service, or the gateway)")
     .option('--ring-url <url>', "Mimir's HTTP endpoint serving the rings' status pages (/store-gateway/ring, …; e.g. a port-forward to a pod): ring conditions are checked there, else listed as manual")
     .option('--state <file>', 'state file (default .otelstack-migrate-<stack>-<env>.json here; it also records when a step\'s timed wait started); written only by this command')
     .option('--force', 'run the step even though the previous step has not passed')
     .option('--json', 'print the result as JSON')
-    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; targetUrl?: string; targetApi: string; ringUrl?: string; state?: string; force?: boolean; json?: boolean }) =>
+    .action((fromArg: string, toArg: string, opts: { env?: string; step?: string; prometheusUrl?: string; api: string; tenant?: string; targetUrl?: string; targetApi: string; ringUrl?: string; sourceUrl?: string; service?: string; lokiUrl?: string; state?: string; force?: boolean; json?: boolean }) =>
       run(async () => {
         const n = stepOption(opts.step);
         if (!opts.prometheusUrl) throw new UsageError('--prometheus-url is required', 'the URL of the Prometheus API that scrapes the engine, e.g. --prometheus-url http://prometheus:9090');
@@ -170,12 +173,12 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         } catch {
           throw new UsageError(`--prometheus-url ${JSON.stringify(opts.prometheusUrl)} is not a URL`, 'e.g. http://prometheus:9090');
         }
-        for (const [flag, v] of [['--target-url', opts.targetUrl], ['--ring-url', opts.ringUrl]] as const) {
+        for (const [flag, v] of [['--target-url', opts.targetUrl], ['--ring-url', opts.ringUrl], ['--source-url', opts.sourceUrl], ['--loki-url', opts.lokiUrl]] as const) {
           if (v === undefined) continue;
           try {
             new URL(v);
           } catch {
-            throw new UsageError(`${flag} ${JSON.stringify(v)} is not a URL`, flag === '--ring-url' ? 'e.g. http://mimir-store-gateway:8080' : 'e.g. http://mimir:8080');
+            throw new UsageError(`${flag} ${JSON.stringify(v)} is not a URL`, flag === '--ring-url' ? 'e.g. http://mimir-store-gateway:8080' : flag === '--source-url' ? 'e.g. http://jaeger:16686' : flag === '--loki-url' ? 'e.g. http://loki-read:3100' : 'e.g. http://mimir:8080');
           }
         }
         if (opts.targetApi !== 'prometheus' && opts.targetApi !== 'mimir') throw new UsageError(`unknown --target-api "${opts.targetApi}"`, 'use --target-api mimir or prometheus');
@@ -189,7 +192,7 @@ export function migrateCommand(program: Command, run: (fn: () => Promise<number>
         // a timed wait counts from the step's first check (after it was applied): that check starts the clock
         const timed = step.gate.some((g) => g.kind === 'wait' && g.seconds !== undefined);
         const started = waitStart(state, n);
-        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}), ...(opts.targetUrl ? { targetUrl: opts.targetUrl, targetApi: opts.targetApi as 'prometheus' | 'mimir' } : {}), ...(started ? { waitStartedAt: started } : {}) });
+        const result = await checkGate(step, { url: opts.prometheusUrl, api: opts.api, ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.ringUrl ? { ringUrl: opts.ringUrl } : {}), ...(opts.sourceUrl ? { sourceUrl: opts.sourceUrl } : {}), ...(opts.service ? { service: opts.service } : {}), ...(opts.lokiUrl ? { lokiUrl: opts.lokiUrl } : {}), ...(opts.targetUrl ? { targetUrl: opts.targetUrl, targetApi: opts.targetApi as 'prometheus' | 'mimir' } : {}), ...(started ? { waitStartedAt: started } : {}) });
         const withWait = timed && !started ? recordWaitStart(stateFile, base, state, n) : state;
         const recorded = result.ok ? recordPass(stateFile, base, withWait, n, !prevPassed) : undefined;
         if (opts.json) {

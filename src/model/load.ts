@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { ALL_COMPONENT_NAMES, SIGNAL_ENGINES, engine, knownVersions, versionLine, type ComponentFacts } from '../catalog/index.js';
+import { JAEGER_UNMANAGED_ONLY } from '../catalog/jaeger.js';
 import { DefinitionError, closest, didYouMean, formatPath, type DefinitionIssue } from './errors.js';
 import { MAX_REPLICAS, SIGNALS, StackSchema, type Stack } from './schema.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -290,6 +291,10 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
     const facts = engine(def.engine);
     if (!facts || !allowed.includes(facts.id)) {
       out.push({ file, path: `${base}.engine`, message: `unknown engine "${def.engine}" for ${sig}`, expected: `one of: ${allowed.join(', ')}`, suggestion: didYouMean(def.engine, allowed as string[]) });
+      continue;
+    }
+    if (facts.id === 'jaeger' && def.managed) {
+      out.push({ file, path: `${base}.managed`, message: `${JAEGER_UNMANAGED_ONLY}: signals.${sig} names Jaeger with managed: true (the default)`, expected: 'managed: false (an existing Jaeger, reached at the catalog\'s endpoints)', suggestion: `set ${base}.managed: false, or use engine tempo` });
       continue;
     }
     const line = versionLine(facts, def.version);

@@ -170,7 +170,7 @@ describe('otelstack catalog', () => {
     const r = run('catalog', 'bogus');
     assert.equal(r.code, 2);
     assert.equal(r.out, '');
-    assert.match(r.err, /the catalog has no engine "bogus"\n  suggestion: use one of: tempo, mimir, loki, pyroscope, prometheus, grafana, alloy, otelcol, kafka, seaweedfs, memcached/);
+    assert.match(r.err, /the catalog has no engine "bogus"\n  suggestion: use one of: tempo, jaeger, mimir, loki, pyroscope, prometheus, grafana, alloy, otelcol, kafka, seaweedfs, memcached/);
     const j = run('catalog', 'bogus', '--json');
     assert.equal(j.code, 2);
     assert.match((JSON.parse(j.out) as { error: { message: string } }).error.message, /no engine "bogus"/);

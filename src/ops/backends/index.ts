@@ -5,3 +5,4 @@ export { PrometheusClient, mimirPrometheusUrl, type Exemplar, type ExemplarSerie
 export { LokiClient, entriesOfStreams, logqlString, type LokiEntry } from './loki.js';
 // S3Lister: import './s3.js' directly (kept out of this index so that the AWS SDK loads only where it is used)
 export type { ListResult, S3ListOptions, S3ObjectInfo } from './s3.js';
+export { JaegerClient, type JaegerTrace } from './jaeger.js';

@@ -1,5 +1,5 @@
 import { MIMIR_READ_WRITE_MIGRATION } from '../../catalog/migrations.js';
-import { PrometheusClient, mimirPrometheusUrl } from '../backends/index.js';
+import { JaegerClient, LokiClient, PrometheusClient, TempoClient, mimirPrometheusUrl } from '../backends/index.js';
 import type { GateCondition, Step } from './types.js';
 
 export interface ConditionResult {
@@ -29,6 +29,12 @@ export interface CheckOptions {
   /** the target's query API for `compare` conditions (Mimir: its base URL with targetApi mimir); without it they are manual */
   targetUrl?: string;
   targetApi?: 'prometheus' | 'mimir';
+  /** the source engine's query API for `traces` conditions (Jaeger's query service: http://host:16686) */
+  sourceUrl?: string;
+  /** the service whose traces `traces` conditions compare, instead of the gate's */
+  service?: string;
+  /** where `logql` conditions query (the target Loki's read path / gateway: http://host:3100) */
+  lokiUrl?: string;
   /** when this step's timed waits started (the state file); undefined: they start now */
   waitStartedAt?: Date;
   now?: Date;
@@ -43,9 +49,9 @@ export interface RingInstance {
 }
 
 /** GET <base>/<component>/ring as JSON (dskit's ring page); throws with what came back when it is not the ring JSON. */
-export async function fetchRing(base: string, ring: string, timeoutMs = 10_000): Promise<RingInstance[]> {
+export async function fetchRing(base: string, ring: string, timeoutMs = 10_000, page?: string): Promise<RingInstance[]> {
   const r = MIMIR_READ_WRITE_MIGRATION;
-  const path = r.ringPages[ring];
+  const path = page ?? r.ringPages[ring];
   if (!path) throw new Error(`the catalog has no status page for the ${ring} ring`);
   const url = `${base.replace(/\/+$/, '')}${path}`;
   const res = await fetch(url, { headers: { Accept: r.ringJson.accept }, signal: AbortSignal.timeout(timeoutMs) });
@@ -55,7 +61,7 @@ export async function fetchRing(base: string, ring: string, timeoutMs = 10_000):
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error(`GET ${url} did not answer JSON (${(res.headers.get('content-type') ?? 'no content type').split(';')[0]}): is it a Mimir ring page?`);
+    throw new Error(`GET ${url} did not answer JSON (${(res.headers.get('content-type') ?? 'no content type').split(';')[0]}): is it a ring status page?`);
   }
   const list = (body as Record<string, unknown>)[r.ringJson.instances];
   if (!Array.isArray(list)) throw new Error(`GET ${url}: no "${r.ringJson.instances}" list in the answer`);
@@ -66,17 +72,17 @@ export async function fetchRing(base: string, ring: string, timeoutMs = 10_000):
 }
 
 /** Whether a ring condition holds for the instances seen: `both` kinds present (ACTIVE), or the microservices `left`. */
-export function ringHolds(expect: 'both' | 'left', instances: readonly RingInstance[]): { holds: boolean; detail: string } {
-  const rw = new RegExp(MIMIR_READ_WRITE_MIGRATION.readWriteInstance);
+export function ringHolds(expect: 'both' | 'left', instances: readonly RingInstance[], newInstance: string = MIMIR_READ_WRITE_MIGRATION.readWriteInstance, kinds: { old: string; new: string } = { old: 'microservices', new: 'read-write' }): { holds: boolean; detail: string } {
+  const rw = new RegExp(newInstance);
   const readWrite = instances.filter((i) => rw.test(i.id));
   const micro = instances.filter((i) => !rw.test(i.id));
   const list = (xs: readonly RingInstance[]) => (xs.length ? xs.map((i) => `${i.id} ${i.state}`).join(', ') : 'none');
-  const seen = `read-write: ${list(readWrite)}; microservices: ${list(micro)}`;
+  const seen = `${kinds.new}: ${list(readWrite)}; ${kinds.old}: ${list(micro)}`;
   if (expect === 'both') {
     const active = (xs: readonly RingInstance[]) => xs.some((i) => i.state === 'ACTIVE');
     return { holds: active(readWrite) && active(micro), detail: `expected an ACTIVE instance of each kind; ${seen}` };
   }
-  return { holds: micro.length === 0, detail: `expected no microservice instance; ${seen}` };
+  return { holds: micro.length === 0, detail: `expected no ${kinds.old} instance; ${seen}` };
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
@@ -97,7 +103,7 @@ export async function checkGate(step: Step, opts: CheckOptions): Promise<GateRes
   for (const g of step.gate) {
     if (g.kind === 'ring' && opts.ringUrl) {
       try {
-        const r = ringHolds(g.expect, await fetchRing(opts.ringUrl, g.ring, opts.timeoutMs ?? 10_000));
+        const r = ringHolds(g.expect, await fetchRing(opts.ringUrl, g.ring, opts.timeoutMs ?? 10_000, g.page), g.newInstance, g.kinds);
         conditions.push({ status: r.holds ? 'hold' : 'fail', kind: 'ring', description: g.description, detail: r.detail });
       } catch (e) {
         conditions.push({ status: 'fail', kind: 'ring', description: g.description, detail: `ring page failed: ${(e as Error).message}` });
@@ -125,6 +131,14 @@ export async function checkGate(step: Step, opts: CheckOptions): Promise<GateRes
       }
       continue;
     }
+    if (g.kind === 'traces') {
+      conditions.push(await tracesCondition(g, opts));
+      continue;
+    }
+    if (g.kind === 'logql') {
+      conditions.push(await logqlCondition(g, opts));
+      continue;
+    }
     if (g.kind === 'wait' && g.seconds !== undefined) {
       const now = opts.now ?? new Date();
       const started = opts.waitStartedAt ?? now;
@@ -138,7 +152,7 @@ export async function checkGate(step: Step, opts: CheckOptions): Promise<GateRes
       continue;
     }
     if (g.kind !== 'promql') {
-      const detail = g.kind === 'ring' ? `ring check (${g.ring}: ${g.expect === 'both' ? 'both kinds present' : 'left'}): pass --ring-url (Mimir's HTTP port) to check the ring page` : g.kind === 'wait' ? 'a wait the documentation gives no duration for: wait before running the next step' : 'check by hand';
+      const detail = g.kind === 'ring' ? `ring check (${g.ring}: ${g.expect === 'both' ? 'both kinds present' : 'left'}): pass --ring-url (the engine's HTTP port${g.page ? `, serving ${g.page}` : ''}) to check the ring page` : g.kind === 'wait' ? 'a wait the documentation gives no duration for: wait before running the next step' : 'check by hand';
       conditions.push({ status: 'manual', kind: g.kind, description: g.description, detail });
       continue;
     }
@@ -154,6 +168,76 @@ export async function checkGate(step: Step, opts: CheckOptions): Promise<GateRes
     }
   }
   return { step: step.n, id: step.id, ok: conditions.every((c) => c.status !== 'fail'), conditions };
+}
+
+const iso = (s: number) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A `traces` condition: the traces of one service in one window on the source (Jaeger) and on the target (Tempo):
+ * both found some, the counts agree within the tolerance, and a sample of each side's trace ids is found by id on
+ * the other side (a trace found by id is there whatever the window edges did to the searches).
+ */
+async function tracesCondition(g: Extract<GateCondition, { kind: 'traces' }>, opts: CheckOptions): Promise<ConditionResult> {
+  const service = opts.service ?? g.service;
+  const description = g.description;
+  if (!opts.sourceUrl || !opts.targetUrl) {
+    return { status: 'manual', kind: 'traces', description, detail: `pass --source-url (Jaeger's query service, e.g. http://jaeger:16686) and --target-url (Tempo's HTTP API, e.g. http://tempo:3200) to compare the traces of service "${service}" on both` };
+  }
+  const now = (opts.now ?? new Date()).getTime() / 1000;
+  const end = Math.floor(now - g.settleSeconds);
+  const start = end - g.windowSeconds;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const jaeger = new JaegerClient({ url: opts.sourceUrl, timeoutMs });
+  const tempo = new TempoClient({ url: opts.targetUrl, ...(opts.tenant ? { tenant: opts.tenant } : {}), timeoutMs });
+  try {
+    const a = [...new Set((await jaeger.search(service, { start, end, limit: g.limit })).map((t) => t.traceId))].sort();
+    const b = [...new Set((await tempo.search(`{ resource.service.name = ${JSON.stringify(service)} }`, { start, end, limit: g.limit })).map((t) => t.traceId))].sort();
+    const capped = (n: number) => (n >= g.limit ? `${n} (the search limit: at least)` : String(n));
+    const where = `service "${service}", traces started ${iso(start)} – ${iso(end)}`;
+    const counts = `Jaeger ${capped(a.length)}, Tempo ${capped(b.length)}`;
+    if (a.length === 0 || b.length === 0) {
+      const none = a.length === 0 && b.length === 0 ? 'neither backend has any: is load flowing through the collectors?' : a.length === 0 ? 'Jaeger received none of them' : 'Tempo received none of them';
+      return { status: 'fail', kind: 'traces', description, detail: `${where}: ${counts}: ${none}` };
+    }
+    const off = (Math.abs(a.length - b.length) / a.length) * 100;
+    // a sample spread over each side's ids, looked up by id on the other side
+    const pick = (ids: string[]) => (ids.length <= g.sample ? ids : Array.from({ length: g.sample }, (_, i) => ids[Math.floor((i * ids.length) / g.sample)]!));
+    const inB = new Set(b);
+    const inA = new Set(a);
+    const missingInTempo: string[] = [];
+    for (const id of pick(a)) if (!inB.has(id) && !(await tempo.getTrace(id))) missingInTempo.push(id);
+    const missingInJaeger: string[] = [];
+    for (const id of pick(b)) if (!inA.has(id) && !(await jaeger.getTrace(id))) missingInJaeger.push(id);
+    const sampled = Math.min(g.sample, a.length) + Math.min(g.sample, b.length);
+    const lacks = [
+      missingInTempo.length ? `Tempo lacks ${missingInTempo.length} of ${Math.min(g.sample, a.length)} sampled Jaeger traces (${missingInTempo.join(', ')})` : '',
+      missingInJaeger.length ? `Jaeger lacks ${missingInJaeger.length} of ${Math.min(g.sample, b.length)} sampled Tempo traces (${missingInJaeger.join(', ')})` : '',
+    ].filter(Boolean);
+    const holds = off <= g.tolerancePercent && lacks.length === 0;
+    const detail = `${where}: ${counts} (${off.toFixed(1)} % apart, at most ${g.tolerancePercent} %); ${lacks.length ? lacks.join('; ') : `all ${sampled} sampled trace ids found in both`}`;
+    return { status: holds ? 'hold' : 'fail', kind: 'traces', description, detail };
+  } catch (e) {
+    return { status: 'fail', kind: 'traces', description, detail: `comparison failed: ${(e as Error).message}` };
+  } finally {
+    await jaeger.close();
+    await tempo.close();
+  }
+}
+
+/** A `logql` condition: the query answers log lines on the target Loki's read path. */
+async function logqlCondition(g: Extract<GateCondition, { kind: 'logql' }>, opts: CheckOptions): Promise<ConditionResult> {
+  if (!opts.lokiUrl) return { status: 'manual', kind: 'logql', description: g.description, query: g.query, detail: "pass --loki-url (the new read path: Loki's gateway or query-frontend, e.g. http://loki-gateway) to run the query there" };
+  const loki = new LokiClient({ url: opts.lokiUrl, ...(opts.tenant ? { tenant: opts.tenant } : {}), timeoutMs: opts.timeoutMs ?? 10_000 });
+  const now = opts.now ?? new Date();
+  try {
+    const entries = await loki.queryRange(g.query, { start: new Date(now.getTime() - g.windowSeconds * 1000), end: now, limit: 100 });
+    const streams = new Set(entries.map((e) => JSON.stringify(e.labels))).size;
+    return { status: entries.length > 0 ? 'hold' : 'fail', kind: 'logql', description: g.description, query: g.query, detail: entries.length > 0 ? `${entries.length} line(s) in ${streams} stream(s) over the last ${g.windowSeconds}s at ${opts.lokiUrl}` : `no log lines over the last ${g.windowSeconds}s at ${opts.lokiUrl}` };
+  } catch (e) {
+    return { status: 'fail', kind: 'logql', description: g.description, query: g.query, detail: `query failed: ${(e as Error).message}` };
+  } finally {
+    await loki.close();
+  }
 }
 
 /** One line per condition: `hold   <description>: <detail>`. */

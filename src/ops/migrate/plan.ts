@@ -9,6 +9,8 @@ import { expand } from '../../topology/expand.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { ADD_KAFKA_RUNBOOK, addKafka, addKafkaCovers, addKafkaRefusal } from './add-kafka.js';
 import { addKafkaKubernetes } from './add-kafka-kubernetes.js';
+import { JAEGER_TEMPO_RUNBOOK, jaegerTempoCovers, jaegerTempoRefusal, jaegerToTempo } from './jaeger-tempo.js';
+import { LOKI_MODES_RUNBOOK, lokiModesCovers, lokiModesRefusal, lokiModes } from './loki-modes.js';
 import { microservicesToReadWrite, readWriteToMicroservices } from './mimir-read-write.js';
 import { PROMETHEUS_MIMIR_RUNBOOK, prometheusMimirCovers, prometheusMimirRefusal, prometheusToMimir } from './prometheus-mimir.js';
 import type { Difference, MigrationPlan, PeakResources, ResourceState, Runbook } from './types.js';
@@ -103,6 +105,22 @@ function requireCatalogModes(t: Topology): void {
 
 /** The runbook that takes `from` to `to`, or null when none recognises the change (with why, where one refused). */
 export function selectRunbook(from: Topology, to: Topology, refusals: string[] = [], stacks?: { from: Stack; to: Stack }): Runbook | null {
+  const ta = from.engines.find((e) => e.signal === 'traces');
+  const tb = to.engines.find((e) => e.signal === 'traces');
+  if (ta?.engine === 'jaeger' && tb?.engine === 'tempo') {
+    const why = jaegerTempoRefusal(from, to) ?? (stacks ? undefined : 'the Jaeger → Tempo runbook renders collector configs: it needs both definitions');
+    if (!why) return jaegerToTempo(from, to, stacks!);
+    refusals.push(why);
+    return null;
+  }
+  const la = from.engines.find((e) => e.signal === 'logs');
+  const lb = to.engines.find((e) => e.signal === 'logs');
+  if (la?.engine === 'loki' && lb?.engine === 'loki' && la.mode !== lb.mode) {
+    const why = lokiModesRefusal(from, to) ?? (stacks ? undefined : 'the Loki mode runbook renders chart values: it needs both definitions');
+    if (!why) return lokiModes(from, to, stacks!);
+    refusals.push(why);
+    return null;
+  }
   if (from.ingestion && to.ingestion && !from.ingestion.kafkaBuffer && to.ingestion.kafkaBuffer) {
     const why = addKafkaRefusal(from, to, stacks);
     if (!why) return from.env.target === 'kubernetes' && stacks ? addKafkaKubernetes(stacks.from, from, to) : addKafka(from, to);
@@ -173,6 +191,7 @@ export function peakResources(from: Topology, to: Topology, runbook: Runbook): P
   const engines = new Set(runbook.engines ?? [runbook.engine]);
   const migrating = new Map<string, ReplicaResources>();
   for (const c of [...from.components, ...to.components]) if (engines.has(c.engine) && c.budgeted && !migrating.has(c.component)) migrating.set(c.component, c.perReplica);
+  for (const c of runbook.extraComponents ?? []) if (!migrating.has(c.component)) migrating.set(c.component, c.perReplica);
   const unchanged = from.components.filter((c) => c.budgeted && !engines.has(c.engine)).reduce<Amounts>((acc, c) => add(acc, componentTotals(c)), canaryTotals(from) ?? zero());
   const before: Record<string, number> = {};
   for (const c of from.components) if (engines.has(c.engine) && c.budgeted) before[c.component] = c.replicas;
@@ -243,7 +262,16 @@ export function planMigration(i: MigrationInput): MigrationPlan {
   const diffs = differences(from, to);
   const refusals: string[] = [];
   const runbook = selectRunbook(from, to, refusals, { from: i.fromStack, to: i.toStack });
-  const covers = (d: Difference) => (runbook?.id === ADD_KAFKA_RUNBOOK ? addKafkaCovers(d) : runbook?.id === PROMETHEUS_MIMIR_RUNBOOK ? prometheusMimirCovers(d) : mimirCovers(d, from, to));
+  const covers = (d: Difference) =>
+    runbook?.id === ADD_KAFKA_RUNBOOK
+      ? addKafkaCovers(d)
+      : runbook?.id === PROMETHEUS_MIMIR_RUNBOOK
+        ? prometheusMimirCovers(d)
+        : runbook?.id === JAEGER_TEMPO_RUNBOOK
+          ? jaegerTempoCovers(d)
+          : runbook?.id === LOKI_MODES_RUNBOOK
+            ? lokiModesCovers(d)
+            : mimirCovers(d, from, to);
   const covered = runbook ? diffs.filter(covers) : [];
   const uncovered = diffs.filter((d) => !covered.includes(d));
   const peak = runbook ? peakResources(from, to, runbook) : null;

@@ -16,8 +16,11 @@ export function stepLines(s: Step, format: Exclude<MigrateFormat, 'json'>, passe
   for (const a of s.change.actions ?? []) out.push(`- action: ${a}`);
   if (s.change.jsonnet) out.push('', 'jsonnet overlay:', '', code('jsonnet', s.change.jsonnet));
   if (s.change.helm?.length) {
-    out.push('', 'Helm values (mimir-distributed):');
-    for (const k of s.change.helm) out.push(`- ${k.key}: ${JSON.stringify(k.value)}${k.verified ? '' : ' (unverified)'}`);
+    out.push('', `Helm values (${s.change.helmChart ?? 'mimir-distributed'}):`);
+    for (const k of s.change.helm) {
+      const v = typeof k.value === 'object' ? `the target's rendered ${k.key} block (${Array.isArray(k.value) ? `${k.value.length} items` : Object.keys(k.value).join(', ')})` : JSON.stringify(k.value);
+      out.push(`- ${k.key}: ${v}${k.verified ? '' : ' (unverified)'}`);
+    }
   }
   if (s.change.helmGap) out.push('', `Helm: ${s.change.helmGap}`);
   for (const f of Object.keys(s.change.files ?? {}).sort()) out.push('', `File ${f} (migrate render --step ${s.n} writes it)`);
@@ -26,6 +29,8 @@ export function stepLines(s: Step, format: Exclude<MigrateFormat, 'json'>, passe
   for (const g of s.gate) {
     if (g.kind === 'promql') out.push(`- ${g.description} (${g.expect === 'nonzero' ? 'some series > 0' : 'every series 0'}):`, '', code('promql', g.query), '');
     else if (g.kind === 'compare') out.push(`- compare on source and target (at most ${g.tolerancePercent} % apart): ${g.description}:`, '', code('promql', g.query), '');
+    else if (g.kind === 'traces') out.push(`- traces on source and target (service "${g.service}" unless --service, the last ${g.windowSeconds}s ending ${g.settleSeconds}s ago, counts at most ${g.tolerancePercent} % apart, ${g.sample} sampled ids of each found in the other): ${g.description}`);
+    else if (g.kind === 'logql') out.push(`- logql on the target's read path (last ${g.windowSeconds}s, some lines): ${g.description}:`, '', code('logql', g.query), '');
     else out.push(`- ${g.kind}: ${g.description}`);
   }
   out.push(`If the gate fails: ${s.onFailure}`, `Roll back: ${s.rollback}`, `Replicas after the step: ${Object.entries(s.replicas).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');

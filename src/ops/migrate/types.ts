@@ -6,7 +6,8 @@ import type { ReplicaResources } from '../../topology/types.js';
 /** A mimir-distributed (or other chart) values key a step sets; `verified` false = not checked against the pinned chart. */
 export interface HelmChange {
   key: string;
-  value: string | number | boolean;
+  /** a scalar, or a whole block of the target's rendered values (a chart target's settings) */
+  value: string | number | boolean | Record<string, unknown> | unknown[];
   verified: boolean;
 }
 
@@ -28,6 +29,8 @@ export interface StepChange {
   jsonnet?: string;
   /** Helm values (kubernetes target) */
   helm?: HelmChange[];
+  /** the chart the Helm values are of (default mimir-distributed) */
+  helmChart?: string;
   /** why part of the step cannot be expressed as Helm values */
   helmGap?: string;
   /** actions outside any file: load-balancer routing, procedures */
@@ -41,11 +44,25 @@ export interface StepChange {
 /** One condition of a gate. `promql`: holds when the result is non-zero (some series > 0) or zero (none > 0). */
 export type GateCondition =
   | { kind: 'promql'; description: string; query: string; expect: 'nonzero' | 'zero' }
-  | { kind: 'ring'; description: string; ring: string; expect: 'both' | 'left' }
+  /**
+   * A ring's membership through its status page: `both` kinds ACTIVE, or the old kind `left`. Mimir's rings by
+   * default (the catalog's pages, read-write instances by name); `page` / `newInstance` (a regex of the new kind's
+   * instance ids) / `kinds` (the two kinds' names) for other engines' rings (Loki's ingester ring).
+   */
+  | { kind: 'ring'; description: string; ring: string; expect: 'both' | 'left'; page?: string; newInstance?: string; kinds?: { old: string; new: string } }
   | { kind: 'manual'; description: string }
   | { kind: 'wait'; description: string; seconds?: number }
   /** the same query on the source and the target query API: holds when both answer and differ by at most tolerancePercent of the source's value */
-  | { kind: 'compare'; description: string; query: string; tolerancePercent: number };
+  | { kind: 'compare'; description: string; query: string; tolerancePercent: number }
+  /**
+   * What two trace backends received: the traces of `service` that started in the last `windowSeconds` (ending
+   * `settleSeconds` ago, so both have ingested them), searched on the source (Jaeger's query API) and the target
+   * (Tempo's search API); holds when both found some, their counts differ by at most tolerancePercent of the
+   * source's, and a sample of `sample` trace ids of each is found by id in the other.
+   */
+  | { kind: 'traces'; description: string; service: string; windowSeconds: number; settleSeconds: number; sample: number; limit: number; tolerancePercent: number }
+  /** a LogQL query on the target Loki's read path (query_range over the last windowSeconds): holds when it returns log lines */
+  | { kind: 'logql'; description: string; query: string; windowSeconds: number };
 
 export interface Step {
   /** 1-based position */
@@ -77,6 +94,8 @@ export interface Runbook {
   steps: Step[];
   /** Mimir on mimir-distributed: the read-write components rendered as Kubernetes objects at each step's replicas */
   readWriteObjects?: MimirReadWriteSpec;
+  /** components that exist only during the migration (an intermediate mode), for the peak resources */
+  extraComponents?: Array<{ component: string; perReplica: ReplicaResources }>;
 }
 
 /** A difference between the two topologies of the environment. */

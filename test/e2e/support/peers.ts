@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 
 import { ROOT } from '../../support/paths.js';
 
-export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd' | 'jsonnet' | 'openssl';
+export type Peer = 'otelcol' | 'kafka' | 'prometheus' | 'seaweedfs' | 'helm' | 'ansible' | 'haproxy' | 'compose' | 'systemd' | 'jsonnet' | 'openssl' | 'jaeger';
 
 export function cacheDir(): string {
   return process.env['OTELSTACK_CACHE'] || join(homedir(), '.cache', 'otelstack');
@@ -68,6 +68,15 @@ export function jsonnetBin(): string {
   if (executable(env)) return env;
   if (executable(dflt)) return dflt;
   throw new MissingPeerError('jsonnet', `no jsonnet binary (JSONNET_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing): the migrate render tests evaluate every rendered overlay with go-jsonnet`);
+}
+
+/** Jaeger v2 (scripts/peers/jaeger.sh, Go module github.com/jaegertracing/jaeger): the real Jaeger of the Jaeger → Tempo runbook. */
+export function jaegerBin(): string {
+  const env = process.env['JAEGER_BIN'];
+  const dflt = join(cacheDir(), 'bin', 'jaeger');
+  if (executable(env)) return env;
+  if (executable(dflt)) return dflt;
+  throw new MissingPeerError('jaeger', `no jaeger binary (JAEGER_BIN=${env ? JSON.stringify(env) : 'unset'}; ${dflt} missing): the Jaeger → Tempo e2e runs the real Jaeger (bash scripts/peers/install-all.sh jaeger)`);
 }
 
 /**

@@ -93,7 +93,7 @@ describe('migrate check: ring conditions through the rings\' status pages', () =
     const htmlOnly = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'));
     await new Promise<void>((r) => htmlOnly.listen(0, '127.0.0.1', () => r()));
     try {
-      await assert.rejects(fetchRing(`http://127.0.0.1:${(htmlOnly.address() as AddressInfo).port}`, 'compactor'), /did not answer JSON \(text\/html\): is it a Mimir ring page\?/);
+      await assert.rejects(fetchRing(`http://127.0.0.1:${(htmlOnly.address() as AddressInfo).port}`, 'compactor'), /did not answer JSON \(text\/html\): is it a ring status page\?/);
     } finally {
       await new Promise<void>((r) => htmlOnly.close(() => r()));
     }

@@ -63,6 +63,7 @@ export class LocalStack {
   }
 
   private tempoRoute(req: FakeRequest): FakeReply {
+    if (req.path === TEMPO_API.search) return this.tempoSearch(req);
     const v2 = req.path.startsWith(TEMPO_API.traceByIdV2);
     const prefix = v2 ? TEMPO_API.traceByIdV2 : req.path.startsWith(TEMPO_API.traceById) ? TEMPO_API.traceById : undefined;
     if (!prefix) return { status: 404, text: '404 page not found' };
@@ -79,6 +80,34 @@ export class LocalStack {
       scopeSpans: [{ scope: { name: s.span.scope?.name ?? '' }, spans: [{ ...s.span.span, traceId: b64(s.span.span.traceId), spanId: b64(s.span.span.spanId), ...(s.span.span.parentSpanId ? { parentSpanId: b64(s.span.span.parentSpanId) } : {}) }] }],
     }));
     return v2 ? { json: { trace: { resourceSpans }, status: 'COMPLETE' } } : { json: { batches: resourceSpans } };
+  }
+
+  /**
+   * Tempo's search (GET /api/search?q=&start=&end=&limit=, seconds), for the one TraceQL form the Jaeger → Tempo
+   * gate sends — `{ resource.service.name = "<name>" }` — over what the sink received: the traces with a span of
+   * that service whose root started in [start, end], newest first, at most `limit` (Tempo's answer shape:
+   * `{traces: [{traceID, rootServiceName, rootTraceName, startTimeUnixNano, durationMs}]}`).
+   */
+  private tempoSearch(req: FakeRequest): FakeReply {
+    const m = /^\{\s*resource\.service\.name\s*=\s*"([^"]*)"\s*\}$/.exec((req.query.get('q') ?? '').trim());
+    if (!m) return { status: 400, text: `unsupported TraceQL: ${req.query.get('q') ?? ''}` };
+    const service = m[1]!;
+    const start = Number(req.query.get('start') ?? '0') * 1e9;
+    const end = req.query.get('end') ? Number(req.query.get('end')) * 1e9 : Number.POSITIVE_INFINITY;
+    const limit = Number(req.query.get('limit') ?? '20');
+    const requests = this.sink.requests();
+    const traces = new Map<string, { start: number; name: string }>();
+    for (const s of this.sink.received('traces').items) {
+      const r = requests[s.request];
+      if (!r || !this.visible(r.receivedAt) || !this.tenantOk(r.headers, req)) continue;
+      if (String(attributesToRecord(s.span.resource?.attributes ?? [])['service.name'] ?? '') !== service) continue;
+      const t = Number(BigInt(s.span.span.startTimeUnixNano ?? '0'));
+      const cur = traces.get(s.span.span.traceId);
+      if (!cur || t < cur.start) traces.set(s.span.span.traceId, { start: t, name: s.span.span.name ?? '' });
+    }
+    const hits = [...traces].filter(([, t]) => t.start >= start && t.start <= end).sort((a, b) => b[1].start - a[1].start).slice(0, limit);
+    // search results print trace ids in hex without leading zeros
+    return { json: { traces: hits.map(([id, t]) => ({ traceID: id.replace(/^0+/, ''), rootServiceName: service, rootTraceName: t.name, startTimeUnixNano: String(t.start), durationMs: 0 })), metrics: { inspectedTraces: traces.size } } };
   }
 
   private lokiRoute(req: FakeRequest): FakeReply {
