@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { request } from 'undici';
 
 import { FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
 import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../src/catalog/support.js';
@@ -26,23 +25,10 @@ import { Collector } from './support/collector.js';
 import { haproxyBin, otelcolWith } from './support/peers.js';
 import { ManagedProcess, killAllTracked, waitUntil } from './support/proc.js';
 import { loadExample, loopbackInput } from './support/stacks.js';
+import { send } from './support/http.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 
-const TIMEOUT_MS = 10_000;
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-async function send(url: string, method: 'POST' | 'OPTIONS' | 'GET', headers: Record<string, string>, body?: string): Promise<Reply> {
-  const res = await request(url, { method, headers, ...(body !== undefined ? { body } : {}), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
-  const text = await res.body.text();
-  const h: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return { status: res.statusCode, headers: h, body: text };
-}
 
 /** A small Faro payload: one log and one browser span, marked with `run`. */
 function payload(app: string, run: string, traceId: string): string {

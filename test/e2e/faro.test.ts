@@ -6,7 +6,6 @@
 // is answered with that origin (and the Faro SDK's own request headers allowed), from any other origin it is not.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request } from 'undici';
 
 import { FARO_KINDS, FARO_LOG_FIELDS, FARO_WEB_VITALS_TYPE, WEB_VITALS } from '../../src/catalog/faro.js';
 import { FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
@@ -18,24 +17,11 @@ import { Collector } from './support/collector.js';
 import { otelcolWith } from './support/peers.js';
 import { killAllTracked, waitUntil } from './support/proc.js';
 import { loadExample, loopbackInput } from './support/stacks.js';
+import { send } from './support/http.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 
-const TIMEOUT_MS = 10_000;
 const OTHER_ORIGIN = 'https://elsewhere.example.net';
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-async function send(url: string, method: 'POST' | 'OPTIONS' | 'GET', headers: Record<string, string>, body?: string): Promise<Reply> {
-  const res = await request(url, { method, headers, ...(body !== undefined ? { body } : {}), headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
-  const text = await res.body.text();
-  const h: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return { status: res.statusCode, headers: h, body: text };
-}
 
 /** A Faro Web SDK payload (the JSON its fetch transport POSTs); `run` marks every item of this test run. */
 function faroPayload(run: string, traceId: string, spanIds: readonly [string, string]) {
