@@ -135,4 +135,10 @@ export const FARO_WEB_SDK = {
   globalObjectKey: 'faro',
   /** TracingInstrumentation's span batch delay: browser spans leave at most this long after they end */
   spanExportDelayMs: 1000,
+  /**
+   * The fetch transport's answer to a refusal (transports/fetch/transport.js at 2.12.1): 429 and 503 are retried
+   * after the response's `Retry-After` (seconds or an HTTP date; readable cross-origin only when exposed), other
+   * retryable statuses with exponential backoff; at most `maxAttempts` attempts per batch, none while the page unloads.
+   */
+  rateLimited: { statuses: [429, 503], maxAttempts: 3 },
 } as const;

@@ -70,9 +70,10 @@ export const HAPROXY = {
  * (doc/configuration.txt at v3.2.0; the same keywords in Debian 12's 2.6 the tests run):
  *  - `stick-table type integer size <n> expire <t> store http_req_rate(<period>)` in a backend section of its own
  *    (a table holder: a backend with no server); `http-request track-sc<N> <sample> table <backend>` tracks a key in
- *    it, `sc_http_req_rate(<N>)` reads the tracked key's request rate over the table's period (a sliding window);
+ *    it (counts the request), the converter `table_http_req_rate(<table>)` reads a key's request rate over the
+ *    table's period (a sliding window) without counting;
  *  - `int(<integer>)` is a constant sample fetch: one key per tenant's frontend, so the whole tenant shares one counter;
- *  - `http-request deny deny_status 429` answers 429 itself and counts the request as denied
+ *  - `http-request deny status 429` answers 429 itself and counts the request as denied
  *    (`dreq` → haproxy_frontend_requests_denied_total);
  *  - `METH_OPTIONS` is the predefined ACL of OPTIONS requests: CORS preflights are not tracked and never refused, so
  *    they reach the collector, which answers them (its CORS handler);
@@ -81,13 +82,22 @@ export const HAPROXY = {
  * Semantics (otelstack's choice, documented in the rendered file): a tenant's limit {perSecond, burst} is two sliding
  * windows approximating a token bucket of `burst` requests refilled at `perSecond`: a request is refused when more
  * than `burst` requests came in the last second, or more than perSecond × longWindowSeconds in the last
- * longWindowSeconds. Refused requests are tracked too (tracking happens before the deny), so a client that keeps
- * sending above the limit stays refused until it slows down.
+ * longWindowSeconds. The windows are read before the request is tracked, so only accepted requests count: a tenant
+ * sending above its limit still gets its limit through and only the excess is refused (had refused requests counted,
+ * as with track-then-deny, a tenant at 1.2 × its rate would be refused entirely — and retries after Retry-After too,
+ * seen with the real HAProxy and the Faro SDK's retries in test/e2e/browser-rum.test.ts).
+ * The refusal is one a browser can read (otherwise fetch() sees a CORS failure, not a 429, and the SDK cannot tell a
+ * limit from a network error): `http-request deny status 429 hdr <name> <log-format>` (HAProxy ≥ 2.2; the same in
+ * 2.6 and 3.2) adds `Retry-After` (the window to wait: 1 s above the burst, the long window above the rate) and —
+ * for the tenant's own origins only (`req.hdr(origin) -m str …`) — `Access-Control-Allow-Origin` echoing the origin
+ * with `Access-Control-Expose-Headers: Retry-After` (the Fetch standard: Retry-After is not a CORS-safelisted
+ * response header) and `Vary: Origin`. The Faro Web SDK then waits that long before its next attempt (FARO_WEB_SDK).
  */
 export const HAPROXY_FARO_RATE_LIMIT = {
   status: 429,
   shortWindowSeconds: 1,
   longWindowSeconds: 10,
+  retryAfterHeader: 'Retry-After',
   /** the tables keep a key this long after its last request: beyond the longest window */
   expireSeconds: 30,
   /** frontend (and metric `proxy` label) of a tenant's Faro port; backends are `<frontend>_gateways`, tables `<frontend>_1s` / `_10s` */

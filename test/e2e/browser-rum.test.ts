@@ -1,7 +1,8 @@
 // Real user monitoring end to end with real parts (issue 11 §4): the sample web app (examples/apps/web, Faro Web SDK
-// and Faro web tracing), built for tenant `shop` of a variant of examples/rum whose tenant origin and allowed Faro
-// origins are the page's loopback origin, runs in Debian's headless Chromium and sends to the REAL collector running
-// the gateway config rendered from that definition (the OTLP sink standing in for Loki and Tempo). The sample
+// and Faro web tracing), built for tenant `shop` of a variant of examples/rum whose tenant origins are the page's
+// loopback origins, runs in Debian's headless Chromium and sends to the tenant's own Faro receiver on the REAL
+// collector running the gateway config rendered from that definition (the OTLP sink standing in for Loki and Tempo),
+// through the REAL HAProxy running the rendered per-tenant rate limits — the compose path a browser takes. The sample
 // backend (examples/apps/backend, the OpenTelemetry SDK for Node) runs as a child process exporting OTLP/HTTP to the
 // same gateway; a second instance stands for a third-party API, one not in the tenant's propagateTo.
 //
@@ -10,7 +11,9 @@
 //      the app's identity;
 //  (b) the browser's fetch span and the backend's server span are one trace: `traceparent` goes to the tenant's
 //      backend, and not to the other API (which then starts a trace of its own);
-//  (c) requests beyond the tenant's rate refused with 429 — see the marked place at the end of the suite;
+//  (c) a burst from the page of tenant `blog` (the same app built for blog, whose limit the variant makes small)
+//      beyond blog's rate is refused with 429 by the load balancer and counted there; the page can read the refusal
+//      (CORS and Retry-After), the SDK retries after it, and exactly the batches that were accepted arrive;
 //  (d) the same page served from an origin the definition does not allow is refused by the receiver's CORS: the
 //      browser's requests to the receiver fail and nothing of that session arrives.
 import assert from 'node:assert/strict';
@@ -20,6 +23,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import { FARO_KINDS, FARO_LOG_FIELDS, FARO_WEB_SDK } from '../../src/catalog/faro.js';
 import { OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
+import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../src/catalog/support.js';
 import { anyValueToJs, attributesToRecord } from '../../src/ops/otlp/decode.js';
 import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import { buildWebApp, serveWebApp, webAppConfigFor, type StaticServer } from '../../examples/apps/web/build.js';
@@ -27,12 +31,20 @@ import { launchChromium } from '../report/browser.js';
 import { OtlpSink, type SinkLogRecord, type SinkSpan } from '../support/otlp-sink.js';
 import { ROOT } from '../support/paths.js';
 import { Collector } from './support/collector.js';
-import { otelcolWith } from './support/peers.js';
+import { send } from './support/http.js';
+import { startLoadBalancer, type LoadBalancer } from './support/lb.js';
+import { haproxyBin, otelcolWith } from './support/peers.js';
 import { killAllTracked, ManagedProcess, waitUntil } from './support/proc.js';
 import { exampleVariant, loadExample, loopbackInput } from './support/stacks.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
 
 const TENANT = 'shop';
+/** the tenant whose limit the variant makes small, for (c) */
+const LIMITED = 'blog';
+const LIMITED_RATE = { perSecond: 2, burst: 4 };
+/** full SDK batches (its default itemLimit, 50 items) the (c) page pushes at once: three times blog's burst */
+const BATCHES = 12;
+const randomRunId = (): string => Math.random().toString(36).slice(2, 10);
 const ENV = 'local';
 /** every wait for telemetry: the SDK batches (Faro 250 ms, the Node SDK 500 ms), the collector forwards at once */
 const ARRIVAL_MS = 30_000;
@@ -143,29 +155,38 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
   let sink: OtlpSink | undefined;
   let gateway: Collector | undefined;
   let browser: Browser | undefined;
+  let lb: LoadBalancer | undefined;
   const servers: StaticServer[] = [];
   const backends: ManagedProcess[] = [];
 
   const setup = new Setup(async () => {
     // both fail with what to install when missing (never a skip)
     otelcolWith([OTELCOL_FARO_RECEIVER.type]);
+    haproxyBin();
     browser = await launchChromium();
     dir = makeTempDir('browser-rum');
     sink = await OtlpSink.start();
-    const [webPort, strangerPort, apiPort, partnerPort] = (await freeLoopbackPorts(4)) as [number, number, number, number];
+    const [webPort, strangerPort, apiPort, partnerPort, blogPort] = (await freeLoopbackPorts(5)) as [number, number, number, number, number];
     const appOrigin = `http://${LOOPBACK_HOST}:${webPort}`;
+    const blogOrigin = `http://${LOOPBACK_HOST}:${blogPort}`;
     const strangerOrigin = `http://${LOOPBACK_HOST}:${strangerPort}`;
     const apiBase = `http://${LOOPBACK_HOST}:${apiPort}`;
     const partnerBase = `http://${LOOPBACK_HOST}:${partnerPort}`;
 
     // The definition: examples/rum with tenant shop's pages on the loopback origin and its backend on the loopback
-    // API; sampling 1 so every test session is kept (the example's 0.1 would drop nine in ten).
+    // API; sampling 1 so every test session is kept (the example's 0.1 would drop nine in ten). Blog's pages on a
+    // loopback origin of their own, with a limit a test can exceed in a second.
     const stack = exampleVariant('rum', (raw) => {
       raw['ingestion'].faro.allowedOrigins = [appOrigin];
       Object.assign(raw['tenants'][TENANT], { origins: [appOrigin], propagateTo: [apiBase], sampling: 1 });
+      Object.assign(raw['tenants'][LIMITED], { origins: [blogOrigin], rateLimit: LIMITED_RATE });
     });
     const input = await loopbackInput(stack, ENV, { sink });
     gateway = await Collector.start({ name: 'gateway', role: 'gateway', input, dir });
+    lb = await startLoadBalancer(dir, [gateway], input.topology.tenants ?? []);
+    const faroUrl = lb.tenantUrl(TENANT);
+    const blogUrl = lb.tenantUrl(LIMITED);
+    const limited = input.topology.tenants!.find((t) => t.name === LIMITED)!;
 
     backends.push(await startBackend('shop-api', apiPort, appOrigin, gateway.otlpHttpEndpoint, dir));
     backends.push(await startBackend('partner-api', partnerPort, appOrigin, gateway.otlpHttpEndpoint, dir));
@@ -174,17 +195,20 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
       { name: 'shop-api', url: `${apiBase}/api/items` },
       { name: 'partner-api', url: `${partnerBase}/api/items` },
     ];
-    const config = webAppConfigFor(stack, ENV, TENANT, { faroUrl: gateway.faroUrl, apis });
+    const config = webAppConfigFor(stack, ENV, TENANT, { faroUrl, apis });
     const out = join(dir, 'web');
     await buildWebApp(config, out);
-    servers.push(await serveWebApp(out, LOOPBACK_HOST, webPort), await serveWebApp(out, LOOPBACK_HOST, strangerPort));
-    return { sink, gateway, browser, stack, config, appOrigin, strangerOrigin, apis };
+    const blogOut = join(dir, 'web-blog');
+    await buildWebApp(webAppConfigFor(stack, ENV, LIMITED, { faroUrl: blogUrl, apis: [] }), blogOut);
+    servers.push(await serveWebApp(out, LOOPBACK_HOST, webPort), await serveWebApp(out, LOOPBACK_HOST, strangerPort), await serveWebApp(blogOut, LOOPBACK_HOST, blogPort));
+    return { sink, gateway, lb, browser, stack, config, appOrigin, strangerOrigin, apis, faroUrl, blogUrl, blogOrigin, limited };
   });
   before(setup.run);
   after(async () => {
     await browser?.close();
     for (const s of servers) await s.close();
     for (const b of backends) await b.stop({ graceMs: 10_000 });
+    await lb?.haproxy.stop({ graceMs: 5000 }).catch(() => undefined);
     await gateway?.stop();
     await sink?.stop();
     killAllTracked();
@@ -192,19 +216,19 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
   });
 
   it('the app is built from the definition: the tenant\'s sampling and trace-context targets (examples/rum as checked in, and the test\'s variant)', async () => {
-    const { config, gateway, stack } = setup.get();
+    const { config, faroUrl, stack } = setup.get();
     const checkedIn = webAppConfigFor(await loadExample('rum'), ENV, TENANT, { faroUrl: 'http://localhost:12347/', apis: [] });
     assert.equal(checkedIn.samplingRate, 0.1);
     assert.deepEqual(checkedIn.propagateTraceHeaderCorsUrls, ['https://api.shop.example.com']);
     assert.deepEqual(checkedIn.app, { name: 'shop-web', version: '0.1.0', environment: ENV });
     assert.equal(config.samplingRate, 1);
-    assert.equal(config.faroUrl, gateway.faroUrl);
-    assert.throws(() => webAppConfigFor(stack, ENV, 'nobody', { faroUrl: gateway.faroUrl, apis: [] }), /environment "local" of rum serves no tenant "nobody" \(tenants there: blog, shop\)/);
+    assert.equal(config.faroUrl, faroUrl);
+    assert.throws(() => webAppConfigFor(stack, ENV, 'nobody', { faroUrl, apis: [] }), /environment "local" of rum serves no tenant "nobody" \(tenants there: blog, shop\)/);
   });
 
   it('(a) from the allowed origin the receiver accepts the page\'s batches; the page load, web vitals and the uncaught error arrive as logs', async () => {
-    const { browser, gateway, sink, appOrigin, config } = setup.get();
-    const opened = await openApp(browser, appOrigin, gateway.faroUrl);
+    const { browser, gateway, sink, appOrigin, config, faroUrl } = setup.get();
+    const opened = await openApp(browser, appOrigin, faroUrl);
     try {
       const session = await sessionOf(opened.page);
       // the bug: an uncaught error from the button's click handler (Faro's errors instrumentation reads window 'error')
@@ -250,12 +274,12 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
   });
 
   it('(b) the browser\'s fetch span and the backend\'s server span are one trace; traceparent goes to the tenant\'s backend, not to the other API', async () => {
-    const { browser, sink, gateway, appOrigin, apis } = setup.get();
+    const { browser, sink, gateway, appOrigin, apis, faroUrl } = setup.get();
     const [shop, partner] = apis as [{ name: string; url: string }, { name: string; url: string }];
     // A page of its own, kept open until its spans arrived: Faro web tracing's span processor exports on a 1 s
     // schedule, and a page that is left sooner can lose them (its last Faro batch leaves on pagehide, possibly
     // before the span processor handed the spans over).
-    const opened = await openApp(browser, appOrigin, gateway.faroUrl);
+    const opened = await openApp(browser, appOrigin, faroUrl);
     try {
       const session = await sessionOf(opened.page);
       const pageRows = await rows(opened.page);
@@ -310,8 +334,8 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
   });
 
   it('(d) the same app from an origin the definition does not allow: the receiver\'s CORS refuses it, the browser\'s requests fail and nothing of that session arrives', async () => {
-    const { browser, gateway, sink, strangerOrigin, appOrigin } = setup.get();
-    const stranger = await openApp(browser, strangerOrigin, gateway.faroUrl);
+    const { browser, sink, strangerOrigin, appOrigin, faroUrl } = setup.get();
+    const stranger = await openApp(browser, strangerOrigin, faroUrl);
     const session = await sessionOf(stranger.page);
     await waitUntil('the browser to give up a request to the receiver (CORS)', ARRIVAL_MS, () => stranger.faroFailures.length > 0, {
       details: () => `answers ${JSON.stringify(stranger.faroResponses)}`,
@@ -322,7 +346,7 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
     await stranger.page.close();
 
     // then a page from the allowed origin, whose batches arrive; by then anything sent before would have too
-    const marker = await openApp(browser, appOrigin, gateway.faroUrl);
+    const marker = await openApp(browser, appOrigin, faroUrl);
     const markerSession = await sessionOf(marker.page);
     await marker.page.goto('about:blank');
     const ofSession = (id: string) => sink.received('logs').items.filter((i) => logfmtValue(bodyOf(i), K.sessionId) === id);
@@ -332,12 +356,108 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
     await marker.page.close();
   });
 
-  // ---- (c) RATE LIMITING: requests beyond the tenant's rate refused with 429 and counted ----
-  // Comes with the per-tenant Faro receivers (`faro/<tenant>` on TenantPlan.faroPort, the tenant's CORS) and the
-  // HAProxy rate limit in front of them, built by another change: once they are in, this suite points the app at
-  // the tenant's receiver (behind the limiter) and adds the test here — a burst from the page beyond
-  // tenants.shop.rateLimit answered 429, the limiter's counter up by the refused requests, the accepted ones at the
-  // sink. Not faked in the meantime.
+  it("(c) a burst from blog's page beyond blog's rate: the load balancer refuses the excess with 429 and counts it; the page can read the refusal; the SDK waits Retry-After; exactly the accepted batches arrive; shop is not limited", async () => {
+    const { browser, sink, lb, blogUrl, blogOrigin, limited } = setup.get();
+    const deniedBefore = await lb.deniedRequests(LIMITED);
+    interface Attempt {
+      readonly key: string;
+      readonly at: number;
+      readonly tokens: string[];
+      status?: number;
+      answeredAt?: number;
+      headers?: Record<string, string>;
+    }
+    const attempts: Attempt[] = [];
+    const byRequest = new Map<unknown, Attempt>();
+    const page = await browser.newPage();
+    const run = randomRunId();
+    page.on('request', (q) => {
+      if (!q.url().startsWith(blogUrl) || q.method() !== 'POST') return;
+      let tokens: string[] = [];
+      try {
+        const body = JSON.parse(q.postData() ?? '{}') as { logs?: { message?: string }[] };
+        tokens = (body.logs ?? []).map((l) => l.message ?? '').filter((m) => m.startsWith(`b${run}x`));
+      } catch {
+        /* a body that is not JSON carries no token */
+      }
+      const at: Attempt = { key: q.headers()['idempotency-key'] ?? 'probe', at: Date.now(), tokens };
+      attempts.push(at);
+      byRequest.set(q, at);
+    });
+    page.on('response', (r) => {
+      const at = byRequest.get(r.request());
+      if (!at) return;
+      at.status = r.status();
+      at.answeredAt = Date.now();
+      at.headers = r.headers();
+    });
+    try {
+      await page.goto(`${blogOrigin}/`, { waitUntil: 'load', timeout: PAGE_MS });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: PAGE_MS });
+      // the burst: BATCHES full batches of the SDK's batch size, pushed at once (each full batch leaves at once)
+      const perBatch = 50;
+      const total = BATCHES * perBatch;
+      await page.evaluate(([key, prefix, n]) => {
+        const faro = (globalThis as unknown as Record<string, { api: { pushLog(args: unknown[]): void } }>)[key as string]!;
+        for (let i = 0; i < (n as number); i++) faro.api.pushLog([`${prefix as string}${i}y`]);
+      }, [FARO_WEB_SDK.globalObjectKey, `b${run}x`, total] as const);
+      await waitUntil('the first refusal of the burst', PAGE_MS, () => attempts.some((a) => a.status === HAPROXY_FARO_RATE_LIMIT.status), { details: () => JSON.stringify(attempts.map((a) => a.status)) });
+      // while the tenant is over its limit the page itself reads a refusal: without the load balancer's CORS grant
+      // fetch() would reject instead (refused requests count too, so the window is still over the limit)
+      const probe = await page.evaluate(async (url) => {
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"meta":{}}' });
+        return { status: r.status, retryAfter: r.headers.get('Retry-After') };
+      }, blogUrl);
+      assert.equal(probe.status, HAPROXY_FARO_RATE_LIMIT.status, `the page read the refusal: ${JSON.stringify(probe)}`);
+      assert.ok(probe.retryAfter === String(HAPROXY_FARO_RATE_LIMIT.shortWindowSeconds) || probe.retryAfter === String(HAPROXY_FARO_RATE_LIMIT.longWindowSeconds), `the page read Retry-After: ${JSON.stringify(probe)}`);
+
+      // every batch settles: accepted, or refused on each of the SDK's attempts
+      const batches = () => {
+        const m = new Map<string, Attempt[]>();
+        for (const a of attempts.filter((x) => x.key !== 'probe')) m.set(a.key, [...(m.get(a.key) ?? []), a]);
+        return m;
+      };
+      const accepted = (list: Attempt[]) => list.some((a) => a.status === OTELCOL_FARO_RECEIVER.acceptedStatus);
+      const settled = () => [...batches().values()].every((list) => list.every((a) => a.status !== undefined) && (accepted(list) || list.length >= FARO_WEB_SDK.rateLimited.maxAttempts));
+      const table = () => [...batches().entries()].map(([k, list]) => `${k.slice(0, 6)} ${list[0]!.tokens.length} logs: ${list.map((a) => `${a.status ?? '…'}${a.headers?.['retry-after'] ? `(${a.headers['retry-after']}s)` : ''}@${a.at - attempts[0]!.at}ms`).join(' → ')}`).join('\n');
+      await waitUntil("every batch accepted, or refused on each of the SDK's attempts", 60_000, settled, { details: table });
+      const all = [...batches().values()];
+      const refusals = attempts.filter((a) => a.status === HAPROXY_FARO_RATE_LIMIT.status);
+      assert.ok(refusals.length > 0 && all.some(accepted), `some batches refused, some accepted:\n${table()}`);
+      assert.ok(attempts.every((a) => a.status === OTELCOL_FARO_RECEIVER.acceptedStatus || a.status === HAPROXY_FARO_RATE_LIMIT.status), `only 202 and 429:\n${table()}`);
+      // counted: the load balancer's counter went up by exactly the refusals the browser saw (the probe's included)
+      assert.equal((await lb.deniedRequests(LIMITED)) - deniedBefore, refusals.length, `${HAPROXY_METRICS.frontendRequestsDenied}{proxy="${HAPROXY_FARO_RATE_LIMIT.frontend(LIMITED)}"}:\n${table()}`);
+      // each refusal granted the page's origin and said when to come back; the SDK's next attempt waited that long
+      for (const r of refusals) {
+        assert.equal(r.headers?.['access-control-allow-origin'], blogOrigin, JSON.stringify(r.headers));
+        assert.equal(r.headers?.['access-control-expose-headers'], HAPROXY_FARO_RATE_LIMIT.retryAfterHeader);
+      }
+      for (const list of all) {
+        for (let i = 1; i < list.length; i++) {
+          const wait = Number(list[i - 1]!.headers?.['retry-after']) * 1000;
+          assert.ok(list[i]!.at - list[i - 1]!.answeredAt! >= wait * 0.9, `retry ${i} of ${list[i]!.key} waited Retry-After (${wait} ms):\n${table()}`);
+        }
+      }
+
+      // exactly the accepted batches arrive, each log once, written as blog
+      const ofRun = () => sink.received('logs').items.filter((i) => bodyOf(i).includes(`b${run}x`));
+      const expected = all.filter(accepted).flatMap((list) => list[0]!.tokens);
+      await waitUntil("the accepted batches' logs at the logs stand-in", ARRIVAL_MS, () => expected.every((t) => ofRun().some((i) => bodyOf(i).includes(t))), { details: () => `${ofRun().length} of ${expected.length} arrived` });
+      await new Promise((r) => setTimeout(r, 1000));
+      const arrived = ofRun().map((i) => new RegExp(`b${run}x\\d+y`).exec(bodyOf(i))![0]);
+      assert.deepEqual([...arrived].sort(), [...expected].sort(), `the logs of accepted batches arrive once each, and none of the refused ones:\n${table()}`);
+      const requests = sink.requests();
+      assert.ok(ofRun().every((i) => requests[i.request]!.headers['x-scope-orgid'] === limited.id), `written with blog's id ${limited.id}`);
+      const retried = all.filter((l) => accepted(l) && l.length > 1).length;
+      // only accepted requests count against the limit: once the window has room, retries get through at blog's rate
+      assert.ok(retried > 0, `some refused batches were accepted on a later attempt:\n${table()}`);
+      console.log(`# (c) ${all.length} batches (${BATCHES} of the burst, ${total} logs; ${all.length - BATCHES} of the page): ${all.filter((l) => accepted(l) && l.length === 1).length} accepted at once, ${retried} after Retry-After, ${all.filter((l) => !accepted(l)).length} refused on all ${FARO_WEB_SDK.rateLimited.maxAttempts} attempts; ${refusals.length} × 429 seen by the browser = the load balancer's counter; ${arrived.length} logs arrived = ${expected.length} accepted`);
+      // the other tenant's limit is its own: shop, browsing the whole suite, was never refused
+      assert.equal(await lb.deniedRequests(TENANT), 0);
+    } finally {
+      await page.close();
+    }
+  });
 
   it('the browser path leaves no error in the collector\'s log', async () => {
     const { gateway } = setup.get();

@@ -5,30 +5,25 @@
 // 429 and its Prometheus exporter counts the refusals per tenant frontend; preflights pass through to the collector,
 // whose CORS grants a tenant's own origin only — another tenant's origin is refused.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
 import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../src/catalog/support.js';
 import { anyValueToJs } from '../../src/ops/otlp/decode.js';
-import { HaproxyRuntimeApi } from '../../src/ops/deploy/index.js';
 import { randomSpanId, randomTraceId } from '../../src/ops/otlp/index.js';
-import { haproxyConfig } from '../../src/render/compose/haproxy.js';
 import { renderCompose } from '../../src/render/compose/index.js';
 import { expand } from '../../src/topology/expand.js';
-import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import type { TenantPlan } from '../../src/topology/types.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { Collector } from './support/collector.js';
 import { haproxyBin, otelcolWith } from './support/peers.js';
+import { checkHaproxyConfig, startLoadBalancer } from './support/lb.js';
 import { ManagedProcess, killAllTracked, waitUntil } from './support/proc.js';
 import { loadExample, loopbackInput } from './support/stacks.js';
 import { send } from './support/http.js';
 import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
-
-
 
 /** A small Faro payload: one log and one browser span, marked with `run`. */
 function payload(app: string, run: string, traceId: string): string {
@@ -51,30 +46,15 @@ function payload(app: string, run: string, traceId: string): string {
 const preflight = (url: string, origin: string) =>
   send(url, 'OPTIONS', { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': FARO_SDK_REQUEST_HEADERS.map((h) => h.toLowerCase()).sort().join(',') });
 
-/** The value of one series of HAProxy's Prometheus exposition (0 when absent). */
-function seriesValue(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const m = /^[^{]+\{([^}]*)\}\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const got = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[2]);
-  }
-  return 0;
-}
-
 describe('e2e faro-tenants: haproxy -c accepts the rendered compose haproxy.cfg with the tenants\' rate limits', () => {
   it('examples/rum local, as `otelstack render` writes it', async () => {
-    const bin = haproxyBin();
     const stack = await loadExample('rum');
     const cfg = renderCompose({ stack, topology: expand(stack, 'local') }).files.get('compose/local/haproxy.cfg');
     assert.ok(cfg && cfg.includes('frontend faro_shop'), 'a haproxy.cfg with the tenants is rendered');
     const dir = makeTempDir('haproxy-tenants-check');
     try {
       writeFileSync(join(dir, 'haproxy.cfg'), cfg);
-      const r = spawnSync(bin, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8', timeout: 30_000 });
-      assert.equal(r.status, 0, `haproxy -c rejected the rendered config:\n${r.stdout}\n${r.stderr}`);
-      assert.match(r.stdout + r.stderr, /Configuration file is valid/);
+      checkHaproxyConfig(join(dir, 'haproxy.cfg'));
     } finally {
       removeTempDir(dir);
     }
@@ -88,36 +68,18 @@ describe('e2e faro-tenants: per-tenant Faro receivers (real collector) behind th
   let haproxy: ManagedProcess | undefined;
   const setup = new Setup(async () => {
     otelcolWith([OTELCOL_FARO_RECEIVER.type]);
-    const bin = haproxyBin();
+    haproxyBin();
     dir = makeTempDir('faro-tenants');
     sink = await OtlpSink.start();
     const stack = await loadExample('rum');
     const input = await loopbackInput(stack, 'local', { sink, sinkSignals: ['traces', 'logs'] });
     const tenants = input.topology.tenants ?? [];
     assert.deepEqual(tenants.map((t) => t.name), ['blog', 'shop'], 'examples/rum serves blog and shop locally');
-    const gwPorts = await freeLoopbackPorts(tenants.length);
-    const tenantPorts = Object.fromEntries(tenants.map((t, i) => [t.name, gwPorts[i]!]));
-    gateway = await Collector.start({ name: 'gateway-0', role: 'gateway', input, dir, tenantPorts });
-
-    const [grpc, http, monitor, runtimeApi, ...fronts] = await freeLoopbackPorts(4 + tenants.length);
-    const frontPorts = Object.fromEntries(tenants.map((t, i) => [t.name, fronts[i]!]));
-    const cfgFile = join(dir, 'haproxy', 'haproxy.cfg');
-    mkdirSync(join(dir, 'haproxy'), { recursive: true });
-    const servers = [{ name: gateway.name, host: LOOPBACK_HOST, otlpGrpc: gateway.ports.otlpGrpc, otlpHttp: gateway.ports.otlpHttp, health: gateway.ports.health, tenantPorts }];
-    const cfg = haproxyConfig(servers, { bindHost: LOOPBACK_HOST, ports: { otlpGrpc: grpc!, otlpHttp: http!, monitor: monitor!, runtimeApi: runtimeApi! }, tenantPorts: frontPorts }, tenants.map((t) => ({ name: t.name, port: t.faroPort, rateLimit: t.rateLimit })));
-    writeFileSync(cfgFile, cfg);
-    const check = spawnSync(bin, ['-c', '-f', cfgFile], { encoding: 'utf8', timeout: 30_000 });
-    assert.equal(check.status, 0, `haproxy -c rejected the rendered config:\n${check.stdout}${check.stderr}`);
-    haproxy = ManagedProcess.start('haproxy', bin, { args: ['-db', '-f', cfgFile], logFile: join(dir, 'haproxy', 'haproxy.log') });
-    const api = new HaproxyRuntimeApi({ host: LOOPBACK_HOST, port: runtimeApi! });
-    await waitUntil('HAProxy to see the gateway UP in every backend', 60_000, async () => {
-      if (!haproxy!.running) throw new Error(`haproxy exited:\n${haproxy!.logTail()}`);
-      const s = await api.servers().catch(() => []);
-      return s.length === 2 + tenants.length && s.every((x) => x.status.startsWith('UP'));
-    }, { details: () => haproxy!.logTail() });
+    gateway = await Collector.start({ name: 'gateway-0', role: 'gateway', input, dir });
+    const lb = await startLoadBalancer(dir, [gateway], tenants);
+    haproxy = lb.haproxy;
     const byName = (n: string) => tenants.find((t) => t.name === n)!;
-    const url = (n: string) => `http://${LOOPBACK_HOST}:${frontPorts[n]}${OTELCOL_FARO_RECEIVER.path}`;
-    return { sink, gateway, shop: byName('shop'), blog: byName('blog'), url, metricsUrl: `http://${LOOPBACK_HOST}:${monitor}${HAPROXY_METRICS.path}` };
+    return { sink, gateway, shop: byName('shop'), blog: byName('blog'), url: lb.tenantUrl, denied: lb.deniedRequests };
   });
   before(setup.run);
   after(async () => {
@@ -145,8 +107,7 @@ describe('e2e faro-tenants: per-tenant Faro receivers (real collector) behind th
   });
 
   it("above a tenant's rate HAProxy answers 429, counts each refusal on the tenant's frontend, and lets the other tenant through", async () => {
-    const { blog, shop, url, metricsUrl } = setup.get();
-    const denied = async (tenant: string) => seriesValue((await send(metricsUrl, 'GET', {})).body, HAPROXY_METRICS.frontendRequestsDenied, { [HAPROXY_METRICS.proxyLabel]: HAPROXY_FARO_RATE_LIMIT.frontend(tenant) });
+    const { blog, shop, url, denied } = setup.get();
     const before = await denied(blog.name);
     const n = blog.rateLimit.burst * 2 + 5;
     // all at once: well inside the one-second window, so at most `burst` pass
@@ -157,6 +118,15 @@ describe('e2e faro-tenants: per-tenant Faro receivers (real collector) behind th
     assert.ok(accepted <= blog.rateLimit.burst && accepted > 0, `at most the burst (${blog.rateLimit.burst}) passes: ${accepted}`);
     assert.ok(refused >= n - blog.rateLimit.burst, `the rest is refused: ${refused}`);
     assert.equal((await denied(blog.name)) - before, refused, `${HAPROXY_METRICS.frontendRequestsDenied}{proxy="${HAPROXY_FARO_RATE_LIMIT.frontend(blog.name)}"} counts every 429`);
+    // a refusal the page can read: it says when to come back, and grants the tenant's own origin (CORS)
+    const no = replies.find((r) => r.status === HAPROXY_FARO_RATE_LIMIT.status)!;
+    assert.equal(no.headers['retry-after'], String(HAPROXY_FARO_RATE_LIMIT.shortWindowSeconds), JSON.stringify(no.headers));
+    assert.equal(no.headers['access-control-allow-origin'], blog.origins[0]);
+    assert.equal(no.headers['access-control-expose-headers'], HAPROXY_FARO_RATE_LIMIT.retryAfterHeader);
+    // …and no other origin
+    const foreign = await send(url(blog.name), 'POST', { 'content-type': OTELCOL_FARO_RECEIVER.contentType, origin: shop.origins[0]! }, payload(blog.name, randomSpanId(), randomTraceId()));
+    assert.equal(foreign.status, HAPROXY_FARO_RATE_LIMIT.status);
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined, `no CORS grant for ${shop.origins[0]} on blog's refusal: ${JSON.stringify(foreign.headers)}`);
     // the other tenant's limit is its own
     const other = await send(url(shop.name), 'POST', { 'content-type': OTELCOL_FARO_RECEIVER.contentType, origin: shop.origins[0]! }, payload(shop.name, randomSpanId(), randomTraceId()));
     assert.equal(other.status, OTELCOL_FARO_RECEIVER.acceptedStatus);

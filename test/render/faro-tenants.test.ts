@@ -13,6 +13,7 @@ import { loadStack } from '../../src/model/load.js';
 import type { Stack } from '../../src/model/schema.js';
 import { alloyListenPorts, alloyScopes, renderAlloyConfigs } from '../../src/render/configs/alloy.js';
 import { renderCollectorConfig } from '../../src/render/configs/otelcol.js';
+import { composeHaproxyServers, haproxyConfig } from '../../src/render/compose/haproxy.js';
 import { renderStack } from '../../src/render/index.js';
 import { contourLocalLimit, nginxLimitAnnotations } from '../../src/render/kubernetes/faro-ingress.js';
 import { expand, expandAll } from '../../src/topology/expand.js';
@@ -126,13 +127,30 @@ describe('compose: HAProxy rate-limits each tenant in front of the gateway (the 
       assert.ok(compose['services']['gateway-0'].expose.includes(String(tn.faroPort)));
     }
   });
-  it("per tenant: two windows tracked for non-OPTIONS requests, 429 above burst in 1s or rate×10 in 10s, and the Prometheus exporter", () => {
-    assert.match(cfg, /frontend faro_shop\n(?:.*\n)*?  http-request track-sc0 int\(0\) table faro_shop_1s if !METH_OPTIONS\n/);
-    assert.match(cfg, /http-request deny deny_status 429 if !METH_OPTIONS \{ sc_http_req_rate\(0\) gt 100 \}/);
-    assert.match(cfg, /http-request deny deny_status 429 if !METH_OPTIONS \{ sc_http_req_rate\(1\) gt 500 \}/);
+  it("per tenant: two windows read before the request is counted (only accepted requests count), 429 once burst in 1s or rate×10 in 10s were accepted, readable by the tenant's pages, and the Prometheus exporter", () => {
+    const fe = cfg.slice(cfg.indexOf('frontend faro_shop\n'), cfg.indexOf('backend faro_shop_1s'));
+    const lines = fe.split('\n').map((l) => l.trim());
+    const deny = lines.filter((l) => l.startsWith('http-request deny'));
+    assert.deepEqual(deny, [
+      'http-request deny status 429 hdr Retry-After 1 hdr Access-Control-Allow-Origin "%[req.hdr(origin)]" hdr Access-Control-Expose-Headers Retry-After hdr Vary Origin if !METH_OPTIONS { int(0),table_http_req_rate(faro_shop_1s) ge 100 } faro_shop_origin',
+      'http-request deny status 429 hdr Retry-After 1 if !METH_OPTIONS { int(0),table_http_req_rate(faro_shop_1s) ge 100 }',
+      'http-request deny status 429 hdr Retry-After 10 hdr Access-Control-Allow-Origin "%[req.hdr(origin)]" hdr Access-Control-Expose-Headers Retry-After hdr Vary Origin if !METH_OPTIONS { int(0),table_http_req_rate(faro_shop_10s) ge 500 } faro_shop_origin',
+      'http-request deny status 429 hdr Retry-After 10 if !METH_OPTIONS { int(0),table_http_req_rate(faro_shop_10s) ge 500 }',
+    ]);
+    // the origin grant is the tenant's own origins, exactly
+    assert.ok(lines.includes('acl faro_shop_origin req.hdr(origin) -m str https://shop.example.com'), fe);
+    // tracked (counted) only after the denies: a refused request does not count
+    const track = lines.findIndex((l) => l === 'http-request track-sc0 int(0) table faro_shop_1s if !METH_OPTIONS');
+    assert.ok(track > lines.indexOf(deny.at(-1)!), fe);
+    assert.ok(lines.includes('http-request track-sc1 int(0) table faro_shop_10s if !METH_OPTIONS'), fe);
     assert.match(cfg, /backend faro_blog_10s\n  stick-table type integer size 1 expire 30s store http_req_rate\(10s\)\n/);
     assert.match(cfg, /backend faro_shop_gateways\n(?:.*\n)*?  server gateway-0 gateway-0:12401 check port 13133/);
     assert.match(cfg, /http-request use-service prometheus-exporter if \{ path \/metrics \}/);
+  });
+  it('a tenant open to any origin ("*") has its refusals granted to whichever origin asked', () => {
+    const any = haproxyConfig(composeHaproxyServers(['gateway-0']), {}, [{ name: 'open', port: 12400, rateLimit: { perSecond: 5, burst: 10 }, origins: ['*'] }]);
+    assert.doesNotMatch(any, /acl faro_open_origin/);
+    assert.match(any, /hdr Access-Control-Allow-Origin "%\[req\.hdr\(origin\)\]" hdr Access-Control-Expose-Headers Retry-After hdr Vary Origin if !METH_OPTIONS \{ int\(0\),table_http_req_rate\(faro_open_1s\) ge 10 \} \{ req\.hdr\(origin\) -m found \}/);
   });
   it('an alert per tenant on its refused requests', () => {
     const rules = parse(files.get('compose/local/rules/rum.rules.yaml')!) as M;

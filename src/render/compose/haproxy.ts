@@ -6,7 +6,7 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import { HAPROXY, HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../catalog/support.js';
-import type { RequestLimit } from '../../topology/types.js';
+import type { RequestLimit, TenantPlan } from '../../topology/types.js';
 
 /** The backends of the rendered config: every gateway is a server of each, under its service name. */
 export const HAPROXY_BACKENDS = { grpc: 'gateways_grpc', http: 'gateways_http', faro: 'gateways_faro' } as const;
@@ -35,6 +35,13 @@ export interface HaproxyTenant {
   /** the port browsers send to, on the load balancer and (unless the servers say otherwise) on the gateways */
   readonly port: number;
   readonly rateLimit: RequestLimit;
+  /** the tenant's page origins (its CORS): a refusal names them so the page can read it; "*" any origin */
+  readonly origins: readonly string[];
+}
+
+/** The tenants of a topology as the load balancer fronts them. */
+export function haproxyTenants(tenants: readonly TenantPlan[] = []): HaproxyTenant[] {
+  return tenants.map((tn) => ({ name: tn.name, port: tn.faroPort, rateLimit: tn.rateLimit, origins: tn.origins }));
 }
 
 export interface HaproxyPlacement {
@@ -57,15 +64,26 @@ function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], ho
   const short = `${fe}_${k.shortWindowSeconds}s`;
   const long = `${fe}_${k.longWindowSeconds}s`;
   const longMax = Math.ceil(tn.rateLimit.perSecond * k.longWindowSeconds);
+  const anyOrigin = tn.origins.includes('*');
+  const cors = `hdr Access-Control-Allow-Origin "%[req.hdr(origin)]" hdr Access-Control-Expose-Headers ${k.retryAfterHeader} hdr Vary Origin`;
+  const windows = [
+    { over: `{ int(0),table_http_req_rate(${short}) ge ${tn.rateLimit.burst} }`, wait: k.shortWindowSeconds },
+    { over: `{ int(0),table_http_req_rate(${long}) ge ${longMax} }`, wait: k.longWindowSeconds },
+  ];
   const table = (name: string, seconds: number) => [`backend ${name}`, `  stick-table type integer size 1 expire ${k.expireSeconds}s store http_req_rate(${seconds}s)`];
   return [
     `frontend ${fe}`,
-    `  # tenant ${tn.name}: ${tn.rateLimit.perSecond} requests/s, bursts of ${tn.rateLimit.burst} — refused (${k.status}) above ${tn.rateLimit.burst} in ${k.shortWindowSeconds}s or ${longMax} in ${k.longWindowSeconds}s`,
+    `  # tenant ${tn.name}: ${tn.rateLimit.perSecond} requests/s, bursts of ${tn.rateLimit.burst} — at most ${tn.rateLimit.burst} accepted in ${k.shortWindowSeconds}s and ${longMax} in ${k.longWindowSeconds}s, the rest refused (${k.status})`,
     `  bind ${host}:${bindPort}`,
+    // a refusal the page can read: Retry-After, and CORS for the tenant's own origins (catalog HAPROXY_FARO_RATE_LIMIT)
+    ...(anyOrigin ? [] : [`  acl ${fe}_origin req.hdr(origin) -m str ${tn.origins.join(' ')}`]),
+    // the windows are read before the request is counted: only accepted requests count
+    ...windows.flatMap(({ over, wait }) => [
+      `  http-request deny status ${k.status} hdr ${k.retryAfterHeader} ${wait} ${cors} if !METH_OPTIONS ${over}${anyOrigin ? ' { req.hdr(origin) -m found }' : ` ${fe}_origin`}`,
+      `  http-request deny status ${k.status} hdr ${k.retryAfterHeader} ${wait} if !METH_OPTIONS ${over}`,
+    ]),
     `  http-request track-sc0 int(0) table ${short} if !METH_OPTIONS`,
     `  http-request track-sc1 int(0) table ${long} if !METH_OPTIONS`,
-    `  http-request deny deny_status ${k.status} if !METH_OPTIONS { sc_http_req_rate(0) gt ${tn.rateLimit.burst} }`,
-    `  http-request deny deny_status ${k.status} if !METH_OPTIONS { sc_http_req_rate(1) gt ${longMax} }`,
     `  default_backend ${fe}_gateways`,
     ...table(short, k.shortWindowSeconds),
     ...table(long, k.longWindowSeconds),

@@ -35,7 +35,7 @@ import { COLLECTOR_CONFIG_PATH, COLLECTOR_QUEUE_DIR, collectorConfigFile, collec
 import { ENGINE_DATA_DIRS, engineConfigFile, engineRuntimeFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import { graceOf } from '../configs/lifecycle.js';
 import { kafkaTopicCommands } from '../configs/kafka-topics.js';
-import { composeHaproxyServers, haproxyConfig } from './haproxy.js';
+import { composeHaproxyServers, haproxyConfig, haproxyTenants } from './haproxy.js';
 import { OTELCOL_FARO_RECEIVER } from '../../catalog/otelcol.js';
 import { renderDashboardsCompose } from '../grafana/index.js';
 import { LOKI_RULES_DIR, renderRulesCompose } from '../rules/index.js';
@@ -387,8 +387,7 @@ function publishedFaro(t: Topology): string[] {
 /** HAProxy `otlp-lb` in front of the gateways, publishing OTLP gRPC and HTTP (and Faro) on the host (haproxy.ts). */
 function addLoadBalancer(c: Ctx, gateways: string[]): void {
   const faro = c.t.ingestion?.faro;
-  const tenants = (c.t.tenants ?? []).map((tn) => ({ name: tn.name, port: tn.faroPort, rateLimit: tn.rateLimit }));
-  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port), {}, tenants));
+  c.files.set(`${c.dir}/haproxy.cfg`, haproxyConfig(composeHaproxyServers(gateways, faro?.port), {}, haproxyTenants(c.t.tenants)));
   const p = CATALOG.otelcol.ports;
   c.services[COMPOSE_OTLP_LB] = {
     ...base(extraImage('haproxy'), '30s'),

@@ -36,7 +36,7 @@ export interface CollectorSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** health wait; default 60 s */
   readonly startTimeoutMs?: number;
-  /** the tenants' Faro receiver ports (gateway with tenants), by tenant name; default none placed (the topology's) */
+  /** the tenants' Faro receiver ports (gateway with tenants), by tenant name; default a free loopback port each */
   readonly tenantPorts?: Readonly<Record<string, number>>;
 }
 
@@ -57,6 +57,8 @@ export class Collector {
     readonly storageDir: string,
     readonly config: CollectorConfig,
     private readonly proc: ManagedProcess,
+    /** where the gateway's per-tenant Faro receivers listen, by tenant name */
+    readonly tenantPorts: Readonly<Record<string, number>>,
   ) {}
 
   /** Renders the config for this process's placement, writes it, starts the collector, waits for health. */
@@ -67,7 +69,11 @@ export class Collector {
     const home = join(spec.dir, spec.name);
     const storageDir = join(home, 'queue');
     mkdirSync(storageDir, { recursive: true });
-    const placement: CollectorPlacement = { host: LOOPBACK_HOST, ports, storageDirectory: storageDir, ...(spec.tenantPorts ? { tenantPorts: spec.tenantPorts } : {}) };
+    // a gateway's tenants' receivers get free ports too, never the topology's fixed ones (tests share the machine)
+    const tenants = spec.role === 'gateway' ? (spec.input.topology.tenants ?? []).map((t) => t.name) : [];
+    const free = spec.tenantPorts ? [] : await freeLoopbackPorts(tenants.length);
+    const tenantPorts = spec.tenantPorts ?? Object.fromEntries(tenants.map((t, i) => [t, free[i]!]));
+    const placement: CollectorPlacement = { host: LOOPBACK_HOST, ports, storageDirectory: storageDir, ...(tenants.length > 0 || spec.tenantPorts ? { tenantPorts } : {}) };
     const findings: Parameters<typeof renderCollectorConfig>[2] = [];
     let config = renderCollectorConfig(spec.input, spec.role, findings, placement);
     if (findings.some((f) => f.severity === 'error')) throw new Error(`${spec.name}: render findings: ${JSON.stringify(findings)}`);
@@ -82,7 +88,7 @@ export class Collector {
       logFile: join(home, 'collector.log'),
       env: spec.env ?? collectorEnvironment(spec.input, spec.role),
     });
-    const c = new Collector(spec, ports, configFile, storageDir, config, proc);
+    const c = new Collector(spec, ports, configFile, storageDir, config, proc, tenantPorts);
     await c.waitHealthy(spec.startTimeoutMs ?? 60_000);
     return c;
   }
@@ -107,6 +113,12 @@ export class Collector {
   /** URL of the rendered faro receiver (gateway with ingestion.faro): its path is the catalog's. */
   get faroUrl(): string {
     return `http://${LOOPBACK_HOST}:${this.ports.faro}${OTELCOL_FARO_RECEIVER.path}`;
+  }
+  /** URL of a tenant's own Faro receiver on this gateway (its CORS, its X-Scope-OrgID). */
+  tenantFaroUrl(tenant: string): string {
+    const port = this.tenantPorts[tenant];
+    if (port === undefined) throw new Error(`${this.name} has no Faro receiver for tenant ${tenant} (tenants: ${Object.keys(this.tenantPorts).join(', ') || 'none'})`);
+    return `http://${LOOPBACK_HOST}:${port}${OTELCOL_FARO_RECEIVER.path}`;
   }
   get metricsUrl(): string {
     return `http://${LOOPBACK_HOST}:${this.ports.metrics}/metrics`;

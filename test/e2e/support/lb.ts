@@ -7,11 +7,14 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 
 import { HaproxyRuntimeApi, type HealthGate, type ProcessManager } from '../../../src/ops/deploy/index.js';
-import { haproxyConfig } from '../../../src/render/compose/haproxy.js';
+import { OTELCOL_FARO_RECEIVER } from '../../../src/catalog/otelcol.js';
+import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../../src/catalog/support.js';
+import { haproxyConfig, haproxyTenants } from '../../../src/render/compose/haproxy.js';
 import { renderCollectorConfig } from '../../../src/render/configs/otelcol.js';
 import { toYaml } from '../../../src/render/fileset.js';
 import type { RenderInput } from '../../../src/render/types.js';
 import { freeLoopbackPorts, LOOPBACK_HOST } from '../../../src/topology/loopback.js';
+import type { TenantPlan } from '../../../src/topology/types.js';
 import type { Collector } from './collector.js';
 import { haproxyBin } from './peers.js';
 import { ManagedProcess, waitUntil } from './proc.js';
@@ -37,27 +40,68 @@ export interface LoadBalancer {
   api: HaproxyRuntimeApi;
   /** HAProxy's OTLP/HTTP port (what the load sends to) */
   http: number;
+  /** a tenant's Faro receiver URL on the load balancer (behind its rate limit) */
+  tenantUrl(tenant: string): string;
+  /** HAProxy's Prometheus exporter (served with tenants: their refusals) */
+  metricsUrl: string;
+  /** requests HAProxy refused on a tenant's frontend so far (its exporter's requests-denied counter) */
+  deniedRequests(tenant: string): Promise<number>;
 }
 
-/** HAProxy in front of `gateways` (checked with `haproxy -c` first), waited until every server is UP. */
-export async function startLoadBalancer(dir: string, gateways: readonly Collector[]): Promise<LoadBalancer> {
+/** The value of one series of a Prometheus text exposition (0 when absent). */
+export function seriesValue(text: string, name: string, labels: Record<string, string>): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const m = /^[^{]+\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const got = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[2]);
+  }
+  return 0;
+}
+
+/** `haproxy -c` on a config; throws with HAProxy's words when it is refused. */
+export function checkHaproxyConfig(cfgFile: string): void {
+  const check = spawnSync(haproxyBin(), ['-c', '-f', cfgFile], { encoding: 'utf8', timeout: 30_000 });
+  if (check.status !== 0 || !/Configuration file is valid/.test(check.stdout + check.stderr)) throw new Error(`haproxy -c rejected ${cfgFile}:\n${check.stdout}${check.stderr}`);
+}
+
+/**
+ * HAProxy in front of `gateways` (checked with `haproxy -c` first), waited until every server is UP. With `tenants`
+ * it fronts the gateways' receivers of those tenants with their rate limits, each on a free port of its own.
+ */
+export async function startLoadBalancer(dir: string, gateways: readonly Collector[], tenants: readonly TenantPlan[] = []): Promise<LoadBalancer> {
   const bin = haproxyBin();
-  const [grpc, http, monitor, runtimeApi] = (await freeLoopbackPorts(4)) as [number, number, number, number];
-  const servers = gateways.map((c) => ({ name: c.name, host: LOOPBACK_HOST, otlpGrpc: c.ports.otlpGrpc, otlpHttp: c.ports.otlpHttp, health: c.ports.health }));
+  const [grpc, http, monitor, runtimeApi, ...fronts] = (await freeLoopbackPorts(4 + tenants.length)) as [number, number, number, number, ...number[]];
+  const frontPorts = Object.fromEntries(tenants.map((t, i) => [t.name, fronts[i]!]));
+  const servers = gateways.map((c) => {
+    const missing = tenants.filter((t) => c.tenantPorts[t.name] === undefined).map((t) => t.name);
+    if (missing.length > 0) throw new Error(`gateway ${c.name} has no Faro receiver for ${missing.join(', ')}`);
+    return { name: c.name, host: LOOPBACK_HOST, otlpGrpc: c.ports.otlpGrpc, otlpHttp: c.ports.otlpHttp, health: c.ports.health, tenantPorts: c.tenantPorts };
+  });
   const cfgFile = join(dir, 'haproxy', 'haproxy.cfg');
   mkdirSync(join(dir, 'haproxy'), { recursive: true });
-  writeFileSync(cfgFile, haproxyConfig(servers, { bindHost: LOOPBACK_HOST, ports: { otlpGrpc: grpc, otlpHttp: http, monitor, runtimeApi } }));
-  const check = spawnSync(bin, ['-c', '-f', cfgFile], { encoding: 'utf8', timeout: 30_000 });
-  if (check.status !== 0) throw new Error(`haproxy -c rejected the loopback config:\n${check.stdout}${check.stderr}`);
+  writeFileSync(cfgFile, haproxyConfig(servers, { bindHost: LOOPBACK_HOST, ports: { otlpGrpc: grpc, otlpHttp: http, monitor, runtimeApi }, tenantPorts: frontPorts }, haproxyTenants(tenants)));
+  checkHaproxyConfig(cfgFile);
   const haproxy = ManagedProcess.start('haproxy', bin, { args: ['-db', '-f', cfgFile], logFile: join(dir, 'haproxy', 'haproxy.log') });
   const api = new HaproxyRuntimeApi({ host: LOOPBACK_HOST, port: runtimeApi });
   await waitUntil(`HAProxy to see ${gateways.length} gateways UP`, 60_000, async () => {
     if (!haproxy.running) throw new Error(`haproxy exited:\n${haproxy.logTail()}`);
     const s = await api.servers().catch(() => []);
-    // one server per gateway in each of the gRPC and HTTP backends
-    return s.length === 2 * gateways.length && s.every((x) => x.status.startsWith('UP'));
+    // one server per gateway in each of the gRPC and HTTP backends, and in each tenant's
+    return s.length === (2 + tenants.length) * gateways.length && s.every((x) => x.status.startsWith('UP'));
   }, { details: () => haproxy.logTail() });
-  return { haproxy, api, http };
+  const tenantUrl = (tenant: string): string => {
+    const port = frontPorts[tenant];
+    if (port === undefined) throw new Error(`the load balancer fronts no tenant ${tenant} (tenants: ${Object.keys(frontPorts).join(', ') || 'none'})`);
+    return `http://${LOOPBACK_HOST}:${port}${OTELCOL_FARO_RECEIVER.path}`;
+  };
+  const metricsUrl = `http://${LOOPBACK_HOST}:${monitor}${HAPROXY_METRICS.path}`;
+  const deniedRequests = async (tenant: string): Promise<number> => {
+    const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) });
+    return seriesValue(await res.text(), HAPROXY_METRICS.frontendRequestsDenied, { [HAPROXY_METRICS.proxyLabel]: HAPROXY_FARO_RATE_LIMIT.frontend(tenant) });
+  };
+  return { haproxy, api, http, tenantUrl, metricsUrl, deniedRequests };
 }
 
 /** A collector's config as the new (`next`) or previous render places it on its own loopback ports and queue. */
