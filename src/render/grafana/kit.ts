@@ -61,33 +61,47 @@ function escapeRegex(s: string): string {
 
 /**
  * Regex (Grafana datasource-variable form `/…/`) matching the datasource names the definition's pattern gives an
- * engine in every environment, with `{env}` bound to the environment selector (`${env:regex}`).
+ * engine in every environment, with `{env}` bound to the environment selector (`${env:regex}`). With
+ * `tenantVariable`, the pattern is the tenants' own datasources' (grafana.tenantDatasourceName, the names
+ * transforms/tenants.ts gives TenantPlan.datasources) and `{tenant}` is bound to that selector (`${<tenant>:regex}`)
+ * too. Grafana interpolates the regex before matching (scenes DataSourceVariable: format `regex` escapes a single
+ * value), so choosing an environment — and a tenant — selects exactly that datasource.
  */
-export function datasourceNameRegex(stack: Stack, e: EngineDeployment): string {
+export function datasourceNameRegex(stack: Stack, e: EngineDeployment, tenantVariable?: string): string {
   const vars: Record<string, string> = { Engine: e.title, engine: e.engine, stack: stack.name, signal: e.signal };
-  const pattern = stack.grafana.datasourceName;
+  const bound: Record<string, string> = { env: `\${${ENV_VARIABLE}:regex}`, ...(tenantVariable !== undefined ? { tenant: `\${${tenantVariable}:regex}` } : {}) };
+  const pattern = tenantVariable !== undefined ? stack.grafana.tenantDatasourceName : stack.grafana.datasourceName;
   let out = '';
   let last = 0;
   for (const m of pattern.matchAll(/\{(\w+)\}/g)) {
     out += escapeRegex(pattern.slice(last, m.index));
     const k = m[1]!;
-    out += k === 'env' ? `\${${ENV_VARIABLE}:regex}` : vars[k] !== undefined ? escapeRegex(vars[k]) : escapeRegex(m[0]);
+    out += bound[k] ?? (vars[k] !== undefined ? escapeRegex(vars[k]) : escapeRegex(m[0]));
     last = m.index! + m[0].length;
   }
   out += escapeRegex(pattern.slice(last));
   return `/^${out}$/`;
 }
 
-export function envVariable(scope: DashboardScope): CustomVariableBuilder {
-  const names = scope.envs.map((t) => t.env.name);
-  return new CustomVariableBuilder(ENV_VARIABLE)
-    .label('Environment')
-    .description('The environment whose datasources every panel queries')
-    .values(names.join(','))
-    .current({ text: names[0] ?? '', value: names[0] ?? '' })
-    .options(names.map((n, i) => ({ text: n, value: n, selected: i === 0 })))
+/** A single-value custom variable over fixed values, the first selected (no "All": each value is one choice). */
+export function choiceVariable(name: string, label: string, description: string, values: readonly string[]): CustomVariableBuilder {
+  return new CustomVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .values(values.join(','))
+    .current({ text: values[0] ?? '', value: values[0] ?? '' })
+    .options(values.map((n, i) => ({ text: n, value: n, selected: i === 0 })))
     .multi(false)
     .includeAll(false);
+}
+
+export function envVariable(scope: DashboardScope): CustomVariableBuilder {
+  return choiceVariable(
+    ENV_VARIABLE,
+    'Environment',
+    'The environment whose datasources every panel queries',
+    scope.envs.map((t) => t.env.name),
+  );
 }
 
 export interface DatasourceVariable {
@@ -95,15 +109,25 @@ export interface DatasourceVariable {
   builder: DatasourceVariableBuilder;
 }
 
-export function datasourceVariable(scope: DashboardScope, signal: 'traces' | 'metrics' | 'logs'): DatasourceVariable | undefined {
+/**
+ * The datasource variable of a signal's engine. Default: the environment's own datasource (grafana.datasourceName).
+ * With `tenantVariable`: the selected tenant's own datasource of the selected environment
+ * (grafana.tenantDatasourceName; datasourceNameRegex).
+ */
+export function datasourceVariable(scope: DashboardScope, signal: 'traces' | 'metrics' | 'logs', opts: { tenantVariable?: string } = {}): DatasourceVariable | undefined {
   const e = engineFor(scope, signal);
   if (!e || !e.datasource) return undefined;
   const name = DATASOURCE_VARIABLES[signal];
+  const tenant = opts.tenantVariable;
+  const description =
+    tenant === undefined
+      ? `${e.title} datasource of the selected environment (names follow grafana.datasourceName "${scope.stack.grafana.datasourceName}")`
+      : `${e.title} datasource of the selected tenant in the selected environment: the tenant's own, reading with its X-Scope-OrgID (names follow grafana.tenantDatasourceName "${scope.stack.grafana.tenantDatasourceName}")`;
   const builder = new DatasourceVariableBuilder(name)
     .label(e.title)
-    .description(`${e.title} datasource of the selected environment (names follow grafana.datasourceName "${scope.stack.grafana.datasourceName}")`)
+    .description(description)
     .type(e.datasource.type)
-    .regex(datasourceNameRegex(scope.stack, e))
+    .regex(datasourceNameRegex(scope.stack, e, tenant))
     .multi(false)
     .includeAll(false)
     .hide(VariableHide.DontHide);

@@ -9,7 +9,7 @@ import { ConfigMap } from 'kubernetes-models/v1';
 import { GRAFANA_SIDECAR_LABELS } from '../../../src/catalog/grafana.js';
 import { familyOf, familyPresence } from '../../../src/catalog/metrics.js';
 import type { Stack } from '../../../src/model/schema.js';
-import { COMPOSE_DASHBOARDS_PATH, DASHBOARD_IDS, metricsOfDashboard, queriesOf } from '../../../src/render/grafana/index.js';
+import { buildDashboards, COMPOSE_DASHBOARDS_PATH, DASHBOARD_IDS, dashboardScope, datasourceNameRegex, metricsOfDashboard, queriesOf } from '../../../src/render/grafana/index.js';
 import { metricNamesOf } from '../../../src/render/rules/promql-names.js';
 import { recordedNames, rumRuleFiles } from '../../../src/render/rules/index.js';
 import { RUM_RECORDS, WEB_VITALS } from '../../../src/catalog/faro.js';
@@ -54,6 +54,31 @@ function walk(node: unknown, visit: (key: string, value: unknown, parent: Json) 
 
 function datasourceVariables(d: Json): Map<string, Json> {
   return new Map((d['templating']['list'] as Json[]).filter((v) => v['type'] === 'datasource').map((v) => [v['name'] as string, v]));
+}
+
+/**
+ * A datasource variable's regex as Grafana applies it (scenes DataSourceVariable.getValueOptions): `${name:regex}`
+ * interpolated with the regex format (a single value regex-escaped), then @grafana/data stringToJsRegex (`/…/flags`).
+ * A variable reference left without a value fails the test.
+ */
+function grafanaRegex(regex: string, values: Record<string, string>): RegExp {
+  const interpolated = regex.replace(/\$\{(\w+):regex\}/g, (_, name: string) => {
+    const v = values[name];
+    assert.ok(v !== undefined, `${regex}: no value for \${${name}}`);
+    return v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  });
+  assert.doesNotMatch(interpolated, /\$\{?\w/, `${interpolated}: a variable reference is left`);
+  const m = /^\/(.*?)\/(g?i?m?y?s?)$/.exec(interpolated);
+  assert.ok(m, `${interpolated} is not in Grafana's /…/ form`);
+  return new RegExp(m[1]!, m[2]);
+}
+
+/** The datasources a render provisions for an environment (compose provisioning file or the Kubernetes ConfigMap). */
+function provisionedDatasources(r: RenderAllResult, env: string): Json[] {
+  const compose = r.files.get(`compose/${env}/grafana/provisioning/datasources/datasources.yaml`);
+  if (compose) return (parse(compose) as Json)['datasources'] as Json[];
+  const cm = parse(r.files.get(`kubernetes/${env}/grafana-datasources.yaml`)!) as Json;
+  return (parse(Object.values<string>(cm['data'])[0]!) as Json)['datasources'] as Json[];
 }
 
 /** The definition with Tempo's metrics-generator off in every environment (no spanMetrics, no generator component). */
@@ -175,13 +200,11 @@ describe('datasources: variables only, never a uid', () => {
     assert.equal(env['query'], 'dev,test,prod');
     const vars = datasourceVariables(traces);
     for (const e of stack.environments) {
-      const names = (parse(r.files.get(`kubernetes/${e.name}/grafana-datasources.yaml`)!) as Json)['data'];
-      const provisioned = (parse(Object.values<string>(names)[0]!) as Json)['datasources'] as Json[];
+      const provisioned = provisionedDatasources(r, e.name);
       for (const v of vars.values()) {
-        const source = String(v['regex']).replace('${env:regex}', e.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-        const re = new RegExp(source.slice(1, -1));
+        const re = grafanaRegex(String(v['regex']), { env: e.name });
         const matching = provisioned.filter((p) => p['type'] === v['query'] && re.test(String(p['name'])));
-        assert.equal(matching.length, 1, `${e.name}: ${String(v['name'])} ${source} matches one of ${provisioned.map((p) => p['name']).join(', ')}`);
+        assert.equal(matching.length, 1, `${e.name}: ${String(v['name'])} ${re} matches one of ${provisioned.map((p) => p['name']).join(', ')}`);
         for (const other of stack.environments.filter((x) => x.name !== e.name)) {
           assert.ok(!re.test(matching[0]!['name'].replace(e.name, other.name)), 'no other environment matches');
         }
@@ -287,15 +310,43 @@ describe('RUM dashboard (seed 003)', () => {
       const d = dashboardsOf(r).get(env)!.find((x) => x['uid'] === 'rum-rum');
       assert.ok(d, `${env}: the RUM dashboard`);
       const vars = (d['templating']['list'] as Json[]).map((v) => [v['name'], v['type']]);
+      // the tenant selector before the datasource variable whose regex it is bound into
       assert.deepEqual(vars, [
         ['env', 'custom'],
+        ['tenant', 'custom'],
         ['ds_metrics', 'datasource'],
-        ['tenant', 'query'],
         ['page', 'query'],
       ]);
-      // the tenant selector lists the tenant label of the recorded series of the selected environment
+      // one tenant at a time (each has its own datasource): the tenants of the definition, no "All"
       const tenant = (d['templating']['list'] as Json[]).find((v) => v['name'] === 'tenant')!;
-      assert.equal(tenant['query'], `label_values(${RUM_RECORDS.sessions}{env="$env"}, tenant)`);
+      assert.equal(tenant['query'], 'blog,shop');
+      assert.deepEqual((tenant['options'] as Json[]).map((o) => o['value']), ['blog', 'shop']);
+      assert.equal(tenant['multi'], false);
+      assert.equal(tenant['includeAll'], false);
+      // the metrics datasource: the selected tenant's own in the selected environment, never the shared one
+      const ds = datasourceVariables(d).get('ds_metrics')!;
+      const regex = String(ds['regex']);
+      assert.equal(grafanaRegex(regex, { env: 'local', tenant: 'shop' }).test('Mimir (local, shop)'), true, regex);
+      assert.equal(grafanaRegex(regex, { env: 'prod', tenant: 'blog' }).test('Mimir (prod, blog)'), true, regex);
+      for (const [e, x] of [['local', 'shop'], ['local', 'blog'], ['prod', 'shop']] as const) {
+        const re = grafanaRegex(regex, { env: e, tenant: x });
+        assert.equal(re.test(`Mimir (${e})`), false, `${regex}: not the shared Mimir (${e})`);
+        assert.equal(re.test(`Mimir (${e === 'local' ? 'prod' : 'local'}, ${x})`), false, `${regex}: not the other environment's`);
+        assert.equal(re.test(`Mimir (${e}, ${x === 'shop' ? 'blog' : 'shop'})`), false, `${regex}: not the other tenant's`);
+      }
+      // against what this environment provisions: exactly the tenant's own Prometheus-type datasource, with its X-Scope-OrgID
+      const provisioned = provisionedDatasources(r, env);
+      for (const x of expand(stack, env).tenants!) {
+        const re = grafanaRegex(regex, { env, tenant: x.name });
+        const matching = provisioned.filter((p) => p['type'] === ds['query'] && re.test(String(p['name'])));
+        assert.deepEqual(matching.map((p) => p['name']), [`Mimir (${env}, ${x.name})`], `${env} ${x.name}: ${re}`);
+        assert.equal(matching[0]!['jsonData']['httpHeaderName1'], 'X-Scope-OrgID');
+        assert.equal(matching[0]!['secureJsonData']['httpHeaderValue1'], x.id);
+      }
+      // every panel says how its datasource is chosen
+      for (const p of (d['panels'] as Json[]).filter((x) => x['type'] !== 'row')) {
+        assert.match(String(p['description']), /tenant's own metrics datasource in the selected environment \(grafana\.tenantDatasourceName "\{Engine\} \(\{env\}, \{tenant\}\)"\)/, String(p['title']));
+      }
       // every query parses (lezer-promql) and reads only RUM records, each recorded by this environment's rule files
       const recorded = new Set(rumRuleFiles(expand(stack, env)).flatMap((f) => [...recordedNames(f.file)]));
       for (const q of queriesOf(d)) {
@@ -324,6 +375,58 @@ describe('RUM dashboard (seed 003)', () => {
     }
     // no render finding says the RUM series are missing
     assert.ok(!r.findings.some((f) => f.rule === 'render-grafana' && f.message.includes('faro')), JSON.stringify(r.findings.filter((f) => f.message.includes('faro'))));
+  });
+
+  it('examples/single-node (the shared Faro endpoint, no tenants): the environment\'s own metrics datasource, tenants from the series', async () => {
+    const stack = await example('single-node');
+    assert.deepEqual(Object.keys(stack.tenants ?? {}), []);
+    const d = dashboardsOf(render(stack)).get('local')!.find((x) => x['uid'] === 'single-rum');
+    assert.ok(d, 'the RUM dashboard');
+    assert.deepEqual(
+      (d['templating']['list'] as Json[]).map((v) => [v['name'], v['type']]),
+      [
+        ['env', 'custom'],
+        ['ds_metrics', 'datasource'],
+        ['tenant', 'query'],
+        ['page', 'query'],
+      ],
+    );
+    const regex = String(datasourceVariables(d).get('ds_metrics')!['regex']);
+    const mimir = expand(stack, 'local').engines.find((e) => e.signal === 'metrics')!;
+    assert.equal(regex, datasourceNameRegex(stack, mimir));
+    assert.equal(regex, '/^Mimir \\(${env:regex}\\)$/');
+    assert.equal(grafanaRegex(regex, { env: 'local' }).test('Mimir (local)'), true);
+    const tenant = (d['templating']['list'] as Json[]).find((v) => v['name'] === 'tenant')!;
+    assert.equal(tenant['query'], `label_values(${RUM_RECORDS.sessions}{env="$env"}, tenant)`);
+    assert.equal(tenant['multi'], true);
+    for (const p of (d['panels'] as Json[]).filter((x) => x['type'] !== 'row')) {
+      assert.match(String(p['description']), /selected environment's metrics datasource \(grafana\.datasourceName "\{Engine\} \(\{env\}\)"\)/, String(p['title']));
+    }
+  });
+
+  it('one Grafana over two environments: the tenants of both, the one served in a single environment said so', async () => {
+    const stack = structuredClone(await example('rum'));
+    stack.environments[0]!.target = 'kubernetes';
+    stack.tenants!['shop']!.environments = ['prod'];
+    const scope = dashboardScope(stack, expand(stack, 'prod'));
+    assert.deepEqual(scope.envs.map((t) => t.env.name), ['local', 'prod']);
+    const d = buildDashboards(scope).find((x) => x.id === 'rum')!.dashboard as unknown as Json;
+    const tenant = (d['templating']['list'] as Json[]).find((v) => v['name'] === 'tenant')!;
+    assert.equal(tenant['type'], 'custom');
+    assert.equal(tenant['query'], 'blog,shop');
+    assert.match(String(tenant['description']), /\(shop: prod only\)/);
+  });
+
+  it('datasourceNameRegex: {tenant} bound only when asked, every literal of the pattern escaped', async () => {
+    const stack = structuredClone(await example('rum'));
+    stack.grafana.tenantDatasourceName = '{stack}/{Engine} [{env}|{tenant}].{signal}';
+    const mimir = expand(stack, 'local').engines.find((e) => e.signal === 'metrics')!;
+    const re = grafanaRegex(datasourceNameRegex(stack, mimir, 'tenant'), { env: 'local', tenant: 'shop' });
+    assert.equal(re.test('rum/Mimir [local|shop].metrics'), true, String(re));
+    assert.equal(re.test('rum/Mimir [local|blog].metrics'), false);
+    assert.equal(re.test('rum/Mimir xlocal|shop].metrics'), false);
+    // without a tenant variable: the environment's own pattern (grafana.datasourceName)
+    assert.equal(datasourceNameRegex(stack, mimir), '/^Mimir \\(${env:regex}\\)$/');
   });
 
   it('no tenants and no Faro: no RUM dashboard', async () => {
