@@ -25,11 +25,16 @@ export interface TenantBlock {
   environments?: string[];
   origins: string[];
   host?: string;
+  /** written by `tenant add` when the name order would move other tenants' ports */
+  port?: number;
   sampling?: number;
   rateLimit: { perSecond: number; burst?: number };
   ingressRateLimit?: { perSecond: number; burst?: number };
   propagateTo?: string[];
 }
+
+/** TenantBlock's keys in the schema's order (the order they are written in). */
+export const TENANT_BLOCK_KEYS = ['id', 'environments', 'origins', 'host', 'port', 'sampling', 'rateLimit', 'ingressRateLimit', 'propagateTo'] as const satisfies readonly (keyof TenantBlock)[];
 
 /** The schema's tenant name: a DNS label (it names Kubernetes objects and compose services). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

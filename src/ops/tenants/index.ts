@@ -10,12 +10,13 @@ import { basename, dirname, extname, join } from 'node:path';
 import { parse } from 'yaml';
 import { loadStack, readRaw, validateDefinition } from '../../model/load.js';
 import type { Stack } from '../../model/schema.js';
-import { tenantPorts } from '../../model/tenants.js';
+import { FARO_TENANT_PORT_BASE } from '../../catalog/otelcol.js';
+import { tenantPortMoves, tenantPorts } from '../../model/tenants.js';
 import type { Finding } from '../../plan/findings.js';
 import { verdict } from '../../plan/index.js';
 import { textPatch } from '../../render/output/diff.js';
 import { TenantInputError } from './errors.js';
-import { checkTenantName, tenantFromFlags, type TenantBlock, type TenantFlags } from './flags.js';
+import { checkTenantName, TENANT_BLOCK_KEYS, tenantFromFlags, type TenantBlock, type TenantFlags } from './flags.js';
 import { tenantOnboarding, type TenantOnboarding } from './onboarding.js';
 import { renderDiff, type DiffDetail, type RenderDiff } from './render-diff.js';
 import { tsLiteral } from './ts-literal.js';
@@ -72,16 +73,26 @@ function newFindings(file: string, before: Stack, after: Stack): Finding[] {
   return verdict(after, file).findings.filter((f) => !old.has(findingKey(f)));
 }
 
-/** Tenants whose Faro port the edit moves (ports follow the tenants' name order unless pinned). */
+/** Tenants whose Faro port the edit moves (ports follow the name order of the tenants without a pinned port). */
 function portMoves(before: Stack, after: Stack): string[] {
-  const a = tenantPorts(before.tenants);
-  const b = tenantPorts(after.tenants);
-  const out: string[] = [];
-  for (const [name, port] of a) {
-    const to = b.get(name);
-    if (to !== undefined && to !== port) out.push(`tenant ${name}'s Faro port moves from ${port} to ${to} (ports follow the tenants' name order): pin it with tenants.${name}.port: ${port} to keep it`);
-  }
-  return out;
+  return tenantPortMoves(tenantPorts(before.tenants), tenantPorts(after.tenants)).map(
+    (m) => `tenant ${m.name}'s Faro port moves from ${m.from} to ${m.to} (ports follow the tenants' name order): pin it with tenants.${m.name}.port: ${m.from} to keep it`,
+  );
+}
+
+/**
+ * The block `tenant add` writes: with a pinned port beyond every tenant's when its place in the name order would
+ * move other tenants' ports — the browsers of those tenants send to them (compose publishes them on the host).
+ */
+function withStablePorts(before: Stack, name: string, block: TenantBlock, notes: string[]): TenantBlock {
+  const now = tenantPorts(before.tenants);
+  const moved = tenantPortMoves(now, tenantPorts({ ...before.tenants, [name]: block }));
+  if (block.port !== undefined || moved.length === 0) return block;
+  const port = Math.max(FARO_TENANT_PORT_BASE - 1, ...now.values()) + 1;
+  notes.push(`tenant ${name} gets Faro port ${port}, written as tenants.${name}.port: in name order it would have taken a port and moved ${moved.map((m) => `${m.name}'s (${m.from} → ${m.to})`).join(', ')}, breaking the Faro URL their pages send to`);
+  const withPort: TenantBlock = { ...block, port };
+  // written in the schema's key order (port after host), like every key tenantFromFlags writes
+  return Object.fromEntries(TENANT_BLOCK_KEYS.filter((k) => withPort[k] !== undefined).map((k) => [k, withPort[k]])) as unknown as TenantBlock;
 }
 
 /** Writes the definition through a temporary file in its directory and a rename: all or nothing. */
@@ -125,12 +136,12 @@ function finish(base: Omit<TenantChange, 'findings' | 'refused' | 'render' | 'wr
 
 export async function addTenant(o: ChangeOptions & { flags: TenantFlags }): Promise<TenantChange> {
   checkTenantName(o.name);
-  const block = tenantFromFlags(o.flags);
   const { file, stack: before } = await loadStack(o.definition);
   if (o.name in before.tenants) {
     throw new TenantInputError(`${file} already has a tenant "${o.name}" (tenants.${o.name})`, `run \`otelstack tenant remove ${o.definition} ${o.name}\` first, or pick another name`);
   }
   const notes: string[] = [];
+  const block = withStablePorts(before, o.name, tenantFromFlags(o.flags), notes);
   let after: Stack;
   let definitionPatch: string | null = null;
   let typescript: string | null = null;

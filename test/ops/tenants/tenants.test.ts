@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { DefinitionError } from '../../../src/model/errors.js';
+import { tenantPorts } from '../../../src/model/tenants.js';
 import { loadStack } from '../../../src/model/load.js';
 import { PACKAGE_ROOT } from '../../../src/package-root.js';
 import { addTenant, onboardingMarkdown, removeTenant, TenantInputError, tenantRows, tenantTable } from '../../../src/ops/tenants/index.js';
@@ -67,7 +68,12 @@ describe('tenant add', () => {
     const { stack } = await loadStack(f);
     assert.deepEqual(stack.tenants['docs']?.origins, ['https://docs.example.com']);
     assert.match(c.definitionPatch ?? '', /^\+ {2}docs:$/m);
-    assert.ok(c.notes.some((n) => /shop's Faro port moves from 12401 to 12402/.test(n)), 'says which tenant ports the new name moves');
+    // docs sorts between blog and shop: in name order it would take shop's port, so it is written with the next free one
+    assert.ok(c.notes.some((n) => /tenant docs gets Faro port 12402, written as tenants\.docs\.port: .*shop's \(12401 → 12402\)/.test(n)), c.notes.join('\n'));
+    assert.ok(!c.notes.some((n) => /port moves/.test(n)), 'no tenant port moves');
+    assert.equal(stack.tenants['docs']?.port, 12402);
+    assert.deepEqual([...tenantPorts(stack.tenants)], [['blog', 12400], ['docs', 12402], ['shop', 12401]]);
+    assert.match(c.definitionPatch ?? '', /^\+ {4}host: .*\n\+ {4}port: 12402$|^\+ {4}origins:.*\n(?:\+.*\n)*?\+ {4}port: 12402$/m);
   });
 
   it('--dry-run writes nothing and still reports the edit, the render diff and the onboarding', async () => {
@@ -124,7 +130,7 @@ describe('tenant add', () => {
     assert.match(md, /\| 3 \| gateway \(Faro receiver, 429 above\) \| 20\/s, burst 25 \|/);
     assert.match(md, /\| logs \(Loki\) \| engine default \|/);
     assert.match(md, /Faro URL: `https:\/\/faro\.docs\.example\.com\/`/, 'prod: the host behind the ingress, https with its TLS secret');
-    assert.match(md, /Faro URL: `http:\/\/localhost:12401\/`/, "local: the gateway's tenant Faro port");
+    assert.match(md, /Faro URL: `http:\/\/localhost:12402\/`/, "local: the gateway's tenant Faro port (pinned past shop's)");
     assert.match(md, /sessionTracking: \{ samplingRate: 0\.5 \}/);
     assert.match(md, /propagateTraceHeaderCorsUrls: \[\/\^https:\\\/\\\/api\\\.docs\\\.example\\\.com\(\\\/\|\$\)\/\]/);
     assert.match(md, /`Loki \(prod, docs\)`, `Mimir \(prod, docs\)`, `Tempo \(prod, docs\)`/, "the datasources the renderers provision (grafana.tenantDatasourceName)");
@@ -149,7 +155,7 @@ describe('tenant add', () => {
     assert.ok(hit('http://localhost:8080/api'));
     assert.ok(!hit('https://api.docs.example.com/v2'));
     assert.ok(!hit('http://localhost:80801/'));
-    assert.match(snippet, /url: 'http:\/\/localhost:12401\/'/);
+    assert.match(snippet, /url: 'http:\/\/localhost:12402\/'/);
   });
 
   it('the propagation prefix is an anchored RegExp that matches the backend and not a look-alike host', () => {
