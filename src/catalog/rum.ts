@@ -36,9 +36,28 @@ export function disallowedTraceHeaders(formats: readonly PropagationFormat[]): s
  *    requestHeadersPolicy.{set, remove}, rateLimitPolicy.local}`;
  *  - `rateLimitPolicy.local: { requests, unit: second|minute|hour, burst }`: Envoy's local rate limit, a token bucket
  *    of requests + burst tokens refilled with `requests` per unit, PER ENVOY INSTANCE (each Envoy replica counts on
- *    its own); above it Envoy answers 429 (responseStatusCode unset).
+ *    its own); above it Envoy answers 429 (responseStatusCode unset), with `responseHeadersToAdd: [{name, value}]`
+ *    added to it (static values).
  */
-export const CONTOUR_HTTPPROXY = { apiVersion: 'projectcontour.io/v1', kind: 'HTTPProxy', status: 429, perInstance: true } as const;
+export const CONTOUR_HTTPPROXY = {
+  apiVersion: 'projectcontour.io/v1',
+  kind: 'HTTPProxy',
+  status: 429,
+  perInstance: true,
+} as const;
+
+/**
+ * What makes a rate-limit refusal readable by a page on another origin (the Fetch standard): without
+ * Access-Control-Allow-Origin the page's fetch() rejects as a network error instead of seeing 429, and Retry-After
+ * is readable only when listed in Access-Control-Expose-Headers (it is not a CORS-safelisted response header);
+ * Vary: Origin when the grant depends on the request's origin. The Faro SDK then waits Retry-After (FARO_WEB_SDK).
+ */
+export const READABLE_REFUSAL = {
+  retryAfter: 'Retry-After',
+  allowOrigin: 'Access-Control-Allow-Origin',
+  exposeHeaders: 'Access-Control-Expose-Headers',
+  vary: 'Vary',
+} as const;
 
 /**
  * ingress-nginx Ingress annotations (ingress-nginx user guide, "Annotations": Rate Limiting, Configuration snippet;

@@ -15,7 +15,7 @@ import { alloyListenPorts, alloyScopes, renderAlloyConfigs } from '../../src/ren
 import { renderCollectorConfig } from '../../src/render/configs/otelcol.js';
 import { composeHaproxyServers, haproxyConfig } from '../../src/render/compose/haproxy.js';
 import { renderStack } from '../../src/render/index.js';
-import { contourLocalLimit, nginxLimitAnnotations } from '../../src/render/kubernetes/faro-ingress.js';
+import { contourLocalLimit, nginxLimitAnnotations, refusalHeaders } from '../../src/render/kubernetes/faro-ingress.js';
 import { expand, expandAll } from '../../src/topology/expand.js';
 import { flowsOf } from '../../src/topology/network-flows.js';
 import { blockAt, componentGraph, parseAlloy } from '../support/alloy-parser.js';
@@ -173,7 +173,18 @@ describe('Kubernetes: tenant ports on the gateway Service; one ingress route per
     const route = p['spec'].routes[0];
     assert.deepEqual(route.services, [{ name: 'otelcol-gateway', port: 12401 }]);
     // shop: 50/s bursts of 100 → Envoy bucket of requests + burst = 100
-    assert.deepEqual(route.rateLimitPolicy.local, { requests: 50, unit: 'second', burst: 50 });
+    // …and its 429 readable by shop's pages: Retry-After, the CORS grant for its one origin
+    assert.deepEqual(route.rateLimitPolicy.local, {
+      requests: 50,
+      unit: 'second',
+      burst: 50,
+      responseHeadersToAdd: [
+        { name: 'Retry-After', value: '1' },
+        { name: 'Access-Control-Allow-Origin', value: 'https://shop.example.com' },
+        { name: 'Access-Control-Expose-Headers', value: 'Retry-After' },
+        { name: 'Vary', value: 'Origin' },
+      ],
+    });
     assert.ok(route.requestHeadersPolicy.remove.includes('uber-trace-id'));
     assert.ok(!route.requestHeadersPolicy.remove.includes('traceparent'));
   });
@@ -193,6 +204,13 @@ describe('Kubernetes: tenant ports on the gateway Service; one ingress route per
     assert.equal(ing['spec'].ingressClassName, 'nginx');
     assert.deepEqual(ing['spec'].rules[0].http.paths[0].backend, { service: { name: 'otelcol-gateway', port: { number: 12401 } } });
     assert.ok(r.findings.some((f) => f.rule === 'render-faro-ingress' && /per client IP|each client IP/.test(f.message)));
+  });
+  it("Contour's static refusal headers: one origin granted, \"*\" granted to all, several origins not (an info finding says so); per-minute buckets say 60 s", () => {
+    const l = { perSecond: 0.5, burst: 2 };
+    assert.deepEqual(refusalHeaders(l, ['*']), [{ name: 'Retry-After', value: '60' }, { name: 'Access-Control-Allow-Origin', value: '*' }, { name: 'Access-Control-Expose-Headers', value: 'Retry-After' }]);
+    assert.deepEqual(refusalHeaders({ perSecond: 5, burst: 10 }, ['https://a.example.com', 'https://b.example.com']), [{ name: 'Retry-After', value: '1' }]);
+    const r = renderStack(withStack(rum, (x) => (x.tenants['shop']!.origins = ['https://shop.example.com', 'https://m.shop.example.com'])));
+    assert.ok(r.findings.some((f) => f.path === 'tenants.shop.origins' && f.severity === 'info' && /cannot grant the asking origin/.test(f.message)), JSON.stringify(r.findings.map((f) => f.message)));
   });
   it('limits translate: Contour burst = bucket − rate, fractional rates per minute; nginx multiplier rounded up', () => {
     assert.deepEqual(contourLocalLimit({ perSecond: 10, burst: 20 }), { requests: 10, unit: 'second', burst: 10 });

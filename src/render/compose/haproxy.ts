@@ -5,6 +5,7 @@
  * addresses.
  */
 import { CATALOG } from '../../catalog/index.js';
+import { READABLE_REFUSAL } from '../../catalog/rum.js';
 import { HAPROXY, HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../catalog/support.js';
 import type { RequestLimit, TenantPlan } from '../../topology/types.js';
 
@@ -65,7 +66,8 @@ function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], ho
   const long = `${fe}_${k.longWindowSeconds}s`;
   const longMax = Math.ceil(tn.rateLimit.perSecond * k.longWindowSeconds);
   const anyOrigin = tn.origins.includes('*');
-  const cors = `hdr Access-Control-Allow-Origin "%[req.hdr(origin)]" hdr Access-Control-Expose-Headers ${k.retryAfterHeader} hdr Vary Origin`;
+  const h = READABLE_REFUSAL;
+  const cors = `hdr ${h.allowOrigin} "%[req.hdr(origin)]" hdr ${h.exposeHeaders} ${h.retryAfter} hdr ${h.vary} Origin`;
   const windows = [
     { over: `{ int(0),table_http_req_rate(${short}) ge ${tn.rateLimit.burst} }`, wait: k.shortWindowSeconds },
     { over: `{ int(0),table_http_req_rate(${long}) ge ${longMax} }`, wait: k.longWindowSeconds },
@@ -79,8 +81,8 @@ function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], ho
     ...(anyOrigin ? [] : [`  acl ${fe}_origin req.hdr(origin) -m str ${tn.origins.join(' ')}`]),
     // the windows are read before the request is counted: only accepted requests count
     ...windows.flatMap(({ over, wait }) => [
-      `  http-request deny status ${k.status} hdr ${k.retryAfterHeader} ${wait} ${cors} if !METH_OPTIONS ${over}${anyOrigin ? ' { req.hdr(origin) -m found }' : ` ${fe}_origin`}`,
-      `  http-request deny status ${k.status} hdr ${k.retryAfterHeader} ${wait} if !METH_OPTIONS ${over}`,
+      `  http-request deny status ${k.status} hdr ${h.retryAfter} ${wait} ${cors} if !METH_OPTIONS ${over}${anyOrigin ? ' { req.hdr(origin) -m found }' : ` ${fe}_origin`}`,
+      `  http-request deny status ${k.status} hdr ${h.retryAfter} ${wait} if !METH_OPTIONS ${over}`,
     ]),
     `  http-request track-sc0 int(0) table ${short} if !METH_OPTIONS`,
     `  http-request track-sc1 int(0) table ${long} if !METH_OPTIONS`,

@@ -7,7 +7,7 @@
  */
 import { HTTPProxy } from '@kubernetes-models/contour/projectcontour.io/v1/HTTPProxy';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress'; // one model's module, not the group's index (start-up time)
-import { CONTOUR_HTTPPROXY, INGRESS_NGINX, disallowedTraceHeaders } from '../../catalog/rum.js';
+import { CONTOUR_HTTPPROXY, INGRESS_NGINX, READABLE_REFUSAL, disallowedTraceHeaders } from '../../catalog/rum.js';
 import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
 import { kubernetesGatewayService } from '../../topology/network-flows.js';
@@ -17,6 +17,20 @@ import { toYaml, type FileSet } from '../fileset.js';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'otelstack' };
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const RULE = 'render-faro-ingress';
+
+/**
+ * Static headers on Contour's 429 (READABLE_REFUSAL): when to come back (the bucket's refill unit) and, for a tenant
+ * with one origin (or "*"), the CORS grant that lets its pages read the refusal; several origins cannot be granted by
+ * a static header (the caller says so).
+ */
+export function refusalHeaders(l: RequestLimit, origins: readonly string[]): { name: string; value: string }[] {
+  const h = READABLE_REFUSAL;
+  const origin = origins.includes('*') ? '*' : origins.length === 1 ? origins[0]! : undefined;
+  return [
+    { name: h.retryAfter, value: contourLocalLimit(l).unit === 'second' ? '1' : '60' },
+    ...(origin !== undefined ? [{ name: h.allowOrigin, value: origin }, { name: h.exposeHeaders, value: h.retryAfter }, ...(origin === '*' ? [] : [{ name: h.vary, value: 'Origin' }])] : []),
+  ];
+}
 
 /**
  * Contour's local rate limit for a tenant's limit. Envoy's bucket holds requests + burst tokens (CONTOUR_HTTPPROXY),
@@ -71,6 +85,9 @@ export function renderFaroIngress(stack: Stack, t: Topology, opts: FaroIngressOp
       continue;
     }
     const remove = disallowedTraceHeaders(tn.propagation);
+    if (ingress.controller === 'contour' && tn.origins.length > 1 && !tn.origins.includes('*')) {
+      findings.push({ severity: 'info', rule: RULE, env: t.env.name, path: `${tn.definitionPath}.origins`, message: `tenant ${tn.name} has ${tn.origins.length} origins: Contour's 429 carries only static headers, so it cannot grant the asking origin (CORS) and its pages see a refused request as a network error (the Faro SDK still retries, with its own backoff instead of Retry-After)`, suggestion: 'give the tenant one origin per host, or accept the backoff' });
+    }
     let model: HTTPProxy | Ingress;
     if (ingress.controller === 'contour') {
       model = new HTTPProxy({
@@ -83,7 +100,7 @@ export function renderFaroIngress(stack: Stack, t: Topology, opts: FaroIngressOp
               conditions: [{ prefix: '/' }],
               services: [{ name: service, port: tn.faroPort }],
               // level 2: Envoy's local token bucket, per Envoy replica; 429 above it (CONTOUR_HTTPPROXY)
-              rateLimitPolicy: { local: contourLocalLimit(tn.ingressRateLimit) },
+              rateLimitPolicy: { local: { ...contourLocalLimit(tn.ingressRateLimit), responseHeadersToAdd: refusalHeaders(tn.ingressRateLimit, tn.origins) } },
               // seed 003's allow-list: every known trace-context header but the tenant's formats' is removed
               requestHeadersPolicy: { remove },
             },
