@@ -13,6 +13,9 @@ type Value = string | number | boolean;
  */
 const OVERLAYS_JOIN = '\n+\n';
 
+/** How `migrate check` treats this runbook's ring conditions (src/ops/migrate/check.ts checkGate / fetchRing). */
+const RING_NOTE = "ring conditions: `migrate check --ring-url` (Mimir's HTTP port, e.g. a port-forward to a pod) checks them against the rings' status pages; without --ring-url they are listed as manual conditions";
+
 const jv = (v: Value): string => (typeof v === 'string' ? `'${v}'` : String(v));
 
 /** A `_config+::` overlay as the documentation writes it (deployment_mode first, then a blank line). */
@@ -328,7 +331,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     from: 'microservices',
     to: 'read-write',
     source: M.source,
-    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
+    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, RING_NOTE],
     steps: s.steps,
     ...(c.objects ? { readWriteObjects: c.objects } : {}),
   };
@@ -478,7 +481,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
       M.reverseRuler,
       ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, `every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []),
       ...(c.objects ? [objectsNote(c.objects), 'the read-write objects of each step assume the read-write components run as those objects beside the release (as the forward runbook leaves them); the release is installed with its microservices at 0 in step 1'] : []),
-      'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions',
+      RING_NOTE,
     ],
     steps: s.steps,
     ...(c.objects ? { readWriteObjects: c.objects } : {}),
