@@ -3,6 +3,7 @@ import { MIMIR_HELM_KEYS_VERIFIED, MIMIR_READ_WRITE_MIGRATION as M, mimirGateQue
 import { MIMIR_DISTRIBUTED_READ_WRITE as RW, MIMIR_READ_WRITE_TARGETS, type MimirReadWriteComponent } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_READ_WRITE_DIR, readWriteObjectName, type MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
+import { promql as promqlGate } from './gates.js';
 import { Steps, type GateCondition, type HelmChange, type Runbook, type StepChange } from './types.js';
 
 type Value = string | number | boolean;
@@ -87,7 +88,7 @@ function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topolog
 
 const ringBoth = (ring: string): GateCondition => ({ kind: 'ring', ring, expect: 'both', description: `the ${ring} ring includes both the microservices and the read-write components` });
 const ringLeft = (ring: string, who: string): GateCondition => ({ kind: 'ring', ring, expect: 'left', description: `${who} left the ${ring} ring` });
-const promql = (description: string, kind: Parameters<typeof mimirGateQuery>[0], expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query: mimirGateQuery(kind), expect });
+const promql = (description: string, kind: Parameters<typeof mimirGateQuery>[0], expect: 'nonzero' | 'zero'): GateCondition => promqlGate(description, mimirGateQuery(kind), expect);
 
 /** What a step that scales read-write components cannot say in Helm values: the objects that say it, or the jsonnet gap. */
 function rwGap(c: Ctx): string {
