@@ -72,11 +72,16 @@ export const MIMIR_READ_WRITE_MIGRATION = {
   /** the rings the documentation checks after mimir-backend is scaled up and after the microservices leave */
   rings: ['query-scheduler', 'store-gateway', 'compactor', 'ruler'],
   /**
-   * The rings' status pages (Mimir's HTTP API reference: "<component> ring status", GET /<component>/ring) and their
-   * JSON form: dskit's ring page handler (ring/ring_http.go, read in the copy grafana/tempo vendors) answers JSON when
-   * the Accept header contains application/json — {"shards": [{"id", "state", "address", "timestamp", "zone", …}],
-   * "now"} — and HTML otherwise. Instance ids are the pods' hostnames: the read-write components' pods are named
-   * mimir-read / mimir-write / mimir-backend (seed 004's jsonnet), every other id is a microservice's.
+   * The rings' status pages (Mimir's HTTP API reference: "<component> ring status", GET /<component>/ring; the
+   * paths unverified against a running Mimir) and their JSON form: dskit's ring page handler (ring/ring_http.go
+   * renderHTTPResponse / httpResponse / ingesterDesc, read in the dskit vendored by grafana/loki v3.6.3 and
+   * grafana/tempo v3.0.1 — the same there for these fields) answers JSON when the Accept header contains
+   * application/json, the HTML status page otherwise. Checked against real Loki 3.6.3 GET /ring and real Tempo 3.0.1
+   * GET /live-store/ring on loopback: 200 application/json {"shards": [...], "now": "..."}, each instance with the keys
+   * id, state, address, timestamp, registered_timestamp, read_only, read_only_updated_timestamp, zone, tokens (zone ""
+   * without a zone; state ACTIVE for a running instance, UNHEALTHY when its heartbeat is late, from the source); without the header,
+   * 200 text/html. Instance ids are the pods' hostnames: the read-write components' pods are named mimir-read /
+   * mimir-write / mimir-backend (seed 004's jsonnet), every other id is a microservice's.
    */
   ringPages: { 'query-scheduler': '/query-scheduler/ring', 'store-gateway': '/store-gateway/ring', compactor: '/compactor/ring', ruler: '/ruler/ring' } as Record<string, string>,
   ringJson: { accept: 'application/json', instances: 'shards', id: 'id', state: 'state', zone: 'zone' },
@@ -159,7 +164,9 @@ export const PROMETHEUS_MIGRATION = {
  * Names (release "loki", _helpers.tpl / _helpers-<target>.tpl): single binary StatefulSet `loki` (pods loki-0…),
  * loki-write / loki-read / loki-backend, loki-distributor, loki-ingester(-zone-<z>), loki-query-frontend, loki-querier.
  * Loki facts (grafana/loki v3.6.3): the ingester ring's status page is GET /ring (pkg/loki/modules.go initRing,
- * dskit's ring page: JSON with Accept: application/json); POST /ingester/shutdown takes flush (default true),
+ * dskit's ring page: JSON with Accept: application/json, MIMIR_READ_WRITE_MIGRATION.ringJson; checked against real
+ * Loki 3.6.3 GET /ring on loopback: the instance listed under its ingester.lifecycler.id, zone its
+ * availability_zone); POST /ingester/shutdown takes flush (default true),
  * delete_ring_tokens (default false) and terminate (default true) (pkg/ingester/ingester.go ShutdownHandler); the
  * metrics loki_distributor_lines_received_total (pkg/loghttp/push/push.go), loki_ingester_memory_streams
  * (pkg/ingester/instance.go) and loki_request_duration_seconds (dskit's instrumented server, route = the path with

@@ -13,12 +13,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stack } from '../../src/model/schema.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { Collector } from './support/collector.js';
-import { printTable, queueProblems, settle } from './support/faults.js';
+import { endFaultTest, queueProblems, settle } from './support/faults.js';
 import { SteadyLoad } from './support/load.js';
-import { killAllTracked } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
 import { totalOf } from './support/telemetry.js';
-import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
+import { Setup, makeTempDir } from './support/tmp.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 /** The outage issue 3 asks for. */
@@ -37,14 +36,7 @@ describe('e2e faults: single-node gateway with persistent queues', () => {
     return { dir, stack };
   });
   before(setup.run);
-  after(async () => {
-    for (const l of loads) await l.close().catch(() => undefined);
-    for (const c of collectors) await c.stop().catch(() => undefined);
-    for (const s of sinks) await s.stop();
-    killAllTracked();
-    printTable('fault table (single-node gateway)');
-    removeTempDir(dir);
-  });
+  after(() => endFaultTest({ table: 'fault table (single-node gateway)', dir, loads, collectors, sinks }));
 
   async function start(name: string): Promise<{ sink: OtlpSink; gateway: Collector; load: SteadyLoad }> {
     const { dir, stack } = setup.get();

@@ -21,12 +21,11 @@ import type { Stack } from '../../src/model/schema.js';
 import { expandAll } from '../../src/topology/expand.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { Collector } from './support/collector.js';
-import { printTable, queueProblems, settle } from './support/faults.js';
+import { endFaultTest, queueProblems, settle } from './support/faults.js';
 import { KafkaCluster } from './support/kafka.js';
 import { SteadyLoad, deliveredSeqs } from './support/load.js';
-import { killAllTracked } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
-import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
+import { Setup, makeTempDir } from './support/tmp.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 
@@ -48,15 +47,7 @@ describe('e2e faults: gateway → Kafka (one broker) → processor with tail sam
     return { dir, kafka, stack };
   });
   before(setup.run);
-  after(async () => {
-    for (const l of loads) await l.close().catch(() => undefined);
-    for (const c of collectors) await c.stop().catch(() => undefined);
-    await kafka?.stop().catch(() => undefined);
-    for (const s of sinks) await s.stop();
-    killAllTracked();
-    printTable('fault table (gateway → Kafka → processor)');
-    removeTempDir(dir);
-  });
+  after(() => endFaultTest({ table: 'fault table (gateway → Kafka → processor)', dir, loads, collectors, others: [kafka], sinks }));
 
   async function start(name: string): Promise<{ sink: OtlpSink; gateway: Collector; processor: Collector; load: SteadyLoad; kafka: KafkaCluster }> {
     const { dir, kafka, stack } = setup.get();

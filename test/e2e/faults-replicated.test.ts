@@ -10,12 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { OtlpSink } from '../support/otlp-sink.js';
 import { Collector } from './support/collector.js';
-import { printTable, queueProblems, settle } from './support/faults.js';
+import { endFaultTest, queueProblems, settle } from './support/faults.js';
 import { KafkaCluster } from './support/kafka.js';
 import { SteadyLoad } from './support/load.js';
-import { killAllTracked } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
-import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
+import { Setup, makeTempDir } from './support/tmp.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 const BROKERS = 3;
@@ -43,15 +42,7 @@ describe('e2e faults: three Kafka brokers (replication 3, min in-sync 2), one st
     return { kafka, sink, input, stack, processor, gateway, load };
   });
   before(setup.run);
-  after(async () => {
-    await load?.close().catch(() => undefined);
-    for (const c of collectors) await c.stop().catch(() => undefined);
-    await kafka?.stop().catch(() => undefined);
-    await sink?.stop();
-    killAllTracked();
-    printTable('fault table (three brokers)');
-    removeTempDir(dir);
-  });
+  after(() => endFaultTest({ table: 'fault table (three brokers)', dir, loads: [load], collectors, others: [kafka], sinks: [sink] }));
 
   it("the topics carry the definition's replication and min in-sync replicas, unchanged by the loopback placement", async () => {
     const { kafka, stack } = setup.get();

@@ -22,12 +22,11 @@ import { freeLoopbackPorts, LOOPBACK_HOST } from '../../src/topology/loopback.js
 import { OtlpSink } from '../support/otlp-sink.js';
 import { ROOT } from '../support/paths.js';
 import { Collector } from './support/collector.js';
-import { printTable, settle } from './support/faults.js';
+import { endFaultTest, settle } from './support/faults.js';
 import { KafkaCluster } from './support/kafka.js';
 import { SteadyLoad } from './support/load.js';
-import { killAllTracked } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
-import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
+import { Setup, makeTempDir } from './support/tmp.js';
 import { totalOf } from './support/telemetry.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
@@ -49,15 +48,7 @@ describe('e2e: Add Kafka drain config — a gateway restarted on its queue volum
     return { dir, sink, fromStack, toStack };
   });
   before(setup.run);
-  after(async () => {
-    await load?.close().catch(() => undefined);
-    for (const c of collectors) await c.stop().catch(() => undefined);
-    await kafka?.stop().catch(() => undefined);
-    await sink?.stop();
-    killAllTracked();
-    printTable('migrate add-kafka drain config (gateway restarted on its queue → sink)');
-    removeTempDir(dir);
-  });
+  after(() => endFaultTest({ table: 'migrate add-kafka drain config (gateway restarted on its queue → sink)', dir, loads: [load], collectors, others: [kafka], sinks: [sink] }));
 
   it('lost = 0: the drained exporters reopen their persisted queues and empty them', async () => {
     const { dir, sink, fromStack, toStack } = setup.get();

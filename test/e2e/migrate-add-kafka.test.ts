@@ -24,13 +24,13 @@ import { LOOPBACK_HOST } from '../../src/topology/loopback.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { ROOT } from '../support/paths.js';
 import { Collector } from './support/collector.js';
-import { printTable, queueProblems, settle } from './support/faults.js';
+import { endFaultTest, queueProblems, settle } from './support/faults.js';
 import { KafkaCluster } from './support/kafka.js';
 import { SteadyLoad } from './support/load.js';
 import { collectorProcessManager, startLoadBalancer } from './support/lb.js';
-import { ManagedProcess, killAllTracked } from './support/proc.js';
+import { ManagedProcess } from './support/proc.js';
 import { exampleVariant, loopbackInput } from './support/stacks.js';
-import { Setup, makeTempDir, removeTempDir } from './support/tmp.js';
+import { Setup, makeTempDir } from './support/tmp.js';
 import { totalOf } from './support/telemetry.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
@@ -61,16 +61,7 @@ describe('e2e: migrate Add Kafka under load — HAProxy → 2 gateways: direct e
     return { dir, sink, api, plan, fromInput, toStack, lbHttp: lb.http };
   });
   before(setup.run);
-  after(async () => {
-    await load?.close().catch(() => undefined);
-    for (const c of collectors.values()) await c.stop().catch(() => undefined);
-    await haproxy?.stop({ graceMs: 5000 }).catch(() => undefined);
-    await kafka?.stop().catch(() => undefined);
-    await sink?.stop();
-    killAllTracked();
-    printTable('migrate add-kafka (HAProxy → gateways → [Kafka → processors] → sink)');
-    removeTempDir(dir);
-  });
+  after(() => endFaultTest({ table: 'migrate add-kafka (HAProxy → gateways → [Kafka → processors] → sink)', dir, loads: [load], collectors: collectors.values(), others: [haproxy && { stop: () => haproxy!.stop({ graceMs: 5000 }) }, kafka], sinks: [sink] }));
 
   it("carries out the runbook's steps while load flows: lost = 0, ingestion never stops, the sink is fed through Kafka afterwards", async () => {
     const { dir, sink, api, plan, fromInput, toStack, lbHttp } = setup.get();

@@ -19,6 +19,7 @@ import { planMigration } from '../../src/ops/migrate/plan.js';
 import { freeLoopbackPorts } from '../../src/topology/loopback.js';
 import { otelstackAsync, tempDir } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
+import { ringPage, ringReply } from '../support/ring-page.js';
 import { FakeHttp, type FakeReply, type FakeRequest } from '../ops/backends/support/fake-http.js';
 import { remoteWrite, type RwSeries } from '../ops/backends/support/remote-write.js';
 import { PrometheusServer } from './support/prometheus.js';
@@ -71,7 +72,7 @@ describe('e2e migrate check: the Loki mode gates against a real Prometheus', () 
     const client = new PrometheusClient({ url: prom.url });
     await waitUntil('the remote-written Loki series to be queryable with a rate', 30_000, async () => (await client.query('count({__name__=~"loki_.+"})'))[0]?.value === 5);
     // the ingester ring page: the single binary and the write target both ACTIVE (dskit's JSON when asked)
-    const ring = await FakeHttp.start((r: FakeRequest): FakeReply => (r.path === '/ring' && (r.headers['accept'] ?? '').includes('application/json') ? { json: { shards: [{ id: 'loki-0', state: 'ACTIVE', zone: '' }, { id: 'loki-write-0', state: 'ACTIVE', zone: '' }], now: new Date().toISOString() } } : { status: 404, text: '404 page not found' }));
+    const ring = await FakeHttp.start((r: FakeRequest): FakeReply => (r.path === '/ring' ? ringReply(r.headers['accept'], ringPage([['loki-0', 'ACTIVE'], ['loki-write-0', 'ACTIVE']])) : { status: 404, text: '404 page not found' }));
     // the new read path answering query_range with one stream, and an empty one
     const streams = (lines: number) => (r: FakeRequest): FakeReply =>
       r.path === '/loki/api/v1/query_range'

@@ -42,7 +42,9 @@ import { otelcolPoolName } from '../../render/kubernetes/otelcol.js';
 import { sha256 } from '../../render/output/manifest.js';
 import { renderTopology } from '../../render/topology.js';
 import type { Topology } from '../../topology/types.js';
-import { Steps, type AddKafkaManifests, type GateCondition, type Runbook } from './types.js';
+import { KAFKA_STEP, PROCESSORS_ON_FAILURE, PROCESSORS_STEP, addKafkaRunbook, addKafkaSteps, kafkaWriting, processorsUp, topicList, verifyStep } from './add-kafka-steps.js';
+import { promql } from './gates.js';
+import type { AddKafkaManifests, Runbook } from './types.js';
 
 const OTEL = COLLECTOR_METRICS.otelcol;
 const CONFIG_KEY = 'config.yaml';
@@ -68,12 +70,6 @@ export function addKafkaKubernetesRefusal(fromStack: Stack, from: Topology, toSt
     return `the running gateways of ${from.env.name} keep their persistent queue on an emptyDir (no gateway storage in the definition): a pod replaced by the rolling update loses what it holds, so no cutover on Kubernetes can be zero-loss; give the gateway pool queue storage (ingestion.environments.${from.env.name}.gateway.storage) and roll that out first`;
   }
   return undefined;
-}
-
-const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
-
-function kafkaRate(names: Readonly<Record<'traces' | 'metrics' | 'logs', string>>, label: string): string {
-  return (['traces', 'metrics', 'logs'] as const).map((s) => `sum(rate(${names[s]}{${label}=~"kafka.*"}[1m]))`).join(' + ');
 }
 
 type Cfg = { exporters?: Record<string, Record<string, unknown>>; receivers?: Record<string, unknown>; extensions?: Record<string, unknown>; service: { extensions?: string[]; pipelines: Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }> } };
@@ -135,16 +131,14 @@ export function addKafkaKubernetes(fromStack: Stack, from: Topology, to: Topolog
   const kindOf = (role: 'gateway' | 'processor', t: Topology, s: boolean) => (s && (t.components.find((c) => c.engine === 'otelcol' && c.component === role)?.perReplica.storageBytes ?? 0) > 0 ? 'statefulset' : 'deployment');
   const gwKind = kindOf('gateway', from, queue !== 'memory');
   const topicsJob = `${to.stack}-collector-topics-${env}`;
-  const topics = ing.topics.map((t) => `${t.name} (${t.partitions} partitions, replication ${Math.min(t.replication, k.brokers)})`);
-  const s = new Steps({ gateway: from.ingestion!.gatewayReplicas, broker: from.kafka?.brokers ?? 0, processor: 0 });
+  const topics = topicList(to);
+  const s = addKafkaSteps(from);
   const apply = `commit the step's kubernetes/${env}/ where the environment's manifests are synced (ArgoCD), or \`kubectl apply -n ${ns} -R -f kubernetes/${env}/\``;
   const m = (x: AddKafkaManifests): { manifests: AddKafkaManifests } => ({ manifests: x });
 
   s.add(
     {
-      id: 'kafka',
-      title: 'Start the Kafka brokers and create the buffer topics',
-      source: 'seed 002 Migration Path, Phase 1: "Add Kafka"',
+      ...KAFKA_STEP,
       change: {
         summary: `${k.brokers} KRaft broker${k.brokers > 1 ? 's' : ''} (StatefulSet kafka) and the topics ${topics.join(', ')} (Job ${topicsJob}); nothing writes to them yet — the gateways' manifests are the running ones`,
         actions: [apply],
@@ -163,9 +157,7 @@ export function addKafkaKubernetes(fromStack: Stack, from: Topology, to: Topolog
 
   s.add(
     {
-      id: 'processors',
-      title: 'Start the processor pool on the (still empty) buffer topics',
-      source: 'derived: consumers before producers, so nothing written to Kafka waits for a reader',
+      ...PROCESSORS_STEP,
       change: {
         summary: `the processor pool (${processorName}, ${ing.processorReplicas} replica${ing.processorReplicas > 1 ? 's' : ''}) joins the consumer groups of the buffer topics and exports to the engines`,
         actions: [apply],
@@ -173,18 +165,15 @@ export function addKafkaKubernetes(fromStack: Stack, from: Topology, to: Topolog
       },
       gate: [
         { kind: 'manual', description: `the processors are ready: kubectl -n ${ns} rollout status ${kindOf('processor', to, fromStack.ingestion!.persistentQueue.enabled)}/${processorName}` },
-        promql('every processor is up and has joined its consumer groups (where a Prometheus scrapes the collectors)', 'sum by (instance) (up{job=~".*processor.*"})', 'nonzero'),
+        processorsUp(),
       ],
-      onFailure: 'fix the processors before a gateway writes to Kafka: what a gateway writes then waits in the topics until a processor reads it',
+      onFailure: PROCESSORS_ON_FAILURE,
       rollback: 'apply step 1\'s manifests again (the topics are still empty)',
     },
     { processor: ing.processorReplicas },
   );
 
-  const writing = [
-    promql('the gateways write to Kafka (where a Prometheus scrapes the collectors)', kafkaRate(OTEL.exporterSent, OTEL.exporterLabel), 'nonzero'),
-    promql('the processors take what the gateways wrote', kafkaRate(OTEL.receiverAccepted, OTEL.receiverLabel), 'nonzero'),
-  ];
+  const writing = kafkaWriting();
   const rolled = { kind: 'manual' as const, description: `the rolling update finished: kubectl -n ${ns} rollout status ${gwKind}/${gatewayName}` };
 
   if (queue === 'volume') {
@@ -235,39 +224,20 @@ export function addKafkaKubernetes(fromStack: Stack, from: Topology, to: Topolog
     );
   }
 
-  s.add(
-    {
-      id: 'verify',
-      title: 'Check the new path end to end',
-      source: 'derived',
-      change: { summary: 'one trace, one metric and one log line through the gateways, Kafka and the processors, read back from the engines', actions: [`otelstack verify <to> --env ${env}`] },
-      gate: [],
-      onFailure: 'roll back the gateway step(s): the gateways export straight to the engines again',
-      rollback: 'roll back the gateway step(s), then step 2 and step 1',
-    },
-    {},
-  );
+  s.add(verifyStep(env, 'the gateway step(s)'), {});
 
-  return {
-    id: 'add-kafka',
-    title: 'Add Kafka between the gateways and the engines (gateway → Kafka → processor), on Kubernetes',
-    engine: 'otelcol',
-    engines: ['otelcol', 'kafka'],
-    signal: 'ingestion',
-    from: 'direct export',
-    to: 'Kafka buffer',
-    source: 'seed 002 "Migration Path" Phase 1 (Add Kafka); the order and the gates are derived',
-    notes: [
-      'each step\'s kubernetes/<env>/kafka/ and otelcol/ are the whole set of those manifests at that step: commit them in place of the environment\'s (ArgoCD) or kubectl apply them; render both definitions\' other files as usual',
-      'processors before gateways: nothing written to Kafka waits for a reader',
+  return addKafkaRunbook(
+    ', on Kubernetes',
+    'each step\'s kubernetes/<env>/kafka/ and otelcol/ are the whole set of those manifests at that step: commit them in place of the environment\'s (ArgoCD) or kubectl apply them; render both definitions\' other files as usual',
+    [
       queue === 'volume'
         ? 'the gateways queue on their volumes: a persistent queue is not drained at shutdown, so the gateways first run a drain config (the direct exporters kept, fed by nothing) until those queues are empty'
         : 'the gateways queue in memory: the collector drains a memory queue at shutdown, within the pods\' grace period',
       'no preStop hook: the contrib image has no shell to wait on a queue; the collector\'s own shutdown order is what it would wait for',
       'checked here structurally and by the kubernetes-models (no cluster): the drain config is a merge of the two rendered gateway configs',
     ],
-    steps: s.steps,
-  };
+    s.steps,
+  );
 }
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

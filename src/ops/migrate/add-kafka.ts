@@ -15,13 +15,13 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import { KAFKA_IMAGE_SCRIPTS_DIR } from '../../catalog/kafka.js';
-import { COLLECTOR_METRICS } from '../../catalog/metrics.js';
 import type { Stack } from '../../model/schema.js';
 import type { Topology } from '../../topology/types.js';
 import { addKafkaKubernetesRefusal } from './add-kafka-kubernetes.js';
-import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
+import { KAFKA_STEP, PROCESSORS_ON_FAILURE, PROCESSORS_STEP, addKafkaRunbook, addKafkaSteps, kafkaWriting, processorsUp, topicList, verifyStep } from './add-kafka-steps.js';
+import type { Difference, Runbook } from './types.js';
 
-export const ADD_KAFKA_RUNBOOK = 'add-kafka';
+export { ADD_KAFKA_RUNBOOK } from './add-kafka-steps.js';
 
 /** Why the runbook does not apply to a pair of topologies (undefined: it applies). The stacks decide Kubernetes. */
 export function addKafkaRefusal(from: Topology, to: Topology, stacks?: { from: Stack; to: Stack }): string | undefined {
@@ -39,16 +39,6 @@ export function addKafkaCovers(d: Difference): boolean {
   return (d.subject === 'environment' && d.what === 'ingestion') || d.subject.startsWith('otelcol/') || d.subject.startsWith('kafka/');
 }
 
-const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
-
-/** The collector's own counters (catalog COLLECTOR_METRICS: otelcol's pull exposition, no _total suffix). */
-const OTEL = COLLECTOR_METRICS.otelcol;
-
-/** Items per second through the Kafka exporters or receivers, over the three signals. */
-function kafkaRate(names: Readonly<Record<'traces' | 'metrics' | 'logs', string>>, label: string): string {
-  return (['traces', 'metrics', 'logs'] as const).map((s) => `sum(rate(${names[s]}{${label}=~"kafka.*"}[1m]))`).join(' + ');
-}
-
 export function addKafka(from: Topology, to: Topology): Runbook {
   // the directories the README's deploy example uses: the running render and the target render
   const files = { fromDir: `out/compose/${to.env.name}`, toDir: `next/compose/${to.env.name}` };
@@ -58,18 +48,16 @@ export function addKafka(from: Topology, to: Topology): Runbook {
   const processors = ing.processorReplicas;
   const brokers = Array.from({ length: k.brokers }, (_, i) => `kafka-${i}`);
   const procs = Array.from({ length: processors }, (_, i) => `processor-${i}`);
-  const topics = ing.topics.map((t) => `${t.name} (${t.partitions} partitions, replication ${Math.min(t.replication, k.brokers)})`);
+  const topics = topicList(to);
   const compose = (dir: string) => `docker compose -f ${dir}/docker-compose.yaml`;
-  const s = new Steps({ gateway: from.ingestion!.gatewayReplicas, broker: from.kafka?.brokers ?? 0, processor: 0 });
+  const s = addKafkaSteps(from);
 
   const env = to.env.name;
   const lb = from.ingestion!.gatewayReplicas > 1;
 
   s.add(
     {
-      id: 'kafka',
-      title: 'Start the Kafka brokers and create the buffer topics',
-      source: 'seed 002 Migration Path, Phase 1: "Add Kafka"',
+      ...KAFKA_STEP,
       change: {
         summary: `${k.brokers} KRaft broker${k.brokers > 1 ? 's' : ''} (${brokers.join(', ')}) and the topics ${topics.join(', ')}; nothing writes to them yet`,
         actions: [`render the target definition (otelstack render <to> --env ${env} --out <dir>) to ${files.toDir}, then \`${compose(files.toDir)} up -d --no-deps ${[...brokers, 'kafka-init'].join(' ')}\``],
@@ -86,18 +74,16 @@ export function addKafka(from: Topology, to: Topology): Runbook {
 
   s.add(
     {
-      id: 'processors',
-      title: 'Start the processor pool on the (still empty) buffer topics',
-      source: 'derived: consumers before producers, so nothing written to Kafka waits for a reader',
+      ...PROCESSORS_STEP,
       change: {
         summary: `${processors} processor collector${processors > 1 ? 's' : ''} (${procs.join(', ')}) join the consumer groups of the buffer topics and export to the engines`,
         actions: [`\`${compose(files.toDir)} up -d --no-deps ${procs.join(' ')}\``],
       },
       gate: [
         { kind: 'manual', description: `every processor is healthy (${compose(files.toDir)} ps ${procs.join(' ')})` },
-        promql('every processor is up and has joined its consumer groups (where a Prometheus scrapes the collectors)', 'sum by (instance) (up{job=~".*processor.*"})', 'nonzero'),
+        processorsUp(),
       ],
-      onFailure: 'fix the processors before a gateway writes to Kafka: what a gateway writes then waits in the topics until a processor reads it',
+      onFailure: PROCESSORS_ON_FAILURE,
       rollback: `${compose(files.toDir)} rm -sf ${procs.join(' ')} (the topics are still empty)`,
     },
     { processor: processors },
@@ -114,43 +100,19 @@ export function addKafka(from: Topology, to: Topology): Runbook {
           : 'the only gateway restarts on the config that writes to Kafka: with no load balancer in front it cannot be drained, so clients are refused while it restarts and must retry (scale the gateways to 2 first for a zero-downtime cutover)',
         actions: [`otelstack deploy <to> --env ${env} --only gateways --dir ${files.toDir} --previous ${files.fromDir}`],
       },
-      gate: [
-        promql('the gateways write to Kafka (where a Prometheus scrapes the collectors)', kafkaRate(OTEL.exporterSent, OTEL.exporterLabel), 'nonzero'),
-        promql('the processors take what the gateways wrote', kafkaRate(OTEL.receiverAccepted, OTEL.receiverLabel), 'nonzero'),
-      ],
+      gate: kafkaWriting(),
       onFailure: 'the deploy rolls the failing gateway back to the running config and stops; fix and run it again (the gateways not yet switched keep exporting straight to the engines)',
       rollback: `otelstack deploy <from> --env ${env} --only gateways --dir ${files.fromDir} --previous ${files.toDir} (the processors then drain what is left in the topics)`,
     },
     { gateway: gateways },
   );
 
-  s.add(
-    {
-      id: 'verify',
-      title: 'Check the new path end to end',
-      source: 'derived',
-      change: { summary: 'one trace, one metric and one log line through the gateways, Kafka and the processors, read back from the engines', actions: [`otelstack verify <to> --env ${env}`] },
-      gate: [],
-      onFailure: 'roll back step 3: the gateways export straight to the engines again',
-      rollback: 'roll back step 3, then step 2 and step 1',
-    },
-    {},
-  );
+  s.add(verifyStep(env, 'step 3'), {});
 
-  return {
-    id: ADD_KAFKA_RUNBOOK,
-    title: 'Add Kafka between the gateways and the engines (gateway → Kafka → processor)',
-    engine: 'otelcol',
-    engines: ['otelcol', 'kafka'],
-    signal: 'ingestion',
-    from: 'direct export',
-    to: 'Kafka buffer',
-    source: 'seed 002 "Migration Path" Phase 1 (Add Kafka); the order and the gates are derived',
-    notes: [
-      `the running render is ${files.fromDir} and the target render ${files.toDir} (render both definitions first; the deploy compares them)`,
-      'processors before gateways: nothing written to Kafka waits for a reader',
-      'a gateway changes its exporters only after its queues are empty: a persistent queue of an exporter the new config no longer has is never read again',
-    ],
-    steps: s.steps,
-  };
+  return addKafkaRunbook(
+    '',
+    `the running render is ${files.fromDir} and the target render ${files.toDir} (render both definitions first; the deploy compares them)`,
+    ['a gateway changes its exporters only after its queues are empty: a persistent queue of an exporter the new config no longer has is never read again'],
+    s.steps,
+  );
 }

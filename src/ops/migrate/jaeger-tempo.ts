@@ -26,7 +26,8 @@ import { OTELCOL_TYPES, renderCollectorConfig, type CollectorConfig, type Collec
 import { toYaml } from '../../render/fileset.js';
 import type { RenderInput } from '../../render/types.js';
 import type { Topology } from '../../topology/types.js';
-import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
+import { promql } from './gates.js';
+import { Steps, type Difference, type Runbook } from './types.js';
 
 export const JAEGER_TEMPO_RUNBOOK = 'jaeger-to-tempo';
 
@@ -94,7 +95,6 @@ export function cutoverDatasources(from: Topology, to: Topology): Record<string,
 }
 
 const OTEL = COLLECTOR_METRICS.otelcol;
-const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
 
 /** The traces comparison of the parallel run (the canary's service by default: it runs in every environment with a canary). */
 export const TRACES_GATE = { windowSeconds: 300, settleSeconds: 30, sample: 10, limit: 1000, tolerancePercent: 1 } as const;

@@ -29,7 +29,8 @@ import { renderTopology } from '../../render/topology.js';
 import { expand } from '../../topology/expand.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
 import { parse } from 'yaml';
-import { Steps, type Difference, type GateCondition, type HelmChange, type Runbook } from './types.js';
+import { promql } from './gates.js';
+import { Steps, type Difference, type HelmChange, type Runbook } from './types.js';
 
 export const LOKI_MODES_RUNBOOK = 'loki-modes';
 
@@ -85,7 +86,6 @@ export function intermediateStack(to: Stack, env: string): Stack {
   return s;
 }
 
-const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
 
 interface Hop {
   fromMode: Mode;

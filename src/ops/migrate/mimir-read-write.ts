@@ -3,6 +3,7 @@ import { MIMIR_HELM_KEYS_VERIFIED, MIMIR_READ_WRITE_MIGRATION as M, mimirGateQue
 import { MIMIR_DISTRIBUTED_READ_WRITE as RW, MIMIR_READ_WRITE_TARGETS, type MimirReadWriteComponent } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_READ_WRITE_DIR, readWriteObjectName, type MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
+import { promql as promqlGate } from './gates.js';
 import { Steps, type GateCondition, type HelmChange, type Runbook, type StepChange } from './types.js';
 
 type Value = string | number | boolean;
@@ -12,6 +13,9 @@ type Value = string | number | boolean;
  * as it stands: the seed prints them as separate snippets to paste.
  */
 const OVERLAYS_JOIN = '\n+\n';
+
+/** How `migrate check` treats this runbook's ring conditions (src/ops/migrate/check.ts checkGate / fetchRing). */
+const RING_NOTE = "ring conditions: `migrate check --ring-url` (Mimir's HTTP port, e.g. a port-forward to a pod) checks them against the rings' status pages; without --ring-url they are listed as manual conditions";
 
 const jv = (v: Value): string => (typeof v === 'string' ? `'${v}'` : String(v));
 
@@ -84,7 +88,7 @@ function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topolog
 
 const ringBoth = (ring: string): GateCondition => ({ kind: 'ring', ring, expect: 'both', description: `the ${ring} ring includes both the microservices and the read-write components` });
 const ringLeft = (ring: string, who: string): GateCondition => ({ kind: 'ring', ring, expect: 'left', description: `${who} left the ${ring} ring` });
-const promql = (description: string, kind: Parameters<typeof mimirGateQuery>[0], expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query: mimirGateQuery(kind), expect });
+const promql = (description: string, kind: Parameters<typeof mimirGateQuery>[0], expect: 'nonzero' | 'zero'): GateCondition => promqlGate(description, mimirGateQuery(kind), expect);
 
 /** What a step that scales read-write components cannot say in Helm values: the objects that say it, or the jsonnet gap. */
 function rwGap(c: Ctx): string {
@@ -328,7 +332,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     from: 'microservices',
     to: 'read-write',
     source: M.source,
-    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, 'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions'],
+    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, RING_NOTE],
     steps: s.steps,
     ...(c.objects ? { readWriteObjects: c.objects } : {}),
   };
@@ -478,7 +482,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
       M.reverseRuler,
       ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, `every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []),
       ...(c.objects ? [objectsNote(c.objects), 'the read-write objects of each step assume the read-write components run as those objects beside the release (as the forward runbook leaves them); the release is installed with its microservices at 0 in step 1'] : []),
-      'ring conditions are not checked by `migrate check` yet: it prints them as manual conditions',
+      RING_NOTE,
     ],
     steps: s.steps,
     ...(c.objects ? { readWriteObjects: c.objects } : {}),

@@ -15,6 +15,7 @@ import { PROMETHEUS_MIGRATION as P } from '../../catalog/migrations.js';
 import { prometheusConfig } from '../../render/configs/engines.js';
 import { toYaml } from '../../render/fileset.js';
 import type { Topology } from '../../topology/types.js';
+import { promql } from './gates.js';
 import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
 
 export const PROMETHEUS_MIMIR_RUNBOOK = 'prometheus-to-mimir';
@@ -44,7 +45,6 @@ export function remoteWriteConfig(to: Topology): Record<string, unknown> {
 }
 
 const compare = (description: string, query: string, tolerancePercent: number): GateCondition => ({ kind: 'compare', description, query, tolerancePercent });
-const promql = (description: string, query: string, expect: 'nonzero' | 'zero'): GateCondition => ({ kind: 'promql', description, query, expect });
 
 export function prometheusToMimir(from: Topology, to: Topology): Runbook {
   const env = to.env.name;

@@ -124,14 +124,54 @@ async function afterTs(file: string, edit: (tenants: Record<string, unknown>) =>
   return validateDefinition(file, { ...raw, tenants: edit({ ...((raw['tenants'] as Record<string, unknown> | undefined) ?? {}) }) });
 }
 
-function finish(base: Omit<TenantChange, 'findings' | 'refused' | 'render' | 'written'>, file: string, before: Stack, after: Stack, o: ChangeOptions, write: (() => void) | undefined): TenantChange {
-  const findings = newFindings(file, before, after);
-  const { guard, ...render } = renderDiff(before, after, o.diff);
+/** The definition after a tenant change, and how it is (or is not) written. */
+interface Edited {
+  after: Stack;
+  kind: TenantChange['kind'];
+  reformatted: boolean;
+  definitionPatch: string | null;
+  typescript: string | null;
+  notes: string[];
+  /** YAML: replaces the file (as it was read) atomically; TypeScript: undefined, otelstack never edits it */
+  write: (() => void) | undefined;
+}
+
+/**
+ * The change add and remove make, on either kind of definition: a TypeScript one is evaluated with the change (`ts`)
+ * and the change printed for a person to make; a YAML one is edited in place (`yaml`), validated, and its patch
+ * shown. The notes end with the Faro ports the change moves.
+ */
+async function editDefinition(file: string, before: Stack, ts: () => Promise<{ after: Stack; typescript: string; note: string }>, yaml: (src: string) => { text: string; reformatted: boolean }): Promise<Edited> {
+  let e: Edited;
+  if (isTs(file)) {
+    const t = await ts();
+    e = { after: t.after, kind: 'typescript', reformatted: false, definitionPatch: null, typescript: t.typescript, notes: [t.note], write: undefined };
+  } else {
+    const src = readFileSync(file, 'utf8');
+    const edit = yaml(src);
+    e = {
+      after: validateDefinition(file, parse(edit.text)),
+      kind: 'yaml',
+      reformatted: edit.reformatted,
+      definitionPatch: textPatch(basename(file), src, edit.text, 'before', 'after'),
+      typescript: null,
+      notes: edit.reformatted ? [`the tenants block's layout is one the in-place edit does not handle: the yaml library re-serialised ${file} (comments kept)`] : [],
+      write: () => writeAtomic(file, src, edit.text),
+    };
+  }
+  e.notes.push(...portMoves(before, e.after));
+  return e;
+}
+
+/** The change's findings and render diff; written only when nothing refuses it and it is not a dry run. */
+function finish(command: TenantChange['command'], file: string, o: ChangeOptions, before: Stack, e: Edited, block: TenantBlock | null, onboarding: TenantOnboarding | null): TenantChange {
+  const findings = newFindings(file, before, e.after);
+  const { guard, ...render } = renderDiff(before, e.after, o.diff);
   const refused = findings.some((f) => f.severity === 'error') || guard.length > 0;
   const all = refused && guard.length ? [...findings, ...guard] : findings;
-  const written = !refused && !o.dryRun && write !== undefined;
-  if (written) write!();
-  return { ...base, findings: all, refused, render, written };
+  const written = !refused && !o.dryRun && e.write !== undefined;
+  if (written) e.write!();
+  return { command, definition: file, tenant: o.name, kind: e.kind, dryRun: o.dryRun, reformatted: e.reformatted, block, definitionPatch: e.definitionPatch, typescript: e.typescript, notes: e.notes, onboarding, findings: all, refused, render, written };
 }
 
 export async function addTenant(o: ChangeOptions & { flags: TenantFlags }): Promise<TenantChange> {
@@ -140,29 +180,20 @@ export async function addTenant(o: ChangeOptions & { flags: TenantFlags }): Prom
   if (o.name in before.tenants) {
     throw new TenantInputError(`${file} already has a tenant "${o.name}" (tenants.${o.name})`, `run \`otelstack tenant remove ${o.definition} ${o.name}\` first, or pick another name`);
   }
-  const notes: string[] = [];
-  const block = withStablePorts(before, o.name, tenantFromFlags(o.flags), notes);
-  let after: Stack;
-  let definitionPatch: string | null = null;
-  let typescript: string | null = null;
-  let reformatted = false;
-  let write: (() => void) | undefined;
-  if (isTs(file)) {
-    after = await afterTs(file, (t) => ({ ...t, [o.name]: block }));
-    typescript = `${/^[A-Za-z_$][\w$]*$/.test(o.name) ? o.name : `'${o.name}'`}: ${tsLiteral(block)},`;
-    notes.push(`otelstack does not edit TypeScript definitions: add the property above under \`tenants\` in ${file}${before.tenants && Object.keys(before.tenants).length ? '' : ' (create `tenants: { … }` at the top level of defineStack)'}`);
-  } else {
-    const src = readFileSync(file, 'utf8');
-    const edit = addTenantToYaml(file, src, o.name, block);
-    after = validateDefinition(file, parse(edit.text));
-    reformatted = edit.reformatted;
-    definitionPatch = textPatch(basename(file), src, edit.text, 'before', 'after');
-    write = () => writeAtomic(file, src, edit.text);
-    if (reformatted) notes.push(`the tenants block's layout is one the in-place edit does not handle: the yaml library re-serialised ${file} (comments kept)`);
-  }
-  notes.push(...portMoves(before, after));
-  const change = finish({ command: 'add', definition: file, tenant: o.name, kind: typescript !== null ? 'typescript' : 'yaml', dryRun: o.dryRun, reformatted, block, definitionPatch, typescript, notes, onboarding: tenantOnboarding(after, o.definition, o.name) }, file, before, after, o, write);
-  return change;
+  const pinned: string[] = [];
+  const block = withStablePorts(before, o.name, tenantFromFlags(o.flags), pinned);
+  const e = await editDefinition(
+    file,
+    before,
+    async () => ({
+      after: await afterTs(file, (t) => ({ ...t, [o.name]: block })),
+      typescript: `${/^[A-Za-z_$][\w$]*$/.test(o.name) ? o.name : `'${o.name}'`}: ${tsLiteral(block)},`,
+      note: `otelstack does not edit TypeScript definitions: add the property above under \`tenants\` in ${file}${before.tenants && Object.keys(before.tenants).length ? '' : ' (create `tenants: { … }` at the top level of defineStack)'}`,
+    }),
+    (src) => addTenantToYaml(file, src, o.name, block),
+  );
+  e.notes.unshift(...pinned);
+  return finish('add', file, o, before, e, block, tenantOnboarding(e.after, o.definition, o.name));
 }
 
 export async function removeTenant(o: ChangeOptions): Promise<TenantChange> {
@@ -171,28 +202,18 @@ export async function removeTenant(o: ChangeOptions): Promise<TenantChange> {
     const names = Object.keys(before.tenants);
     throw new TenantInputError(`${file} has no tenant "${o.name}"`, names.length ? `its tenants: ${names.join(', ')} (\`otelstack tenant list ${o.definition}\`)` : 'it has no tenants');
   }
-  const notes: string[] = [];
-  let after: Stack;
-  let definitionPatch: string | null = null;
-  let typescript: string | null = null;
-  let reformatted = false;
-  let write: (() => void) | undefined;
-  if (isTs(file)) {
-    after = await afterTs(file, (t) => {
-      const { [o.name]: _gone, ...rest } = t;
-      return rest;
-    });
-    typescript = `tenants.${o.name}`;
-    notes.push(`otelstack does not edit TypeScript definitions: delete the property \`${o.name}\` of \`tenants\` in ${file}`);
-  } else {
-    const src = readFileSync(file, 'utf8');
-    const edit = removeTenantFromYaml(file, src, o.name);
-    after = validateDefinition(file, parse(edit.text));
-    reformatted = edit.reformatted;
-    definitionPatch = textPatch(basename(file), src, edit.text, 'before', 'after');
-    write = () => writeAtomic(file, src, edit.text);
-    if (reformatted) notes.push(`the tenants block's layout is one the in-place edit does not handle: the yaml library re-serialised ${file} (comments kept)`);
-  }
-  notes.push(...portMoves(before, after));
-  return finish({ command: 'remove', definition: file, tenant: o.name, kind: typescript !== null ? 'typescript' : 'yaml', dryRun: o.dryRun, reformatted, block: null, definitionPatch, typescript, notes, onboarding: null }, file, before, after, o, write);
+  const e = await editDefinition(
+    file,
+    before,
+    async () => ({
+      after: await afterTs(file, (t) => {
+        const { [o.name]: _gone, ...rest } = t;
+        return rest;
+      }),
+      typescript: `tenants.${o.name}`,
+      note: `otelstack does not edit TypeScript definitions: delete the property \`${o.name}\` of \`tenants\` in ${file}`,
+    }),
+    (src) => removeTenantFromYaml(file, src, o.name),
+  );
+  return finish('remove', file, o, before, e, null, null);
 }

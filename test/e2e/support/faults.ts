@@ -5,8 +5,9 @@ import type { Signal } from '../../../src/ops/otlp/index.js';
 import type { OtlpSink } from '../../support/otlp-sink.js';
 import type { Collector } from './collector.js';
 import { account, allAckedDelivered, formatRows, totalRow, type FaultRow, type SteadyLoad } from './load.js';
-import { waitUntil } from './proc.js';
+import { killAllTracked, waitUntil } from './proc.js';
 import { totalOf, type QueueState } from './telemetry.js';
+import { removeTempDir } from './tmp.js';
 
 export interface SettleResult {
   readonly rows: readonly FaultRow[];
@@ -30,6 +31,32 @@ export function printTable(title: string): void {
   if (printed.length === 0) return;
   console.log(`# ${title}`);
   for (const line of formatRows(printed)) console.log(`#   ${line}`);
+}
+
+/** What a fault test started, for its after(): stopped in the order of the fields. */
+export interface FaultTeardown {
+  /** the title of the table printed at the end */
+  readonly table: string;
+  readonly dir: string | undefined;
+  readonly loads?: Iterable<SteadyLoad | undefined>;
+  readonly collectors?: Iterable<Collector>;
+  /** stopped after the collectors, in order (a load balancer, the Kafka cluster) */
+  readonly others?: ReadonlyArray<{ stop(): Promise<unknown> } | undefined>;
+  readonly sinks?: Iterable<OtlpSink | undefined>;
+}
+
+/**
+ * A fault test's after(): the loads closed, the collectors and then the others stopped (a failed stop does not keep
+ * the rest from stopping), the sinks stopped, any process left killed, the file's table printed, its directory removed.
+ */
+export async function endFaultTest(o: FaultTeardown): Promise<void> {
+  for (const l of o.loads ?? []) await l?.close().catch(() => undefined);
+  for (const c of o.collectors ?? []) await c.stop().catch(() => undefined);
+  for (const x of o.others ?? []) await x?.stop().catch(() => undefined);
+  for (const s of o.sinks ?? []) await s?.stop();
+  killAllTracked();
+  printTable(o.table);
+  removeTempDir(o.dir);
 }
 
 /**

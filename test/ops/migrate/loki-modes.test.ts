@@ -19,6 +19,7 @@ import { renderMigrationStep, stepDir } from '../../../src/ops/migrate/render.js
 import { renderKubernetes } from '../../../src/render/kubernetes/index.js';
 import { expand } from '../../../src/topology/expand.js';
 import { ROOT } from '../../support/paths.js';
+import { ringPage, ringReply } from '../../support/ring-page.js';
 
 const FROM = join(ROOT, 'test/fixtures/migrate/loki-monolithic.yaml');
 const TO = join(ROOT, 'examples/production');
@@ -78,12 +79,13 @@ describe('migrate plan: Loki monolithic → simple-scalable (staging)', () => {
     const rings: Record<string, unknown> = {};
     const server = http.createServer((req, res) => {
       const body = rings[req.url ?? ''];
-      if (body === undefined || !(req.headers.accept ?? '').includes('application/json')) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (body === undefined) return void res.writeHead(404).end('404 page not found\n');
+      const r = ringReply(req.headers.accept, body);
+      res.writeHead(r.status, { 'content-type': r.contentType }).end(r.text);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const shards = (xs: Array<[string, string]>) => ({ shards: xs.map(([id, state]) => ({ id, state, zone: '', address: `${id}:9095`, timestamp: '2026-12-04T10:00:00Z' })), now: '2026-12-04T10:00:05Z' });
+    const shards = (xs: Array<[string, string]>) => ringPage(xs);
     try {
       const ringOnly = (n: number) => ({ ...p.runbook!.steps[n - 1]!, gate: p.runbook!.steps[n - 1]!.gate.filter((g) => g.kind === 'ring') });
       rings['/ring'] = shards([['loki-0', 'ACTIVE'], ['loki-write-0', 'JOINING']]);

@@ -117,6 +117,15 @@ describe('migrate plan: runbook selection and steps', () => {
     assert.equal(last.replicas['ingester'], 3);
   });
 
+  it('both directions say how migrate check treats their ring conditions: checked with --ring-url, else manual', () => {
+    for (const p of [plan(stack(FROM), stack(TO)), planMigration({ fromFile: TO, fromStack: stack(TO), toFile: FROM, toStack: stack(FROM), env: 'prod' })]) {
+      const note = p.runbook!.notes.find((n) => n.startsWith('ring conditions'));
+      assert.ok(note, p.runbook!.id);
+      assert.match(note, /--ring-url`? .* checks them against the rings' status pages; without --ring-url they are listed as manual/);
+      assert.ok(!p.runbook!.notes.some((n) => /not checked/.test(n)));
+    }
+  });
+
   it('differences no runbook covers are listed (and an error finding) beside the runbook', () => {
     const to = stack(TO, (r) => {
       r['signals'].logs.environments.prod.components.querier.replicas = 3;

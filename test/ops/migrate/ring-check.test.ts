@@ -1,7 +1,8 @@
 // Ring conditions of `migrate check` (--ring-url): the rings' status pages answered as dskit's ring page handler
 // answers them (ring/ring_http.go: JSON {"shards": [...], "now"} when Accept contains application/json, HTML
-// otherwise; test/fixtures/migrate/store-gateway-ring.json has that shape) by a loopback server; a condition holds
-// or fails with the instances it saw, and a page that is not the ring JSON fails with a clear line.
+// otherwise; test/support/ring-page.ts, the shape real Loki 3.6.3 and Tempo 3.0.1 answered on loopback, which
+// test/fixtures/migrate/store-gateway-ring.json has too) by a loopback server; a condition holds or fails with the
+// instances it saw, and a page that is not the ring JSON fails with a clear line.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -15,10 +16,11 @@ import { checkGate, fetchRing, gateLines, ringHolds } from '../../../src/ops/mig
 import { planMigration } from '../../../src/ops/migrate/plan.js';
 import type { Step } from '../../../src/ops/migrate/types.js';
 import { ROOT } from '../../support/paths.js';
+import { RING_SHARD_KEYS, ringPage, ringReply } from '../../support/ring-page.js';
 
 type Shard = { id: string; state: string; zone: string };
 const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/migrate/store-gateway-ring.json'), 'utf8')) as { shards: Shard[] };
-const page = (ids: Array<[string, string]>) => ({ shards: ids.map(([id, state]) => ({ ...FIXTURE.shards[0]!, id, state })), now: '2026-12-03T10:00:05Z' });
+const page = (ids: Array<[string, string]>) => ringPage(ids.map(([id, state]) => [id, state, 'zone-a'] as const));
 
 describe('migrate check: ring conditions through the rings\' status pages', () => {
   let server: http.Server;
@@ -29,8 +31,8 @@ describe('migrate check: ring conditions through the rings\' status pages', () =
       const body = rings.get(req.url ?? '');
       if (body === undefined) return void res.writeHead(404).end('404 page not found\n');
       // dskit: JSON only when asked for it
-      if ((req.headers.accept ?? '').includes('application/json')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>ring</body></html>');
+      const r = ringReply(req.headers.accept, body);
+      res.writeHead(r.status, { 'content-type': r.contentType }).end(r.text);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -38,6 +40,9 @@ describe('migrate check: ring conditions through the rings\' status pages', () =
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   it('reads the documented JSON shape: ids, states and zones of the fixture', async () => {
+    // the fixture's instances have the keys the real pages answered with
+    for (const s of FIXTURE.shards) assert.deepEqual(Object.keys(s), [...RING_SHARD_KEYS]);
+    assert.deepEqual(Object.keys(page([['x', 'ACTIVE']]).shards[0]!), [...RING_SHARD_KEYS]);
     rings.set('/store-gateway/ring', FIXTURE);
     const got = await fetchRing(base, 'store-gateway');
     assert.deepEqual(got, [
