@@ -38,11 +38,20 @@ describe('tenants: the topology carries each tenant an environment serves', () =
     assert.deepEqual(expand(s, 'prod').tenants?.map((x) => x.name), ['blog']);
     assert.deepEqual(expand(s, 'local').tenants?.map((x) => x.name), ['blog', 'shop']);
   });
+  it('implicit ports follow the name order of the tenants without a pinned port and skip the pinned ones', () => {
+    const r = raw();
+    r.tenants.apps = { origins: ['https://apps.example.com'], rateLimit: { perSecond: 5 } };
+    r.tenants.blog.port = FARO_TENANT_PORT_BASE;
+    const t = expand(validateDefinition(FILE, r), 'local');
+    assert.deepEqual(t.tenants?.map((x) => [x.name, x.faroPort - FARO_TENANT_PORT_BASE]), [['apps', 1], ['blog', 0], ['shop', 2]]);
+  });
   it('an unknown environment, a shared tenant id and a shared port are bad input with their paths', () => {
     const r = raw();
     r.tenants.shop.environments = ['prdo'];
     r.tenants.blog.id = 'shop';
-    r.tenants.blog.port = FARO_TENANT_PORT_BASE + 1;
+    // implicit ports skip pinned ones: only two pinned ports can meet
+    r.tenants.blog.port = FARO_TENANT_PORT_BASE + 7;
+    r.tenants.shop.port = FARO_TENANT_PORT_BASE + 7;
     assert.throws(
       () => validateDefinition(FILE, r),
       (e: unknown) => {
