@@ -110,6 +110,12 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
       assert.deepEqual(config['configMap']['items'], [{ key: 'mimir.yaml', path: 'mimir.yaml' }]);
       assert.equal((pod['volumes'] as Obj[]).find((v) => v['name'] === RW.runtime.volume)!['configMap']['name'], `${full}-runtime`);
       assert.ok((c['volumeMounts'] as Obj[]).some((m) => m['name'] === RW.config.volume && m['mountPath'] === '/etc/mimir'));
+      // where the backend runs the alertmanager: its fallback config and, the root being read-only, a writable /tmp (as the chart's)
+      const mounts = c['volumeMounts'] as Obj[];
+      if (mounts.some((m) => m['name'] === RW.alertmanagerFallback.volume)) {
+        assert.ok(mounts.some((m) => m['name'] === RW.alertmanagerTmp.volume && m['mountPath'] === '/tmp'), `${name}: the alertmanager's /tmp`);
+        assert.deepEqual((pod['volumes'] as Obj[]).find((v) => v['name'] === RW.alertmanagerTmp.volume)!['emptyDir'], {});
+      } else assert.ok(!mounts.some((m) => m['name'] === RW.alertmanagerTmp.volume), `${name}: no /tmp without the alertmanager`);
       const args = c['args'] as string[];
       assert.ok(args.includes('-config.file=/etc/mimir/mimir.yaml') && args.includes('-config.expand-env=true'), `${name}: the chart's args`);
       assert.equal(args[0], `-target=${labels['app.kubernetes.io/component']!.slice('mimir-'.length)}`);
@@ -126,6 +132,7 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
         if (name.includes('write')) {
           assert.ok(args.includes(`-ingester.ring.instance-availability-zone=${zone}`), `${name}: ingester zone`);
           assert.equal(pod['terminationGracePeriodSeconds'], RW.ingesterTerminationGraceSeconds);
+          assert.equal(RW.ingesterTerminationGraceSeconds, 1200, "chart 6.0.4's ingester.terminationGracePeriodSeconds");
         } else {
           assert.ok(args.includes(`-store-gateway.sharding-ring.instance-availability-zone=${zone}`), `${name}: store-gateway zone`);
           assert.ok(args.includes('-store-gateway.sharding-ring.unregister-on-shutdown=false'), 'seed 004 step 5: mimir-backend keeps its store-gateway in the ring');
