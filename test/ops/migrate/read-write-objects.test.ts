@@ -175,6 +175,33 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
     assert.ok(plan.runbook!.notes.some((n) => n.includes('#8903')));
   });
 
+  it("mimir-backend runs the alertmanager as the chart's does: its fallback ConfigMap at /configs and a writable /tmp; neither when the values switch the alertmanager off", () => {
+    const per = { cpuRequestMillicores: 100, memoryRequestBytes: 256 * 1024 ** 2, storageBytes: 1024 ** 3 };
+    const spec: MimirReadWriteSpec = {
+      release: 'mimir',
+      namespace: 'ns',
+      environment: 'prod',
+      version: '3.0.1',
+      zones: [],
+      components: { 'mimir-backend': { replicas: 1, perReplica: per, definitionPath: 'z' } },
+      podDisruptionBudgets: false,
+    };
+    const podOf = (values: Record<string, unknown>) => {
+      const files = mimirReadWriteObjects(spec, { 'mimir-backend': 1 }, values);
+      assert.ok(assertObjectsValidate(files) >= 1);
+      return (parse(files.get(`${MIMIR_READ_WRITE_DIR}/mimir-backend-statefulset.yaml`)!) as Obj)['spec']['template']['spec'];
+    };
+    const on = podOf({});
+    const mounts = (on['containers'][0]['volumeMounts'] as Obj[]).map((m) => `${m['name']}:${m['mountPath']}`);
+    assert.ok(mounts.includes(`${RW.alertmanagerFallback.volume}:/configs`), mounts.join());
+    assert.ok(mounts.includes('tmp:/tmp'), mounts.join());
+    assert.equal(on['containers'][0]['securityContext']['readOnlyRootFilesystem'], true);
+    assert.equal((on['volumes'] as Obj[]).find((v) => v['name'] === RW.alertmanagerFallback.volume)!['configMap']['name'], 'mimir-alertmanager-fallback-config');
+    assert.deepEqual((on['volumes'] as Obj[]).find((v) => v['name'] === 'tmp')!['emptyDir'], {});
+    const off = podOf({ alertmanager: { enabled: false } });
+    assert.ok(!(off['volumes'] as Obj[]).some((v) => v['name'] === 'tmp' || v['name'] === RW.alertmanagerFallback.volume));
+  });
+
   it('an autoscaled mimir-read: an HPA owns the count once it runs (none at 0 replicas); no zones: one StatefulSet per component; a release without the infix gets <release>-mimir', () => {
     const per = { cpuRequestMillicores: 100, memoryRequestBytes: 256 * 1024 ** 2, storageBytes: 1024 ** 3 };
     const spec: MimirReadWriteSpec = {
