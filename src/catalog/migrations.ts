@@ -3,13 +3,23 @@
  *
  * Mimir microservices ↔ read-write: Grafana Mimir's documentation page "Migrate from microservices to read-write mode
  * without downtime" (Deploy with Jsonnet and Tanka; an older documented version, reproduced whole in seed 004). The
- * Mimir repository cannot be fetched here: the jsonnet `_config` keys, metric names, job names and the wait below are
- * the ones that page shows, nothing more. Where a fact is otelstack's own derivation it says so (`derived`).
+ * metric names, job names and the wait below are the ones that page shows; the jsonnet `_config` keys and objects it
+ * uses were read in Mimir's jsonnet (grafana/mimir operations/mimir, single files of the search index, see `jsonnet`);
+ * the Helm keys in the chart's values.yaml (MIMIR_HELM_KEYS_SOURCE). Where a fact is otelstack's own derivation it
+ * says so (`derived`).
  */
 
-/** mimir-distributed value keys the runbook writes for Helm users: NOT verified against the pinned 6.0.0 chart. */
-export const MIMIR_HELM_KEYS_VERIFIED = false as const;
-export const MIMIR_HELM_KEYS_SOURCE = 'mimir-distributed 5.x values.yaml (per-component replicas, zoneAwareReplication.enabled, extraArgs map); the 6.0.0 values.yaml is unread here';
+/**
+ * mimir-distributed value keys the runbook writes for Helm users, each read in values.yaml at 30ef0780 (Chart.yaml
+ * there: version 6.0.4): `<component>.replicas` (ingester / store_gateway / alertmanager: the total over the zones,
+ * ceil(replicas / zones) per zone; `zoneAwareReplication.zones[]` has no replicas of its own),
+ * `ingester.zoneAwareReplication.enabled` and `store_gateway.zoneAwareReplication.enabled` (default true),
+ * `store_gateway.extraArgs` (a map, rendered `-key=value`), `ruler.remoteEvaluationDedicatedQueryPath` (default false),
+ * `gateway.enabled`, `rollout_operator.enabled`. 6.0.0 is not stored; the CHANGELOG at 30ef0780 lists no values change
+ * in 6.0.1–6.0.4.
+ */
+export const MIMIR_HELM_KEYS_VERIFIED = true as const;
+export const MIMIR_HELM_KEYS_SOURCE = 'grafana/mimir mimir-distributed values.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored)';
 
 export const MIMIR_READ_WRITE_MIGRATION = {
   id: 'mimir-microservices-to-read-write',
@@ -26,15 +36,51 @@ export const MIMIR_READ_WRITE_MIGRATION = {
     'the mimir-distributed chart has no read-write mode (grafana/mimir#8903 is open): no Helm value deploys mimir-write / mimir-read / mimir-backend; `otelstack migrate render --step N` writes them as Kubernetes objects (kubernetes/mimir-read-write/: Deployment / StatefulSets per zone, Services, PodDisruptionBudgets) with that step\'s replicas, mounting the release\'s config and joining its memberlist ring (the gossip-ring Service selects them), so Helm users follow the same steps without jsonnet; apply them with kubectl or an ArgoCD Application with a directory source',
   helmObjectsKeep:
     'the read-write objects mount the release\'s config and runtime ConfigMaps, join its gossip-ring Service and run as its ServiceAccount: keep the mimir-distributed release installed, every microservice at 0 replicas (uninstalling it would take the configuration of mimir-read / mimir-write / mimir-backend with it)',
+  /**
+   * values.yaml at 30ef0780 (chart 6.0.4), `gateway.nginx.config.file`: /distributor, /api/v1/push and /otlp/v1/metrics
+   * go to `<fullname>-distributor-headless`, /prometheus to `<fullname>-query-frontend`, the rules API and /ruler/ring to
+   * `<fullname>-ruler`, the Alertmanager paths to `<fullname>-alertmanager-headless`, /api/v1/upload/block/ to
+   * `<fullname>-compactor` — fixed in that one templated file, no value per route.
+   */
   gatewayRouting:
-    'mimir-distributed\'s gateway routes the push and query endpoints to the microservices; the catalog records no chart value that points it at other Services: route at the ingress / load balancer in front of it (unverified for 6.0.0)',
+    'mimir-distributed\'s gateway (nginx) sends pushes to the distributors and queries to the query-frontend by fixed names in its config file (gateway.nginx.config.file; no value per route, chart 6.0.4): route at the ingress / load balancer in front of it',
+  /** the plan's note on the Helm keys (MIMIR_HELM_KEYS_SOURCE) */
+  helmKeysNote: 'the Helm keys below were checked in mimir-distributed 6.0.4\'s values.yaml (grafana/mimir 30ef0780); 6.0.0 is not stored, and its CHANGELOG lists no values change in 6.0.1–6.0.4',
+  /**
+   * Mimir 3.0 has no read-write mode: grafana/mimir#12584 (merged 2025-09-02, "removes code support for the
+   * experimental read-write deployment mode in Mimir 3"; Mimir 3.0.0-rc.0 was tagged on 2025-10-20) removed the
+   * write / read / backend targets (a later stored pkg/mimir/modules.go defines none, MIMIR_READ_WRITE_TARGETS), and
+   * Mimir's jsonnet dropped it (#11974; operations/mimir/mimir.libsonnet at 063371ec no longer imports
+   * read-write-deployment/main.libsonnet, which the version at a2e82d1c did). Unverified against a Mimir 3 binary
+   * (none here).
+   */
+  mimir3:
+    'Mimir 3.0 removed the read-write deployment mode (grafana/mimir#12584: no -target=write|read|backend) and Mimir\'s jsonnet dropped it (#11974): this runbook needs Mimir 2.x (2.17 or earlier) on both sides; on Mimir 3 the read-write components do not start',
   /** which microservices each read-write component replaces (the documentation's diff list) */
   groups: {
     read: { readWrite: 'mimir-read', microservices: ['query-frontend', 'querier'] },
     backend: { readWrite: 'mimir-backend', microservices: ['query-scheduler', 'store-gateway', 'compactor', 'ruler', 'overrides-exporter'] },
     write: { readWrite: 'mimir-write', microservices: ['distributor', 'ingester'] },
   },
-  /** jsonnet `_config` knobs the page uses */
+  /**
+   * jsonnet `_config` knobs the page uses, each read in grafana/mimir operations/mimir (the deployment_mode era,
+   * Mimir 2.x): operations/mimir/config.libsonnet at 0139a083 (`deployment_mode`: 'microservices' | 'read-write' |
+   * 'migration'; migration = both); read-write-deployment/config.libsonnet at efd72bb1 (`mimir_write_replicas`,
+   * `mimir_read_replicas`, `mimir_backend_replicas`, and its asserts: read-write needs `multi_zone_ingester_enabled`,
+   * `multi_zone_store_gateway_enabled`, `memberlist_ring_enabled`; outside microservices / migration it needs
+   * `autoscaling_querier_enabled`, `ruler_remote_evaluation_enabled` and `overrides_exporter_enabled` false);
+   * read-write-deployment/autoscaling.libsonnet at 026431b8 (`autoscaling_mimir_read_enabled`, `_min_replicas`,
+   * `_max_replicas`); multi-zone.libsonnet at 11e51f81 (`multi_zone_ingester_enabled`,
+   * `multi_zone_store_gateway_enabled`, `multi_zone_store_gateway_replicas`, `ingester_zone_<a|b|c>_statefulset`;
+   * also multi-zone-store-gateway.libsonnet at bb249d95); autoscaling.libsonnet at 00e4b16e
+   * (`autoscaling_querier_enabled`, `autoscaling_ruler_querier_enabled`); ruler-remote-evaluation.libsonnet at
+   * 0139a083 (`ruler_remote_evaluation_enabled`); read-write-deployment/backend.libsonnet at 0139a083
+   * (`mimir_backend_args` = … + `$.store_gateway_args` + `target: 'backend'`).
+   * Observed there, not changed here: that config sets `overrides_exporter_enabled: false` whenever
+   * is_read_write_deployment_mode (migration too), so overrides-exporter.libsonnet defines
+   * `overrides_exporter_deployment` as null in migration mode, and the page's `overrides_exporter_deployment+:` overlay
+   * (step 5) would fail to evaluate (go-jsonnet 0.22: `{a: null} + {a+: {}}` is "RUNTIME ERROR: Unexpected type null").
+   */
   jsonnet: {
     deploymentMode: 'deployment_mode',
     modes: { migration: 'migration', readWrite: 'read-write', microservices: 'microservices' },
@@ -45,7 +91,12 @@ export const MIMIR_READ_WRITE_MIGRATION = {
     querierAutoscaling: 'autoscaling_querier_enabled',
     rulerRemoteEvaluation: 'ruler_remote_evaluation_enabled',
     rulerQuerierAutoscaling: 'autoscaling_ruler_querier_enabled',
-    /** component → the jsonnet object scaled with `<kind>.mixin.spec.withReplicas(n)` */
+    /**
+     * component → the jsonnet object scaled with `<kind>.mixin.spec.withReplicas(n)`: the names of
+     * read-write-deployment.libsonnet at 07ff4d97 (its uninstall list) and of the deployment_mode-era component files
+     * (query-frontend, querier, distributor, compactor, ruler, overrides-exporter .libsonnet, read as single files of
+     * the search index without their commits)
+     */
     objects: {
       'query-frontend': { object: 'query_frontend_deployment', kind: 'deployment' },
       'query-scheduler': { object: 'query_scheduler_deployment', kind: 'deployment' },
@@ -62,13 +113,17 @@ export const MIMIR_READ_WRITE_MIGRATION = {
     backendArgs: 'mimir_backend_args',
     /**
      * Where the snippets' `deployment` / `statefulSet` come from when a step's overlay is a file of its own: the
-     * Kubernetes library of Grafana's jsonnet-libs that Mimir's jsonnet builds on (ksonnet-util's kausal, whose
-     * apps.v1 objects keep the `.mixin` accessors the snippets call). Unverified against the Mimir repository (too
-     * large to fetch here).
+     * Kubernetes library of Grafana's jsonnet-libs that Mimir's jsonnet builds on: operations/mimir/mimir.libsonnet
+     * (a2e82d1c, 063371ec) starts with `(import 'ksonnet-util/kausal.libsonnet')`, jsonnetfile.json (063371ec) takes
+     * ksonnet-util from grafana/jsonnet-libs, and multi-zone.libsonnet (00f7961a) binds `k.apps.v1.deployment` /
+     * `k.apps.v1.statefulSet` from it and calls their `.mixin.spec.withReplicas`.
      */
     k8sLibrary: { import: 'ksonnet-util/kausal.libsonnet', deployment: 'k.apps.v1.deployment', statefulSet: 'k.apps.v1.statefulSet' },
   },
+  /** multi-zone.libsonnet at 11e51f81 sets it false on the zone store-gateways */
   storeGatewayUnregisterFlag: 'store-gateway.sharding-ring.unregister-on-shutdown',
+  /** mimir-distributed's ruler remote evaluation (a dedicated ruler query path; values.yaml at 30ef0780, chart 6.0.4) */
+  rulerRemoteEvaluationHelm: 'ruler.remoteEvaluationDedicatedQueryPath',
   /** the rings the documentation checks after mimir-backend is scaled up and after the microservices leave */
   rings: ['query-scheduler', 'store-gateway', 'compactor', 'ruler'],
   /**

@@ -8,8 +8,10 @@ import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
  * (grafana.com/docs/helm-charts/mimir-distributed/v6.0.x): chart 6 deploys the ingest-storage architecture
  * (Kafka) by default, with a bundled single-node Kafka "for demonstration and testing only"; classic mode keeps
  * ingesters with a WAL and a replicated ring (replication factor 3 by default).
- * Mimir has no monolithic chart; read-write mode (mimir-write / mimir-read / mimir-backend) exists only in its
- * jsonnet (operations/mimir, read-write-deployment), not in the chart.
+ * Mimir has no monolithic chart; read-write mode (mimir-write / mimir-read / mimir-backend) existed only in its
+ * jsonnet (operations/mimir, read-write-deployment), never in the chart — and Mimir 3.0 removed it altogether
+ * (grafana/mimir#12584: no write / read / backend targets; see MIMIR_READ_WRITE_MIGRATION.mimir3 in migrations.ts).
+ * The line-3 'read-write' mode below is kept for the migration runbooks, which say so in their notes.
  */
 const microservices = [
   comp('distributor', 'write', { cpu: 100, memory: 256 * Mi }, [1, 2]),
@@ -117,7 +119,10 @@ export const mimir: EngineFacts = {
       const base = `http://${host(release)}:8080`;
       return { push: `${base}/api/v1/push`, query: `${base}/prometheus`, otlp: `${base}/otlp` };
     }
-    // mimir-distributed's unified gateway service listens on 80 and routes /api/v1/push and /prometheus.
+    // mimir-distributed's gateway Service is `<fullname>-gateway` (templates/gateway/_helpers.tpl
+    // mimir.gateway.service.name at 096dc676: mimir.resourceName component "gateway"; the fullname is the release when
+    // it contains "mimir", as the engine id does), port 80 (gateway.service.port), and its nginx config routes
+    // /api/v1/push, /otlp/v1/metrics and /prometheus (values.yaml at 30ef0780, chart 6.0.4).
     const gw = `${release}-gateway`;
     const port = target === 'kubernetes' ? 80 : 8080;
     const base = `http://${host(gw)}:${port}`;
@@ -159,7 +164,9 @@ export const MIMIR_EXEMPLARS = { limit: 'max_global_exemplars_per_user', default
  * the defaults (documented; the same validation.Limits mechanism as Loki's, whose source does that). Keys:
  * `ingestion_rate` (samples/s, default 10000), `ingestion_burst_size` (samples, default 200000),
  * `max_global_series_per_user` (default 150000). mimir-distributed: top-level `runtimeConfig` values become the
- * runtime ConfigMap the chart's config points runtime_config.file at (/var/mimir/runtime.yaml) — unverified for 6.0.0.
+ * runtime ConfigMap `<fullname>-runtime` (key runtime.yaml, mounted at /var/mimir) the chart's config points
+ * runtime_config.file at (/var/<mimir.name>/runtime.yaml) — checked in values.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not
+ * stored) and templates/runtime-configmap.yaml at 07241f91; the limit keys themselves stay unverified (docs only).
  */
 export const MIMIR_TENANT_LIMITS = {
   source: 'UNVERIFIED: Mimir 3.0 documentation (About runtime configuration; Configuration parameters, limits); mimir-distributed docs (runtimeConfig)',

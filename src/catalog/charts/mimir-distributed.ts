@@ -2,22 +2,34 @@ import { MEMCACHED_POOL } from '../memcached.js';
 import type { ChartFacts, ChartValueKeys, ChartWorkload } from './types.js';
 
 /**
- * mimir-distributed 6.0.x. Sources (the 6.0.x values.yaml itself could not be read here: grafana/mimir is too big
- * to fetch and the search index holds older versions of the file): the values.yaml of earlier 5.x versions for the
- * long-standing keys (per-component `replicas`, `resources`, `persistentVolume.{enabled,size}`,
- * `podDisruptionBudget.maxUnavailable`, `zoneAwareReplication.enabled`, `extraArgs` (map → -key=value), optional
- * components' `enabled`, `minio.enabled`, `global.extraEnv`, `image.tag`, `mimir.structuredConfig`); the chart's
- * Chart.yaml (`rollout_operator.enabled` is the rollout-operator subchart's condition); the chart's own
- * classic-architecture.yaml preset (6.0.x) and grafana.com/docs/helm-charts/mimir-distributed/v6.0.x (release notes,
- * 5.x → 6.0 migration guide) for what 6.0 changed:
- * - ingest storage is the default: `kafka.enabled` deploys a demo Kafka, and the chart's base config hardcodes
- *   `ingest_storage.enabled: true` and `ingester.push_grpc_method_enabled: false` — the classic write path needs
- *   `ingest_storage.enabled: false` AND `ingester.push_grpc_method_enabled: true` (else every push fails);
- * - the `nginx` section is gone and the gateway is deployed by `gateway.enabled` alone (`enabledNonEnterprise`,
- *   which 5.x needed, no longer exists);
- * - the query-scheduler is required (queriers and query-frontends always go through it): `query_scheduler.enabled`
- *   is not a 6.0 value any more;
- * - the rollout-operator (zone-aware StatefulSets) is on by default and its admission webhooks need its CRDs.
+ * mimir-distributed 6.0.x. Where each fact was read (grafana/mimir, operations/helm/charts/mimir-distributed, in the
+ * search index; the 6.0.0 tag is not stored there, so "6.0.4" below means: checked in chart 6.0.4, 6.0.0 not stored):
+ * - values.yaml at 30ef0780 (Chart.yaml at the same commit says version 6.0.4, appVersion 3.0.1) — every value key
+ *   below; values.yaml at 5c776e42 (chart 5.7.0) for the 5.x → 6.0 differences. CHANGELOG.md at 30ef0780: 6.0.1–6.0.4
+ *   only upgrade the Mimir image (3.0.0, 3.0.1), the rollout-operator subchart (0.37.1, its webhook certificate name)
+ *   and fix a pod-label newline — no values key otelstack writes changed since 6.0.0;
+ * - Chart.yaml at 30ef0780: `rollout_operator.enabled` is the rollout-operator subchart's condition;
+ * - CHANGELOG.md at 30ef0780, section 6.0.0, and values.yaml 6.0.4 for what 6.0 changed:
+ *   - ingest storage is the default (#12459): `kafka.enabled` (default true) deploys a single-node demo Kafka, and the
+ *     base config (`mimir.config`) sets `ingest_storage.enabled: true` and `ingester.push_grpc_method_enabled: false`
+ *     unconditionally — the classic write path needs `ingest_storage.enabled: false` AND
+ *     `ingester.push_grpc_method_enabled: true` (else every push fails);
+ *   - the top-level `nginx` section is removed (#12702): the gateway is `gateway.enabled` (default true); 6.0.4's
+ *     values.yaml has no `gateway.enabledNonEnterprise` (5.x needed it);
+ *   - the query-scheduler is required (#12188): the base config points `frontend.scheduler_address` and
+ *     `frontend_worker.scheduler_address` at `<fullname>-query-scheduler-headless` unconditionally. 6.0.4's values.yaml
+ *     still has `query_scheduler.enabled` (default true) — turning it off would leave queriers and query-frontends
+ *     without their scheduler, so otelstack never writes it (MIMIR_REQUIRED);
+ *   - the rollout-operator (zone-aware StatefulSets) is on by default (`rollout_operator.enabled: true`).
+ * Defaults read in 6.0.4's values.yaml: every component's `replicas`, `resources`, `extraArgs: {}` (a map; the
+ * templates render `-key=value` per entry: store-gateway / ingester StatefulSet templates at 001a5fcb, alertmanager at
+ * 001afd28), `podDisruptionBudget.maxUnavailable: 1`; `zoneAwareReplication.enabled` true for ingester and
+ * store_gateway, false for alertmanager; `persistentVolume.{enabled,size}` for ingester, store_gateway, compactor and
+ * alertmanager; `enabled` for ruler, alertmanager, overrides_exporter (and, default true, for distributor, ingester,
+ * querier, query_frontend, query_scheduler, store_gateway, compactor); the memcached caches' `enabled` (false),
+ * `replicas`, `allocatedMemory` and `resources` (null: derived from allocatedMemory); `memcachedExporter.enabled`
+ * (true); `minio.enabled` (true); `global.extraEnv`; `image.tag` (3.0.1); `mimir.structuredConfig` (merged over the
+ * templated `mimir.config`, _helpers.tpl mimir.calculatedConfig at 01064b3a: mergeOverwrite); `runtimeConfig`.
  */
 export const MIMIR_COMPONENT_KEYS: Readonly<Record<string, string>> = {
   distributor: 'distributor',
@@ -33,7 +45,7 @@ export const MIMIR_COMPONENT_KEYS: Readonly<Record<string, string>> = {
 };
 /** components the chart can switch off with `<key>.enabled` */
 export const MIMIR_OPTIONAL = ['ruler', 'alertmanager', 'overrides_exporter'] as const;
-/** components chart 6.0 always deploys (no `enabled` value) */
+/** components chart 6.0 needs (queriers and query-frontends always go through it); otelstack never writes their `enabled` */
 export const MIMIR_REQUIRED = ['query_scheduler'] as const;
 /** components with `zoneAwareReplication` in the chart */
 export const MIMIR_ZONE_AWARE = ['ingester', 'store_gateway', 'alertmanager'] as const;
@@ -44,7 +56,7 @@ const comps = Object.values(MIMIR_COMPONENT_KEYS);
 export const mimirDistributedKeys: ChartValueKeys = {
   chart: 'mimir-distributed',
   version: '6.0.0',
-  source: 'github.com/grafana/mimir operations/helm/charts/mimir-distributed (values.yaml 5.x, Chart.yaml, classic-architecture.yaml 6.0.x); grafana.com/docs/helm-charts/mimir-distributed/v6.0.x release notes and 5.x→6.0 migration guide',
+  source: 'grafana/mimir operations/helm/charts/mimir-distributed: values.yaml and Chart.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored), CHANGELOG.md at 30ef0780 (6.0.0–6.0.4); values.yaml at 5c776e42 (chart 5.7.0)',
   keys: [
     'image.tag',
     'global.extraEnv',
@@ -65,9 +77,11 @@ export const mimirDistributedKeys: ChartValueKeys = {
     'index-cache.enabled',
     'metadata-cache.enabled',
     'results-cache.enabled',
-    // memcached caches: replicas, item memory (MB) and resources (mimir-distributed 5.x values.yaml; 6.0.0 unverified)
+    // memcached caches: replicas, item memory (MB) and resources (values.yaml at 30ef0780, chart 6.0.4)
     ...['chunks-cache', 'index-cache', 'metadata-cache', 'results-cache'].flatMap((c) => [`${c}.replicas`, `${c}.allocatedMemory`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`]),
     'memcachedExporter.enabled',
+    // the ruler's remote evaluation (a dedicated query path), set off by the microservices → read-write runbook
+    'ruler.remoteEvaluationDedicatedQueryPath',
     'mimir.structuredConfig.limits.max_global_exemplars_per_user',
     ...comps.flatMap((c) => [`${c}.replicas`, `${c}.resources.requests.cpu`, `${c}.resources.requests.memory`, `${c}.resources.limits.cpu`, `${c}.resources.limits.memory`, `${c}.extraArgs.*`, `${c}.podDisruptionBudget.maxUnavailable`]),
     ...MIMIR_OPTIONAL.map((c) => `${c}.enabled`),
@@ -90,50 +104,70 @@ export const mimirDistributedKeys: ChartValueKeys = {
     'mimir.structuredConfig.ingest_storage.kafka.topic',
     'mimir.structuredConfig.ingest_storage.kafka.auto_create_topic_default_partitions',
     'mimir.structuredConfig.multitenancy_enabled',
-    // Mimir's runtime config itself, rendered into the chart's runtime ConfigMap (MIMIR_TENANT_LIMITS; unverified for 6.0.0)
+    // Mimir's runtime config itself, rendered into the chart's runtime ConfigMap (top-level `runtimeConfig`, values.yaml
+    // at 30ef0780, chart 6.0.4; the limit keys inside it: MIMIR_TENANT_LIMITS)
     'runtimeConfig.**',
   ],
 };
 
 /**
- * mimir-distributed 6.0.0 chart facts — NOT verified against the 6.0.0 source (the grafana/mimir repository is too
- * large to fetch here), kept conservative: every workload otelstack relies on is written explicitly in the values
- * rather than left to a default, and no template guard is recorded as checked. From the sources named on
- * mimirDistributedKeys: the gateway (a Deployment, `gateway.enabled`) fronts the push / query endpoints the catalog
- * uses; the rollout-operator subchart (`rollout_operator.enabled`, on by default) is a Deployment; the memcached
- * caches (`chunks-cache`, `index-cache`, `metadata-cache`, `results-cache`, each `<key>.enabled`, off in 5.x) and
- * `overrides_exporter` (on in 5.x) are switched explicitly; per-component `extraArgs` is a map rendered as
- * `-key=value` flags; `global.extraEnv` is a list concatenated into every Mimir component's env (whether the gateway
- * and caches also receive it is unverified); `mimir.structuredConfig` is merged over the generated mimir.yaml (lists
- * replace).
+ * mimir-distributed 6.0.x chart facts, kept conservative: every workload otelstack relies on is written explicitly in
+ * the values rather than left to a default, and no template guard is recorded as checked (`verified` stays false:
+ * the values were read in chart 6.0.4, the templates only in 6.x commits of the chart that no tag pins). From
+ * values.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored): the gateway (`gateway.enabled`, default true; the nginx
+ * config in `gateway.nginx.config.file`) fronts the push / query endpoints the catalog uses; the rollout-operator
+ * subchart (`rollout_operator.enabled`, default true); the memcached caches (`chunks-cache`, `index-cache`,
+ * `metadata-cache`, `results-cache`, each `<key>.enabled`, default false) and `overrides_exporter` (`enabled`,
+ * default true) are switched explicitly; per-component `extraArgs` is a map the templates render as `-key=value`
+ * flags; `global.extraEnv` is a list the component templates concatenate into the container env (store-gateway /
+ * ingester at 001a5fcb, query-scheduler at 1ed1ca71; values.yaml's scope comment also lists the gateway and
+ * memcached, whose templates were not read); `mimir.structuredConfig` is merged over the templated mimir.yaml
+ * (sprig mergeOverwrite: a list replaces the generated list).
  */
+/** The components' default requests in values.yaml at 30ef0780 (chart 6.0.4), for the record (otelstack writes its own). */
+const MIMIR_DEFAULT_REQUESTS: Readonly<Record<string, string>> = {
+  distributor: '100m / 512Mi',
+  ingester: '100m / 512Mi',
+  querier: '100m / 128Mi',
+  query_frontend: '100m / 128Mi',
+  query_scheduler: '100m / 128Mi',
+  store_gateway: '100m / 512Mi',
+  compactor: '100m / 512Mi',
+  ruler: '100m / 128Mi',
+  alertmanager: '10m / 32Mi',
+  overrides_exporter: '100m / 128Mi',
+};
 export const MIMIR_CACHES = ['chunks-cache', 'index-cache', 'metadata-cache', 'results-cache'] as const;
 export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
-  // _helpers.tpl mimir.infixName ("mimir" unless enterprise legacy labels) in the selector labels; components' port
-  // http-metrics (8080) — long-standing, unverified for 6.0.0. The gateway (nginx) serves no /metrics: skipped.
+  // _helpers.tpl at 01064b3a: mimir.infixName ("mimir" unless enterprise legacy labels) is app.kubernetes.io/name in
+  // the selector labels; the components' container port http-metrics (8080, mimir.serverHttpListenPort) in the
+  // component templates (001a5fcb, 1ed1ca71). The gateway (nginx) serves no /metrics: skipped.
   scrape: { name: 'mimir', metricsPort: 'http-metrics', metricsPath: '/metrics', skipComponents: ['gateway'] },
-  // mimir-distributed 5.x scales through KEDA only (`<component>.kedaAutoscaling.*`, with a Prometheus address the
-  // ScaledObjects query); the 6.0.0 templates are unread: otelstack writes no autoscaling values for it (components
-  // asking for autoscaling run at their max replicas, a plan warning)
-  autoscaling: { verified: false, source: 'mimir-distributed 5.x values.yaml (kedaAutoscaling); 6.0.0 templates unread', components: {} },
+  // values.yaml at 30ef0780 (chart 6.0.4): the Mimir components scale through KEDA only (`kedaAutoscaling.*` of
+  // distributor, querier, query_frontend, ruler and the ruler's query path, with the Prometheus address the
+  // ScaledObjects query), the gateway through an HPA (`gateway.autoscaling`); the KEDA templates are unread:
+  // otelstack writes no autoscaling values for it (components asking for autoscaling run at their max replicas, a
+  // plan warning)
+  autoscaling: { verified: false, source: 'mimir-distributed values.yaml at 30ef0780 (chart 6.0.4): kedaAutoscaling only for the Mimir components; KEDA templates unread', components: {} },
   chart: 'mimir-distributed',
   version: '6.0.0',
   verified: false,
-  source: 'mimir-distributed 5.x values.yaml, Chart.yaml and the 6.0.x docs (see mimirDistributedKeys); 6.0.0 templates unread',
+  source: 'grafana/mimir mimir-distributed values.yaml and Chart.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored); templates read at 6.x commits no tag pins (see MIMIR_DISTRIBUTED_READ_WRITE)',
   guards: [],
   workloads: [
+    // `always`: 6.0.4 has `<key>.enabled` (default true) for these too, but otelstack never switches them off
     ...Object.entries(MIMIR_COMPONENT_KEYS).map(([component, key]): ChartWorkload => ({
       key,
       kind: (MIMIR_PERSISTENT as readonly string[]).includes(key) ? 'StatefulSet' : 'Deployment',
       enabled: (MIMIR_OPTIONAL as readonly string[]).includes(key) ? { path: `${key}.enabled`, default: true } : 'always',
-      defaultResources: 'chart defaults (unverified for 6.0.0)',
+      defaultResources: `requests ${MIMIR_DEFAULT_REQUESTS[key] ?? '?'} (values.yaml, chart 6.0.4)`,
       otelstack: { action: 'component', component },
     })),
     {
       key: 'gateway',
       kind: 'Deployment',
       enabled: { path: 'gateway.enabled', default: true },
-      defaultResources: 'chart defaults (unverified for 6.0.0)',
+      defaultResources: '{} (values.yaml, chart 6.0.4)',
       otelstack: { action: 'budget', component: 'gateway', sizing: { cpu: 50, memory: 64 * 1024 ** 2, replicas: { single: 1, ha: 2 } }, reason: "Mimir's push and query endpoints go through the chart's gateway: budgeted" },
     },
     {
@@ -152,22 +186,22 @@ export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
     ...MIMIR_CACHES.map((key): ChartWorkload => ({
       key,
       kind: 'StatefulSet',
-      enabled: { path: `${key}.enabled`, default: true },
-      defaultResources: 'chart defaults (unverified for 6.0.0)',
+      enabled: { path: `${key}.enabled`, default: false },
+      defaultResources: 'resources null: derived from allocatedMemory (values.yaml, chart 6.0.4)',
       otelstack: {
         action: 'budget',
         component: key,
         sizing: { ...MEMCACHED_POOL, memcached: 'allocatedMemory' },
         when: 'named',
         reason: `Mimir's ${key} (memcached): budgeted with the requests and memory limit in the definition, written explicitly on`,
-        otherwise: `no Mimir ${key} is in the definition: written explicitly off (default unverified for 6.0.0)`,
+        otherwise: `no Mimir ${key} is in the definition: written explicitly off (off by default in chart 6.0.4)`,
       },
     })),
     {
       key: 'memcachedExporter',
       kind: 'Sidecar',
       enabled: { path: 'memcachedExporter.enabled', default: true },
-      defaultResources: 'chart defaults (unverified for 6.0.0), in every cache pod',
+      defaultResources: 'requests 50m / 50Mi, limit 250Mi (values.yaml, chart 6.0.4), in every cache pod',
       otelstack: { action: 'disable', reason: 'the exporter sidecar in each cache pod is not budgeted: written explicitly off' },
     },
     { key: 'minio', kind: 'Deployment', enabled: { path: 'minio.enabled', default: true }, defaultResources: 'subchart defaults', otelstack: { action: 'disable', reason: "the environment's S3 instance is used, never the bundled MinIO" } },
@@ -175,7 +209,7 @@ export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
   ],
   lists: [
     { setting: '<component>.extraArgs', how: 'map-to-flags', reaches: ['that component'], note: 'a map rendered as -key=value flags' },
-    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every Mimir component'], note: 'whether the gateway and caches also receive it is unverified for 6.0.0' },
+    { setting: 'global.extraEnv', how: 'concatenated-env', reaches: ['every Mimir component'], note: "the component templates concatenate it (6.x templates); values.yaml 6.0.4's scope comment also lists the gateway and memcached, whose templates were not read" },
     { setting: 'mimir.structuredConfig', how: 'merged-map', reaches: ['mimir.yaml'], note: 'merged over the generated mimir.yaml; a list in it replaces the generated list' },
   ],
 };
@@ -184,24 +218,45 @@ export const MIMIR_DISTRIBUTED_FACTS: ChartFacts = {
  * What Mimir's read-write components need from a mimir-distributed release to run beside its microservices
  * (`otelstack migrate render` on Kubernetes: mimir-distributed has no read-write mode, grafana/mimir#8903, so the
  * read-write components are rendered as objects of their own that use the release's config and join its memberlist
- * ring). Read in the grafana/mimir sources of the search index — the chart templates
- * operations/helm/charts/mimir-distributed/templates/_helpers.tpl (commit 01064b3a: mimir.fullname, mimir.infixName,
- * mimir.configVolume, mimir.memberlistBindPort, mimir.selectorLabels / mimir.podLabels with `memberlist`),
- * templates/gossip-ring/_helpers.gossip-ring.tpl (commit 063371ec: selector = selectorLabels without a component +
- * `app.kubernetes.io/part-of: memberlist`), templates/gossip-ring/gossip-ring-svc.yaml (commit 019aeade) — and the
- * chart's rendered test output operations/helm/tests/test-oss-multizone-values-generated (ingester-statefulset.yaml
- * and gossip-ring-svc.yaml at commit 04ac81e6, mimir-config.yaml at 0385792c: the same names, ports, mounts, args
- * and the config's `memberlist.join_members: dns+<fullname>-gossip-ring.<ns>.svc.<clusterDomain>:7946`). Those
- * commits are of the 6.x line (its Kafka ingest-storage templates are there) but the index does not say which tag
- * they belong to: `verified` stays false — checked in the chart's 6.x sources, not pinned to the 6.0.0 tag. The
- * alertmanager fallback ConfigMap's name is from a rendered 3.0.0-image manifest in the index (`<fullname>-
- * alertmanager-fallback-config`), its mount path from the rendered config (`fallback_config_file:
- * /configs/alertmanager_fallback_config.yaml`).
+ * ring). Read in the grafana/mimir sources of the search index (operations/helm/charts/mimir-distributed):
+ * - values.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored): `externalConfigSecretName` defaults to
+ *   mimir.resourceName(component "config") = `<fullname>-config`, `configStorageType: ConfigMap`; the base config's
+ *   `memberlist.join_members: dns+<fullname>-gossip-ring.<ns>.svc.<global.clusterDomain>:<memberlistBindPort>`
+ *   (global.clusterDomain defaults to `cluster.local.`) and `runtime_config.file: /var/<mimir.name>/runtime.yaml`;
+ *   `serviceAccount.create: true`; `rbac.podSecurityContext` uid / gid 10001, runAsNonRoot, seccomp RuntimeDefault;
+ *   the containers' securityContext (no privilege escalation, read-only root, drop ALL); `ingester.persistentVolume.name:
+ *   storage`; `ingester.terminationGracePeriodSeconds: 1200` (240 before chart 5.4.0); readinessProbe GET /ready on
+ *   http-metrics, initialDelaySeconds 60 for ingester / store-gateway / compactor, 45 for the others;
+ * - templates/_helpers.tpl at 01064b3a (6.0 development line: it has the provisioner's kubectlImage and the
+ *   rollout-operator's downscaleLeader): mimir.name / mimir.fullname / mimir.infixName, mimir.resourceName
+ *   (`<fullname>-<component>`), mimir.configVolume (ConfigMap `<externalConfigSecretName>`, item mimir.yaml),
+ *   mimir.memberlistBindPort (default 7946), mimir.serviceAccountName (the fullname), mimir.selectorLabels /
+ *   mimir.podLabels (`app.kubernetes.io/part-of: memberlist` for memberlist members);
+ * - templates/gossip-ring/gossip-ring-svc.yaml at 019aeade: `<fullname>-gossip-ring`, headless (clusterIP None),
+ *   publishNotReadyAddresses, port gossip-ring = memberlistBindPort; templates/gossip-ring/_helpers.gossip-ring.tpl
+ *   at 063371ec: its selector = mimir.selectorLabels without a component + `app.kubernetes.io/part-of: memberlist`;
+ * - the component templates — store-gateway and ingester StatefulSets at 001a5fcb, query-scheduler Deployment at
+ *   1ed1ca71, alertmanager StatefulSet at 001afd28 (it has 6.0.0's dnsConfig and revisionHistoryLimit): args
+ *   `-target=<component>`, `-config.expand-env=true`, `-config.file=/etc/mimir/mimir.yaml`, then the zone flag per
+ *   zone StatefulSet (`-ingester.ring.instance-availability-zone`, `-store-gateway.sharding-ring.instance-availability-
+ *   zone`, `-alertmanager.sharding-ring.instance-availability-zone`), then extraArgs; mounts config at /etc/mimir,
+ *   runtime-config (ConfigMap `<fullname>-runtime`) at /var/<mimir.name>, storage at /data, active-queries
+ *   (emptyDir) at /active-query-tracker; the alertmanager also mounts `<fullname>-alertmanager-fallback-config` at
+ *   /configs/ and an emptyDir `tmp` at /tmp (its root is read-only); ports http-metrics 8080, grpc 9095 and the
+ *   memberlist port 7946 (named `memberlist` in these templates, `tcp-memberlist` in the rendered test output
+ *   operations/helm/tests/test-oss-multizone-values-generated at 04ac81e6 — the gossip-ring Service targets the
+ *   number, so the name does not matter);
+ * - templates/runtime-configmap.yaml at 07241f91: `<fullname>-runtime`, key runtime.yaml = the `runtimeConfig` value
+ *   (that later version also gates it on `apply_runtime.enabled`, a value 6.0.4's values.yaml does not have).
+ * `verified` stays false: the values are chart 6.0.4's, the templates are 6.x commits that no tag pins.
+ * The readiness delay (60 s for every read-write component) and the replica split over zones are otelstack's choice.
  */
 export const MIMIR_DISTRIBUTED_READ_WRITE = {
   verified: false as const,
   source:
-    'grafana/mimir operations/helm/charts/mimir-distributed templates (_helpers.tpl 01064b3a, gossip-ring/_helpers.gossip-ring.tpl 063371ec, gossip-ring-svc.yaml 019aeade) and tests/test-oss-multizone-values-generated (04ac81e6, 0385792c), 6.x line, tag not pinpointed',
+    'grafana/mimir mimir-distributed values.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored); templates (_helpers.tpl 01064b3a, gossip-ring 019aeade / 063371ec, store-gateway and ingester 001a5fcb, alertmanager 001afd28) at 6.x commits no tag pins',
+  /** where the objects' chart facts were checked, as the plan says it */
+  checked: "checked in mimir-distributed 6.0.4's values.yaml (grafana/mimir 30ef0780; 6.0.0 not stored) and the chart's 6.x templates (commits no tag pins)",
   /** mimir.infixName (not enterprise legacy labels): app.kubernetes.io/name of every pod, and the fullname's suffix */
   infixName: 'mimir',
   /** mimir.fullname without fullnameOverride / nameOverride: the release name if it contains the infix, else `<release>-<infix>` */
@@ -212,6 +267,8 @@ export const MIMIR_DISTRIBUTED_READ_WRITE = {
   runtime: { name: (full: string) => `${full}-runtime`, mountPath: '/var/mimir', volume: 'runtime-config' },
   /** the alertmanager's fallback config (mounted where the config's fallback_config_file points) */
   alertmanagerFallback: { name: (full: string) => `${full}-alertmanager-fallback-config`, mountPath: '/configs', volume: 'alertmanager-fallback-config' },
+  /** the alertmanager's writable /tmp (an emptyDir: its root filesystem is read-only) */
+  alertmanagerTmp: { volume: 'tmp', mountPath: '/tmp' },
   /** every component's args before its own */
   args: ['-config.expand-env=true', '-config.file=/etc/mimir/mimir.yaml'],
   /** the gossip ring: a headless Service (publishNotReadyAddresses) selecting every pod with these labels */
@@ -219,10 +276,10 @@ export const MIMIR_DISTRIBUTED_READ_WRITE = {
     service: (full: string) => `${full}-gossip-ring`,
     port: 7946,
     selector: (release: string): Record<string, string> => ({ 'app.kubernetes.io/name': 'mimir', 'app.kubernetes.io/instance': release, 'app.kubernetes.io/part-of': 'memberlist' }),
-    /** the chart's config joins it by DNS (memberlist.join_members) */
-    joinMember: (full: string, namespace: string, clusterDomain = 'cluster.local') => `dns+${full}-gossip-ring.${namespace}.svc.${clusterDomain}:7946`,
+    /** the chart's config joins it by DNS (memberlist.join_members; global.clusterDomain's default has the trailing dot) */
+    joinMember: (full: string, namespace: string, clusterDomain = 'cluster.local.') => `dns+${full}-gossip-ring.${namespace}.svc.${clusterDomain}:7946`,
   },
-  /** container ports, named as the chart names them */
+  /** container ports (the memberlist port's name is otelstack's: see above) */
   ports: { 'http-metrics': 8080, grpc: 9095, 'tcp-memberlist': 7946 } as Record<string, number>,
   /** the per-replica volume (persistentVolume) and where the chart mounts it; the active query tracker's emptyDir */
   storage: { volume: 'storage', mountPath: '/data' },
@@ -232,15 +289,16 @@ export const MIMIR_DISTRIBUTED_READ_WRITE = {
   /** serviceAccount.create: true by default; its name is the fullname */
   serviceAccount: (full: string) => full,
   readiness: { path: '/ready', port: 'http-metrics', initialDelaySeconds: 60 },
-  /** the chart's ingesters' terminationGracePeriodSeconds (an ingester flushes on shutdown) */
-  ingesterTerminationGraceSeconds: 240,
+  /** the chart's ingesters' terminationGracePeriodSeconds (an ingester flushes on shutdown): 1200 in chart 6.0.4 */
+  ingesterTerminationGraceSeconds: 1200,
   /**
-   * Zone flags of the zone-aware components (the chart passes them as args per zone StatefulSet; the config's
-   * `<ring>.zone_awareness_enabled: true` comes from `zoneAwareReplication.enabled`). The read-write StatefulSets of
-   * each zone set the flags of every zone-aware component their target runs. The zone-awareness flag names are
-   * those of Mimir's "Configure zone-aware replication" page (docs/sources in grafana/mimir, read in the search
-   * index: "-ingester.ring.zone-awareness-enabled=true … for distributors, ingesters, and queriers",
-   * "-alertmanager.sharding-ring.zone-awareness-enabled=true"); the instance-zone flags are the chart's rendered args.
+   * Zone flags of the zone-aware components (the chart passes the instance zone as an arg per zone StatefulSet, see
+   * above; the config's `<ring>.zone_awareness_enabled: true` comes from `zoneAwareReplication.enabled`). The
+   * read-write StatefulSets of each zone set the flags of every zone-aware component their target runs. The
+   * zone-awareness flag names: Mimir's "Configure zone-aware replication" page (docs/sources in grafana/mimir, read in
+   * the search index: "-ingester.ring.zone-awareness-enabled=true … for distributors, ingesters, and queriers",
+   * "-alertmanager.sharding-ring.zone-awareness-enabled=true"); the ingester and store-gateway ones are also the flags
+   * Mimir's jsonnet sets per zone (operations/mimir/multi-zone.libsonnet at 11e51f81).
    */
   zoneFlags: {
     ingester: '-ingester.ring.instance-availability-zone',
@@ -255,9 +313,12 @@ export const MIMIR_DISTRIBUTED_READ_WRITE = {
 } as const;
 
 /**
- * Mimir's read-write targets (pkg/mimir/modules.go of the grafana/mimir sources in the search index, 3.x line:
- * `Write: {Distributor, Ingester}`, `Read: {QueryFrontend, Querier}`, `Backend: {QueryScheduler, Ruler,
- * StoreGateway, Compactor, AlertManager, OverridesExporter}`), with the chart components each replaces.
+ * Mimir's read-write targets, with the chart components each replaces: `Write: {Distributor, Ingester}`,
+ * `Read: {QueryFrontend, Querier}`, `Backend: {QueryScheduler, Ruler, StoreGateway, Compactor, AlertManager,
+ * OverridesExporter}` in pkg/mimir/modules.go of grafana/mimir as the search index stores it at 2a3642dd and 0013c446
+ * — both before Mimir 3.0: grafana/mimir#12584 (merged 2025-09-02, "removes code support for the experimental
+ * read-write deployment mode in Mimir 3") removed the write / read / backend targets, and a later stored version of
+ * that file defines no such target (only `all` and the components). See MIMIR_READ_WRITE_MIGRATION.mimir3.
  */
 export const MIMIR_READ_WRITE_TARGETS = {
   'mimir-read': { target: 'read', runs: ['query-frontend', 'querier'] },

@@ -58,6 +58,12 @@ interface Ctx {
   objects?: MimirReadWriteSpec;
 }
 
+/** Mimir 3.0 removed the read-write targets (catalog MIMIR_READ_WRITE_MIGRATION.mimir3): said wherever either side runs Mimir 3+. */
+function mimir3Notes(...sides: Topology[]): string[] {
+  const majors = sides.map((t) => Number.parseInt(t.engines.find((e) => e.engine === 'mimir')?.version ?? '', 10));
+  return majors.some((m) => m >= 3) ? [M.mimir3] : [];
+}
+
 /** The read-write components as objects beside the microservices side's mimir-distributed release (Kubernetes only). */
 function objectsSpec(msSide: Topology, rwSide: Topology, rw: Map<string, TopoComponent>, zones: string[]): MimirReadWriteSpec | undefined {
   if (msSide.env.target !== 'kubernetes') return undefined;
@@ -112,7 +118,7 @@ function withHelm(c: Ctx, change: StepChange, keys: HelmChange[], gap?: string):
  */
 function objectsNote(o: MimirReadWriteSpec): string {
   const full = RW.fullname(o.release);
-  return `the read-write objects use the release ${o.release}'s ConfigMap ${RW.config.name(full)} (${RW.config.key}) and join its memberlist ring through the Service ${RW.gossipRing.service(full)}:${RW.gossipRing.port} (chart facts ${RW.verified ? 'verified' : 'read in the chart\'s 6.x sources, not pinned to the 6.0.0 tag'}); Mimir does not reload its config: after a values change of the release, restart mimir-read / mimir-write / mimir-backend (zone by zone)`;
+  return `the read-write objects use the release ${o.release}'s ConfigMap ${RW.config.name(full)} (${RW.config.key}) and join its memberlist ring through the Service ${RW.gossipRing.service(full)}:${RW.gossipRing.port} (chart facts ${RW.checked}); Mimir does not reload its config: after a values change of the release, restart mimir-read / mimir-write / mimir-backend (zone by zone)`;
 }
 
 function cleanupHelm(c: Ctx): HelmChange[] {
@@ -242,7 +248,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
       id: 'disable-ruler-remote-evaluation',
       title: 'Disable ruler remote evaluation (only now that the microservice ruler is gone)',
       source: 'Step 5',
-      change: withHelm(c, { summary: 'rule evaluation moves into mimir-backend; earlier, rule evaluations could fail', jsonnet: configOverlay([[J.rulerRemoteEvaluation, false], [J.rulerQuerierAutoscaling, false]]) }, [], 'no mimir-distributed key for ruler remote evaluation is recorded in the catalog'),
+      change: withHelm(c, { summary: 'rule evaluation moves into mimir-backend; earlier, rule evaluations could fail', jsonnet: configOverlay([[J.rulerRemoteEvaluation, false], [J.rulerQuerierAutoscaling, false]]) }, [helm(M.rulerRemoteEvaluationHelm, false)]),
       gate: [{ kind: 'manual', description: 'rule groups keep evaluating without failures' }],
       onFailure: `set ${J.rulerRemoteEvaluation} back to true`,
       rollback: `${J.rulerRemoteEvaluation}: true`,
@@ -295,7 +301,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
         summary: `follow ${M.ingesterShutdown}${z ? ` in ingester-zone-${letter}` : ''}, then scale ${z ? `ingester-zone-${letter}` : 'the ingesters'} (${split[i]} replica(s)) to 0`,
         jsonnet: replicasOverlay([[J.ingesterZoneObject(letter), 'statefulSet', 0]]),
         actions: [`the ingester shutdown procedure${z ? ` in ingester-zone-${letter}` : ''} (it avoids data loss)`],
-      }, last ? [helm('ingester.replicas', 0)] : [], last ? undefined : 'the catalog records no per-zone ingester replicas key of mimir-distributed: scale the zone\'s StatefulSet; ingester.replicas goes to 0 with the last zone'),
+      }, last ? [helm('ingester.replicas', 0)] : [], last ? undefined : 'mimir-distributed has no per-zone replicas value (ingester.replicas is the total, ceil(replicas / zones) per zone): scale the zone\'s StatefulSet; ingester.replicas goes to 0 with the last zone'),
       gate: [{ kind: 'wait', description: `wait ${M.ingesterShutdownWait}` }],
       onFailure: 'stop: an ingester that did not flush still holds data; scale the zone back up and repeat the shutdown procedure',
       rollback: `scale ${z ? `ingester-zone-${letter}` : 'the ingesters'} back to ${split[i]} replica(s)`,
@@ -332,7 +338,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     from: 'microservices',
     to: 'read-write',
     source: M.source,
-    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), `every Helm key below is unverified: ${'mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml'}`] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, RING_NOTE],
+    notes: [M.experimental, ...mimir3Notes(from, to), ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), M.helmKeysNote] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, RING_NOTE],
     steps: s.steps,
     ...(c.objects ? { readWriteObjects: c.objects } : {}),
   };
@@ -362,7 +368,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
     change: withHelm(c, {
       summary: 'configure the components of both modes; every microservice starts at 0 replicas, the read-write components keep theirs',
       jsonnet: [configOverlay([[J.deploymentMode, J.modes.migration], [J.replicas['mimir-write'], c.rw.get('mimir-write')?.replicas ?? 0], [J.replicas['mimir-read'], c.rw.get('mimir-read')?.replicas ?? 0], [J.replicas['mimir-backend'], c.rw.get('mimir-backend')?.replicas ?? 0]]), replicasOverlay([...objectsOf(all, () => 0), ...ingesterObjects], [[J.storeGatewayReplicas, 0]])].join(OVERLAYS_JOIN),
-    }, helmReplicas(all, () => 0), 'installing mimir-distributed with every replica at 0 is otelstack\'s derivation, unverified'),
+    }, helmReplicas(all, () => 0), 'installing mimir-distributed with every replica at 0 is otelstack\'s derivation (the keys are the chart\'s; no documented procedure does it)'),
     gate: [{ kind: 'manual', description: 'optional: compare the component configuration of both modes' }],
     onFailure: 'fix the configuration before any microservice runs',
     rollback: `set ${J.deploymentMode} back to '${J.modes.readWrite}'`,
@@ -480,7 +486,8 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
       M.experimental,
       M.reverse,
       M.reverseRuler,
-      ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, `every Helm key below is unverified: mimir-distributed 6.0.0 values.yaml unread; keys from the 5.x values.yaml`] : []),
+      ...mimir3Notes(from, to),
+      ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, M.helmKeysNote] : []),
       ...(c.objects ? [objectsNote(c.objects), 'the read-write objects of each step assume the read-write components run as those objects beside the release (as the forward runbook leaves them); the release is installed with its microservices at 0 in step 1'] : []),
       RING_NOTE,
     ],

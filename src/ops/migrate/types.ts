@@ -3,7 +3,11 @@ import type { Amounts } from '../../plan/resources.js';
 import type { MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { ReplicaResources } from '../../topology/types.js';
 
-/** A mimir-distributed (or other chart) values key a step sets; `verified` false = not checked against the pinned chart. */
+/**
+ * A mimir-distributed (or other chart) values key a step sets; `verified` false = not checked in the chart's source
+ * (true: read in the chart's values.yaml; the runbook's notes say at which version, e.g. 6.0.4 where the pinned 6.0.0
+ * is not stored).
+ */
 export interface HelmChange {
   key: string;
   /** a scalar, or a whole block of the target's rendered values (a chart target's settings) */

@@ -7,7 +7,9 @@
  * (chart facts: catalog MIMIR_DISTRIBUTED_READ_WRITE):
  *  - the release's config ConfigMap (`<fullname>-config`, key mimir.yaml, at /etc/mimir) and runtime ConfigMap
  *    (`<fullname>-runtime`, at /var/mimir), with the chart's own args (-config.expand-env, -config.file) and then
- *    `-target=read|write|backend`; the config's memberlist.join_members is the release's gossip-ring Service;
+ *    `-target=read|write|backend`; the config's memberlist.join_members is the release's gossip-ring Service; where
+ *    the backend runs the alertmanager, its fallback ConfigMap at /configs and an emptyDir at /tmp, as the chart's
+ *    alertmanager has them;
  *  - pod labels the gossip-ring Service selects (app.kubernetes.io/name: mimir, app.kubernetes.io/instance:
  *    <release>, app.kubernetes.io/part-of: memberlist) — the same labels otelstack's scrape and network policies
  *    key the release's pods by — and a component of their own (mimir-read / mimir-write / mimir-backend), so no
@@ -16,8 +18,9 @@
  *  - mimir-read a Deployment (or an HPA-scaled one where the definition autoscales it); mimir-write and
  *    mimir-backend a StatefulSet per zone (`<fullname>-write-zone-a`, …) when Mimir is zone-aware, with the zone
  *    flags of every zone-aware component their target runs, a volume per replica at /data, and the chart's ingester
- *    grace period for mimir-write (an ingester flushes on shutdown); replicas split over the zones as the runbook
- *    splits the ingesters;
+ *    grace period for mimir-write (1200 s in chart 6.0.4; an ingester flushes on shutdown); replicas split over the
+ *    zones as the runbook splits the ingesters (otelstack's split: the chart itself runs ceil(replicas / zones) per
+ *    zone);
  *  - the chart components' extraArgs (from the step's values) for the components each target runs, and the values'
  *    global.extraEnv (the S3 credentials' Secret references) in every container;
  *  - a Service per component (HTTP and gRPC: what the load balancer routes to in the runbook's routing steps), a
@@ -158,14 +161,14 @@ export function mimirReadWriteObjects(spec: MimirReadWriteSpec, replicas: Readon
       { name: RW.runtime.volume, configMap: { name: RW.runtime.name(full) } },
       { name: RW.activeQueries.volume, emptyDir: {} },
       ...(stateful ? [] : [{ name: RW.storage.volume, emptyDir: {} }]),
-      ...(alertmanager ? [{ name: RW.alertmanagerFallback.volume, configMap: { name: RW.alertmanagerFallback.name(full) } }] : []),
+      ...(alertmanager ? [{ name: RW.alertmanagerFallback.volume, configMap: { name: RW.alertmanagerFallback.name(full) } }, { name: RW.alertmanagerTmp.volume, emptyDir: {} }] : []),
     ];
     const mounts = [
       { name: RW.config.volume, mountPath: RW.config.mountPath },
       { name: RW.runtime.volume, mountPath: RW.runtime.mountPath },
       { name: RW.storage.volume, mountPath: RW.storage.mountPath },
       { name: RW.activeQueries.volume, mountPath: RW.activeQueries.mountPath },
-      ...(alertmanager ? [{ name: RW.alertmanagerFallback.volume, mountPath: RW.alertmanagerFallback.mountPath }] : []),
+      ...(alertmanager ? [{ name: RW.alertmanagerFallback.volume, mountPath: RW.alertmanagerFallback.mountPath }, { name: RW.alertmanagerTmp.volume, mountPath: RW.alertmanagerTmp.mountPath }] : []),
     ];
     const podSpec = (zone: string | undefined) => ({
       serviceAccountName: RW.serviceAccount(full),

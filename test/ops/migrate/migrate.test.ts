@@ -79,10 +79,17 @@ describe('migrate plan: runbook selection and steps', () => {
     assert.match(by('scale-down-ingesters-zone-b').change.jsonnet!, /ingester_zone_b_statefulset\+:\n {4}statefulSet\.mixin\.spec\.withReplicas\(0\),/);
     assert.equal(by('scale-down-ingesters-zone-b').replicas['ingester'], 1);
     assert.match(by('cleanup').change.jsonnet!, /deployment_mode: 'read-write',/);
-    // Helm keys on kubernetes, each marked unverified
+    // Helm keys on kubernetes, each checked in the chart 6.0.4 values.yaml (6.0.0 not stored), as the notes say
     const helm = by('scale-down-read-backend-microservices').change.helm!;
     assert.ok(helm.some((k) => k.key === 'querier.replicas' && k.value === 0));
-    assert.ok(helm.every((k) => k.verified === false));
+    assert.ok(rb.steps.flatMap((s) => s.change.helm ?? []).every((k) => k.verified === true));
+    assert.ok(rb.notes.includes(MIMIR_READ_WRITE_MIGRATION.helmKeysNote));
+    assert.ok(!rb.notes.some((n) => /every Helm key below is unverified/.test(n)));
+    // the chart's ruler remote evaluation goes off in the same step as the jsonnet's
+    assert.deepEqual(by('disable-ruler-remote-evaluation').change.helm, [{ key: 'ruler.remoteEvaluationDedicatedQueryPath', value: false, verified: true }]);
+    assert.equal(by('disable-ruler-remote-evaluation').change.helmGap, undefined);
+    // the fixtures run Mimir 3 (the pinned 3.0.1), which has no read-write targets: the plan says so
+    assert.ok(rb.notes.includes(MIMIR_READ_WRITE_MIGRATION.mimir3));
     // no Helm value scales mimir-write (grafana/mimir#8903): the step's objects under kubernetes/mimir-read-write/ do
     assert.match(by('scale-up-write').change.helmGap!, /grafana\/mimir#8903.*kubernetes\/mimir-read-write\//);
     // the ruler's remote evaluation goes off only after the microservice ruler is scaled down
@@ -250,7 +257,8 @@ describe('otelstack migrate (CLI)', () => {
     const t = otelstackSync(['migrate', 'plan', FROM, TO, '--env', 'prod', '--state', join(tmp(), 's.json')]);
     assert.equal(t.code, 1, t.err);
     assert.match(t.out, /Step 3: Scale up mimir-read/);
-    assert.match(t.out, /\(unverified\)/);
+    assert.doesNotMatch(t.out, /\(unverified\)/);
+    assert.match(t.out, /checked in mimir-distributed 6\.0\.4's values\.yaml/);
     assert.match(t.out, /error \[migration-peak\]/);
     const j = otelstackSync(['migrate', 'plan', FROM, TO, '--env', 'prod', '--json', '--state', join(tmp(), 's.json')]);
     assert.equal(j.code, 1, j.err);

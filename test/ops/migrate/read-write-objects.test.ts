@@ -110,6 +110,12 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
       assert.deepEqual(config['configMap']['items'], [{ key: 'mimir.yaml', path: 'mimir.yaml' }]);
       assert.equal((pod['volumes'] as Obj[]).find((v) => v['name'] === RW.runtime.volume)!['configMap']['name'], `${full}-runtime`);
       assert.ok((c['volumeMounts'] as Obj[]).some((m) => m['name'] === RW.config.volume && m['mountPath'] === '/etc/mimir'));
+      // where the backend runs the alertmanager: its fallback config and, the root being read-only, a writable /tmp (as the chart's)
+      const mounts = c['volumeMounts'] as Obj[];
+      if (mounts.some((m) => m['name'] === RW.alertmanagerFallback.volume)) {
+        assert.ok(mounts.some((m) => m['name'] === RW.alertmanagerTmp.volume && m['mountPath'] === '/tmp'), `${name}: the alertmanager's /tmp`);
+        assert.deepEqual((pod['volumes'] as Obj[]).find((v) => v['name'] === RW.alertmanagerTmp.volume)!['emptyDir'], {});
+      } else assert.ok(!mounts.some((m) => m['name'] === RW.alertmanagerTmp.volume), `${name}: no /tmp without the alertmanager`);
       const args = c['args'] as string[];
       assert.ok(args.includes('-config.file=/etc/mimir/mimir.yaml') && args.includes('-config.expand-env=true'), `${name}: the chart's args`);
       assert.equal(args[0], `-target=${labels['app.kubernetes.io/component']!.slice('mimir-'.length)}`);
@@ -126,6 +132,7 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
         if (name.includes('write')) {
           assert.ok(args.includes(`-ingester.ring.instance-availability-zone=${zone}`), `${name}: ingester zone`);
           assert.equal(pod['terminationGracePeriodSeconds'], RW.ingesterTerminationGraceSeconds);
+          assert.equal(RW.ingesterTerminationGraceSeconds, 1200, "chart 6.0.4's ingester.terminationGracePeriodSeconds");
         } else {
           assert.ok(args.includes(`-store-gateway.sharding-ring.instance-availability-zone=${zone}`), `${name}: store-gateway zone`);
           assert.ok(args.includes('-store-gateway.sharding-ring.unregister-on-shutdown=false'), 'seed 004 step 5: mimir-backend keeps its store-gateway in the ring');
@@ -166,6 +173,33 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
     assert.equal(plan.runbook!.id, 'mimir-read-write-to-microservices');
     assert.ok(plan.runbook!.readWriteObjects);
     assert.ok(plan.runbook!.notes.some((n) => n.includes('#8903')));
+  });
+
+  it("mimir-backend runs the alertmanager as the chart's does: its fallback ConfigMap at /configs and a writable /tmp; neither when the values switch the alertmanager off", () => {
+    const per = { cpuRequestMillicores: 100, memoryRequestBytes: 256 * 1024 ** 2, storageBytes: 1024 ** 3 };
+    const spec: MimirReadWriteSpec = {
+      release: 'mimir',
+      namespace: 'ns',
+      environment: 'prod',
+      version: '3.0.1',
+      zones: [],
+      components: { 'mimir-backend': { replicas: 1, perReplica: per, definitionPath: 'z' } },
+      podDisruptionBudgets: false,
+    };
+    const podOf = (values: Record<string, unknown>) => {
+      const files = mimirReadWriteObjects(spec, { 'mimir-backend': 1 }, values);
+      assert.ok(assertObjectsValidate(files) >= 1);
+      return (parse(files.get(`${MIMIR_READ_WRITE_DIR}/mimir-backend-statefulset.yaml`)!) as Obj)['spec']['template']['spec'];
+    };
+    const on = podOf({});
+    const mounts = (on['containers'][0]['volumeMounts'] as Obj[]).map((m) => `${m['name']}:${m['mountPath']}`);
+    assert.ok(mounts.includes(`${RW.alertmanagerFallback.volume}:/configs`), mounts.join());
+    assert.ok(mounts.includes('tmp:/tmp'), mounts.join());
+    assert.equal(on['containers'][0]['securityContext']['readOnlyRootFilesystem'], true);
+    assert.equal((on['volumes'] as Obj[]).find((v) => v['name'] === RW.alertmanagerFallback.volume)!['configMap']['name'], 'mimir-alertmanager-fallback-config');
+    assert.deepEqual((on['volumes'] as Obj[]).find((v) => v['name'] === 'tmp')!['emptyDir'], {});
+    const off = podOf({ alertmanager: { enabled: false } });
+    assert.ok(!(off['volumes'] as Obj[]).some((v) => v['name'] === 'tmp' || v['name'] === RW.alertmanagerFallback.volume));
   });
 
   it('an autoscaled mimir-read: an HPA owns the count once it runs (none at 0 replicas); no zones: one StatefulSet per component; a release without the infix gets <release>-mimir', () => {
