@@ -11,8 +11,11 @@ import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
  * Mimir has no monolithic chart; read-write mode (mimir-write / mimir-read / mimir-backend) existed only in its
  * jsonnet (operations/mimir, read-write-deployment), never in the chart — and Mimir 3.0 removed it altogether
  * (grafana/mimir#12584: no write / read / backend targets; see MIMIR_READ_WRITE_MIGRATION.mimir3 in migrations.ts).
- * The line-3 'read-write' mode below is kept for the migration runbooks, which say so in their notes.
+ * The line-3 'read-write' mode below is kept for the migration runbooks, which say so in their notes; deploying it is
+ * an error (removedModes, rule versions).
  */
+export const MIMIR_READ_WRITE_REMOVED =
+  'Mimir 3.0 removed the experimental read-write deployment mode and its write / read / backend targets (grafana/mimir#12584): mimir-write / mimir-read / mimir-backend would not start';
 const microservices = [
   comp('distributor', 'write', { cpu: 100, memory: 256 * Mi }, [1, 2]),
   comp('ingester', 'write', { cpu: 200, memory: 1 * Gi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
@@ -65,6 +68,12 @@ export const mimir: EngineFacts = {
       documented: 'v3.0.x',
       ingestTopic: 'ingest',
       replicationFactor: { default: 3, component: 'ingester' },
+      removedModes: {
+        'read-write': {
+          reason: MIMIR_READ_WRITE_REMOVED,
+          instead: 'use mode microservices on Mimir 3; read-write runs on Mimir 2.x only (experimental there), and a 2.x read-write stack moves to microservices before it upgrades to Mimir 3',
+        },
+      },
       modes: {
         microservices: {
           kafka: 'default-on',

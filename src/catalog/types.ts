@@ -80,6 +80,11 @@ export interface EngineVersionFacts {
   /** Replication factor of the write path when writes are replicated across instances. */
   replicationFactor?: { default: number; component: string };
   deprecated?: string;
+  /**
+   * Modes the engine removed in this line whose facts the catalog still keeps (the migration runbooks use them): why,
+   * and what to do instead. Deploying one is an error finding (rule versions).
+   */
+  removedModes?: Partial<Record<Mode, { reason: string; instead: string }>>;
 }
 
 export interface BucketPurpose {

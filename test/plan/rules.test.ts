@@ -119,9 +119,11 @@ describe('plan rules', () => {
     assert.ok(req.some((f) => f.severity === 'error' && /requested CPU 2000m leaves/.test(f.message)), JSON.stringify(req));
   });
 
-  it('versions: a mode no chart can deploy on Kubernetes is an error; deprecated lines warn', () => {
+  it('versions: a mode the engine removed is an error with the reason (Mimir 3 read-write, on every target); deprecated lines warn', () => {
     const f = findings((s) => { metricsEnv(s, 'dev').mode = 'read-write'; s['signals'].traces = { engine: 'tempo', version: '2.10', environments: { dev: { mode: 'monolithic' } } }; }, 'versions');
-    assert.ok(f.some((x) => x.severity === 'error' && /jsonnet/.test(x.message)));
+    const rw = f.find((x) => x.severity === 'error' && x.path === 'signals.metrics.environments.dev.mode');
+    assert.match(rw?.message ?? '', /^Mimir 3\.0\.1 has no read-write mode: Mimir 3\.0 removed the experimental read-write deployment mode .*grafana\/mimir#12584/, JSON.stringify(f));
+    assert.match(rw!.suggestion ?? '', /use mode microservices on Mimir 3/);
     assert.ok(f.some((x) => x.severity === 'warning' && /superseded/.test(x.message)));
   });
 
