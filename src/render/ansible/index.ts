@@ -8,7 +8,10 @@
  *    time (serial: 1) and a collector is drained before it stops;
  *  - roles/<role>/ (src/render/ansible/roles.ts), the same for every environment; the engine and collector configs
  *    under roles/<role>/files/<env>/ are the compose target's bytes (engineConfigFile, collectorConfigFile,
- *    grafanaDatasourcesFile: one home each).
+ *    grafanaDatasourcesFile: one home each);
+ *  - where an environment serves tenants, roles/haproxy on every gateway host after the collector (haproxy.ts,
+ *    topology/vm-faro-proxy.ts): the tenants' per-tenant rate limits in front of the collector, whose tenant
+ *    receivers then listen on loopback (the one difference from the compose bytes).
  * Secrets are vault variable references (vault_s3_access_key_id …), never values. The renderer renders only a
  * placement the plan rule ansible-hosts accepts (vmPlacement: the same checks).
  */
