@@ -52,8 +52,9 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
  *  - otelstack-canary: `otelstack canary` (src/catalog/canary.ts), where the definition deploys it
  *  - loki-ruler-rum: the RUM series otelstack's Loki recording rules write into the metrics engine
  *    (src/catalog/faro.ts RUM_RECORDS), where the environment has a RUM plan (Faro logs in a managed Loki)
- *  - haproxy-faro: the compose load balancer's Prometheus exporter, where it rate-limits the tenants' Faro ports
-   (OTel Collector gateways with tenants, compose target: catalog HAPROXY_FARO_RATE_LIMIT)
+ *  - haproxy-faro: HAProxy's Prometheus exporter where it rate-limits the tenants' Faro ports (OTel Collector
+ *    gateways with tenants: the compose load balancer, the HAProxy on each ansible gateway host; catalog
+ *    HAPROXY_FARO_RATE_LIMIT)
  */
 export type MetricSource =
   | 'otelcol'
@@ -454,9 +455,10 @@ export function sourcePresence(t: Topology, source: MetricSource): { present: tr
     case 'loki-ruler-rum':
       return t.rum ? { present: true } : no(`${t.env.name} records no RUM series: it needs Faro logs (tenants or ingestion.faro) in a Loki otelstack deploys, and a metrics engine`);
     case 'haproxy-faro':
-      return t.env.target === 'compose' && collectorKind(t) === 'otelcol' && (t.tenants ?? []).length > 0
+      // compose: the otlp-lb load balancer; ansible: the HAProxy on each gateway host (topology/vm-faro-proxy.ts)
+      return (t.env.target === 'compose' || t.env.target === 'ansible') && collectorKind(t) === 'otelcol' && (t.tenants ?? []).length > 0
         ? { present: true }
-        : no(`${t.env.name} has no HAProxy rate-limiting tenants' Faro ports (compose target, OpenTelemetry Collector, tenants)`);
+        : no(`${t.env.name} has no HAProxy rate-limiting tenants' Faro ports (compose or ansible target, OpenTelemetry Collector, tenants)`);
     case 'scrape':
     case 'kubelet': {
       if (t.env.target !== 'kubernetes') return no(source === 'scrape' ? `the ${t.env.target} target renders no scraper for the stack's /metrics endpoints` : `the ${t.env.target} target has no kubelet`);

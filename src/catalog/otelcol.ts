@@ -137,6 +137,7 @@ export const OTELCOL_DRAIN_RECEIVER = { id: 'otlp/drain', pipelineName: 'drain',
  * contrib's processor/ratelimitprocessor and extension/ratelimiterextension at v0.158.0 (checked 2026-12), the Faro
  * receiver's config is confighttp.ServerConfig, which has no limiter (receiver/faroreceiver config.go v0.158.0), and
  * memory_limiter refuses by memory, not by rate. So the gateway's per-tenant limit on the collector path is an HAProxy
- * in front of the tenants' Faro ports (catalog HAPROXY_FARO_RATE_LIMIT; compose target), or the ingress (Kubernetes).
+ * in front of the tenants' Faro ports (catalog HAPROXY_FARO_RATE_LIMIT; the compose target's load balancer, and on the
+ * ansible target one on each gateway host: HAPROXY_DISTRO), or the ingress (Kubernetes).
  */
 export const OTELCOL_RATE_LIMITER = { available: false, checkedAt: 'v0.158.0' } as const;

@@ -117,3 +117,39 @@ export const HAPROXY_METRICS = {
   frontendHttpResponses: 'haproxy_frontend_http_responses_total',
   codeLabel: 'code',
 } as const;
+
+/**
+ * HAProxy as the distribution packages it, for the VM target's role beside each gateway collector (roles/haproxy):
+ * verified on Debian 12's haproxy 2.6.12-1+deb12u4 (`dpkg -L haproxy`, /lib/systemd/system/haproxy.service,
+ * /etc/haproxy/haproxy.cfg, `id haproxy`); Ubuntu's package has the same layout (unverified here).
+ *  - the package installs `haproxy.service`: `ExecStart=/usr/sbin/haproxy -Ws -f $CONFIG …` (master-worker mode,
+ *    Type=notify, Restart=always), CONFIG=/etc/haproxy/haproxy.cfg; `ExecReload` checks the config (`-c`) and then
+ *    sends USR2 to the master, which loads the new config into new workers without dropping the listeners;
+ *  - it creates the system user and group `haproxy`; the package's own config drops to them with `user` / `group`
+ *    in `global` (the master keeps root: it reads certificates and binds ports again on a reload);
+ *  - `haproxy -c -f <file>` checks a config without binding anything (what Ansible's `validate` runs on the
+ *    candidate file); it does load the certificates the binds name, so they must be in place first.
+ * TLS for browsers (HAProxy 2.6 configuration manual, section 5.1, `crt`): `bind <addr>:<port> ssl crt <pem>`, the
+ * PEM holding the certificate (chain) and its private key ("cat cert.pem key.pem > combined.pem"; a key in a file
+ * of its own is looked up only at `<pem>.key`), and `ssl-min-ver TLSv1.2` (the collectors' `min_version: "1.2"`).
+ * No `verify`: browsers present no client certificate.
+ */
+export const HAPROXY_DISTRO = {
+  package: 'haproxy',
+  service: 'haproxy',
+  configPath: '/etc/haproxy/haproxy.cfg',
+  user: 'haproxy',
+  group: 'haproxy',
+  checkCommand: 'haproxy -c -f %s',
+  tlsMinVersion: 'TLSv1.2',
+} as const;
+
+/**
+ * The VM target's HAProxy beside each gateway collector takes the tenants' Faro ports (TenantPlan.faroPort, every
+ * interface); the collector's tenant receivers then listen on 127.0.0.1 at faroPort + this offset. otelstack's
+ * choice: from the tenant port base (FARO_TENANT_PORT_BASE 12400) the backends start at 22400, clear of every port
+ * the catalog gives a process on a gateway host (the collector's 4317, 4318, 8888, 13133, its Faro port 12347,
+ * HAProxy's 8405 and 9999, the canary's 9465) and below Linux's ephemeral range (32768 up). A tenant's pinned port
+ * whose backend would collide with another port of the host, or pass 65535, is a plan error (ansible-hosts).
+ */
+export const VM_FARO_BACKEND_OFFSET = 10_000;

@@ -10,13 +10,14 @@
  */
 import type { Stack } from '../model/schema.js';
 import type { RequestLimit, TenantPlan, Topology } from '../topology/types.js';
+import { vmFaroProxy } from '../topology/vm-faro-proxy.js';
 
 export interface LimitLevel {
   perSecond: number;
   burst: number;
   /** what enforces it here; null: nothing does in this environment */
   enforcedBy: string | null;
-  /** how it counts (per Envoy replica, per client IP, for the whole tenant) */
+  /** how it counts (per Envoy replica, per client IP, per gateway host, for the whole tenant) */
   scope: string;
 }
 
@@ -48,6 +49,16 @@ function gatewayLevel(t: Topology, tn: TenantPlan): LimitLevel {
   const l = tn.rateLimit;
   if (t.ingestion?.collector === 'alloy') return { ...l, enforcedBy: 'Alloy faro.receiver rate_limiting', scope: 'per Alloy replica' };
   if (t.env.target === 'compose') return { ...l, enforcedBy: 'HAProxy stick-table (otlp-lb)', scope: 'whole tenant' };
+  // the ansible target: HAProxy on every gateway host, each counting what reaches its own host (vm-faro-proxy.ts)
+  const vm = vmFaroProxy(t);
+  if (vm?.tenants.some((x) => x.name === tn.name)) {
+    const n = vm.gatewayHosts;
+    return {
+      ...l,
+      enforcedBy: 'HAProxy stick-table on each gateway host',
+      scope: n > 1 ? `per gateway host: each of the ${n} counts on its own, so spread over them the tenant gets up to ${n} × ${l.perSecond}/s (bursts of ${n} × ${l.burst})` : 'per gateway host (one: the whole tenant)',
+    };
+  }
   return { ...l, enforcedBy: null, scope: `the OpenTelemetry Collector has no rate limiter; no HAProxy on the ${t.env.target} target` };
 }
 

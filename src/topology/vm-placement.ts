@@ -14,6 +14,7 @@ import { CATALOG } from '../catalog/index.js';
 import type { HostGroup, Stack } from '../model/schema.js';
 import type { Finding } from '../plan/findings.js';
 import type { Topology } from './types.js';
+import { vmFaroProxy } from './vm-faro-proxy.js';
 
 export interface VmHost {
   /** inventory host name (the process's service name where it has one: gateway-0, kafka-1 …) */
@@ -144,5 +145,7 @@ export function vmPlacement(stack: Stack, t: Topology): VmPlacement {
     } else names.push([group, host.name]);
   }
   names.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // the gateway hosts' HAProxy in front of the tenants' Faro receivers: its backend ports must fit beside the rest
+  problems.push(...(vmFaroProxy(t)?.problems ?? []));
   return { gateway, processor, kafka, storage, engines, grafana, names, problems };
 }

@@ -9,6 +9,7 @@ import { validateDefinition } from '../../src/model/load.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { renderPlan } from '../../src/plan/report.js';
 import { stackOf } from '../fixtures/stacks.js';
+import { vmsWithTenants } from '../render/ansible/support.js';
 
 type M = Record<string, any>;
 const file = fileURLToPath(new URL('../../../examples/rum/stack.yaml', import.meta.url));
@@ -108,6 +109,22 @@ describe('plan rule tenant-protection', () => {
     const f = rule(none).filter((x) => x.env === 'prod');
     assert.deepEqual(f.map((x) => x.severity), ['warning', 'warning']);
     assert.match(f[0]!.message, /nothing limits tenant blog's Faro requests in prod/);
+  });
+});
+
+describe('plan rule tenant-protection on the VM target (HAProxy on each gateway host)', async () => {
+  const vms = await vmsWithTenants((r) => {
+    // a load the per-host limit would cut: 6000 sessions × 0.5 × 20 requests/min ÷ 60 = 1000/s above shop's 50/s
+    r['tenants'].shop.load = { activeSessions: 6000, requestsPerMinute: 20 };
+  });
+  const f = buildPlan(vms, 'vms.yaml').findings.filter((x) => x.rule === 'tenant-protection');
+  it('no "nothing limits" warning: the gateway level is enforced on every ansible environment', () => {
+    assert.ok(!f.some((x) => /nothing limits|not enforced/.test(x.message)), f.map((x) => x.message).join('\n'));
+  });
+  it('the gateway limit is what a sampling is checked against, per host', () => {
+    const cut = f.filter((x) => x.path === 'tenants.shop.sampling');
+    assert.deepEqual(cut.map((x) => x.env), ['dev', 'test', 'prod']);
+    assert.match(cut[0]!.message, /expected 1000 requests\/s .* above its gateway limit of 50\/s/);
   });
 });
 

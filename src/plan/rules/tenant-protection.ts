@@ -8,7 +8,9 @@ import { protectionLevels, type TenantProtection } from '../tenant-protection.js
  *    through more: the check is for one); ingress-nginx counts per client IP, which says nothing about the tenant's
  *    total. An ingress above the gateway is the normal shape (the gateway is the finer limit);
  *  - the client sampling sends more than the limits let through: what sampling keeps, a limit refuses with 429 anyway
- *    (warning, with the sampling that would fit). Only where tenants.<name>.load gives a load to compute from;
+ *    (warning, with the sampling that would fit). Only where tenants.<name>.load gives a load to compute from. A limit
+ *    counted per Envoy replica or per gateway host (the ansible target's HAProxy) is checked as one replica's / one
+ *    host's: the tenant's browsers are not guaranteed to spread evenly;
  *  - no level enforces anything on the server side in the environment (warning), or only the ingress does (info).
  */
 export const tenantProtection: Rule = {

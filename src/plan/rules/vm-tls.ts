@@ -1,6 +1,8 @@
 import type { Stack } from '../../model/schema.js';
 import type { Topology } from '../../topology/types.js';
 import type { Finding, Rule } from '../findings.js';
+import { HAPROXY } from '../../catalog/support.js';
+import { vmFaroProxy } from '../../topology/vm-faro-proxy.js';
 
 /**
  * TLS between hosts (environments[].tls) is rendered by the ansible target only: the compose target runs every
@@ -42,13 +44,17 @@ export function vmTlsProblems(stack: Stack, t: Topology): Finding[] {
   }
   if (t.tls) {
     // what the ansible target encrypts today, said where it is decided (the rest is listed as not covered)
+    const proxy = vmFaroProxy(t);
+    const tenants = proxy
+      ? `; the tenants' Faro ports are HAProxy's on each gateway host, over TLS with the host certificate (no client certificate: browsers have none), in front of the collector's tenant receivers on 127.0.0.1 (plaintext on loopback), and HAProxy's monitor and metrics port (${HAPROXY.ports.monitor}) is plaintext on every interface`
+      : '';
     out.push({
       severity: 'info',
       rule: vmTls.id,
       env: env.name,
       path,
-      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir, Loki and Prometheus (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks, the canary) and on the object store's S3 API (SeaweedFS on the host certificate, the CA in each host's system trust); Tempo's and Loki's gRPC ports (each monolith's own) listen on loopback only; Mimir's gRPC port and the collectors' health and metrics endpoints (for health checks and a scraper you run) stay plaintext on every interface`,
-      suggestion: 'keep the hosts on a private network, or firewall Mimir\'s gRPC port and the collectors\' health and metrics ports to the hosts that need them',
+      message: `TLS${t.tls.mtls ? ' with client certificates (mTLS)' : ''} on the gateways' OTLP receivers (and Faro's, server TLS only), on Kafka (clients, brokers, controllers), on Tempo's OTLP receivers and on the HTTP servers of Tempo, Mimir, Loki and Prometheus (the collectors' exports, Tempo's remote write, Grafana's datasources, the roles' health checks, the canary) and on the object store's S3 API (SeaweedFS on the host certificate, the CA in each host's system trust); Tempo's and Loki's gRPC ports (each monolith's own) listen on loopback only; Mimir's gRPC port and the collectors' health and metrics endpoints (for health checks and a scraper you run) stay plaintext on every interface${tenants}`,
+      suggestion: `keep the hosts on a private network, or firewall Mimir's gRPC port and the collectors' health and metrics ports${proxy ? ` (and HAProxy's ${HAPROXY.ports.monitor})` : ''} to the hosts that need them`,
     });
   }
   return out;

@@ -8,7 +8,10 @@
  *    time (serial: 1) and a collector is drained before it stops;
  *  - roles/<role>/ (src/render/ansible/roles.ts), the same for every environment; the engine and collector configs
  *    under roles/<role>/files/<env>/ are the compose target's bytes (engineConfigFile, collectorConfigFile,
- *    grafanaDatasourcesFile: one home each).
+ *    grafanaDatasourcesFile: one home each);
+ *  - where an environment serves tenants, roles/haproxy on every gateway host after the collector (haproxy.ts,
+ *    topology/vm-faro-proxy.ts): the tenants' per-tenant rate limits in front of the collector, whose tenant
+ *    receivers then listen on loopback (the one difference from the compose bytes).
  * Secrets are vault variable references (vault_s3_access_key_id …), never values. The renderer renders only a
  * placement the plan rule ansible-hosts accepts (vmPlacement: the same checks).
  */
@@ -18,12 +21,14 @@ import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
 import { vmBackupPlan, type VmBackupPlan } from '../../topology/vm-backup.js';
+import { vmFaroProxy, type VmFaroProxyPlan } from '../../topology/vm-faro-proxy.js';
 import { vmPlacement, type VmHost, type VmPlacement } from '../../topology/vm-placement.js';
 import { collectorConfigFile, collectorEnvironment, collectorRoles } from '../configs/otelcol.js';
 import { canaryArgs, canaryDefinitionFile, canaryDefinitionName } from '../configs/canary.js';
 import { engineConfigFile, engineRuntimeFile, grafanaDatasourcesFile } from '../configs/engines.js';
 import type { FileSet } from '../fileset.js';
 import type { RenderInput, RenderResult, Renderer } from '../types.js';
+import { HAPROXY_ROLE, haproxyInventoryVars, haproxyReadme, renderHaproxyRole, stackUsesVmHaproxy, vmCollectorPlacement, vmHaproxyConfig } from './haproxy.js';
 import { VM_STORAGE_GROUPS, VM_STORAGE_LAYOUT, isVmStorageGroup } from './layout.js';
 import { MANAGE_SYSTEM, renderRoles } from './roles.js';
 import { TLS_ROLE, renderTlsRole, tlsInventoryVar, tlsReadme } from './tls.js';
@@ -55,16 +60,20 @@ function limitVars(prefix: string, r: ReplicaResources | undefined): Obj {
 const hostsOf = (list: VmHost[], extra: (h: VmHost, i: number) => Obj = () => ({})): Obj =>
   Object.fromEntries(list.map((h, i) => [h.name, { ansible_host: h.address, ...extra(h, i) }]));
 
-/** The ports a collector of the role listens on: the catalog's, the Faro receiver's only on a gateway that has one. */
-function collectorPorts(t: RenderInput['topology'], role: string): Record<string, number> {
+/**
+ * The ports a collector of the role listens on: the catalog's, the Faro receiver's only on a gateway that has one; the
+ * tenants' receivers at their backend ports (127.0.0.1) where the host's HAProxy takes the tenants' ports.
+ */
+function collectorPorts(t: RenderInput['topology'], role: string, proxy: VmFaroProxyPlan | undefined): Record<string, number> {
   const { faro: _faro, ...ports } = CATALOG.otelcol.ports;
   const faro = role === 'gateway' ? t.ingestion?.faro : undefined;
   // tenants' Faro receivers (seed 003), on the gateway only
-  const tenants = role === 'gateway' ? Object.fromEntries((t.tenants ?? []).map((tn) => [`faro_${tn.name.replace(/-/g, '_')}`, tn.faroPort])) : {};
+  const behind = new Map((proxy?.tenants ?? []).map((x) => [x.name, x.backendPort]));
+  const tenants = role === 'gateway' ? Object.fromEntries((t.tenants ?? []).map((tn) => [`faro_${tn.name.replace(/-/g, '_')}`, behind.get(tn.name) ?? tn.faroPort])) : {};
   return { ...ports, ...(faro ? { faro: faro.port } : {}), ...tenants };
 }
 
-function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | undefined): Obj {
+function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | undefined, proxy: VmFaroProxyPlan | undefined): Obj {
   const t = input.topology;
   const stack = input.stack;
   const children: Obj = {};
@@ -78,7 +87,9 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
         otel_collector_role: role,
         otel_collector_gomemlimit: env['GOMEMLIMIT'] ?? '',
         ...limitVars('otel_collector', comp(t, 'otelcol', role)?.perReplica),
-        otel_collector_ports: collectorPorts(t, role),
+        otel_collector_ports: collectorPorts(t, role, proxy),
+        // the tenants' Faro ports through HAProxy on each gateway host (haproxy role)
+        ...(role === 'gateway' ? haproxyInventoryVars(proxy) : {}),
       },
     };
   }
@@ -214,7 +225,8 @@ function undrainTasks(): Obj[] {
   ];
 }
 
-function playbooks(): FileSet {
+/** `haproxy`: the gateway play runs the haproxy role after the collector (stackUsesVmHaproxy). */
+function playbooks(haproxy: boolean): FileSet {
   const files: FileSet = new Map();
   const pb = `${ANSIBLE_DIR}/playbooks`;
   const header = '# Rendered by otelstack (ansible target).';
@@ -223,8 +235,9 @@ function playbooks(): FileSet {
   const storage = VM_STORAGE_GROUPS.map((g) => play(g === 'seaweedfs' ? 'Object store (SeaweedFS)' : `${CATALOG[g as 'tempo'].title} (monolithic)`, g, [g]));
   files.set(`${pb}/storage.yml`, ansibleYaml(storage, `${header}\n# Object store first, then the engines (each play matches no host where the environment does not run it).`));
   // processors before gateways: nothing is produced to Kafka before something consumes it towards the engines
+  // the gateway hosts' HAProxy after their collector: the collector's tenant receivers leave the tenants' ports first
   const collectors = ['processor', 'gateway'].map((role) =>
-    play(`Collector ${role} pool (rolling, drained before each stop)`, `collectors_${role}`, ['otel-collector'], { serial: 1, pre_tasks: drainTasks(), post_tasks: undrainTasks() }),
+    play(`Collector ${role} pool (rolling, drained before each stop)`, `collectors_${role}`, ['otel-collector', ...(role === 'gateway' && haproxy ? [HAPROXY_ROLE] : [])], { serial: 1, pre_tasks: drainTasks(), post_tasks: undrainTasks() }),
   );
   files.set(`${pb}/collectors.yml`, ansibleYaml(collectors, header));
   files.set(`${pb}/grafana.yml`, ansibleYaml([play('Grafana', 'grafana', ['grafana'], { serial: 1 })], header));
@@ -258,7 +271,7 @@ const ANSIBLE_LINT = [
 /** Run from ansible/: the roles beside the playbooks' directory. */
 const ANSIBLE_CFG = ['# Rendered by otelstack (ansible target): run ansible-playbook from this directory.', '[defaults]', 'roles_path = ./roles', 'interpreter_python = auto_silent', ''].join('\n');
 
-function readme(t: Topology): string {
+function readme(t: Topology, haproxy: boolean): string {
   return [
     `# ansible/ — ${t.stack}`,
     '',
@@ -281,6 +294,7 @@ function readme(t: Topology): string {
     'and put it back during a rolling update (playbooks/collectors.yml).',
     '',
     ...tlsReadme(),
+    ...(haproxy ? haproxyReadme() : []),
     'The configs under `roles/<role>/files/<env>/` are the compose target\'s files; they name their peers by service',
     'name (kafka-0, tempo, seaweedfs …), which the common role resolves to the inventory\'s hosts in /etc/hosts.',
     '',
@@ -298,18 +312,23 @@ export const renderAnsible: Renderer = (input: RenderInput): RenderResult => {
   const files: FileSet = new Map();
   const plannedBackup = vmBackupPlan(input.stack, t, pl);
   const backup = plannedBackup?.enabled ? plannedBackup : undefined;
-  files.set(`${ANSIBLE_DIR}/inventory/${t.env.name}.yml`, ansibleYaml(inventory(input, pl, backup), `# ${t.stack}/${t.env.name} — rendered by otelstack (ansible target).`));
+  // seed 003 level 3: HAProxy on each gateway host in front of the tenants' Faro receivers (vm-faro-proxy.ts)
+  const proxy = vmFaroProxy(t);
+  const haproxy = stackUsesVmHaproxy(input.stack);
+  files.set(`${ANSIBLE_DIR}/inventory/${t.env.name}.yml`, ansibleYaml(inventory(input, pl, backup, proxy), `# ${t.stack}/${t.env.name} — rendered by otelstack (ansible target).`));
   for (const [k, v] of renderRoles()) files.set(`${ANSIBLE_DIR}/${k}`, v);
   for (const [k, v] of renderTlsRole()) files.set(`${ANSIBLE_DIR}/${k}`, v);
-  for (const [k, v] of playbooks()) files.set(k, v);
+  if (haproxy) for (const [k, v] of renderHaproxyRole()) files.set(`${ANSIBLE_DIR}/${k}`, v);
+  for (const [k, v] of playbooks(haproxy)) files.set(k, v);
   files.set(`${ANSIBLE_DIR}/.ansible-lint`, ANSIBLE_LINT);
   files.set(`${ANSIBLE_DIR}/ansible.cfg`, ANSIBLE_CFG);
-  files.set(`${ANSIBLE_DIR}/README.md`, readme(t));
+  files.set(`${ANSIBLE_DIR}/README.md`, readme(t, haproxy));
 
   const envDir = (role: string) => `${ANSIBLE_DIR}/roles/${role}/files/${t.env.name}`;
   for (const role of t.ingestion && input.stack.ingestion?.collector === 'otelcol' ? collectorRoles(t) : []) {
-    files.set(`${envDir('otel-collector')}/otelcol-${role}.yaml`, collectorConfigFile(input, role, findings));
+    files.set(`${envDir('otel-collector')}/otelcol-${role}.yaml`, collectorConfigFile(input, role, findings, role === 'gateway' ? vmCollectorPlacement(proxy) : {}));
   }
+  if (proxy) files.set(`${envDir(HAPROXY_ROLE)}/haproxy.cfg`, vmHaproxyConfig(t, proxy));
   for (const e of t.engines.filter((x) => x.managed)) {
     const f = engineConfigFile(t, e);
     if (f) files.set(`${envDir(e.engine)}/${f.name}`, f.contents);

@@ -2,7 +2,8 @@
  * The HAProxy `otlp-lb` configuration in front of the OTLP gateways (compose target), and the names `otelstack
  * deploy` drains servers by. One function renders it for the container layout (the default) and for any other
  * placement (the real-engine tests run it on 127.0.0.1 with their own ports), so both run the same bytes but for
- * addresses.
+ * addresses. The ansible target renders its HAProxy beside each gateway collector with it too (src/render/ansible/
+ * haproxy.ts: the tenants' Faro frontends only, over TLS between VMs), so the tenants' limits are the same sections.
  */
 import { CATALOG } from '../../catalog/index.js';
 import { READABLE_REFUSAL } from '../../catalog/rum.js';
@@ -52,6 +53,24 @@ export interface HaproxyPlacement {
   readonly ports?: Partial<Record<'otlpGrpc' | 'otlpHttp' | 'monitor' | 'runtimeApi' | 'faro', number>>;
   /** tenants' frontend ports by tenant name; default the tenant's port */
   readonly tenantPorts?: Readonly<Record<string, number>>;
+  /**
+   * false: no OTLP frontends and backends — the load balancer fronts the tenants' Faro ports only (the VM target's
+   * HAProxy beside each gateway collector: OTLP goes to the collector itself); default true
+   */
+  readonly otlp?: boolean;
+  /**
+   * false: no resolvers section — the servers are addresses, not names to look up again (the VM target's loopback
+   * collector); default true (compose: Docker's DNS, so a recreated gateway is found at its new address)
+   */
+  readonly resolvers?: boolean;
+  /** interface the runtime API binds to; default bindHost (every interface inside the container) */
+  readonly runtimeApiHost?: string;
+  /** TLS for the browsers on the tenants' frontends: the PEM with certificate and key (catalog HAPROXY_DISTRO) */
+  readonly tenantTls?: { readonly crt: string; readonly minVersion: string };
+  /** the user and group the workers drop to (`global` user / group; the distribution's package: HAPROXY_DISTRO) */
+  readonly runAs?: { readonly user: string; readonly group: string };
+  /** first line of the file; default the compose load balancer's */
+  readonly header?: string;
 }
 
 /**
@@ -59,7 +78,7 @@ export interface HaproxyPlacement {
  * HAPROXY_FARO_RATE_LIMIT: the keywords and the two-window semantics). Preflights (OPTIONS) are neither counted nor
  * refused: the collector's CORS handler answers them.
  */
-function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], host: string, bindPort: number, healthPath: string): string[] {
+function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], host: string, bindPort: number, healthPath: string, tls?: HaproxyPlacement['tenantTls']): string[] {
   const k = HAPROXY_FARO_RATE_LIMIT;
   const fe = k.frontend(tn.name);
   const short = `${fe}_${k.shortWindowSeconds}s`;
@@ -76,7 +95,7 @@ function tenantSections(tn: HaproxyTenant, servers: readonly HaproxyServer[], ho
   return [
     `frontend ${fe}`,
     `  # tenant ${tn.name}: ${tn.rateLimit.perSecond} requests/s, bursts of ${tn.rateLimit.burst} — at most ${tn.rateLimit.burst} accepted in ${k.shortWindowSeconds}s and ${longMax} in ${k.longWindowSeconds}s, the rest refused (${k.status})`,
-    `  bind ${host}:${bindPort}`,
+    `  bind ${host}:${bindPort}${tls ? ` ssl crt ${tls.crt} ssl-min-ver ${tls.minVersion}` : ''}`,
     // a refusal the page can read: Retry-After, and CORS for the tenant's own origins (catalog HAPROXY_FARO_RATE_LIMIT)
     ...(anyOrigin ? [] : [`  acl ${fe}_origin req.hdr(origin) -m str ${tn.origins.join(' ')}`]),
     // the windows are read before the request is counted: only accepted requests count
@@ -127,43 +146,36 @@ export function haproxyConfig(servers: readonly HaproxyServer[], placement: Hapr
   // a check inherits the server's `proto h2` unless `check-proto h1` says otherwise (seen on the real HAProxy: every
   // gRPC server DOWN, "Socket error", without it). The runtime API is what
   // `otelstack deploy` drains a gateway through (catalog HAPROXY).
+  const otlp = placement.otlp !== false;
+  const resolvers = placement.resolvers !== false;
   return [
-    '# HAProxy in front of the OTLP gateways — rendered by otelstack.',
+    placement.header ?? '# HAProxy in front of the OTLP gateways — rendered by otelstack.',
     'global',
     '  log stdout format raw local0',
-    `  stats socket ipv4@${host || '0.0.0.0'}:${port('runtimeApi')} level admin`,
-    `resolvers ${RESOLVERS}`,
-    '  parse-resolv-conf',
-    '  hold valid 10s',
+    `  stats socket ipv4@${placement.runtimeApiHost ?? (host || '0.0.0.0')}:${port('runtimeApi')} level admin`,
+    ...(placement.runAs ? [`  user ${placement.runAs.user}`, `  group ${placement.runAs.group}`] : []),
+    ...(resolvers ? [`resolvers ${RESOLVERS}`, '  parse-resolv-conf', '  hold valid 10s'] : []),
     'defaults',
     '  log global',
     '  mode http',
     '  timeout connect 5s',
     '  timeout client 60s',
     '  timeout server 60s',
-    `  default-server init-addr last,libc,none resolvers ${RESOLVERS}`,
-    'frontend otlp_grpc',
-    `  bind ${host}:${port('otlpGrpc')} proto h2`,
-    `  default_backend ${HAPROXY_BACKENDS.grpc}`,
-    'frontend otlp_http',
-    `  bind ${host}:${port('otlpHttp')}`,
-    `  default_backend ${HAPROXY_BACKENDS.http}`,
-    ...(faro?.frontend ?? []),
-    ...tenants.flatMap((tn) => tenantSections(tn, servers, host, placement.tenantPorts?.[tn.name] ?? tn.port, healthPath)),
+    ...(resolvers ? [`  default-server init-addr last,libc,none resolvers ${RESOLVERS}`] : []),
+    ...(otlp
+      ? ['frontend otlp_grpc', `  bind ${host}:${port('otlpGrpc')} proto h2`, `  default_backend ${HAPROXY_BACKENDS.grpc}`, 'frontend otlp_http', `  bind ${host}:${port('otlpHttp')}`, `  default_backend ${HAPROXY_BACKENDS.http}`]
+      : []),
+    ...(otlp ? (faro?.frontend ?? []) : []),
+    ...tenants.flatMap((tn) => tenantSections(tn, servers, host, placement.tenantPorts?.[tn.name] ?? tn.port, healthPath, placement.tenantTls)),
     'frontend health',
     `  bind ${host}:${port('monitor')}`,
     `  monitor-uri ${HAPROXY.monitorUri}`,
     // the tenants' refused requests are counted: HAProxy's own Prometheus exporter (catalog HAPROXY_METRICS)
     ...(tenants.length > 0 ? [`  http-request use-service prometheus-exporter if { path ${HAPROXY_METRICS.path} }`] : []),
-    `backend ${HAPROXY_BACKENDS.grpc}`,
-    '  balance roundrobin',
-    `  option httpchk GET ${healthPath}`,
-    list('grpc'),
-    `backend ${HAPROXY_BACKENDS.http}`,
-    '  balance roundrobin',
-    `  option httpchk GET ${healthPath}`,
-    list('http'),
-    ...(faro?.backend ?? []),
+    ...(otlp
+      ? [`backend ${HAPROXY_BACKENDS.grpc}`, '  balance roundrobin', `  option httpchk GET ${healthPath}`, list('grpc'), `backend ${HAPROXY_BACKENDS.http}`, '  balance roundrobin', `  option httpchk GET ${healthPath}`, list('http')]
+      : []),
+    ...(otlp ? (faro?.backend ?? []) : []),
     '',
   ].join('\n');
 }

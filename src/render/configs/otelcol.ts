@@ -184,6 +184,12 @@ export interface CollectorPlacement {
   readonly storageDirectory?: string;
   /** Tenants' Faro receiver ports by tenant name; default each tenant's TenantPlan.faroPort. */
   readonly tenantPorts?: Readonly<Record<string, number>>;
+  /**
+   * Where the tenants' Faro receivers listen when a proxy on the same host fronts them (the ansible target's HAProxy
+   * on each gateway host, src/topology/vm-faro-proxy.ts): their interface, and no TLS — the proxy terminates the
+   * browsers' TLS; default `host`, with the environment's TLS.
+   */
+  readonly tenantListen?: { readonly host: string; readonly tls: false };
 }
 
 /** The component ids of one tenant's browser path on the gateway (receiver, pipelines, exporters by signal). */
@@ -328,7 +334,8 @@ export function renderCollectorConfig(input: RenderInput, role: CollectorRole, f
  * tenant's id — copies of the environment's backend exporters (same endpoint, queue and retry) with the tenant's
  * header. Behind a Kafka buffer too the tenants' pipelines export straight to the backends: the buffer topics carry
  * no tenant, and the processors write with the environment's. The rate limit is not here: the collector has none
- * (catalog OTELCOL_RATE_LIMITER); HAProxy (compose) or the ingress (Kubernetes) enforces it in front.
+ * (catalog OTELCOL_RATE_LIMITER); HAProxy (compose; on VMs one on each gateway host, placement.tenantListen) or the
+ * ingress (Kubernetes) enforces it in front.
  */
 function tenantFaroPaths(
   t: Topology,
@@ -346,8 +353,8 @@ function tenantFaroPaths(
     }
     const ids = tenantFaroIds(tn.name);
     out.receivers[ids.receiver] = {
-      [OTELCOL_FARO_RECEIVER.keys.endpoint]: `${bindHost}:${placement.tenantPorts?.[tn.name] ?? tn.faroPort}`,
-      ...(t.tls ? { tls: collectorServerTls(t.tls, false) } : {}),
+      [OTELCOL_FARO_RECEIVER.keys.endpoint]: `${placement.tenantListen?.host ?? bindHost}:${placement.tenantPorts?.[tn.name] ?? tn.faroPort}`,
+      ...(t.tls && !placement.tenantListen ? { tls: collectorServerTls(t.tls, false) } : {}),
       ...faroCors(tn.origins),
     };
     for (const s of signals) {
@@ -363,10 +370,11 @@ function tenantFaroPaths(
 /**
  * One pool's collector config FILE as the compose and ansible targets place it (header included): the one home of
  * those bytes. Kafka brokers and backends are the topology's service names (kafka-0, tempo, …); on VMs the common
- * role maps them to the inventory's hosts, so the file is the same on both targets.
+ * role maps them to the inventory's hosts, so the file is the same on both targets — but for the tenants' Faro
+ * receivers behind the gateway host's HAProxy on VMs (`placement.tenantListen`: 127.0.0.1, their backend ports).
  */
-export function collectorConfigFile(input: RenderInput, role: CollectorRole, findings: Finding[] = []): string {
-  return `# OpenTelemetry Collector ${role} v${CATALOG.otelcol.pinned} — rendered by otelstack.\n${toYaml(renderCollectorConfig(input, role, findings))}`;
+export function collectorConfigFile(input: RenderInput, role: CollectorRole, findings: Finding[] = [], placement: CollectorPlacement = {}): string {
+  return `# OpenTelemetry Collector ${role} v${CATALOG.otelcol.pinned} — rendered by otelstack.\n${toYaml(renderCollectorConfig(input, role, findings, placement))}`;
 }
 
 /** The roles an environment runs: a gateway always, a processor behind Kafka. */
