@@ -171,3 +171,11 @@ export function requiredStability(components: readonly string[]): { level: Alloy
  * (OTELCOL_FARO_RECEIVER.path).
  */
 export const ALLOY_FARO_RECEIVER_PATH = '/collect';
+
+/**
+ * pyroscope.receive_http embeds Alloy's common server config (`http` and `grpc` blocks; internal/component/common/net/
+ * config.go at v1.12.0: the gRPC server defaults to address "" and port 0) and so opens a gRPC listener on every
+ * interface at a random port even though nothing speaks gRPC to it — seen on a real Alloy v1.12.0 built from the tag
+ * (`*:44397`). otelstack pins that unused listener to loopback.
+ */
+export const ALLOY_UNUSED_GRPC = { block: 'grpc', listenAddress: '127.0.0.1' } as const;

@@ -22,7 +22,7 @@
  * Profiles: pyroscope.receive_http (Pyroscope's ingest and push APIs) → pyroscope.write to the environment's
  * Pyroscope push endpoint, one receiver per environment.
  */
-import { ALLOY_COMPONENTS as C, ALLOY_EXPORTS as X, ALLOY_NODE_NAME_ENV, K8S_APP_LABELS, K8S_META, KUBELET_SCRAPE, SCRAPED_NAMESPACE_LABEL } from '../../catalog/alloy.js';
+import { ALLOY_COMPONENTS as C, ALLOY_EXPORTS as X, ALLOY_NODE_NAME_ENV, ALLOY_UNUSED_GRPC, K8S_APP_LABELS, K8S_META, KUBELET_SCRAPE, SCRAPED_NAMESPACE_LABEL } from '../../catalog/alloy.js';
 import { CATALOG } from '../../catalog/index.js';
 import { CHART_FACTS, type ChartScrape } from '../../catalog/charts/index.js';
 import { KUBELET_METRICS } from '../../catalog/metrics.js';
@@ -203,7 +203,11 @@ export function profilesNodes(routes: ProfilesRoute[], label: (...parts: string[
   const nodes: AlloyNode[] = [];
   for (const r of routes) {
     const w = component(C.profilesWrite, label(r.pyroscope.engine, r.env), [block('endpoint', [attr('url', str(r.push)), r.headers && attr('headers', r.headers)])]);
-    const rx = component(C.profilesReceiver, label(r.env), [block('http', [attr('listen_address', str('0.0.0.0')), attr('listen_port', num(r.port))]), attr('forward_to', list([w.export(X.receiver)]))]);
+    const rx = component(C.profilesReceiver, label(r.env), [
+      block('http', [attr('listen_address', str('0.0.0.0')), attr('listen_port', num(r.port))]),
+      block(ALLOY_UNUSED_GRPC.block, [attr('listen_address', str(ALLOY_UNUSED_GRPC.listenAddress))]),
+      attr('forward_to', list([w.export(X.receiver)])),
+    ]);
     nodes.push(comment(`Profiles for ${r.env} on :${r.port} (Pyroscope's /ingest and push API) → ${r.pyroscope.title} at ${r.push}.`), rx.block, w.block);
   }
   return nodes;
