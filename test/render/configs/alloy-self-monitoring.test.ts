@@ -311,6 +311,8 @@ describe('profiles path: pyroscope.receive_http → pyroscope.write per environm
       assert.equal(rx.length, 1);
       const http = rx[0]!.block.blocks.find((b) => b.name === 'http')!;
       assert.equal(http.attrs.get('listen_port'), CATALOG.alloy.ports['profiles']);
+      // the component's unused gRPC server stays on loopback (else every interface, a random port: real Alloy 1.12.0)
+      assert.equal(rx[0]!.block.blocks.find((b) => b.name === 'grpc')?.attrs.get('listen_address'), '127.0.0.1');
       const to = g.edges.filter((e) => e.from === rx[0]!.id && e.at === 'forward_to');
       assert.equal(to.length, 1);
       const w = g.components.get(to[0]!.to)!;
