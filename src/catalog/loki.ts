@@ -2,6 +2,7 @@ import { comp } from './component.js';
 import type { EngineFacts } from './types.js';
 import { Gi, Mi } from './units.js';
 import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+import { DSKIT_TENANT_HEADER } from './dskit.js';
 
 /**
  * Grafana Loki 3.x (documentation v3.6.x). The loki chart, now in the grafana-community repository, selects the
@@ -93,7 +94,7 @@ export const LOKI_API = {
   /** ingester.chunk_idle_period default: how long a quiet chunk stays in memory without a flush (ms). */
   chunkIdlePeriodMs: 30 * 60_000,
   ready: loki.ready!.path,
-  tenantHeader: 'X-Scope-OrgID',
+  tenantHeader: DSKIT_TENANT_HEADER,
   noAuthTenant: 'fake',
   serviceNameLabel: 'service_name',
   traceIdField: 'trace_id',

@@ -2,6 +2,7 @@ import { comp } from './component.js';
 import type { EngineFacts } from './types.js';
 import { Gi, Mi } from './units.js';
 import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+import { DSKIT_TENANT_HEADER } from './dskit.js';
 
 /**
  * Grafana Mimir. Facts follow the Mimir 3.0 documentation and the mimir-distributed chart 6.0 release notes
@@ -153,7 +154,7 @@ export const MIMIR_API = {
   /** Flushes in-memory series of the ingesters to blocks in object storage. */
   flush: '/ingester/flush',
   ready: mimir.ready!.path,
-  tenantHeader: 'X-Scope-OrgID',
+  tenantHeader: DSKIT_TENANT_HEADER,
   anonymousTenant: 'anonymous',
   exemplarsLimit: 'limits.max_global_exemplars_per_user',
 } as const;

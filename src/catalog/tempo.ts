@@ -2,6 +2,7 @@ import { comp } from './component.js';
 import type { EngineFacts } from './types.js';
 import { Gi, Mi } from './units.js';
 import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
+import { DSKIT_TENANT_HEADER } from './dskit.js';
 
 /**
  * Grafana Tempo. Facts follow the Tempo 3.0 documentation (grafana.com/docs/tempo/v3.0.x: "About the Tempo
@@ -132,7 +133,7 @@ export const TEMPO_API = {
   flush: null,
   /** Why `otelstack verify --flush` does not ask Tempo, and how long blocks take to land without one. */
   noFlush: 'Tempo 3 has no flush endpoint; blocks land after the block-builder\'s consume cycle (block_builder.consume_cycle_duration, default 5m) or, in a single binary, a completed live-store block (live_store.max_block_duration, default 30s)',
-  tenantHeader: 'X-Scope-OrgID',
+  tenantHeader: DSKIT_TENANT_HEADER,
   singleTenantId: 'single-tenant',
 } as const;
 

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { CATALOG } from '../catalog/index.js';
 import { LoadInputError, loadReportJson, loadReportText, parseDuration, parseHeaders, parsePositiveInt, parseRates, parseRatio, parseSignals, runLoad, type LoadOptions, type LoadProgress } from '../ops/load/index.js';
 import { EXIT, UsageError } from './errors.js';
+import { DSKIT_TENANT_HEADER } from '../catalog/dskit.js';
 
 type Run = (fn: () => Promise<number>) => Promise<void>;
 
@@ -49,7 +50,7 @@ function options(f: LoadFlags): LoadOptions {
   if (f.insecure && endpoint.startsWith('https://')) throw new LoadInputError(`--insecure contradicts the endpoint's https:// scheme (TLS)`, `use http://${endpoint.slice('https://'.length)}`);
   const signals = parseSignals('--signals', f.signals);
   const headers = parseHeaders('--headers', f.headers);
-  if (f.tenant !== undefined) headers['X-Scope-OrgID'] = f.tenant;
+  if (f.tenant !== undefined) headers[DSKIT_TENANT_HEADER] = f.tenant;
   const readBackCount = f.readBack === undefined ? 0 : parsePositiveInt('--read-back', f.readBack, 1, 100_000);
   if (readBackCount > 0 && !f.tempoUrl) throw new LoadInputError('--read-back needs --tempo-url (where to read the traces back from)');
   if (readBackCount > 0 && !signals.includes('traces')) throw new LoadInputError('--read-back reads traces back; add traces to --signals');

@@ -4,6 +4,7 @@
 import { Agent, request } from 'undici';
 
 import { describeError, loadTlsMaterial, type TlsOptions } from '../otlp/sender.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 export type BackendErrorKind = 'unreachable' | 'timeout' | 'http' | 'bad-response';
 
@@ -55,7 +56,7 @@ export class HttpJsonClient {
   private readonly timeoutMs: number;
   private readonly agent: Agent;
 
-  constructor(opts: BackendClientOptions, tenantHeader = 'X-Scope-OrgID') {
+  constructor(opts: BackendClientOptions, tenantHeader: string = DSKIT_TENANT_HEADER) {
     let u: URL;
     try {
       u = new URL(opts.url);

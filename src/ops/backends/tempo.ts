@@ -6,6 +6,7 @@ import { request } from 'undici';
 
 import { TEMPO_API } from '../../catalog/tempo.js';
 import { asArray, asString, BackendError, HttpJsonClient, httpError, isRecord, parseJson, type BackendClientOptions, type Json } from './http.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 export interface TempoSpan {
   /** lowercase hex, 32 characters */
@@ -153,7 +154,7 @@ export class TempoClient {
 /** POSTs an empty body and returns the status (network failures throw BackendError). Used by the flush helpers. */
 export async function postStatus(url: string, tenant: string | undefined, timeoutMs = 10_000): Promise<number> {
   try {
-    const res = await request(url, { method: 'POST', headers: tenant ? { 'X-Scope-OrgID': tenant } : {}, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(url, { method: 'POST', headers: tenant ? { [DSKIT_TENANT_HEADER]: tenant } : {}, signal: AbortSignal.timeout(timeoutMs) });
     await res.body.dump();
     return res.statusCode;
   } catch (e) {

@@ -17,6 +17,7 @@ import { toYaml } from '../../render/fileset.js';
 import type { Topology } from '../../topology/types.js';
 import { promql } from './gates.js';
 import { Steps, type Difference, type GateCondition, type Runbook } from './types.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 export const PROMETHEUS_MIMIR_RUNBOOK = 'prometheus-to-mimir';
 
@@ -40,7 +41,7 @@ export function remoteWriteConfig(to: Topology): Record<string, unknown> {
   const m = to.engines.find((e) => e.engine === 'mimir')!;
   return {
     ...prometheusConfig(),
-    [P.keys.remoteWrite]: [{ [P.keys.url]: m.endpoints.push, ...(m.tenant ? { [P.keys.headers]: { 'X-Scope-OrgID': m.tenant } } : {}) }],
+    [P.keys.remoteWrite]: [{ [P.keys.url]: m.endpoints.push, ...(m.tenant ? { [P.keys.headers]: { [DSKIT_TENANT_HEADER]: m.tenant } } : {}) }],
   };
 }
 

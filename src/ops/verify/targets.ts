@@ -13,6 +13,7 @@ import type { Topology } from '../../topology/types.js';
 import { mimirPrometheusUrl } from '../backends/prometheus.js';
 import type { TempoTraceApi } from '../backends/tempo.js';
 import type { OtlpProtocol } from '../otlp/sender.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 /** Bad input found while resolving targets (the CLI turns it into exit code 2). */
 export class VerifyInputError extends Error {
@@ -198,7 +199,7 @@ export function resolveTargets(t: Topology, o: VerifyOverrides = {}): VerifyTarg
   const served = servedTenant(t, o.tenant);
   const tenantId = served?.id ?? o.tenant;
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (tenantId !== undefined) headers['X-Scope-OrgID'] = tenantId;
+  if (tenantId !== undefined) headers[DSKIT_TENANT_HEADER] = tenantId;
 
   const byEngine = new Map(t.engines.map((e) => [e.signal, e] as const));
   // Compose service names do not resolve on the host: read through what the renderer publishes on 127.0.0.1
@@ -266,7 +267,7 @@ export const VERIFY_OTHER_TENANT = 'otelstack-verify-other';
  * VERIFY_OTHER_TENANT. It must differ from the tenant under test.
  */
 export function otherTenantOf(t: Topology, targets: VerifyTargets, given: string | undefined): string {
-  const own = targets.otlp.headers['X-Scope-OrgID'];
+  const own = targets.otlp.headers[DSKIT_TENANT_HEADER];
   const other = given !== undefined ? (servedTenant(t, given)?.id ?? given) : ((t.tenants ?? []).find((x) => x.id !== own)?.id ?? VERIFY_OTHER_TENANT);
   if (!/^[A-Za-z0-9!._*'()-]{1,150}$/.test(other)) throw new VerifyInputError(`--other-tenant ${JSON.stringify(other)} is not a valid tenant id`, "use letters, digits and !-_.*'() (at most 150 characters)");
   if (other === own) throw new VerifyInputError('--other-tenant must differ from --tenant', given === undefined ? 'pass --other-tenant' : `both are tenant ${JSON.stringify(own)}`);

@@ -52,10 +52,11 @@ import {
   stringMap,
   toIdentifier,
 } from './alloy-syntax.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 const RULE = 'render-alloy';
 export const LABEL_PREFIX = 'otelstack';
-const TENANT_HEADER = 'X-Scope-OrgID';
+const TENANT_HEADER = DSKIT_TENANT_HEADER;
 
 /** One environment served by an Alloy configuration, with its backends. */
 export interface AlloyRoute {

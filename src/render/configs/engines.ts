@@ -16,6 +16,7 @@ import { TEMPO_OTLP_RECEIVER_TLS, TEMPO_TENANT_LIMITS } from '../../catalog/temp
 import { DSKIT_LOOPBACK_GRPC, DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
 import type { EngineDeployment, MetricsGeneratorPlan, RumPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 export const ENGINE_DATA_DIRS = { tempo: '/var/tempo', mimir: '/data', loki: '/loki', prometheus: '/prometheus' } as const;
 
@@ -309,7 +310,7 @@ export function prometheusConfig(): Record<string, unknown> {
 function datasourceSettings(t: Topology, e: EngineDeployment): Record<string, unknown> {
   const k = GRAFANA_DATASOURCE_TLS;
   const tls = t.tls && e.endpoints.query?.startsWith('https://') ? t.tls : undefined;
-  const jsonData = { ...(e.tenant ? { httpHeaderName1: 'X-Scope-OrgID' } : {}), ...(tls ? { [k.withCaCert]: true, [k.clientAuth]: tls.mtls } : {}) };
+  const jsonData = { ...(e.tenant ? { httpHeaderName1: DSKIT_TENANT_HEADER } : {}), ...(tls ? { [k.withCaCert]: true, [k.clientAuth]: tls.mtls } : {}) };
   const secure = {
     ...(e.tenant ? { httpHeaderValue1: e.tenant } : {}),
     ...(tls ? { [k.caCert]: k.file(tls.ca.path), ...(tls.mtls ? { [k.clientCert]: k.file(tls.cert.path), [k.clientKey]: k.file(tls.key.path) } : {}) } : {}),

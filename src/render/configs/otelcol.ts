@@ -26,6 +26,7 @@
  *    so it could not have a persistent queue.
  */
 import { CATALOG } from '../../catalog/index.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 import { FARO_CORS_MAX_AGE_SECONDS, FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../catalog/otelcol.js';
 import { KAFKA_EXPORTER_BATCH_MAX_BYTES, KAFKA_EXPORTER_BATCH_MIN_BYTES, KAFKA_PRODUCER_MAX_MESSAGE_BYTES } from '../../catalog/kafka.js';
 import { collectorMemory } from '../../topology/collector-memory.js';
@@ -109,7 +110,7 @@ function queueAndRetry(input: RenderInput, batch: Record<string, unknown> = ITEM
 }
 
 function tenantHeaders(e: EngineDeployment): Record<string, unknown> {
-  return e.tenant ? { headers: { 'X-Scope-OrgID': e.tenant } } : {};
+  return e.tenant ? { headers: { [DSKIT_TENANT_HEADER]: e.tenant } } : {};
 }
 
 /** TLS between VMs: an otlp_http exporter to an https:// engine (vm-tls.ts withTlsEndpoints) verifies it with the CA. */
@@ -360,7 +361,7 @@ function tenantFaroPaths(
     for (const s of signals) {
       const [id, config] = backends.get(s)!;
       const exporterId = `${id}-${tn.name}`;
-      const headers = { ...((config['headers'] as Record<string, string> | undefined) ?? {}), 'X-Scope-OrgID': tn.id };
+      const headers = { ...((config['headers'] as Record<string, string> | undefined) ?? {}), [DSKIT_TENANT_HEADER]: tn.id };
       out.exporters[exporterId] = { ...structuredClone(config), headers };
       out.pipelines[ids.pipeline(s as 'logs' | 'traces')] = { receivers: [ids.receiver], processors: [OTELCOL_TYPES.memoryLimiter], exporters: [exporterId] };
     }

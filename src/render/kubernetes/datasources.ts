@@ -9,6 +9,7 @@ import { PYROSCOPE_TRACE_PROFILE_TYPE } from '../../catalog/pyroscope.js';
 import type { Stack } from '../../model/schema.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
 import { tenantEngineViews } from '../configs/engines.js';
+import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 export interface DatasourceProvisioning {
   apiVersion: 1;
@@ -43,7 +44,7 @@ function datasourceSet(engines: readonly EngineDeployment[]): Array<Record<strin
         editable: false,
       };
       if (e.tenant !== undefined) {
-        jsonData['httpHeaderName1'] = 'X-Scope-OrgID';
+        jsonData['httpHeaderName1'] = DSKIT_TENANT_HEADER;
         ds['secureJsonData'] = { httpHeaderValue1: e.tenant };
       }
       if (e.engine === 'mimir' || e.engine === 'prometheus') {
