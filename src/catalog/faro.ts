@@ -141,4 +141,8 @@ export const FARO_WEB_SDK = {
    * retryable statuses with exponential backoff; at most `maxAttempts` attempts per batch, none while the page unloads.
    */
   rateLimited: { statuses: [429, 503], maxAttempts: 3 },
+  /** the batch executor's default item limit (faro-core config/const.js): a full batch leaves at once */
+  batchItemLimit: 50,
+  /** the header the fetch transport sends with each batch, the same on every attempt of it (transport.js at 2.12.1) */
+  idempotencyHeader: 'Idempotency-Key',
 } as const;

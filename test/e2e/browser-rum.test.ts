@@ -42,7 +42,7 @@ const TENANT = 'shop';
 /** the tenant whose limit the variant makes small, for (c) */
 const LIMITED = 'blog';
 const LIMITED_RATE = { perSecond: 2, burst: 4 };
-/** full SDK batches (its default itemLimit, 50 items) the (c) page pushes at once: three times blog's burst */
+/** full SDK batches (FARO_WEB_SDK.batchItemLimit items each) the (c) page pushes at once: three times blog's burst */
 const BATCHES = 12;
 const randomRunId = (): string => Math.random().toString(36).slice(2, 10);
 const ENV = 'local';
@@ -380,7 +380,7 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
       } catch {
         /* a body that is not JSON carries no token */
       }
-      const at: Attempt = { key: q.headers()['idempotency-key'] ?? 'probe', at: Date.now(), tokens };
+      const at: Attempt = { key: q.headers()[FARO_WEB_SDK.idempotencyHeader.toLowerCase()] ?? 'probe', at: Date.now(), tokens };
       attempts.push(at);
       byRequest.set(q, at);
     });
@@ -395,7 +395,7 @@ describe('e2e browser RUM: the sample web app in headless Chromium → the rende
       await page.goto(`${blogOrigin}/`, { waitUntil: 'load', timeout: PAGE_MS });
       await page.waitForSelector('body[data-ready="true"]', { timeout: PAGE_MS });
       // the burst: BATCHES full batches of the SDK's batch size, pushed at once (each full batch leaves at once)
-      const perBatch = 50;
+      const perBatch = FARO_WEB_SDK.batchItemLimit;
       const total = BATCHES * perBatch;
       await page.evaluate(([key, prefix, n]) => {
         const faro = (globalThis as unknown as Record<string, { api: { pushLog(args: unknown[]): void } }>)[key as string]!;
