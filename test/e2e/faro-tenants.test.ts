@@ -5,21 +5,17 @@
 // 429 and its Prometheus exporter counts the refusals per tenant frontend; preflights pass through to the collector,
 // whose CORS grants a tenant's own origin only — another tenant's origin is refused.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { FARO_SDK_REQUEST_HEADERS, OTELCOL_FARO_RECEIVER } from '../../src/catalog/otelcol.js';
 import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../src/catalog/support.js';
 import { anyValueToJs } from '../../src/ops/otlp/decode.js';
 import { randomSpanId, randomTraceId } from '../../src/ops/otlp/index.js';
-import { renderCompose } from '../../src/render/compose/index.js';
-import { expand } from '../../src/topology/expand.js';
 import type { TenantPlan } from '../../src/topology/types.js';
 import { OtlpSink } from '../support/otlp-sink.js';
 import { Collector } from './support/collector.js';
 import { haproxyBin, otelcolWith } from './support/peers.js';
-import { checkHaproxyConfig, startLoadBalancer } from './support/lb.js';
+import { checkRenderedComposeHaproxy, startLoadBalancer } from './support/lb.js';
 import { ManagedProcess, killAllTracked, waitUntil } from './support/proc.js';
 import { loadExample, loopbackInput } from './support/stacks.js';
 import { send } from './support/http.js';
@@ -48,16 +44,8 @@ const preflight = (url: string, origin: string) =>
 
 describe('e2e faro-tenants: haproxy -c accepts the rendered compose haproxy.cfg with the tenants\' rate limits', () => {
   it('examples/rum local, as `otelstack render` writes it', async () => {
-    const stack = await loadExample('rum');
-    const cfg = renderCompose({ stack, topology: expand(stack, 'local') }).files.get('compose/local/haproxy.cfg');
-    assert.ok(cfg && cfg.includes('frontend faro_shop'), 'a haproxy.cfg with the tenants is rendered');
-    const dir = makeTempDir('haproxy-tenants-check');
-    try {
-      writeFileSync(join(dir, 'haproxy.cfg'), cfg);
-      checkHaproxyConfig(join(dir, 'haproxy.cfg'));
-    } finally {
-      removeTempDir(dir);
-    }
+    const cfg = checkRenderedComposeHaproxy(await loadExample('rum'), 'local');
+    assert.ok(cfg.includes('frontend faro_shop'), 'a haproxy.cfg with the tenants is rendered');
   });
 });
 

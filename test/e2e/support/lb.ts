@@ -9,15 +9,19 @@ import { join } from 'node:path';
 import { HaproxyRuntimeApi, type HealthGate, type ProcessManager } from '../../../src/ops/deploy/index.js';
 import { OTELCOL_FARO_RECEIVER } from '../../../src/catalog/otelcol.js';
 import { HAPROXY_FARO_RATE_LIMIT, HAPROXY_METRICS } from '../../../src/catalog/support.js';
+import type { Stack } from '../../../src/model/schema.js';
 import { haproxyConfig, haproxyTenants } from '../../../src/render/compose/haproxy.js';
+import { renderCompose } from '../../../src/render/compose/index.js';
 import { renderCollectorConfig } from '../../../src/render/configs/otelcol.js';
 import { toYaml } from '../../../src/render/fileset.js';
 import type { RenderInput } from '../../../src/render/types.js';
 import { freeLoopbackPorts, LOOPBACK_HOST } from '../../../src/topology/loopback.js';
+import { expand } from '../../../src/topology/expand.js';
 import type { TenantPlan } from '../../../src/topology/types.js';
 import type { Collector } from './collector.js';
 import { haproxyBin } from './peers.js';
 import { ManagedProcess, waitUntil } from './proc.js';
+import { makeTempDir, removeTempDir } from './tmp.js';
 
 /** Whether something accepts TCP connections on 127.0.0.1:port (2 s). */
 export function tcpOpen(port: number): Promise<boolean> {
@@ -64,6 +68,20 @@ export function seriesValue(text: string, name: string, labels: Record<string, s
 export function checkHaproxyConfig(cfgFile: string): void {
   const check = spawnSync(haproxyBin(), ['-c', '-f', cfgFile], { encoding: 'utf8', timeout: 30_000 });
   if (check.status !== 0 || !/Configuration file is valid/.test(check.stdout + check.stderr)) throw new Error(`haproxy -c rejected ${cfgFile}:\n${check.stdout}${check.stderr}`);
+}
+
+/** The compose target's haproxy.cfg for a stack's environment, as `otelstack render` writes it, through `haproxy -c`. */
+export function checkRenderedComposeHaproxy(stack: Stack, env: string): string {
+  const cfg = renderCompose({ stack, topology: expand(stack, env) }).files.get(`compose/${env}/haproxy.cfg`);
+  if (!cfg) throw new Error(`${stack.name} renders no haproxy.cfg for ${env}`);
+  const dir = makeTempDir('haproxy-check');
+  try {
+    writeFileSync(join(dir, 'haproxy.cfg'), cfg);
+    checkHaproxyConfig(join(dir, 'haproxy.cfg'));
+  } finally {
+    removeTempDir(dir);
+  }
+  return cfg;
 }
 
 /**
