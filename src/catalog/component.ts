@@ -6,7 +6,7 @@ export function comp(
   path: ComponentPath,
   defaults: Sizing,
   replicas: [single: number, ha: number],
-  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note' | 'whenAbsent' | 'minReplicas'>> = {},
+  opts: Partial<Pick<ComponentFacts, 'stateful' | 'replicated' | 'singleton' | 'optional' | 'note' | 'whenAbsent' | 'minReplicas' | 'runs'>> = {},
 ): ComponentFacts {
   return {
     name,
@@ -19,6 +19,7 @@ export function comp(
     ...(opts.replicated ? { replicated: true } : {}),
     ...(opts.singleton ? { singleton: true } : {}),
     ...(opts.optional ? { optional: true } : {}),
+    ...(opts.runs ? { runs: opts.runs } : {}),
     ...(opts.note ? { note: opts.note } : {}),
     ...(opts.whenAbsent ? { whenAbsent: opts.whenAbsent } : {}),
   };

@@ -4,6 +4,13 @@ import { Gi, Mi } from './units.js';
 import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
 import { DSKIT_TENANT_HEADER } from './dskit.js';
 
+/** The components Loki 3.6's simple-scalable targets run (pkg/loki/loki.go at v3.6.3, the module deps of read / write / backend). */
+const LOKI_TARGETS = {
+  read: ['query-frontend', 'querier'],
+  write: ['ingester', 'distributor', 'pattern-ingester'],
+  backend: ['query-scheduler', 'ruler', 'compactor', 'index-gateway', 'bloom-planner', 'bloom-builder', 'bloom-gateway'],
+} as const;
+
 /**
  * Grafana Loki 3.x (documentation v3.6.x). The loki chart, now in the grafana-community repository, selects the
  * mode with deploymentMode: SingleBinary, SimpleScalable or Distributed. Ingesters replicate writes (RF 3).
@@ -42,9 +49,10 @@ export const loki: EngineFacts = {
           kafka: 'no',
           chart: { repository: CHART_REPOS.grafanaCommunity, name: 'loki', version: chartVersion('loki') },
           components: [
-            comp('write', 'write', { cpu: 250, memory: 1 * Gi, memoryLimit: 4 * Gi, storage: 10 * Gi }, [1, 3], { stateful: true, replicated: true }),
-            comp('read', 'read', { cpu: 200, memory: 512 * Mi }, [1, 2]),
-            comp('backend', 'backend', { cpu: 200, memory: 512 * Mi, storage: 10 * Gi }, [1, 3], { stateful: true }),
+            // what each target runs: LOKI_TARGETS
+            comp('write', 'write', { cpu: 250, memory: 1 * Gi, memoryLimit: 4 * Gi, storage: 10 * Gi }, [1, 3], { stateful: true, replicated: true, runs: LOKI_TARGETS.write }),
+            comp('read', 'read', { cpu: 200, memory: 512 * Mi }, [1, 2], { runs: LOKI_TARGETS.read }),
+            comp('backend', 'backend', { cpu: 200, memory: 512 * Mi, storage: 10 * Gi }, [1, 3], { stateful: true, runs: LOKI_TARGETS.backend }),
           ],
         },
         microservices: {

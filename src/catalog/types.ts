@@ -49,6 +49,12 @@ export interface ComponentFacts {
   minReplicas: number;
   /** Replicas when the definition gives none, outside and inside HA environments. */
   replicas: { single: number; ha: number };
+  /**
+   * The components this one runs in its process (a read-write or simple-scalable target: Mimir's `-target=write`
+   * runs the distributor and the ingester). The resource policy names components: a limit it asks for on the
+   * ingester applies to the target that runs it.
+   */
+  runs?: readonly string[];
   note?: string;
 }
 

@@ -11,7 +11,7 @@ import { linkSpanMetrics } from './transforms/span-metrics.js';
 import { addTenants } from './transforms/tenants.js';
 import { addRum } from './transforms/rum.js';
 import type { Stack } from '../model/schema.js';
-import { bytes, cpu, type ExpandContext, type TopologyTransform } from './resources.js';
+import { bytes, cpu, policyNames, type ExpandContext, type TopologyTransform } from './resources.js';
 import type { CapacityFacts, KafkaTopicPlan, Topology } from './types.js';
 
 export { DEFAULT_ZONES } from './transforms/signals.js';
@@ -74,7 +74,7 @@ export function expand(stack: Stack, envName: string): Topology {
   if (!env) throw new Error(`no environment "${envName}" (have: ${stack.environments.map((e) => e.name).join(', ')})`);
   const os = stack.objectStorage[env.objectStorage];
   if (!os) throw new Error(`environment ${env.name} refers to undefined object storage ${env.objectStorage}`);
-  const ctx: ExpandContext = { stack, env, memoryLimitRequired: (name) => stack.policy.memoryLimits.includes(name) };
+  const ctx: ExpandContext = { stack, env, memoryLimitRequired: (component, runs) => policyNames(stack.policy.memoryLimits, { component, runs }) };
   const capacity = env.capacity ? capacityOf(env.capacity) : undefined;
   const tls = tlsPlanOf(env.tls, env.target, index);
   const start: Topology = {

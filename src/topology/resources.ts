@@ -34,8 +34,16 @@ export function resources(facts: ComponentFacts | undefined, o: ComponentOverrid
 export interface ExpandContext {
   readonly stack: Stack;
   readonly env: Stack['environments'][number];
-  /** The policy limits memory on this component. */
-  readonly memoryLimitRequired: (component: string) => boolean;
+  /** The policy limits memory on this component (or on one it runs: catalog ComponentFacts.runs). */
+  readonly memoryLimitRequired: (component: string, runs?: readonly string[]) => boolean;
+}
+
+/**
+ * Whether a policy list (policy.cpuLimits / policy.memoryLimits) names a component: by its own name, or by one of the
+ * components it runs (a limit the policy asks for on the ingester applies to Mimir's mimir-write and Loki's write).
+ */
+export function policyNames(list: readonly string[], c: { component: string; runs?: readonly string[] }): boolean {
+  return list.includes(c.component) || (c.runs ?? []).some((r) => list.includes(r));
 }
 
 /**

@@ -36,6 +36,8 @@ export interface TopoComponent {
   stateful: boolean;
   /** writes replicated across replicationFactor instances */
   replicated: boolean;
+  /** the components it runs in its process (a read-write / simple-scalable target; catalog ComponentFacts.runs) */
+  runs?: readonly string[];
   singleton: boolean;
   /** false: the engine (at this version and mode) has no such component; kept so totals match the definition */
   known: boolean;

@@ -1,10 +1,12 @@
 import { formatBytes, formatCpu } from '../../model/quantity.js';
+import { policyNames } from '../../topology/resources.js';
 import type { Finding, Rule } from '../findings.js';
 
 /**
  * The resource policy (seed 000): CPU limits only on the components it lists (none: CFS throttling hurts the write
  * path even when the node has spare CPU); memory limits exactly on the components it lists (ingesters and
- * store-gateways: unbounded growth there risks a node OOM, while one OOM-killed replica is recoverable).
+ * store-gateways: unbounded growth there risks a node OOM, while one OOM-killed replica is recoverable). A target that
+ * runs a listed component (Mimir's mimir-write runs the ingester) is listed with it (policyNames).
  */
 export const resourcePolicy: Rule = {
   id: 'resource-policy',
@@ -23,14 +25,14 @@ export const resourcePolicy: Rule = {
       for (const c of t.components) {
         if (!c.budgeted) continue;
         const who = `${c.engine} ${c.component} (${t.env.name})`;
-        if (c.perReplica.cpuLimitMillicores !== undefined && !t.policy.cpuLimits.includes(c.component)) {
+        if (c.perReplica.cpuLimitMillicores !== undefined && !policyNames(t.policy.cpuLimits, c)) {
           out.push({
             severity: 'error', rule: this.id, env: t.env.name, path: `${c.definitionPath}.cpuLimit`,
             message: `${who} has a CPU limit of ${formatCpu(c.perReplica.cpuLimitMillicores)}, which the policy forbids: CFS quota throttles the pod in 100 ms windows even when the node has idle CPU`,
             suggestion: 'remove cpuLimit; the CPU request still drives scheduling and autoscaling',
           });
         }
-        const mustLimit = t.policy.memoryLimits.includes(c.component);
+        const mustLimit = policyNames(t.policy.memoryLimits, c);
         const lim = c.perReplica.memoryLimitBytes;
         if (lim !== undefined && !mustLimit) {
           out.push({

@@ -11,6 +11,7 @@
 import { formatBytes, formatCpu } from '../../model/quantity.js';
 import type { Finding } from '../../plan/findings.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
+import { policyNames } from '../../topology/resources.js';
 import type { ContainerResources, Quantity, Workload } from './manifests.js';
 
 export const HYDRATE_RULES = {
@@ -135,7 +136,7 @@ export function checkWorkloads(input: CheckInput): HydrateFinding[] {
     const c = owner.get(w);
     const name = c?.component;
     for (const k of w.containers) {
-      const allowCpu = name !== undefined && policy.cpuLimits.includes(name);
+      const allowCpu = c !== undefined && policyNames(policy.cpuLimits, c);
       if (k.limits.cpu && !allowCpu) {
         push({
           rule: HYDRATE_RULES.cpuLimit,
@@ -147,7 +148,7 @@ export function checkWorkloads(input: CheckInput): HydrateFinding[] {
           found: `limits.cpu ${q(k.limits.cpu, formatCpu)}`,
         });
       }
-      const allowMem = name !== undefined && policy.memoryLimits.includes(name);
+      const allowMem = c !== undefined && policyNames(policy.memoryLimits, c);
       if (k.limits.memory && !allowMem) {
         push({
           rule: HYDRATE_RULES.memoryLimit,

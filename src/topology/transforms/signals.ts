@@ -55,7 +55,8 @@ export const expandSignals: TopologyTransform = (t, { stack, env, memoryLimitReq
           singleton: cf?.singleton ?? false,
           known: cf !== undefined,
           budgeted: true,
-          perReplica: resources(cf, o, memoryLimitRequired(name)),
+          ...(cf?.runs ? { runs: cf.runs } : {}),
+          perReplica: resources(cf, o, memoryLimitRequired(name, cf?.runs)),
           definitionPath: o ? `${base}.components.${name}` : base,
         });
       }
