@@ -17,6 +17,7 @@
  */
 import { CATALOG } from '../../catalog/index.js';
 import { CANARY_PACKAGE } from '../../catalog/canary.js';
+import { VM_RELEASES } from '../../catalog/vm-releases.js';
 import type { Stack } from '../../model/schema.js';
 import type { Finding } from '../../plan/findings.js';
 import type { ReplicaResources, TopoComponent, Topology } from '../../topology/types.js';
@@ -50,6 +51,16 @@ export function unitLimits(r: ReplicaResources | undefined): { memoryMax: string
 
 function comp(t: Topology, engine: string, component?: string): TopoComponent | undefined {
   return t.components.find((c) => c.engine === engine && (component === undefined || c.component === component));
+}
+
+/**
+ * The release a role downloads when the definition runs another version than the roles' default (the pinned one,
+ * VM_RELEASES): `signals.metrics.version: "2.17.0"` makes the mimir group download Mimir 2.17.0.
+ */
+function versionVars(t: Topology, group: string): Obj {
+  const e = t.engines.find((x) => x.engine === group && x.managed);
+  const rel = (VM_RELEASES as Record<string, { version: string }>)[group];
+  return e && rel && e.version !== rel.version ? { [`${group}_version`]: e.version } : {};
 }
 
 function limitVars(prefix: string, r: ReplicaResources | undefined): Obj {
@@ -120,7 +131,7 @@ function inventory(input: RenderInput, pl: VmPlacement, backup: VmBackupPlan | u
     for (const { group, host } of pl.engines) {
       const vars: Obj = group === 'seaweedfs'
         ? { seaweedfs_s3_port: Number(new URL(t.objectStorage.endpoint).port || 80), seaweedfs_buckets: [...new Set(t.buckets.map((b) => b.name))].sort(), ...limitVars('seaweedfs', comp(t, 'seaweedfs')?.perReplica) }
-        : limitVars(group, comp(t, group)?.perReplica);
+        : { ...versionVars(t, group), ...limitVars(group, comp(t, group)?.perReplica) };
       engines[group] = { hosts: { [host.name]: {} }, vars };
     }
     children['storage'] = { hosts: hostsOf(pl.storage), children: engines };

@@ -47,6 +47,8 @@ type Service = Obj;
 
 const MiB = 1024 ** 2;
 const image = (id: keyof typeof CATALOG) => `${CATALOG[id].image}:${CATALOG[id].pinned}`;
+/** An engine's image at the version the definition runs (signals.<signal>.version; the catalog's pinned one by default). */
+const engineImage = (e: EngineDeployment) => `${CATALOG[e.engine].image}:${e.version}`;
 const extraImage = (id: keyof typeof SUPPORT_IMAGES) => `${SUPPORT_IMAGES[id].image}:${SUPPORT_IMAGES[id].version}`;
 
 function limits(r: { cpuMillicores: number; memoryBytes: number; cpuRequest?: number; memoryRequest?: number }): Obj {
@@ -268,7 +270,7 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
     c.files.set(`${c.dir}/${runtime.name}`, runtime.contents);
     c.volumes.add(vol);
     c.services[e.engine] = {
-      ...base(image(e.engine), graceOf(e.engine)),
+      ...base(engineImage(e), graceOf(e.engine)),
       command: [`-config.file=/etc/${e.engine}/config.yaml`, '-config.expand-env=true'],
       env_file: [S3_ENV],
       volumes: [
@@ -290,7 +292,7 @@ function backendService(c: Ctx, e: EngineDeployment, store: StoreDeps): string |
     c.files.set(`${c.dir}/${file.name}`, file.contents);
     c.volumes.add(vol);
     c.services['prometheus'] = {
-      ...base(image('prometheus'), graceOf('prometheus')),
+      ...base(engineImage(e), graceOf('prometheus')),
       command: ['--config.file=/etc/prometheus/prometheus.yml', `--storage.tsdb.path=${ENGINE_DATA_DIRS.prometheus}`, '--web.enable-remote-write-receiver', '--web.enable-otlp-receiver'],
       volumes: ['./prometheus.yml:/etc/prometheus/prometheus.yml:ro', `${vol}:${ENGINE_DATA_DIRS.prometheus}`],
       ...loopbackPorts(c, 'prometheus'),

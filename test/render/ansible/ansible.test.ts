@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { CATALOG } from '../../../src/catalog/index.js';
 import { validateDefinition } from '../../../src/model/load.js';
 import type { Stack } from '../../../src/model/schema.js';
 import { buildPlan, verdict } from '../../../src/plan/index.js';
@@ -181,6 +182,16 @@ describe('ansible target: examples/vms', async () => {
     }
     // Mimir's ready endpoint, as on compose
     assert.ok((yaml('roles/mimir/tasks/main.yml') as Obj[]).some((t) => t['ansible.builtin.uri']?.url === "{{ ('https://mimir' if (otelstack_tls.enabled | default(false)) else 'http://127.0.0.1') }}:8080/ready"));
+  });
+
+  it('a version the definition pins is the release its group downloads (the roles default to the catalog pin)', async () => {
+    assert.equal(inv('prod')['all'].children.storage.children.mimir.vars.mimir_version, undefined, 'the pinned release: the role default');
+    assert.equal(yaml('roles/mimir/defaults/main.yml').mimir_version, CATALOG.mimir.pinned);
+    const raw = structuredClone(stack) as unknown as Obj;
+    (raw['signals'] as any).metrics.version = '2.17.0';
+    const v2 = renderStack(validateDefinition('vms-mimir-2.yaml', raw)).files;
+    assert.equal((parse(v2.get('ansible/inventory/prod.yml')!) as any).all.children.storage.children.mimir.vars.mimir_version, '2.17.0');
+    assert.match(v2.get('ansible/roles/mimir/files/prod/mimir.yaml')!, /^# Mimir 2\.17\.0 /);
   });
 
   it('secrets are vault variable references, never values', () => {

@@ -245,6 +245,12 @@ describe('compose: several gateways without a Kafka buffer', () => {
     for (const g of ['gateway-0', 'gateway-1', 'gateway-2']) assert.match(cfg, new RegExp(`server ${g} ${g}:4317 proto h2 check port 13133`));
   });
 
+  it('an engine runs the image of the version the definition pins (signals.<signal>.version), the pinned one by default', async () => {
+    const img = async (mutate?: (s: Stack) => void) => (parse(renderCompose(await input('single-node', mutate)).files.get('compose/local/docker-compose.yaml')!) as any).services['mimir'].image;
+    assert.equal(await img(), `${CATALOG.mimir.image}:${CATALOG.mimir.pinned}`);
+    assert.equal(await img((s) => { s.signals.metrics!.version = '2.17.0'; }), `${CATALOG.mimir.image}:2.17.0`);
+  });
+
   it('one gateway publishes OTLP itself, with no load balancer', async () => {
     const doc = parse(renderCompose(await input('single-node')).files.get('compose/local/docker-compose.yaml')!) as any;
     assert.equal(doc.services['otlp-lb'], undefined);
