@@ -43,19 +43,12 @@ export const MIMIR_READ_WRITE_MIGRATION = {
    * `<fullname>-compactor` — fixed in that one templated file, no value per route.
    */
   gatewayRouting:
-    'mimir-distributed\'s gateway (nginx) sends pushes to the distributors and queries to the query-frontend by fixed names in its config file (gateway.nginx.config.file; no value per route, chart 6.0.4): route at the ingress / load balancer in front of it',
+    'mimir-distributed\'s gateway (nginx) sends pushes to the distributors and queries to the query-frontend by fixed names in its config file (gateway.nginx.config.file; no value per route, charts 5.7.0 and 6.0.4): route at the ingress / load balancer in front of it',
   /** the plan's note on the Helm keys (MIMIR_HELM_KEYS_SOURCE) */
   helmKeysNote: 'the Helm keys below were checked in mimir-distributed 6.0.4\'s values.yaml (grafana/mimir 30ef0780); 6.0.0 is not stored, and its CHANGELOG lists no values change in 6.0.1–6.0.4',
-  /**
-   * Mimir 3.0 has no read-write mode: grafana/mimir#12584 (merged 2025-09-02, "removes code support for the
-   * experimental read-write deployment mode in Mimir 3"; Mimir 3.0.0-rc.0 was tagged on 2025-10-20) removed the
-   * write / read / backend targets (a later stored pkg/mimir/modules.go defines none, MIMIR_READ_WRITE_TARGETS), and
-   * Mimir's jsonnet dropped it (#11974; operations/mimir/mimir.libsonnet at 063371ec no longer imports
-   * read-write-deployment/main.libsonnet, which the version at a2e82d1c did). Unverified against a Mimir 3 binary
-   * (none here).
-   */
-  mimir3:
-    'Mimir 3.0 removed the read-write deployment mode (grafana/mimir#12584: no -target=write|read|backend) and Mimir\'s jsonnet dropped it (#11974): this runbook needs Mimir 2.x (2.17 or earlier) on both sides; on Mimir 3 the read-write components do not start',
+  /** the same for a 5.x chart (Mimir 2.x, the line with read-write mode): 5.7.0's values.yaml is the closest stored */
+  helmKeysNote5: (chart: string): string =>
+    `the release runs mimir-distributed ${chart}: the Helm keys below were checked in 5.7.0's values.yaml (grafana/mimir 5c776e42); ${chart} is not stored, and its CHANGELOG (7b24e4ab) lists no change to them`,
   /** which microservices each read-write component replaces (the documentation's diff list) */
   groups: {
     read: { readWrite: 'mimir-read', microservices: ['query-frontend', 'querier'] },

@@ -3,6 +3,7 @@ import type { EngineFacts } from './types.js';
 import { Gi, Mi } from './units.js';
 import { CHART_REPOS, chartVersion, engineVersion } from './versions.js';
 import { DSKIT_TENANT_HEADER } from './dskit.js';
+import { MIMIR_READ_WRITE_TARGETS } from './charts/mimir-distributed.js';
 
 /**
  * Grafana Mimir. Facts follow the Mimir 3.0 documentation and the mimir-distributed chart 6.0 release notes
@@ -11,9 +12,9 @@ import { DSKIT_TENANT_HEADER } from './dskit.js';
  * ingesters with a WAL and a replicated ring (replication factor 3 by default).
  * Mimir has no monolithic chart; read-write mode (mimir-write / mimir-read / mimir-backend) existed only in its
  * jsonnet (operations/mimir, read-write-deployment), never in the chart — and Mimir 3.0 removed it altogether
- * (grafana/mimir#12584: no write / read / backend targets; see MIMIR_READ_WRITE_MIGRATION.mimir3 in migrations.ts).
- * The line-3 'read-write' mode below is kept for the migration runbooks, which say so in their notes; deploying it is
- * an error (removedModes, rule versions).
+ * (grafana/mimir#12584: no write / read / backend targets; removedModes on the 3 line below, a load error with the
+ * reason). Read-write mode is on the 2 line only (experimental there): the microservices ↔ read-write runbooks of
+ * seed 004 are for Mimir 2.x stacks.
  */
 export const MIMIR_READ_WRITE_REMOVED =
   'Mimir 3.0 removed the experimental read-write deployment mode and its write / read / backend targets (grafana/mimir#12584): mimir-write / mimir-read / mimir-backend would not start';
@@ -81,20 +82,6 @@ export const mimir: EngineFacts = {
           chart: { repository: CHART_REPOS.grafana, name: 'mimir-distributed', version: chartVersion('mimir-distributed') },
           components: microservices,
         },
-        'read-write': {
-          kafka: 'default-on',
-          chart: {
-            none: 'read-write mode (mimir-write / mimir-read / mimir-backend) exists only in Mimir\'s jsonnet; the mimir-distributed chart deploys microservices',
-          },
-          components: [
-            comp('mimir-write', 'write', { cpu: 300, memory: 1536 * Mi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
-              stateful: true,
-              replicated: true,
-            }),
-            comp('mimir-read', 'read', { cpu: 200, memory: 768 * Mi }, [1, 2]),
-            comp('mimir-backend', 'backend', { cpu: 200, memory: 768 * Mi, storage: 2 * Gi }, [1, 3], { stateful: true }),
-          ],
-        },
         monolithic: {
           kafka: 'no',
           chart: { none: 'Mimir has no monolithic chart; mimir-distributed with every replica at 1 is the minimal Kubernetes deployment' },
@@ -113,6 +100,26 @@ export const mimir: EngineFacts = {
           kafka: 'no',
           chart: { repository: CHART_REPOS.grafana, name: 'mimir-distributed', version: '5.8.0' },
           components: microservices,
+        },
+        'read-write': {
+          kafka: 'no',
+          chart: {
+            none: 'read-write mode (mimir-write / mimir-read / mimir-backend) exists only in Mimir\'s jsonnet; the mimir-distributed chart deploys microservices',
+          },
+          components: [
+            comp('mimir-write', 'write', { cpu: 300, memory: 1536 * Mi, memoryLimit: 4 * Gi, storage: 2 * Gi }, [1, 3], {
+              stateful: true,
+              replicated: true,
+              runs: MIMIR_READ_WRITE_TARGETS['mimir-write'].runs,
+            }),
+            comp('mimir-read', 'read', { cpu: 200, memory: 768 * Mi }, [1, 2], { runs: MIMIR_READ_WRITE_TARGETS['mimir-read'].runs }),
+            comp('mimir-backend', 'backend', { cpu: 200, memory: 768 * Mi, storage: 2 * Gi }, [1, 3], { stateful: true, runs: MIMIR_READ_WRITE_TARGETS['mimir-backend'].runs }),
+            // Mimir's jsonnet keeps the Alertmanager's own StatefulSet in read-write mode: read-write-deployment.libsonnet
+            // (07ff4d97) uninstalls the other microservices but not alertmanager_statefulset, and runs mimir-backend's
+            // embedded Alertmanager on local filesystem storage (read-write-deployment backend.libsonnet:
+            // `alertmanager-storage.backend: filesystem`)
+            comp('alertmanager', 'backend', { cpu: 50, memory: 256 * Mi, storage: 1 * Gi }, [1, 3], { stateful: true, optional: true }),
+          ],
         },
         monolithic: {
           kafka: 'no',

@@ -306,8 +306,13 @@ export function crossCheck(file: string, s: Stack): DefinitionIssue[] {
     for (const [envName, se] of Object.entries(def.environments)) {
       const p = `${base}.environments.${envName}`;
       const modes = Object.keys(line.modes);
+      const removed = line.removedModes?.[se.mode];
       if (!line.modes[se.mode]) {
-        out.push({ file, path: `${p}.mode`, message: `${facts.title} ${line.line}.x has no ${se.mode} mode`, expected: `one of: ${modes.join(', ')}`, suggestion: `use ${modes.join(' or ')}` });
+        out.push(
+          removed
+            ? { file, path: `${p}.mode`, message: `${facts.title} ${line.line}.x has no ${se.mode} mode: ${removed.reason}`, expected: `one of: ${modes.join(', ')}`, suggestion: removed.instead }
+            : { file, path: `${p}.mode`, message: `${facts.title} ${line.line}.x has no ${se.mode} mode`, expected: `one of: ${modes.join(', ')}`, suggestion: `use ${modes.join(' or ')}` },
+        );
       }
       for (const [c, o] of Object.entries(se.components ?? {})) {
         const cf = line.modes[se.mode]?.components.find((x) => x.name === c);

@@ -100,7 +100,6 @@ function refusals(): Case[] {
     d('Tempo 2.x microservices on Kubernetes (chart without values)', ['chart-version'], (s) => {
       s['signals'].traces = { engine: 'tempo', version: '2.8.2', environments: { dev: { mode: 'microservices' }, prod: { mode: 'microservices', replicationFactor: 3 } } };
     }),
-    d('Mimir 2.x microservices on Kubernetes (chart without values)', ['chart-version'], (s) => { s['signals'].metrics.version = '2.16.0'; }),
     d('a rate-limit tenant that is neither the tenant nor an environment', ['rate-limits'], (s) => {
       s['ingestion'] = { collector: 'alloy', faro: { enabled: true }, rateLimits: [{ tenant: 'nobody', requestsPerSecond: 10 }] };
     }),

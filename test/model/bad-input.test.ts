@@ -102,6 +102,17 @@ describe('bad input: one clear message naming file, path, expectation, suggestio
     assert.match(i!.message, /Tempo 3.x has no simple-scalable mode/);
     assert.match(i!.expected, /monolithic, microservices/);
   });
+  it('a mode the engine removed: the reason and what to do instead (Mimir 3 read-write, grafana/mimir#12584)', () => {
+    const [i] = issuesOf((s) => { s['signals'].metrics.environments.dev.mode = 'read-write'; });
+    assert.equal(i!.path, 'signals.metrics.environments.dev.mode');
+    assert.match(i!.message, /^Mimir 3\.x has no read-write mode: Mimir 3\.0 removed the experimental read-write deployment mode .*grafana\/mimir#12584/);
+    assert.match(i!.suggestion, /use mode microservices on Mimir 3; read-write runs on Mimir 2\.x only/);
+    // on the 2 line, read-write is a mode
+    const v2 = baseInput() as Record<string, any>;
+    v2['signals'].metrics.version = '2.17.0';
+    v2['signals'].metrics.environments.dev.mode = 'read-write';
+    assert.doesNotThrow(() => validateDefinition('stack.yaml', v2));
+  });
   it('unknown component (a typo) lists the engine\'s components', () => {
     const [i] = issuesOf((s) => { s['signals'].metrics.environments.dev.components = { ingestor: { replicas: 1 } }; });
     assert.equal(i!.path, 'signals.metrics.environments.dev.components.ingestor');

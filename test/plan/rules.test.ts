@@ -25,6 +25,29 @@ describe('plan rules', () => {
     assert.equal(f.length, 1);
     assert.match(f[0]!.message, /memory limit of 1Gi/);
   });
+  it('resource-policy: a target that runs a listed component is listed with it (Mimir 2 mimir-write runs the ingester, Loki write too)', () => {
+    const rw = (s: M) => {
+      s['signals'].metrics.version = '2.17.0';
+      s['environments'][0].target = 'compose'; // read-write has no chart: compose deploys it
+      metricsEnv(s, 'dev').mode = 'read-write';
+      metricsEnv(s, 'dev').components = { 'mimir-write': { memoryLimit: '4Gi' }, 'mimir-backend': { memoryLimit: '2Gi' }, 'mimir-read': { memoryLimit: '1Gi' } };
+    };
+    const f = findings(rw, 'resource-policy');
+    // the policy (ingester, store-gateway): mimir-write runs the ingester, mimir-backend the store-gateway; mimir-read neither
+    assert.deepEqual(f.map((x) => x.path), ['signals.metrics.environments.dev.components.mimir-read.memoryLimit'], JSON.stringify(f));
+    // and the limit the policy asks for is set on the target by default (the catalog's 4Gi for mimir-write)
+    const p = buildPlan(stackOf(((s: M) => { rw(s); metricsEnv(s, 'dev').components = {}; }) as never), 'test.yaml');
+    const dev = p.environments.find((e) => e.name === 'dev')!;
+    const limit = (name: string) => dev.components.find((c) => c.engine === 'mimir' && c.component === name)?.perReplica.memoryLimitBytes;
+    assert.equal(limit('mimir-write'), 4 * 1024 ** 3);
+    assert.ok(limit('mimir-backend') !== undefined && limit('mimir-backend')! > 0);
+    assert.ok(limit('mimir-read') == null);
+    // Loki's simple-scalable write runs its ingester (pkg/loki/loki.go): the catalog's 4Gi limit; read runs none
+    const loki = buildPlan(stackOf(((s: M) => { s['signals'].logs = { engine: 'loki', environments: { dev: { mode: 'simple-scalable' } } }; }) as never), 'test.yaml');
+    const lc = (name: string) => loki.environments.find((e) => e.name === 'dev')!.components.find((c) => c.engine === 'loki' && c.component === name)?.perReplica.memoryLimitBytes;
+    assert.equal(lc('write'), 4 * 1024 ** 3);
+    assert.ok(lc('read') == null);
+  });
   it('resource-policy: a memory limit below the request is an error', () => {
     const f = findings((s) => { metricsEnv(s, 'dev').components = { ingester: { memory: '2Gi', memoryLimit: '1Gi' } }; }, 'resource-policy');
     assert.match(f[0]!.message, /below its request/);
@@ -119,12 +142,12 @@ describe('plan rules', () => {
     assert.ok(req.some((f) => f.severity === 'error' && /requested CPU 2000m leaves/.test(f.message)), JSON.stringify(req));
   });
 
-  it('versions: a mode the engine removed is an error with the reason (Mimir 3 read-write, on every target); deprecated lines warn', () => {
-    const f = findings((s) => { metricsEnv(s, 'dev').mode = 'read-write'; s['signals'].traces = { engine: 'tempo', version: '2.10', environments: { dev: { mode: 'monolithic' } } }; }, 'versions');
+  it('versions: deprecated lines warn; Mimir 2 read-write has no chart on Kubernetes (a mode Mimir 3 removed is a load error: bad-input.test)', () => {
+    const f = findings((s) => { s['signals'].metrics.version = '2.17.0'; metricsEnv(s, 'dev').mode = 'read-write'; s['signals'].traces = { engine: 'tempo', version: '2.10', environments: { dev: { mode: 'monolithic' } } }; }, 'versions');
     const rw = f.find((x) => x.severity === 'error' && x.path === 'signals.metrics.environments.dev.mode');
-    assert.match(rw?.message ?? '', /^Mimir 3\.0\.1 has no read-write mode: Mimir 3\.0 removed the experimental read-write deployment mode .*grafana\/mimir#12584/, JSON.stringify(f));
-    assert.match(rw!.suggestion ?? '', /use mode microservices on Mimir 3/);
-    assert.ok(f.some((x) => x.severity === 'warning' && /superseded/.test(x.message)));
+    assert.match(rw?.message ?? '', /^Mimir read-write cannot be deployed with Helm: read-write mode .* exists only in Mimir's jsonnet/, JSON.stringify(f));
+    assert.ok(f.some((x) => x.severity === 'warning' && /Mimir 2\.17\.0: Mimir 2\.x is superseded/.test(x.message)));
+    assert.ok(f.some((x) => x.severity === 'warning' && /superseded/.test(x.message) && x.path === 'signals.traces.version'));
   });
 
   it('versions: Tempo 3 monolithic has no chart on Kubernetes (the tempo chart ships Tempo 2.10); Tempo 2.10 monolithic and compose do', () => {

@@ -52,14 +52,16 @@ describe('verdict: the plan rules for what render used to refuse on its own', ()
     assert.deepEqual(errorsOf((s) => { mutate(s); s['ingestion'].collector = 'otelcol'; }).filter((f) => f.rule === 'kubernetes-kafka-buffer'), []);
   });
 
-  it('chart-version: Mimir 2 needs mimir-distributed 5.x, whose values otelstack does not write', () => {
-    const mutate = (s: M) => { s['signals'].metrics.version = '2.16.0'; };
+  it('chart-version: Tempo 2 microservices needs tempo-distributed 2.x, whose values otelstack does not write; Mimir 2 gets chart 5.8.0 values', () => {
+    const mutate = (s: M) => { s['signals'].traces = { engine: 'tempo', version: '2.8.2', environments: { dev: { mode: 'microservices' }, prod: { mode: 'microservices', replicationFactor: 3 } } }; };
     const e = errorsOf(mutate).filter((f) => f.rule === 'chart-version');
-    assert.deepEqual(e.map((f) => f.path), ['signals.metrics.environments.dev', 'signals.metrics.environments.prod']);
-    assert.match(e[0]!.message, /Mimir 2\.16\.0 needs the mimir-distributed chart 5\.8\.0; otelstack writes values for mimir-distributed 6\.0\.0 only/);
+    assert.deepEqual(e.map((f) => f.path), ['signals.traces.environments.dev', 'signals.traces.environments.prod']);
+    assert.match(e[0]!.message, /^Tempo 2\.8\.2 needs the tempo-distributed chart 2\.24\.0; otelstack writes values for tempo-distributed \S+ only/);
     for (const f of e) assert.ok(renderErrors(mutate).some((r) => r.env === f.env && r.path === f.path && r.message === f.message));
     // not deployed by otelstack: nothing to refuse
-    assert.deepEqual(errorsOf((s) => { mutate(s); s['signals'].metrics.managed = false; }).filter((f) => f.rule === 'chart-version'), []);
+    assert.deepEqual(errorsOf((s) => { mutate(s); s['signals'].traces.managed = false; }).filter((f) => f.rule === 'chart-version'), []);
+    // Mimir 2.x: otelstack writes mimir-distributed 5.8.0's values (the 2 line's chart) beside 6.0.0's
+    assert.deepEqual(errorsOf((s) => { s['signals'].metrics.version = '2.16.0'; }).filter((f) => f.rule === 'chart-version'), []);
   });
 
   it('rate-limits: a tenant that is neither an X-Scope-OrgID nor an environment the Alloy serves', () => {

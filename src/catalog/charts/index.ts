@@ -1,7 +1,7 @@
 import { alloyKeys } from './alloy.js';
 import { grafanaKeys } from './grafana.js';
 import { lokiKeys } from './loki.js';
-import { mimirDistributedKeys } from './mimir-distributed.js';
+import { MIMIR_DISTRIBUTED_5_FACTS, mimirDistributed5Keys, mimirDistributedKeys } from './mimir-distributed.js';
 import { pyroscopeKeys } from './pyroscope.js';
 import { tempoDistributedKeys } from './tempo-distributed.js';
 import { tempoKeys } from './tempo.js';
@@ -46,8 +46,36 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
 };
 
 /**
+ * Further chart versions otelstack writes values for, beside the pinned one: an engine line the catalog still
+ * supports whose chart differs (Mimir 2.x and mimir-distributed 5.8.0 — the line with read-write mode).
+ */
+const OTHER_CHART_VERSIONS: ReadonlyArray<{ keys: ChartValueKeys; facts: ChartFacts }> = [{ keys: mimirDistributed5Keys, facts: MIMIR_DISTRIBUTED_5_FACTS }];
+
+type ChartAt = { readonly name: string; readonly version: string };
+
+/** The value keys of a chart at its version (undefined: otelstack writes no values for that chart version). */
+export function chartValueKeys(chart: ChartAt): ChartValueKeys | undefined {
+  const pinned = CHART_VALUE_KEYS[chart.name];
+  if (pinned?.version === chart.version) return pinned;
+  return OTHER_CHART_VERSIONS.find((o) => o.keys.chart === chart.name && o.keys.version === chart.version)?.keys;
+}
+
+/** The chart facts of a chart at its version (undefined: none recorded for that version). */
+export function chartFacts(chart: ChartAt): ChartFacts | undefined {
+  const pinned = CHART_FACTS[chart.name];
+  if (pinned?.version === chart.version) return pinned;
+  return OTHER_CHART_VERSIONS.find((o) => o.facts.chart === chart.name && o.facts.version === chart.version)?.facts;
+}
+
+/** The versions of a chart otelstack writes values for, pinned first. */
+export function valueKeyVersions(name: string): string[] {
+  const pinned = CHART_VALUE_KEYS[name];
+  return [...(pinned ? [pinned.version] : []), ...OTHER_CHART_VERSIONS.filter((o) => o.keys.chart === name).map((o) => o.keys.version)];
+}
+
+/**
  * Whether otelstack renders values for this chart at this version: only for a chart whose value keys are in
- * CHART_VALUE_KEYS, at exactly that version. The reason says why not (render refuses such a chart with an error;
+ * CHART_VALUE_KEYS (or OTHER_CHART_VERSIONS), at exactly that version. The reason says why not (render refuses such a chart with an error;
  * `otelstack catalog` marks it).
  */
 export function chartSupport(
@@ -57,6 +85,6 @@ export function chartSupport(
   // render warns and writes no Application for such a chart (the component is deployed by hand)
   if (!keys) return { rendered: false, refused: false, reason: `otelstack writes no values (no Application) for the ${chart.name} chart yet` };
   // render refuses with an error
-  if (keys.version !== chart.version) return { rendered: false, refused: true, reason: `otelstack writes values for ${chart.name} ${keys.version} only` };
+  if (!chartValueKeys(chart)) return { rendered: false, refused: true, reason: `otelstack writes values for ${chart.name} ${valueKeyVersions(chart.name).join(' and ')} only` };
   return { rendered: true };
 }

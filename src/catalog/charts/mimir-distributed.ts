@@ -256,7 +256,7 @@ export const MIMIR_DISTRIBUTED_READ_WRITE = {
   source:
     'grafana/mimir mimir-distributed values.yaml at 30ef0780 (chart 6.0.4; 6.0.0 not stored); templates (_helpers.tpl 01064b3a, gossip-ring 019aeade / 063371ec, store-gateway and ingester 001a5fcb, alertmanager 001afd28) at 6.x commits no tag pins',
   /** where the objects' chart facts were checked, as the plan says it */
-  checked: "checked in mimir-distributed 6.0.4's values.yaml (grafana/mimir 30ef0780; 6.0.0 not stored) and the chart's 6.x templates (commits no tag pins)",
+  checked: "checked in mimir-distributed 6.0.4's values.yaml (grafana/mimir 30ef0780; 6.0.0 not stored), 5.7.0's (5c776e42; 5.8.0 not stored) and the chart's templates (commits no tag pins)",
   /** mimir.infixName (not enterprise legacy labels): app.kubernetes.io/name of every pod, and the fullname's suffix */
   infixName: 'mimir',
   /** mimir.fullname without fullnameOverride / nameOverride: the release name if it contains the infix, else `<release>-<infix>` */
@@ -318,7 +318,7 @@ export const MIMIR_DISTRIBUTED_READ_WRITE = {
  * OverridesExporter}` in pkg/mimir/modules.go of grafana/mimir as the search index stores it at 2a3642dd and 0013c446
  * — both before Mimir 3.0: grafana/mimir#12584 (merged 2025-09-02, "removes code support for the experimental
  * read-write deployment mode in Mimir 3") removed the write / read / backend targets, and a later stored version of
- * that file defines no such target (only `all` and the components). See MIMIR_READ_WRITE_MIGRATION.mimir3.
+ * that file defines no such target (only `all` and the components). See removedModes of Mimir's 3 line (catalog/mimir.ts).
  */
 export const MIMIR_READ_WRITE_TARGETS = {
   'mimir-read': { target: 'read', runs: ['query-frontend', 'querier'] },
@@ -326,3 +326,68 @@ export const MIMIR_READ_WRITE_TARGETS = {
   'mimir-backend': { target: 'backend', runs: ['query-scheduler', 'ruler', 'store-gateway', 'compactor', 'alertmanager', 'overrides-exporter'] },
 } as const;
 export type MimirReadWriteComponent = keyof typeof MIMIR_READ_WRITE_TARGETS;
+
+/**
+ * mimir-distributed 5.8.0 (Mimir 2.17.0): the chart of Mimir's 2.x line, the line with read-write mode. No stored
+ * version of the chart is 5.8.0: the facts are 5.7.0's — Chart.yaml and values.yaml (read whole) at 5c776e42
+ * (grafana/mimir) — and CHANGELOG.md at 7b24e4ab, whose 5.8.0 section changes no key otelstack writes (it upgrades
+ * Mimir to 2.17.0, #12246, and gives the memcached exporter, which otelstack turns off, default requests). The
+ * templates were read at commits no tag pins (gateway/_helpers.tpl, nginx-svc, gossip-ring, alertmanager config at
+ * 096dc676, a 5.7-era commit). Where 5.x differs from 6.0 (the facts above):
+ * - no `kafka` section, and the base config (`mimir.config`) sets nothing under `ingest_storage` and no
+ *   `ingester.push_grpc_method_enabled`: Mimir 2.x's defaults (ingest storage off, gRPC push on) are the classic
+ *   write path, so otelstack writes neither (both are experimental in 2.x; Mimir parses its config with
+ *   KnownFields(true), cmd/mimir/main.go, so a key 2.17 lacked would stop it);
+ * - the unified gateway renders only when `gateway.enabled` (default true) AND `gateway.enabledNonEnterprise`
+ *   (default false) are on (`mimir.gateway.isEnabled`), and the deprecated top-level `nginx` (`nginx.enabled`, default
+ *   true; Service `<fullname>-nginx`) runs beside it unless switched off: otelstack writes both gateway keys on and
+ *   nginx off, so the endpoints stay `<fullname>-gateway:80` as on 6.0;
+ * - the query-scheduler is optional: `query_scheduler.enabled: false` makes the base config point the queriers at
+ *   the query-frontend (`frontend_worker.frontend_address`);
+ * - the rollout-operator subchart (0.24.0 in 5.7.0; 5.8.0 "updated to latest") has no CRDs to install first — that
+ *   came with 6.0.0 (#12591, rollout-operator 0.35.1).
+ * Everything the read-write objects use (MIMIR_DISTRIBUTED_READ_WRITE) is the same in 5.7.0, the ingesters' 1200 s
+ * grace period included (CHANGELOG 5.4.0); so are every per-component key and default request otelstack writes.
+ */
+export const MIMIR_DISTRIBUTED_5 = {
+  version: '5.8.0',
+  source: 'grafana/mimir mimir-distributed Chart.yaml and values.yaml at 5c776e42 (chart 5.7.0; 5.8.0 not stored), CHANGELOG.md at 7b24e4ab (5.8.0), gateway/_helpers.tpl at 096dc676',
+  /** value keys 6.0 has and 5.x does not (Mimir 2.x settings otelstack leaves at their defaults included) */
+  sixOnly: ['kafka.enabled', 'mimir.structuredConfig.ingester.push_grpc_method_enabled', 'mimir.structuredConfig.ingest_storage.enabled', 'mimir.structuredConfig.ingest_storage.kafka.address', 'mimir.structuredConfig.ingest_storage.kafka.topic', 'mimir.structuredConfig.ingest_storage.kafka.auto_create_topic_default_partitions'],
+  /** value keys only 5.x has */
+  fiveOnly: ['gateway.enabledNonEnterprise', 'nginx.enabled', 'query_scheduler.enabled'],
+  /** components 5.x can switch off with `<key>.enabled` (6.0's MIMIR_OPTIONAL and the query-scheduler) */
+  optional: [...MIMIR_OPTIONAL, 'query_scheduler'],
+  /** the rollout-operator needs no CRDs installed first (6.0.0 brought them) */
+  rolloutOperatorCrds: false,
+} as const;
+
+export const mimirDistributed5Keys: ChartValueKeys = {
+  chart: 'mimir-distributed',
+  version: MIMIR_DISTRIBUTED_5.version,
+  source: MIMIR_DISTRIBUTED_5.source,
+  keys: [...mimirDistributedKeys.keys.filter((k) => !(MIMIR_DISTRIBUTED_5.sixOnly as readonly string[]).includes(k)), ...MIMIR_DISTRIBUTED_5.fiveOnly],
+};
+
+export const MIMIR_DISTRIBUTED_5_FACTS: ChartFacts = {
+  ...MIMIR_DISTRIBUTED_FACTS,
+  version: MIMIR_DISTRIBUTED_5.version,
+  source: MIMIR_DISTRIBUTED_5.source,
+  workloads: [
+    ...MIMIR_DISTRIBUTED_FACTS.workloads
+      .filter((w) => w.key !== 'kafka')
+      .map((w): ChartWorkload => {
+        // `gateway.enabled` (default true) is the other half of the guard: the values builder writes it with this one
+        if (w.key === 'gateway') return { ...w, enabled: { path: 'gateway.enabledNonEnterprise', default: false }, defaultResources: '{} (values.yaml, chart 5.7.0)' };
+        if (w.key === 'query_scheduler') return { ...w, enabled: { path: 'query_scheduler.enabled', default: true } };
+        return w;
+      }),
+    {
+      key: 'nginx',
+      kind: 'Deployment',
+      enabled: { path: 'nginx.enabled', default: true },
+      defaultResources: '{} (values.yaml, chart 5.7.0)',
+      otelstack: { action: 'disable', reason: 'the deprecated nginx (5.x) routes what the gateway routes: the gateway is budgeted, nginx written explicitly off' },
+    },
+  ],
+};

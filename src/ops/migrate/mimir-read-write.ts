@@ -1,7 +1,7 @@
 import { MIMIR_COMPONENT_KEYS } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_HELM_KEYS_VERIFIED, MIMIR_READ_WRITE_MIGRATION as M, mimirGateQuery } from '../../catalog/migrations.js';
 import { MIMIR_DISTRIBUTED_READ_WRITE as RW, MIMIR_READ_WRITE_TARGETS, type MimirReadWriteComponent } from '../../catalog/charts/mimir-distributed.js';
-import { MIMIR_READ_WRITE_DIR, readWriteObjectName, type MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
+import { MIMIR_READ_WRITE_DIR, readWriteObjectName, splitOverZones, type MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
 import { promql as promqlGate } from './gates.js';
 import { Steps, type GateCondition, type HelmChange, type Runbook, type StepChange } from './types.js';
@@ -40,12 +40,6 @@ const replicasKey = (component: string): string | undefined => {
   return k ? `${k}.replicas` : undefined;
 };
 
-/** Splits `replicas` over `zones` (the first zones take the remainder). */
-export function perZone(replicas: number, zones: number): number[] {
-  const z = Math.max(1, zones);
-  return Array.from({ length: z }, (_, i) => Math.floor(replicas / z) + (i < replicas % z ? 1 : 0));
-}
-
 interface Ctx {
   from: Topology;
   to: Topology;
@@ -53,15 +47,21 @@ interface Ctx {
   ms: Map<string, TopoComponent>;
   rw: Map<string, TopoComponent>;
   chart: string[];
+  /**
+   * components both modes run as themselves (the Alertmanager's own StatefulSet, which Mimir's read-write jsonnet
+   * keeps): the runbook leaves them running at the running definition's replicas
+   */
+  kept: Map<string, TopoComponent>;
   zones: string[];
   /** Helm users on mimir-distributed: the read-write components rendered as Kubernetes objects (undefined: jsonnet only) */
   objects?: MimirReadWriteSpec;
 }
 
-/** Mimir 3.0 removed the read-write targets (catalog MIMIR_READ_WRITE_MIGRATION.mimir3): said wherever either side runs Mimir 3+. */
-function mimir3Notes(...sides: Topology[]): string[] {
-  const majors = sides.map((t) => Number.parseInt(t.engines.find((e) => e.engine === 'mimir')?.version ?? '', 10));
-  return majors.some((m) => m >= 3) ? [M.mimir3] : [];
+/** Where the Helm keys were checked, for the chart the microservices side installs (catalog MIMIR_READ_WRITE_MIGRATION). */
+function helmKeysNote(t: Topology): string {
+  const e = t.engines.find((x) => x.engine === 'mimir');
+  const chart = e && !('none' in e.chart) ? e.chart.version : undefined;
+  return chart && !chart.startsWith('6.') ? M.helmKeysNote5(chart) : M.helmKeysNote;
 }
 
 /** The read-write components as objects beside the microservices side's mimir-distributed release (Kubernetes only). */
@@ -86,9 +86,14 @@ function context(from: Topology, to: Topology, msSide: Topology, rwSide: Topolog
   for (const c of chart) ms.delete(c);
   const rwEngine = rwSide.engines.find((e) => e.engine === 'mimir');
   const rw = mimirOf(rwSide);
+  const kept = new Map([...ms].filter(([k]) => rw.has(k)));
+  for (const k of kept.keys()) {
+    ms.delete(k);
+    rw.delete(k);
+  }
   const zones = rwEngine?.zoneAware ? rwEngine.zones : [];
   const objects = objectsSpec(msSide, rwSide, rw, zones);
-  return { from, to, kubernetes: from.env.target === 'kubernetes', ms, rw, chart, zones, ...(objects ? { objects } : {}) };
+  return { from, to, kubernetes: from.env.target === 'kubernetes', ms, rw, chart, kept, zones, ...(objects ? { objects } : {}) };
 }
 
 
@@ -137,6 +142,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
   for (const [k, v] of c.ms) initial[k] = v.replicas;
   for (const k of c.chart) initial[k] = from.components.find((x) => x.engine === 'mimir' && x.component === k)!.replicas;
   for (const k of c.rw.keys()) initial[k] = 0;
+  for (const [k, v] of c.kept) initial[k] = v.replicas;
   const s = new Steps(initial);
   const fromEngine = from.engines.find((e) => e.engine === 'mimir')!;
   const gap = rwGap(c);
@@ -287,7 +293,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
 
   const ing = c.ms.get('ingester');
   const zones = c.zones.length ? c.zones : [''];
-  const split = perZone(ing?.replicas ?? 0, zones.length);
+  const split = splitOverZones(ing?.replicas ?? 0, zones.length);
   let left = ing?.replicas ?? 0;
   zones.forEach((z, i) => {
     const letter = J.zoneLetters[i] ?? String(i);
@@ -338,7 +344,7 @@ export function microservicesToReadWrite(from: Topology, to: Topology): Runbook 
     from: 'microservices',
     to: 'read-write',
     source: M.source,
-    notes: [M.experimental, ...mimir3Notes(from, to), ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), M.helmKeysNote] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, RING_NOTE],
+    notes: [M.experimental, ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, ...(c.chart.includes('gateway') ? [M.gatewayRouting] : []), helmKeysNote(from)] : []), ...(c.objects ? [objectsNote(c.objects)] : []), ...M.queryFixes, RING_NOTE],
     steps: s.steps,
     ...(c.objects ? { readWriteObjects: c.objects } : {}),
   };
@@ -352,12 +358,13 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
   const initial: Record<string, number> = {};
   for (const [k, v] of c.rw) initial[k] = v.replicas;
   for (const k of [...c.ms.keys(), ...c.chart]) initial[k] = 0;
+  for (const k of c.kept.keys()) initial[k] = from.components.find((x) => x.engine === 'mimir' && x.component === k)!.replicas;
   const s = new Steps(initial);
   const derived = 'derived';
   const objectsOf = (comps: string[], n: (x: string) => number) => comps.filter((x) => J.objects[x]).map((x) => [J.objects[x]!.object, J.objects[x]!.kind, n(x)] as const);
   const all = [...c.ms.keys()];
   const zones = c.zones.length ? c.zones : [''];
-  const ingesterSplit = perZone(msReplicas('ingester'), zones.length);
+  const ingesterSplit = splitOverZones(msReplicas('ingester'), zones.length);
   const ingesterObjects = zones.map((_, i) => [J.ingesterZoneObject(J.zoneLetters[i] ?? String(i)), 'statefulSet', 0] as const);
   const helmReplicas = (comps: string[], n: (x: string) => number) => comps.map((x) => [replicasKey(x), n(x)] as const).filter((e): e is readonly [string, number] => e[0] !== undefined).map(([k, v]) => helm(k, v));
 
@@ -486,8 +493,7 @@ export function readWriteToMicroservices(from: Topology, to: Topology): Runbook 
       M.experimental,
       M.reverse,
       M.reverseRuler,
-      ...mimir3Notes(from, to),
-      ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, M.helmKeysNote] : []),
+      ...(c.kubernetes ? [`Helm: ${c.objects ? M.helmObjects : M.helmGap}`, helmKeysNote(to)] : []),
       ...(c.objects ? [objectsNote(c.objects), 'the read-write objects of each step assume the read-write components run as those objects beside the release (as the forward runbook leaves them); the release is installed with its microservices at 0 in step 1'] : []),
       RING_NOTE,
     ],

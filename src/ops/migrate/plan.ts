@@ -90,17 +90,23 @@ function mimirCovers(d: Difference, from: Topology, to: Topology): boolean {
   return d.what === 'component' && (chart || groups.some((g) => g.readWrite === comp || (g.microservices as readonly string[]).includes(comp)));
 }
 
-/** The catalog must know both modes at the version line in use; else the runbook refuses (exit 2). */
-function requireCatalogModes(t: Topology): void {
+/** The catalog must know both modes at the version line in use; else the runbook refuses (exit 2), saying why. */
+function requireCatalogModes(t: Topology, side: string): void {
   const e = t.engines.find((x) => x.signal === 'metrics')!;
   const line = CATALOG.mimir.versions.find((v) => v.line === e.versionLine);
   const missing = (['microservices', 'read-write'] as const).filter((m) => !line?.modes[m]);
-  if (missing.length) {
+  if (missing.length === 0) return;
+  const removed = missing.map((m) => line?.removedModes?.[m]).find((r) => r !== undefined);
+  if (removed) {
     throw new MigrationInputError(
-      `the catalog (src/catalog/mimir.ts) has no Mimir ${e.versionLine}.x ${missing.join(' / ')} mode: the microservices ↔ read-write runbook cannot be planned for Mimir ${e.version}`,
-      'use a Mimir version line whose catalog entry has both modes (3.x), or add the mode to the catalog',
+      `${side} runs Mimir ${e.version} in ${t.env.name}, which has no read-write mode — ${removed.reason}. The microservices ↔ read-write runbook (seed 004) is for Mimir 2.x stacks, and going from Mimir ${e.versionLine}.x back to 2.x is not a migration Mimir supports`,
+      `on Mimir ${e.version} stay on microservices; a Mimir 2.x stack follows the runbook (e.g. \`otelstack migrate plan examples/dts/mimir-2.ts examples/dts/read-write.ts --env prod\`), and a 2.x read-write stack moves back to microservices before it upgrades to Mimir 3`,
     );
   }
+  throw new MigrationInputError(
+    `the catalog (src/catalog/mimir.ts) has no Mimir ${e.versionLine}.x ${missing.join(' / ')} mode: the microservices ↔ read-write runbook cannot be planned for Mimir ${e.version}`,
+    'use a Mimir version line whose catalog entry has both modes (2.x), or add the mode to the catalog',
+  );
 }
 
 /** The runbook that takes `from` to `to`, or null when none recognises the change (with why, where one refused). */
@@ -136,13 +142,13 @@ export function selectRunbook(from: Topology, to: Topology, refusals: string[] =
   }
   if (!a || !b || a.engine !== 'mimir' || b.engine !== 'mimir') return null;
   if (a.mode === 'microservices' && b.mode === 'read-write') {
-    requireCatalogModes(from);
-    requireCatalogModes(to);
+    requireCatalogModes(from, 'the running definition');
+    requireCatalogModes(to, 'the target definition');
     return microservicesToReadWrite(from, to);
   }
   if (a.mode === 'read-write' && b.mode === 'microservices') {
-    requireCatalogModes(from);
-    requireCatalogModes(to);
+    requireCatalogModes(from, 'the running definition');
+    requireCatalogModes(to, 'the target definition');
     return readWriteToMicroservices(from, to);
   }
   return null;

@@ -1,4 +1,4 @@
-import { CHART_FACTS } from '../../catalog/charts/index.js';
+import { chartFacts } from '../../catalog/charts/index.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { Stack } from '../../model/schema.js';
 import type { TopoComponent, Topology } from '../../topology/types.js';
@@ -95,7 +95,7 @@ export const autoscaling: Rule = {
           continue;
         }
         if (!e || 'none' in e.chart) continue;
-        const facts = CHART_FACTS[e.chart.name]?.autoscaling;
+        const facts = chartFacts(e.chart)?.autoscaling;
         if (!facts?.components[c.component]) {
           f(
             'warning',

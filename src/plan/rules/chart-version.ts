@@ -1,5 +1,5 @@
 import { CATALOG } from '../../catalog/index.js';
-import { CHART_VALUE_KEYS } from '../../catalog/charts/index.js';
+import { CHART_VALUE_KEYS, chartValueKeys, valueKeyVersions } from '../../catalog/charts/index.js';
 import type { Finding, Rule } from '../findings.js';
 
 /**
@@ -15,11 +15,10 @@ export const chartVersion: Rule = {
       if (t.env.target !== 'kubernetes') continue;
       for (const e of t.engines) {
         if (!e.managed || 'none' in e.chart) continue;
-        const keys = CHART_VALUE_KEYS[e.chart.name];
-        if (!keys || keys.version === e.chart.version) continue;
+        if (!CHART_VALUE_KEYS[e.chart.name] || chartValueKeys(e.chart)) continue;
         out.push({
           severity: 'error', rule: this.id, env: t.env.name, path: e.definitionPath,
-          message: `${e.title} ${e.version} needs the ${e.chart.name} chart ${e.chart.version}; otelstack writes values for ${e.chart.name} ${keys.version} only`,
+          message: `${e.title} ${e.version} needs the ${e.chart.name} chart ${e.chart.version}; otelstack writes values for ${e.chart.name} ${valueKeyVersions(e.chart.name).join(' and ')} only`,
           suggestion: `use ${e.title} ${CATALOG[e.engine].pinned} (the pinned version), or deploy this one by hand`,
         });
       }

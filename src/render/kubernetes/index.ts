@@ -9,7 +9,7 @@ import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/
 import { Job } from 'kubernetes-models/batch/v1/Job'; // one model's module, not the group's index (start-up time)
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'; // one model's module, not the group's index (start-up time)
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'; // one model's module, not the group's index (start-up time)
-import { CHART_VALUE_KEYS } from '../../catalog/charts/index.js';
+import { CHART_VALUE_KEYS, chartValueKeys, valueKeyVersions } from '../../catalog/charts/index.js';
 import { GRAFANA_SIDECAR_LABELS } from '../../catalog/grafana.js';
 import { CATALOG } from '../../catalog/index.js';
 import type { ChartRef } from '../../catalog/types.js';
@@ -168,9 +168,8 @@ function renderEnvironment(input: RenderInput): { files: FileSet; findings: Find
       continue;
     }
     const build = VALUES_BY_CHART[e.chart.name];
-    const keys = CHART_VALUE_KEYS[e.chart.name];
-    if (build && keys && keys.version !== e.chart.version) {
-      findings.push(finding(t, e.definitionPath, 'error', `${e.title} ${e.version} needs the ${e.chart.name} chart ${e.chart.version}; otelstack writes values for ${e.chart.name} ${keys.version} only`, `use ${e.title} ${CATALOG_PINNED(e)} (the pinned version), or deploy this one by hand`));
+    if (build && CHART_VALUE_KEYS[e.chart.name] && !chartValueKeys(e.chart)) {
+      findings.push(finding(t, e.definitionPath, 'error', `${e.title} ${e.version} needs the ${e.chart.name} chart ${e.chart.version}; otelstack writes values for ${e.chart.name} ${valueKeyVersions(e.chart.name).join(' and ')} only`, `use ${e.title} ${CATALOG_PINNED(e)} (the pinned version), or deploy this one by hand`));
       continue;
     }
     if (!build) {

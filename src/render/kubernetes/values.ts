@@ -1,5 +1,6 @@
 import {
   MIMIR_COMPONENT_KEYS,
+  MIMIR_DISTRIBUTED_5,
   MIMIR_OPTIONAL,
   MIMIR_PERSISTENT,
   MIMIR_REQUIRED,
@@ -9,7 +10,7 @@ import {
   TEMPO_DISTRIBUTED_OPTIONAL,
   TEMPO_DISTRIBUTED_STALE_TRACES_STORAGE,
 } from '../../catalog/charts/index.js';
-import { CHART_FACTS } from '../../catalog/charts/index.js';
+import { chartFacts } from '../../catalog/charts/index.js';
 import { memcachedItemMemoryMb, memcachedMemoryArg } from '../../catalog/memcached.js';
 import { METRICS_GENERATOR_SETUP } from '../../catalog/metrics.js';
 import { MIMIR_EXEMPLARS } from '../../catalog/mimir.js';
@@ -99,7 +100,7 @@ export function budgetedWorkloads(t: Topology, e: EngineDeployment): Set<string>
  */
 export function chartWorkloadValues(t: Topology, e: EngineDeployment, values: Values): void {
   if (!('name' in e.chart)) return;
-  const facts = CHART_FACTS[e.chart.name];
+  const facts = chartFacts(e.chart);
   if (!facts) return;
   for (const d of t.chartWorkloads ?? []) {
     if (d.engine !== e.engine || d.chart !== facts.chart) continue;
@@ -129,7 +130,7 @@ export function chartWorkloadValues(t: Topology, e: EngineDeployment, values: Va
  */
 export function autoscalingValues(t: Topology, e: EngineDeployment, values: Values): void {
   if (!('name' in e.chart)) return;
-  const facts = CHART_FACTS[e.chart.name]?.autoscaling;
+  const facts = chartFacts(e.chart)?.autoscaling;
   if (!facts) return;
   for (const c of componentsOf(t, e)) {
     const a = c.autoscaling;
@@ -305,8 +306,11 @@ export function tempoDistributedValues(t: Topology, e: EngineDeployment): Engine
   return { values, notes, uncoveredPdb };
 }
 
-/** mimir-distributed chart 6.0.0. */
+/** mimir-distributed chart 6.0.0 (Mimir 3), or 5.8.0 (Mimir 2.17: MIMIR_DISTRIBUTED_5, the differences). */
 export function mimirDistributedValues(t: Topology, e: EngineDeployment): EngineValues {
+  const chart = 'none' in e.chart ? '?' : e.chart.version;
+  const v5 = chart === MIMIR_DISTRIBUTED_5.version;
+  const optional: readonly string[] = v5 ? MIMIR_DISTRIBUTED_5.optional : MIMIR_OPTIONAL;
   const s3 = s3Endpoint(t);
   const notes: ValuesNote[] = [];
   const present = new Set<string>();
@@ -342,12 +346,12 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
     if (chartWorkloads.has(c.component)) continue; // chartWorkloadValues
     const key = MIMIR_COMPONENT_KEYS[c.component];
     if (!key) {
-      notes.push({ severity: 'error', message: `mimir-distributed 6.0.0 has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
+      notes.push({ severity: 'error', message: `mimir-distributed ${chart} has no values for component ${c.component}`, suggestion: 'remove the component or choose another mode' });
       continue;
     }
     present.add(key);
     const v: Values = { replicas: c.replicas, resources: resourcesOf(c), extraArgs: { 'config.expand-env': 'true' } };
-    if ((MIMIR_OPTIONAL as readonly string[]).includes(key)) v['enabled'] = true;
+    if (optional.includes(key)) v['enabled'] = true;
     if ((MIMIR_PERSISTENT as readonly string[]).includes(key)) {
       v['persistentVolume'] = c.perReplica.storageBytes > 0 ? { enabled: true, size: bytesQuantity(c.perReplica.storageBytes) } : { enabled: false };
     }
@@ -356,22 +360,24 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
     values[key] = v;
   }
   // chart-default components the topology does not deploy
-  for (const key of MIMIR_OPTIONAL) if (!present.has(key)) values[key] = { enabled: false };
+  for (const key of optional) if (!present.has(key)) values[key] = { enabled: false };
   chartWorkloadValues(t, e, values);
-  for (const key of MIMIR_REQUIRED) {
+  for (const key of v5 ? [] : MIMIR_REQUIRED) {
     if (!present.has(key)) {
       const name = Object.entries(MIMIR_COMPONENT_KEYS).find(([, k]) => k === key)?.[0] ?? key;
       notes.push({
         severity: 'warning',
-        message: `mimir-distributed 6.0.0 always deploys the ${name} (queriers and query-frontends go through it); the topology has none, so it runs with the chart's default replicas and resources, outside the budget`,
+        message: `mimir-distributed ${chart} always deploys the ${name} (queriers and query-frontends go through it); the topology has none, so it runs with the chart's default replicas and resources, outside the budget`,
         suggestion: `add ${name} to the metrics components of ${t.env.name}`,
       });
     }
   }
-  if (e.zoneAware) {
+  // 5.x renders the gateway only with gateway.enabled as well (MIMIR_DISTRIBUTED_5): written with it
+  if (v5 && (values['gateway'] as Values | undefined)?.['enabledNonEnterprise'] === true) (values['gateway'] as Values)['enabled'] = true;
+  if (e.zoneAware && (v5 ? MIMIR_DISTRIBUTED_5.rolloutOperatorCrds : true)) {
     notes.push({
       severity: 'warning',
-      message: 'mimir-distributed 6.0.0 rolls zone-aware StatefulSets with the rollout-operator, whose admission webhooks need its CRDs (replica templates, zone-aware PodDisruptionBudgets) installed cluster-wide',
+      message: `mimir-distributed ${chart} rolls zone-aware StatefulSets with the rollout-operator, whose admission webhooks need its CRDs (replica templates, zone-aware PodDisruptionBudgets) installed cluster-wide`,
       suggestion: 'have the CRDs from the rollout-operator chart applied before the first sync (chart 6.0.2+ also fixes the operator\'s webhook certificate name)',
     });
   }
@@ -388,10 +394,13 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
   if (am && present.has('alertmanager')) sc['alertmanager_storage'] = { s3: { bucket_name: am } };
   const ingester: Values = {};
   if (e.replicationFactor !== undefined) ingester['ring'] = { replication_factor: e.replicationFactor };
-  // chart 6.0 hardcodes push_grpc_method_enabled: false for ingest storage; the classic path needs it back on
-  if (!e.kafka) ingester['push_grpc_method_enabled'] = true;
+  // chart 6.0 hardcodes push_grpc_method_enabled: false for ingest storage; the classic path needs it back on. Chart
+  // 5.x's config sets neither (Mimir 2.x writes to the ingesters unless ingest storage is configured)
+  if (!e.kafka && !v5) ingester['push_grpc_method_enabled'] = true;
   if (Object.keys(ingester).length > 0) sc['ingester'] = ingester;
-  if (e.kafka) {
+  if (v5) {
+    // the 2 line has no Kafka mode in the catalog (kafka: 'no'): nothing to write
+  } else if (e.kafka) {
     sc['ingest_storage'] = {
       enabled: true,
       kafka: { ...(t.kafka ? { address: t.kafka.seed } : {}), topic: e.kafka.topic, auto_create_topic_default_partitions: e.kafka.partitions },

@@ -5,7 +5,7 @@
  * resize them by naming the component), and drops the volume of components the chart cannot give one (Tempo's
  * live-store), saying why. The renderer reads `chartWorkloads` to write the matching values.
  */
-import { CHART_FACTS, type ChartWorkload } from '../../catalog/charts/index.js';
+import { chartFacts, type ChartWorkload } from '../../catalog/charts/index.js';
 import type { TopologyTransform } from '../resources.js';
 import type { ChartWorkloadDecision, EngineDeployment, TopoComponent } from '../types.js';
 
@@ -21,8 +21,8 @@ export const budgetChartWorkloads: TopologyTransform = (t, { memoryLimitRequired
   const decisions: ChartWorkloadDecision[] = [];
   for (const e of t.engines) {
     if (!e.managed || !('name' in e.chart)) continue;
-    const facts = CHART_FACTS[e.chart.name];
-    if (!facts || facts.version !== e.chart.version) continue;
+    const facts = chartFacts(e.chart);
+    if (!facts) continue;
     const own = (name: string) => components.findIndex((c) => c.engine === e.engine && c.component === name);
     for (const w of facts.workloads) {
       const o = w.otelstack;

@@ -79,17 +79,16 @@ describe('migrate plan: runbook selection and steps', () => {
     assert.match(by('scale-down-ingesters-zone-b').change.jsonnet!, /ingester_zone_b_statefulset\+:\n {4}statefulSet\.mixin\.spec\.withReplicas\(0\),/);
     assert.equal(by('scale-down-ingesters-zone-b').replicas['ingester'], 1);
     assert.match(by('cleanup').change.jsonnet!, /deployment_mode: 'read-write',/);
-    // Helm keys on kubernetes, each checked in the chart 6.0.4 values.yaml (6.0.0 not stored), as the notes say
+    // Helm keys on kubernetes, each checked in the stored values.yaml (the fixtures' Mimir 2.17 runs chart 5.8.0), as the notes say
     const helm = by('scale-down-read-backend-microservices').change.helm!;
     assert.ok(helm.some((k) => k.key === 'querier.replicas' && k.value === 0));
     assert.ok(rb.steps.flatMap((s) => s.change.helm ?? []).every((k) => k.verified === true));
-    assert.ok(rb.notes.includes(MIMIR_READ_WRITE_MIGRATION.helmKeysNote));
+    assert.ok(rb.notes.includes(MIMIR_READ_WRITE_MIGRATION.helmKeysNote5('5.8.0')), rb.notes.join('\n'));
     assert.ok(!rb.notes.some((n) => /every Helm key below is unverified/.test(n)));
     // the chart's ruler remote evaluation goes off in the same step as the jsonnet's
     assert.deepEqual(by('disable-ruler-remote-evaluation').change.helm, [{ key: 'ruler.remoteEvaluationDedicatedQueryPath', value: false, verified: true }]);
     assert.equal(by('disable-ruler-remote-evaluation').change.helmGap, undefined);
-    // the fixtures run Mimir 3 (the pinned 3.0.1), which has no read-write targets: the plan says so
-    assert.ok(rb.notes.includes(MIMIR_READ_WRITE_MIGRATION.mimir3));
+    // the fixtures run Mimir 2.17: Mimir 3.0 removed read-write mode (the loader refuses it there; see below)
     // no Helm value scales mimir-write (grafana/mimir#8903): the step's objects under kubernetes/mimir-read-write/ do
     assert.match(by('scale-up-write').change.helmGap!, /grafana\/mimir#8903.*kubernetes\/mimir-read-write\//);
     // the ruler's remote evaluation goes off only after the microservice ruler is scaled down
@@ -162,13 +161,21 @@ describe('migrate plan: runbook selection and steps', () => {
     assert.deepEqual(p.uncovered, []);
   });
 
-  it('a Mimir version line without read-write in the catalog: refused with exit 2 naming the gap', () => {
-    const v2 = (r: Raw) => {
-      r['signals'].metrics.version = '2.17.0';
+  it('Mimir 3 (no read-write mode, grafana/mimir#12584): refused with exit 2 and the reason, on either side', () => {
+    const v3 = (r: Raw) => {
+      r['signals'].metrics.version = '3.0.1';
     };
-    const r = otelstackSync(['migrate', 'plan', variant(FROM, v2), variant(TO, v2), '--env', 'prod']);
-    assert.equal(r.code, 2);
-    assert.match(r.err, /Mimir 2\.x has no read-write mode/);
+    // the target: the loader refuses read-write on Mimir 3
+    const target = otelstackSync(['migrate', 'plan', variant(FROM, v3), variant(TO, v3), '--env', 'prod']);
+    assert.equal(target.code, 2, target.err);
+    assert.match(target.err, /signals\.metrics\.environments\.prod\.mode/);
+    assert.match(target.err, /Mimir 3\.x has no read-write mode: Mimir 3\.0 removed the experimental read-write deployment mode/);
+    // the running side on Mimir 3 and a 2.x read-write target: not a migration Mimir supports
+    const running = otelstackSync(['migrate', 'plan', variant(FROM, v3), TO, '--env', 'prod']);
+    assert.equal(running.code, 2, running.err);
+    assert.match(running.err, /the running definition runs Mimir 3\.0\.1 in prod, which has no read-write mode — Mimir 3\.0 removed/);
+    assert.match(running.err, /going from Mimir 3\.x back to 2\.x is not a migration Mimir supports/);
+    assert.match(running.err, /suggestion: on Mimir 3\.0\.1 stay on microservices; a Mimir 2\.x stack follows the runbook/);
   });
 });
 
@@ -236,8 +243,8 @@ describe('migrate state file', () => {
 });
 
 describe('otelstack migrate (CLI)', () => {
-  it("examples/dts → examples/dts/read-write.ts (prod): the whole seed 004 runbook with prod's own replicas, its peak against prod's quota and the quota request for it", () => {
-    const r = otelstackSync(['migrate', 'plan', join(ROOT, 'examples/dts'), join(ROOT, 'examples/dts/read-write.ts'), '--env', 'prod', '--json', '--state', join(tmp(), 's.json')]);
+  it("examples/dts/mimir-2.ts → examples/dts/read-write.ts (prod): the whole seed 004 runbook with prod's own replicas, its peak against prod's quota and the quota request for it", () => {
+    const r = otelstackSync(['migrate', 'plan', join(ROOT, 'examples/dts/mimir-2.ts'), join(ROOT, 'examples/dts/read-write.ts'), '--env', 'prod', '--json', '--state', join(tmp(), 's.json')]);
     assert.equal(r.code, 1, r.err); // the peak does not fit prod's quota: an error finding
     const p = JSON.parse(r.out) as { runbook: { id: string; steps: Array<{ id: string; replicas: Record<string, number> }> }; peak: { fits: boolean; available: { kind: string }; quotaRequest: { cpuMillicores: number } }; findings: Array<{ rule: string }>; uncovered: Array<{ subject: string }> };
     assert.equal(p.runbook.id, 'mimir-microservices-to-read-write');
@@ -249,8 +256,10 @@ describe('otelstack migrate (CLI)', () => {
     assert.equal(p.peak.fits, false);
     assert.ok(p.peak.quotaRequest.cpuMillicores > 0);
     assert.ok(p.findings.some((f) => f.rule === 'migration-peak'));
-    // the catalog's read-write mode has no alertmanager: said, not hidden
-    assert.deepEqual(p.uncovered.map((d) => d.subject), ['mimir/alertmanager']);
+    // the Alertmanager keeps its own StatefulSet in read-write mode (as Mimir's jsonnet keeps it): left running, at
+    // its replicas in every step, and no difference to cover
+    assert.deepEqual(p.uncovered, []);
+    assert.ok(p.runbook.steps.every((s) => s.replicas['alertmanager'] === 3), JSON.stringify(p.runbook.steps.map((s) => s.replicas['alertmanager'])));
   });
 
   it('plan: exit 1 on the peak finding; table shows the steps; --json has the documented shape', () => {

@@ -1,6 +1,6 @@
 // Mimir microservices → read-write for Helm users (issue 10 §2 runbook 1, last sentence): mimir-distributed has no
 // read-write mode (grafana/mimir#8903), so `migrate render --step N` writes the read-write components as typed
-// Kubernetes objects under kubernetes/mimir-read-write/. On examples/dts → examples/dts/read-write.ts (prod): every
+// Kubernetes objects under kubernetes/mimir-read-write/. On examples/dts/mimir-2.ts → examples/dts/read-write.ts (prod): every
 // object of every step validates with its kubernetes-models class after parsing; the replicas are the step's, from
 // the read-write definition (mimir-read 2, mimir-write 3 and mimir-backend 3 over zones a/b/c), 0 at the step that
 // deploys them at zero; the pods carry the labels the chart's gossip-ring Service selects, mount the release's
@@ -25,7 +25,7 @@ import { ROOT } from '../../support/paths.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const FROM = join(ROOT, 'examples/dts');
+const FROM = join(ROOT, 'examples/dts/mimir-2.ts');
 const TO = join(ROOT, 'examples/dts/read-write.ts');
 
 async function setup(): Promise<{ plan: MigrationPlan; from: Awaited<ReturnType<typeof loadStack>> }> {
@@ -158,7 +158,9 @@ describe('migrate render: the read-write components as Kubernetes objects (mimir
     assert.ok(!cleanup.change.actions!.some((a) => /^uninstall/.test(a)), 'the release is not uninstalled: the objects use its config');
     assert.match(cleanup.change.actions!.join(), /keep the mimir-distributed release/);
     const keys = new Map((cleanup.change.helm ?? []).map((h) => [h.key, h.value]));
-    for (const k of ['distributor', 'ingester', 'querier', 'query_frontend', 'store_gateway', 'alertmanager']) assert.equal(keys.get(`${k}.replicas`), 0, k);
+    for (const k of ['distributor', 'ingester', 'querier', 'query_frontend', 'store_gateway']) assert.equal(keys.get(`${k}.replicas`), 0, k);
+    // the Alertmanager keeps its own StatefulSet in read-write mode (as Mimir's jsonnet keeps it)
+    assert.equal(keys.get('alertmanager.replicas'), undefined);
     assert.equal(keys.get('gateway.enabled'), false);
     const files = renderMigrationStep(plan, cleanup.n, from.stack);
     const readme = files.get(`${stepDir(plan, cleanup)}/README.md`)!;

@@ -9,7 +9,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
-import { CHART_VALUE_KEYS, keyAllowed, valueKeyPaths } from '../../../src/catalog/charts/index.js';
+import { CHART_VALUE_KEYS, chartValueKeys, keyAllowed, valueKeyPaths } from '../../../src/catalog/charts/index.js';
 import type { Stack } from '../../../src/model/schema.js';
 import type { FileSet } from '../../../src/render/fileset.js';
 
@@ -44,12 +44,12 @@ export function objectsOf(files: FileSet): Array<{ path: string; obj: Obj }> {
 }
 
 /** values objects with the chart they are for: from Applications' valuesObject, ApplicationSet elements and values/ files. */
-export function valuesOf(files: FileSet): Array<{ where: string; chart: string; values: Obj }> {
-  const out: Array<{ where: string; chart: string; values: Obj }> = [];
+export function valuesOf(files: FileSet): Array<{ where: string; chart: string; version?: string; values: Obj }> {
+  const out: Array<{ where: string; chart: string; version?: string; values: Obj }> = [];
   for (const { path, obj } of objectsOf(files)) {
     if (obj['kind'] === 'Application') {
       const src = (obj['spec'] as Obj)['source'] as Obj;
-      out.push({ where: path, chart: String(src['chart']), values: (src['helm'] as Obj)['valuesObject'] as Obj });
+      out.push({ where: path, chart: String(src['chart']), version: String(src['targetRevision']), values: (src['helm'] as Obj)['valuesObject'] as Obj });
     }
     if (obj['kind'] === 'ApplicationSet') {
       const spec = obj['spec'] as { generators: Array<{ list: { elements: Obj[] } }> };
@@ -61,7 +61,8 @@ export function valuesOf(files: FileSet): Array<{ where: string; chart: string; 
     if (path.endsWith('/grafana-datasources.yaml')) out.push({ where: path, chart: 'grafana', values: parse(text) as Obj });
     else {
       const app = files.get(path.replace('/values/', '/applications/'));
-      if (app) out.push({ where: path, chart: String(((parse(app) as Obj)['spec'] as { source: { chart: string } }).source.chart), values: parse(text) as Obj });
+      const src = app ? ((parse(app) as Obj)['spec'] as { source: { chart: string; targetRevision: string } }).source : undefined;
+      if (src) out.push({ where: path, chart: String(src.chart), version: String(src.targetRevision), values: parse(text) as Obj });
     }
   }
   return out;
@@ -100,11 +101,13 @@ export function assertObjectsValidate(files: FileSet): number {
 }
 
 /** No values key outside the chart's documented key list; returns the values objects checked. */
-export function assertKnownKeys(files: FileSet): Array<{ where: string; chart: string; values: Obj }> {
+export function assertKnownKeys(files: FileSet): Array<{ where: string; chart: string; version?: string; values: Obj }> {
   const all = valuesOf(files);
-  for (const { where, chart, values } of all) {
-    const list = CHART_VALUE_KEYS[chart];
+  for (const { where, chart, version, values } of all) {
+    // the list of the chart version the Application installs (mimir-distributed 5.8.0 for Mimir 2.x), else the pinned one
+    const list = version !== undefined ? (chartValueKeys({ name: chart, version }) ?? CHART_VALUE_KEYS[chart]) : CHART_VALUE_KEYS[chart];
     assert.ok(list, `${where}: no value-key list for chart ${chart}`);
+    if (version !== undefined && chartValueKeys({ name: chart, version })) assert.equal(list.version, version, `${where}: the key list of ${chart} ${version}`);
     const bad = valueKeyPaths(values).filter((p) => !keyAllowed(p, list.keys));
     assert.deepEqual(bad, [], `${where}: keys not in ${chart} ${list.version}'s list`);
   }

@@ -60,6 +60,30 @@ describe('render kubernetes (examples/dts)', async () => {
     for (const c of ['tempo', 'tempo-distributed', 'mimir-distributed', 'pyroscope', 'grafana']) assert.ok(charts.has(c), `values for ${c} checked`);
   });
 
+  it('Mimir 2.17 gets mimir-distributed 5.8.0 values: its keys only — the gateway on (both of its switches), nginx off, no Kafka, no ingest-storage settings', () => {
+    const mimir2 = renderAll(withStack(stack, (s) => { s.signals.metrics!.version = '2.17.0'; }));
+    assert.deepEqual(mimir2.findings.filter((f) => f.severity === 'error'), []);
+    const checked = assertKnownKeys(mimir2.files).filter((v) => v.chart === 'mimir-distributed');
+    assert.deepEqual([...new Set(checked.map((v) => v.version))], ['5.8.0']);
+    for (const { where, values } of checked) {
+      const v = values as any;
+      assert.equal(v.image.tag, '2.17.0', where);
+      assert.deepEqual([v.gateway.enabled, v.gateway.enabledNonEnterprise, v.nginx.enabled], [true, true, false], where);
+      assert.equal(v.kafka, undefined, where);
+      assert.equal(v.mimir.structuredConfig.ingest_storage, undefined, where);
+      assert.equal(v.mimir.structuredConfig.ingester?.push_grpc_method_enabled, undefined, where);
+    }
+    // a topology without a query-scheduler switches it off (optional in 5.x: the queriers then use the query-frontend)
+    const noScheduler = renderAll(withStack(stack, (s) => {
+      s.signals.metrics!.version = '2.17.0';
+      const dev = s.signals.metrics!.environments['dev']!;
+      dev.components = Object.fromEntries(Object.entries(dev.components ?? {}).filter(([k]) => k !== 'query-scheduler'));
+    }));
+    const dev = valuesOf(noScheduler.files).find((v) => v.chart === 'mimir-distributed' && v.where.includes('/dev/'))!.values as any;
+    assert.deepEqual(dev.query_scheduler, { enabled: false });
+    assert.ok(!noScheduler.findings.some((f) => /always deploys the query-scheduler/.test(f.message)));
+  });
+
   it('the key lists are for the pinned chart versions', async () => {
     const { versions } = await import('../../../src/catalog/versions.js');
     for (const k of Object.values(CHART_VALUE_KEYS)) assert.equal(versions.charts[k.chart], k.version, `${k.chart}`);
@@ -199,6 +223,7 @@ describe('render kubernetes: bad input', async () => {
   const stack = await exampleStack();
   it('a mode no chart can deploy → error finding at <engine>.mode, no files for it', () => {
     const s = withStack(stack, (x) => {
+      x.signals.metrics!.version = '2.17.0'; // read-write is a Mimir 2.x mode (Mimir 3 removed it)
       x.signals.metrics!.environments['dev']!.mode = 'read-write';
       x.signals.metrics!.environments['dev']!.components = {};
     });
