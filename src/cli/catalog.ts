@@ -37,6 +37,7 @@ export function catalogCommand(program: Command, run: (fn: () => Promise<number>
               pinned: holdsPin,
               documented: v.documented,
               deprecated: v.deprecated ?? null,
+              removedModes: Object.fromEntries(Object.entries(v.removedModes ?? {}).map(([mode, r]) => [mode, r!.reason])),
               modes: Object.fromEntries(
                 Object.entries(v.modes).map(([mode, m]) => {
                   const chart = 'name' in m!.chart ? m!.chart : undefined;
@@ -75,6 +76,7 @@ export function catalogCommand(program: Command, run: (fn: () => Promise<number>
                     : ` — chart ${m.chart}`;
               process.stdout.write(`    ${mode}: ${m.components.join(', ')}${chart}${m.kafka !== 'no' ? ` — Kafka ${m.kafka}` : ''}\n`);
             }
+            for (const [mode, reason] of Object.entries(v.removedModes)) process.stdout.write(`    ${mode}: removed — ${reason}\n`);
           }
         }
         return EXIT.ok;

@@ -161,7 +161,11 @@ describe('otelstack catalog', () => {
   it('lists engines with their versions, modes and charts; --json is parseable', () => {
     const r = run('catalog', 'mimir');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /read-write: mimir-write, mimir-read, mimir-backend — no chart/);
+    // read-write is a Mimir 2.x mode; the 3.x line says it removed it, and why
+    assert.match(r.out, /  2\.x \[[^\n]*\n(    [^\n]*\n)*    read-write: mimir-write, mimir-read, mimir-backend, alertmanager — no chart\n/);
+    assert.match(r.out, /  3\.x \[[^\n]*\n(    [^\n]*\n)*    read-write: removed — Mimir 3\.0 removed the experimental read-write deployment mode/);
+    assert.match(r.out, /microservices: [^\n]* — chart mimir-distributed 5\.8\.0\n/);
+    assert.doesNotMatch(r.out, /REFUSED/);
     const j = JSON.parse(run('catalog', '--json').out) as Array<{ engine: string }>;
     assert.ok(j.some((e) => e.engine === 'tempo') && j.some((e) => e.engine === 'kafka'));
   });
