@@ -78,8 +78,9 @@ describe('otelstack report', () => {
 
   it('shows error findings instead of refusing (exit 0), and says why environments were not compared', async () => {
     const dir = tmp();
-    const s = baseInput() as ReturnType<typeof baseInput> & { signals: { metrics: { version?: string } } };
-    s.signals.metrics.version = '2.16.0'; // mimir-distributed has no values for Mimir 2.x microservices: chart-version error
+    const s = baseInput() as ReturnType<typeof baseInput> & { signals: Record<string, unknown> };
+    // tempo-distributed 2.x (Tempo 2 microservices) has no values otelstack writes: a chart-version error
+    s.signals['traces'] = { engine: 'tempo', version: '2.8.2', environments: { dev: { mode: 'microservices' }, prod: { mode: 'microservices', replicationFactor: 3 } } };
     writeFileSync(join(dir, 'stack.yaml'), stringify(s));
     const out = join(dir, 'r.html');
     const r = await otelstackAsync(['report', dir, '--out', out]);
