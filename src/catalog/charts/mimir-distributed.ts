@@ -348,6 +348,12 @@ export type MimirReadWriteComponent = keyof typeof MIMIR_READ_WRITE_TARGETS;
  *   came with 6.0.0 (#12591, rollout-operator 0.35.1).
  * Everything the read-write objects use (MIMIR_DISTRIBUTED_READ_WRITE) is the same in 5.7.0, the ingesters' 1200 s
  * grace period included (CHANGELOG 5.4.0); so are every per-component key and default request otelstack writes.
+ * Rendered, locally and not in CI (no chart source is reachable there): `helm template` (v3.22) of a packaged 5.7.0
+ * chart — a vendored copy whose values.yaml matches 5c776e42's — with the 5.8.0 values of examples/dts/mimir-2.ts
+ * (dev, test, prod) and of its runbook's steps: rc 0; a gateway Deployment and no nginx, no Kafka, no MinIO; every
+ * Mimir container `grafana/mimir:2.17.0` with the planned replicas and requests; mimir.yaml without ingest_storage;
+ * the read-write objects' ConfigMaps and ServiceAccount exist in the release, its gossip-ring Service selects their
+ * pods and none of its Services or PodDisruptionBudgets does. Not run on a Mimir 2.17 binary (none here).
  */
 export const MIMIR_DISTRIBUTED_5 = {
   version: '5.8.0',

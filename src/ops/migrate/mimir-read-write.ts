@@ -1,4 +1,4 @@
-import { MIMIR_COMPONENT_KEYS } from '../../catalog/charts/mimir-distributed.js';
+import { MIMIR_COMPONENT_KEYS, MIMIR_DISTRIBUTED_5 } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_HELM_KEYS_VERIFIED, MIMIR_READ_WRITE_MIGRATION as M, mimirGateQuery } from '../../catalog/migrations.js';
 import { MIMIR_DISTRIBUTED_READ_WRITE as RW, MIMIR_READ_WRITE_TARGETS, type MimirReadWriteComponent } from '../../catalog/charts/mimir-distributed.js';
 import { MIMIR_READ_WRITE_DIR, readWriteObjectName, splitOverZones, type MimirReadWriteSpec } from '../../render/kubernetes/mimir-read-write.js';
@@ -61,7 +61,7 @@ interface Ctx {
 function helmKeysNote(t: Topology): string {
   const e = t.engines.find((x) => x.engine === 'mimir');
   const chart = e && !('none' in e.chart) ? e.chart.version : undefined;
-  return chart && !chart.startsWith('6.') ? M.helmKeysNote5(chart) : M.helmKeysNote;
+  return chart === MIMIR_DISTRIBUTED_5.version ? M.helmKeysNote5(chart) : M.helmKeysNote;
 }
 
 /** The read-write components as objects beside the microservices side's mimir-distributed release (Kubernetes only). */

@@ -398,15 +398,11 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
   // 5.x's config sets neither (Mimir 2.x writes to the ingesters unless ingest storage is configured)
   if (!e.kafka && !v5) ingester['push_grpc_method_enabled'] = true;
   if (Object.keys(ingester).length > 0) sc['ingester'] = ingester;
-  if (v5) {
-    // the 2 line has no Kafka mode in the catalog (kafka: 'no'): nothing to write
-  } else if (e.kafka) {
-    sc['ingest_storage'] = {
-      enabled: true,
-      kafka: { ...(t.kafka ? { address: t.kafka.seed } : {}), topic: e.kafka.topic, auto_create_topic_default_partitions: e.kafka.partitions },
-    };
-  } else {
-    sc['ingest_storage'] = { enabled: false };
+  // chart 6.0's config turns ingest storage on; 5.x's sets none of it (and the 2 line has no Kafka mode: kafka 'no')
+  if (!v5) {
+    sc['ingest_storage'] = e.kafka
+      ? { enabled: true, kafka: { ...(t.kafka ? { address: t.kafka.seed } : {}), topic: e.kafka.topic, auto_create_topic_default_partitions: e.kafka.partitions } }
+      : { enabled: false };
   }
   values['mimir'] = { structuredConfig: sc };
   // the tenants' limits (MIMIR_TENANT_LIMITS, unverified): the chart's runtime ConfigMap, which its config names in runtime_config.file
