@@ -16,6 +16,13 @@ describe('expand(stack, env)', () => {
     assert.ok(t.components.every((c) => c.replicas === 1));
     assert.equal(t.engines[0]!.replicationFactor, 1, 'RF follows the single ingester');
   });
+  it('a compose or VM environment installs no chart: no chart workload is budgeted or decided there', () => {
+    for (const target of ['compose', 'ansible'] as const) {
+      const t = expand(stackOf((s) => { (s.environments as any)[0].target = target; }), 'dev');
+      assert.deepEqual(t.components.map((c) => c.component), ['distributor', 'ingester', 'query-frontend', 'querier', 'store-gateway', 'compactor'], target);
+      assert.equal(t.chartWorkloads, undefined, target);
+    }
+  });
   it('uses HA replica defaults in HA environments', () => {
     const t = expand(stackOf(), 'prod');
     assert.equal(t.components.find((c) => c.component === 'ingester')!.replicas, 3);

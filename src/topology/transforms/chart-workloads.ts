@@ -3,7 +3,8 @@
  * the values (chart facts: src/catalog/charts). This transform adds the workloads the plan budgets on its own (e.g.
  * Tempo's memcached, Mimir's and Loki's gateways) as components, sized from the chart facts (the definition may
  * resize them by naming the component), and drops the volume of components the chart cannot give one (Tempo's
- * live-store), saying why. The renderer reads `chartWorkloads` to write the matching values.
+ * live-store), saying why. The renderer reads `chartWorkloads` to write the matching values. Only Kubernetes
+ * environments install charts: compose and VM environments run the engines' own processes, no chart workload.
  */
 import { chartFacts, type ChartWorkload } from '../../catalog/charts/index.js';
 import type { TopologyTransform } from '../resources.js';
@@ -17,6 +18,7 @@ function applies(w: ChartWorkload, e: EngineDeployment, named: boolean): boolean
 }
 
 export const budgetChartWorkloads: TopologyTransform = (t, { memoryLimitRequired }) => {
+  if (t.env.target !== 'kubernetes') return t;
   const components = [...t.components];
   const decisions: ChartWorkloadDecision[] = [];
   for (const e of t.engines) {
