@@ -97,6 +97,10 @@ function refusals(): Case[] {
       s['environments'][0].target = 'compose';
       s['ingestion'] = { collector: 'alloy' };
     }),
+    d('Mimir microservices on compose (one process there)', ['versions'], (s) => {
+      s['environments'][0].target = 'compose';
+      s['ingestion'] = { collector: 'otelcol', environments: { dev: {} } };
+    }),
     d('Tempo 2.x microservices on Kubernetes (chart without values)', ['chart-version'], (s) => {
       s['signals'].traces = { engine: 'tempo', version: '2.8.2', environments: { dev: { mode: 'microservices' }, prod: { mode: 'microservices', replicationFactor: 3 } } };
     }),

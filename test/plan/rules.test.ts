@@ -160,8 +160,20 @@ describe('plan rules', () => {
     assert.match(f[0]!.message, /blocks that Tempo 3 rejects/);
     assert.match(f[0]!.message, /tempo-distributed/);
     assert.deepEqual(findings(traces('2.10.0'), 'versions').filter((x) => x.severity === 'error'), [], 'the tempo chart fits Tempo 2.10');
-    const compose = findings((s) => { traces('3.0.1')(s); s['environments'][0].target = 'compose'; }, 'versions');
+    const onCompose = (s: M) => { traces('3.0.1')(s); s['environments'][0].target = 'compose'; metricsEnv(s, 'dev').mode = 'monolithic'; metricsEnv(s, 'dev').components = {}; };
+    const compose = findings(onCompose, 'versions');
     assert.deepEqual(compose.filter((x) => x.severity === 'error'), [], 'compose runs monolithic Tempo 3 without a chart');
+  });
+
+  it('versions: compose and VM targets run each engine as one process — a microservices (or read-write) engine there is an error', () => {
+    for (const target of ['compose', 'ansible']) {
+      const f = findings((s) => { s['environments'][0].target = target; }, 'versions').filter((x) => x.severity === 'error');
+      assert.deepEqual(f.map((x) => [x.env, x.path]), [['dev', 'signals.metrics.environments.dev.mode']], `${target}: ${JSON.stringify(f)}`);
+      assert.match(f[0]!.message, new RegExp(`^the ${target} target runs Mimir as one process \\(-target=all\\), not in microservices mode: the plan would budget 6 components \\(distributor, ingester, .*\\) and the one process would run with distributor's resources`));
+      assert.match(f[0]!.suggestion ?? '', /^use mode monolithic for Mimir in dev \(size it with components\.mimir\), or a kubernetes target for microservices/);
+    }
+    // monolithic there is what the target deploys
+    assert.deepEqual(findings((s) => { s['environments'][0].target = 'compose'; metricsEnv(s, 'dev').mode = 'monolithic'; metricsEnv(s, 'dev').components = {}; }, 'versions').filter((x) => x.severity === 'error'), []);
   });
 
   it('pipeline-holes: tail sampling and memory-only queues are named with their upstream issues', () => {

@@ -92,7 +92,12 @@ describe('verdict: the plan rules for what render used to refuse on its own', ()
   });
 
   it('a definition the plan accepts renders without a renderer refusal', () => {
-    for (const mutate of [() => {}, (s: M) => { s['environments'][0].target = 'compose'; s['ingestion'] = { collector: 'otelcol', environments: { dev: {} } }; }]) {
+    const onCompose = (s: M) => {
+      s['environments'][0].target = 'compose';
+      s['signals'].metrics.environments.dev = { mode: 'monolithic' }; // compose runs each engine as one process
+      s['ingestion'] = { collector: 'otelcol', environments: { dev: {} } };
+    };
+    for (const mutate of [() => {}, onCompose]) {
       assert.equal(verdict(stackOf(mutate as never), 'test.yaml').ok, true);
       assert.deepEqual(renderErrors(mutate), []);
     }
