@@ -15,7 +15,14 @@ import { autoscalingValueKeys, hpaValues, type ChartAutoscalingFacts, type Chart
  *   `pyroscope.extraEnvVars` (map: name → value, or → {valueFrom: …}); `pyroscope.podDisruptionBudget.enabled`
  *   renders one PDB per component; `pyroscope.structuredConfig` is merged over the generated config.
  * - `alloy.enabled` (a bundled Alloy scraping profiles, on by default), `minio.enabled` (off by default).
- * The chart has no zone-aware replication.
+ * The chart has no zone-aware replication. (The git tag v1.16.0 holds chart 1.15.1; chart 1.16.0 is at the chart
+ * release tag pyroscope-1.16.0, dee59f464.)
+ * Real consumers (local, not in CI: no chart source is reachable there): `helm template` (v3.22) of chart 1.16.0 from
+ * that tag with the values of examples/production (staging single binary, prod microservices) and examples/dts
+ * --phase 3 (dev, test, prod): rc 0, replicas / requests / memory limits / volumes / extraArgs / secret env as
+ * written, the chart's default limits gone where the values null them, tenant-settings and ad-hoc-profiles not
+ * rendered; each generated config loaded by a real Pyroscope 1.16.0 (built from v1.16.0, eb30cfb4): /ready 200, a
+ * pushed profile read back, its blocks in the bucket.
  */
 export const PYROSCOPE_CHART_VERSION = '1.16.0';
 
