@@ -7,31 +7,29 @@
  *   configs/<path>           the rendered files of the environment (compose/<env>/…)
  *   volumes/<name>/<path>    one directory per named volume (BackupSource kind "volume"); on a VM (ansible target)
  *                            one per data directory the roles place (src/render/ansible/layout.ts)
- *   buckets/<name>/<path>    reserved for S3 buckets (BackupSource kind "bucket", not implemented yet)
+ * Object storage is archived only where it is a volume of the stack (the compose target's SeaweedFS data); an
+ * external S3 bucket is not otelstack's to back up.
  */
 
 /** Where the data of one archived source comes from (backup) or goes to (restore). */
-export type SourceKind = 'volume' | 'bucket';
+export type SourceKind = 'volume';
 
 /** Directory of a source kind inside the archive. */
-export const ARCHIVE_DIRS: Readonly<Record<SourceKind, string>> = { volume: 'volumes', bucket: 'buckets' };
+export const ARCHIVE_DIRS: Readonly<Record<SourceKind, string>> = { volume: 'volumes' };
 export const MANIFEST_NAME = 'manifest.json';
 export const CONFIGS_DIR = 'configs';
 export const MANIFEST_FORMAT = 'otelstack-backup/1';
 
 /**
  * Something whose content is archived as a tree of files. The archiver (the `tar` package) reads local directories,
- * so a source hands it one:
- *  - a Docker named volume (DirectorySource) is already a directory: open() returns it and release() does nothing;
- *  - an S3 bucket (later: a BucketSource over @aws-sdk/client-s3) would list and download its objects into a
- *    temporary directory (object key → relative path) in open(), and delete that directory in release(). The
- *    manifest then records each object's size and SHA-256 the same way, and the archive keeps it under buckets/.
+ * so a source hands it one: a Docker named volume or a VM data directory (DirectorySource) is already a directory,
+ * open() returns it and release() does nothing.
  */
 export interface BackupSource {
   readonly kind: SourceKind;
-  /** name inside the archive (volume name, bucket name): one path segment */
+  /** name inside the archive (the volume's name): one path segment */
   readonly name: string;
-  /** where the data lives, for people and the manifest: a path, or s3://bucket */
+  /** where the data lives, for people and the manifest: a path */
   readonly location: string;
   /** true when there is something to archive (the volume exists) */
   exists(): Promise<boolean>;
@@ -39,8 +37,7 @@ export interface BackupSource {
 }
 
 /**
- * Where a restored source goes. A volume target is a directory replaced as a whole (after verification); a bucket
- * target (later) would upload the verified objects, refusing a non-empty bucket without --force in the same way.
+ * Where a restored source goes: a volume or data directory, replaced as a whole after verification.
  */
 export interface RestoreTarget {
   readonly kind: SourceKind;
