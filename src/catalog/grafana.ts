@@ -47,5 +47,11 @@ export const GRAFANA_SIDECAR = {
 } as const;
 /** Grafana's unified-alerting cluster port (gossip between HA replicas; the chart's headless Service exposes it). */
 export const GRAFANA_HA_PORT = 9094;
+/**
+ * A custom HTTP header a Grafana datasource sends with every query (Grafana 12 "Data sources" provisioning, custom
+ * HTTP headers): its name in jsonData.httpHeaderName1, its value in secureJsonData.httpHeaderValue1 — how the
+ * engines' tenant header reaches them.
+ */
+export const GRAFANA_DATASOURCE_HEADER = { name: 'httpHeaderName1', value: 'httpHeaderValue1' } as const;
 /** Longest uid Grafana accepts for a datasource or dashboard (Grafana 12.3 documentation, provisioning: "uid" up to 40 characters; unverified in source). */
 export const GRAFANA_UID_MAX_LENGTH = 40;

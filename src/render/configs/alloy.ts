@@ -56,7 +56,6 @@ import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
 
 const RULE = 'render-alloy';
 export const LABEL_PREFIX = 'otelstack';
-const TENANT_HEADER = DSKIT_TENANT_HEADER;
 
 /** One environment served by an Alloy configuration, with its backends. */
 export interface AlloyRoute {
@@ -173,7 +172,7 @@ function hostPort(url: string): string {
 const label = (...parts: string[]) => [LABEL_PREFIX, ...parts].map(toIdentifier).join('_');
 
 function tenantHeaders(e: EngineDeployment): AlloyExpr | undefined {
-  return e.tenant ? stringMap({ [TENANT_HEADER]: e.tenant }) : undefined;
+  return e.tenant ? stringMap({ [DSKIT_TENANT_HEADER]: e.tenant }) : undefined;
 }
 
 /** Outputs per signal; a signal without consumers is left out (the component then does not accept it). */
@@ -386,7 +385,7 @@ export function alloyConfigFile(stack: Stack, scope: AlloyScope, findings: Findi
   // and writing with the tenant's X-Scope-OrgID through exporters of their own (same endpoints, queues and retries)
   for (const r of scope.routes) {
     for (const tn of r.tenants) {
-      const header = stringMap({ [TENANT_HEADER]: tn.id });
+      const header = stringMap({ [DSKIT_TENANT_HEADER]: tn.id });
       let traces: AlloyExpr | undefined;
       let logs: AlloyExpr | undefined;
       const tenantNodes: AlloyNode[] = [];

@@ -14,6 +14,7 @@ import { LOKI_RULER, LOKI_RULER_PATHS, LOKI_TENANT_LIMITS } from '../../catalog/
 import { MIMIR_API, MIMIR_EXEMPLARS, MIMIR_TENANT_LIMITS } from '../../catalog/mimir.js';
 import { TEMPO_OTLP_RECEIVER_TLS, TEMPO_TENANT_LIMITS } from '../../catalog/tempo.js';
 import { DSKIT_LOOPBACK_GRPC, DSKIT_SERVER_TLS, GRAFANA_DATASOURCE_TLS, PROMETHEUS_TLS_CONFIG } from '../../catalog/server-tls.js';
+import { GRAFANA_DATASOURCE_HEADER } from '../../catalog/grafana.js';
 import type { EngineDeployment, MetricsGeneratorPlan, RumPlan, Topology } from '../../topology/types.js';
 import { toYaml } from '../fileset.js';
 import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
@@ -302,6 +303,12 @@ export function prometheusConfig(): Record<string, unknown> {
   return { global: { scrape_interval: '30s' }, scrape_configs: [{ job_name: 'prometheus', static_configs: [{ targets: [`localhost:${CATALOG.prometheus.ports['http']}`] }] }] };
 }
 
+/** A datasource's tenant header (the engines' X-Scope-OrgID), as Grafana's custom-header settings; empty without a tenant. */
+export function tenantHeaderSettings(tenant: string | undefined): { jsonData: Record<string, string>; secureJsonData: Record<string, string> } {
+  const h = GRAFANA_DATASOURCE_HEADER;
+  return tenant === undefined ? { jsonData: {}, secureJsonData: {} } : { jsonData: { [h.name]: DSKIT_TENANT_HEADER }, secureJsonData: { [h.value]: tenant } };
+}
+
 /**
  * A datasource's jsonData / secureJsonData: the tenant header, and under TLS between VMs (an https:// engine) the CA
  * to verify it and, under mtls, the client certificate — as $__file{} references Grafana expands on the host
@@ -310,9 +317,10 @@ export function prometheusConfig(): Record<string, unknown> {
 function datasourceSettings(t: Topology, e: EngineDeployment): Record<string, unknown> {
   const k = GRAFANA_DATASOURCE_TLS;
   const tls = t.tls && e.endpoints.query?.startsWith('https://') ? t.tls : undefined;
-  const jsonData = { ...(e.tenant ? { httpHeaderName1: DSKIT_TENANT_HEADER } : {}), ...(tls ? { [k.withCaCert]: true, [k.clientAuth]: tls.mtls } : {}) };
+  const tenant = tenantHeaderSettings(e.tenant);
+  const jsonData = { ...tenant.jsonData, ...(tls ? { [k.withCaCert]: true, [k.clientAuth]: tls.mtls } : {}) };
   const secure = {
-    ...(e.tenant ? { httpHeaderValue1: e.tenant } : {}),
+    ...tenant.secureJsonData,
     ...(tls ? { [k.caCert]: k.file(tls.ca.path), ...(tls.mtls ? { [k.clientCert]: k.file(tls.cert.path), [k.clientKey]: k.file(tls.key.path) } : {}) } : {}),
   };
   return { ...(Object.keys(jsonData).length ? { jsonData } : {}), ...(Object.keys(secure).length ? { secureJsonData: secure } : {}) };

@@ -1,6 +1,6 @@
 /**
  * Grafana datasource provisioning (Grafana 12.3 documentation, "Provision Grafana" → data sources): apiVersion 1,
- * datasources with a stable uid; tenant header through jsonData.httpHeaderName1 + secureJsonData.httpHeaderValue1;
+ * datasources with a stable uid; tenant header through Grafana's custom-header settings (catalog GRAFANA_DATASOURCE_HEADER);
  * Prometheus exemplarTraceIdDestinations → Tempo; Tempo tracesToLogsV2 → Loki, serviceMap / tracesToMetrics → Mimir;
  * Loki derivedFields (trace id) → Tempo; Tempo tracesToProfiles → Pyroscope (the span's service.name matched to the
  * profile's service_name label, CPU profile type), the profiles signal's link like the others'.
@@ -8,8 +8,7 @@
 import { PYROSCOPE_TRACE_PROFILE_TYPE } from '../../catalog/pyroscope.js';
 import type { Stack } from '../../model/schema.js';
 import type { EngineDeployment, Topology } from '../../topology/types.js';
-import { tenantEngineViews } from '../configs/engines.js';
-import { DSKIT_TENANT_HEADER } from '../../catalog/dskit.js';
+import { tenantEngineViews, tenantHeaderSettings } from '../configs/engines.js';
 
 export interface DatasourceProvisioning {
   apiVersion: 1;
@@ -44,8 +43,9 @@ function datasourceSet(engines: readonly EngineDeployment[]): Array<Record<strin
         editable: false,
       };
       if (e.tenant !== undefined) {
-        jsonData['httpHeaderName1'] = DSKIT_TENANT_HEADER;
-        ds['secureJsonData'] = { httpHeaderValue1: e.tenant };
+        const h = tenantHeaderSettings(e.tenant);
+        Object.assign(jsonData, h.jsonData);
+        ds['secureJsonData'] = h.secureJsonData;
       }
       if (e.engine === 'mimir' || e.engine === 'prometheus') {
         if (tempo) jsonData['exemplarTraceIdDestinations'] = [{ name: 'trace_id', datasourceUid: tempo }];
