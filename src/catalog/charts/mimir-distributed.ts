@@ -383,8 +383,8 @@ export const MIMIR_DISTRIBUTED_5_FACTS: ChartFacts = {
     ...MIMIR_DISTRIBUTED_FACTS.workloads
       .filter((w) => w.key !== 'kafka')
       .map((w): ChartWorkload => {
-        // `gateway.enabled` (default true) is the other half of the guard: the values builder writes it with this one
-        if (w.key === 'gateway') return { ...w, enabled: { path: 'gateway.enabledNonEnterprise', default: false }, defaultResources: '{} (values.yaml, chart 5.7.0)' };
+        // `mimir.gateway.isEnabled`: gateway.enabledNonEnterprise (default false) AND gateway.enabled (default true)
+        if (w.key === 'gateway') return { ...w, enabled: { path: 'gateway.enabledNonEnterprise', default: false, with: ['gateway.enabled'] }, defaultResources: '{} (values.yaml, chart 5.7.0)' };
         if (w.key === 'query_scheduler') return { ...w, enabled: { path: 'query_scheduler.enabled', default: true } };
         return w;
       }),

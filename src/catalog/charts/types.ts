@@ -69,8 +69,11 @@ export interface ChartWorkload {
   key: string;
   /** Sidecar: a container the chart adds to other workloads' pods */
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Sidecar';
-  /** how the chart switches it ('always': nothing switches it off) */
-  enabled: { path: string; default: boolean } | 'always';
+  /**
+   * how the chart switches it ('always': nothing switches it off); `with`: further switches its guard requires
+   * (on by default) — the workload renders only when all are on, and otelstack writes them on with `path`
+   */
+  enabled: { path: string; default: boolean; with?: readonly string[] } | 'always';
   /** the chart's default requests/limits (`{}`: none) */
   defaultResources: string;
   otelstack:
@@ -234,5 +237,5 @@ export function workloadEnabled(values: unknown, w: ChartWorkload): boolean {
   if (w.enabled === 'always') return true;
   // Helm drops a key set to null: a component map set to null is gone
   if (get(values, w.key) === null) return false;
-  return truthy(chartValue(values, w.enabled.path, w.enabled.default));
+  return truthy(chartValue(values, w.enabled.path, w.enabled.default)) && (w.enabled.with ?? []).every((p) => truthy(chartValue(values, p, true)));
 }

@@ -113,7 +113,7 @@ export function chartWorkloadValues(t: Topology, e: EngineDeployment, values: Va
     if (d.action !== 'budget' || w.otelstack.action !== 'budget') continue;
     const c = t.components.find((x) => x.engine === e.engine && x.component === d.component);
     if (!c) continue;
-    if (w.enabled !== 'always') setPath(values, w.enabled.path, true);
+    if (w.enabled !== 'always') for (const p of [w.enabled.path, ...(w.enabled.with ?? [])]) setPath(values, p, true);
     if (w.otelstack.when !== 'zone-aware') setPath(values, w.replicasKey ?? `${w.key}.replicas`, c.replicas);
     setPath(values, w.resourcesKey ?? `${w.key}.resources`, resourcesOf(c));
     const cacheMemory = c.perReplica.memoryLimitBytes ?? c.perReplica.memoryRequestBytes;
@@ -372,8 +372,6 @@ export function mimirDistributedValues(t: Topology, e: EngineDeployment): Engine
       });
     }
   }
-  // 5.x renders the gateway only with gateway.enabled as well (MIMIR_DISTRIBUTED_5): written with it
-  if (v5 && (values['gateway'] as Values | undefined)?.['enabledNonEnterprise'] === true) (values['gateway'] as Values)['enabled'] = true;
   if (e.zoneAware && (v5 ? MIMIR_DISTRIBUTED_5.rolloutOperatorCrds : true)) {
     notes.push({
       severity: 'warning',
